@@ -1,0 +1,5 @@
+// @motif/core: tokenizers, models, sampling and bundles. Platform-free; tfjs is a peer dependency.
+export * from "./tokenizer/index.js";
+export * from "./model/index.js";
+export * from "./sampling/index.js";
+export * from "./bundle/index.js";
