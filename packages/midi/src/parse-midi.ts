@@ -1,0 +1,127 @@
+import { lastIndexAtOrBefore } from "./binary-search.js";
+import { MidiParseError } from "./errors.js";
+import { pairNotes } from "./note-pairing.js";
+import { readSmf, type RawProgramChange, type RawTrack } from "./smf-reader.js";
+import { TempoMap } from "./tempo-map.js";
+import type { Note, NoteSequence, TimeSignature, TrackInfo } from "./types.js";
+
+const DRUM_CHANNEL = 9; // channel 10 in 1-based GM numbering
+
+export interface ParseMidiOptions {
+  /** Used when the file has no track name in its first track (e.g. the file name). */
+  title?: string;
+}
+
+/**
+ * Reads a Standard MIDI File (format 0, 1 or 2) into a plain NoteSequence.
+ * Throws `MidiParseError` (and nothing else) for input it cannot read.
+ *
+ * @example
+ * const seq = parseMidi(new Uint8Array(await file.arrayBuffer()), { title: file.name });
+ * seq.notes[0]; // { pitch: 60, velocity: 90, startTime: 0, endTime: 0.5, startQuarter: 0, ... }
+ */
+export function parseMidi(bytes: Uint8Array, options: ParseMidiOptions = {}): NoteSequence {
+  const { header, tracks } = readSmf(bytes);
+  const { format, ticksPerQuarter } = header;
+  // Formats 0 and 1 share one timeline (tempo and programs apply to every track); in format 2
+  // every track is its own sequence with its own tempo map and programs.
+  const timelines = format === 2 ? tracks.map((track) => [track]) : [tracks];
+  const timelineOf = (track: RawTrack): number => (format === 2 ? track.index : 0);
+  const tempoMaps = timelines.map(
+    (members) =>
+      new TempoMap(
+        members.flatMap((track) => track.tempos),
+        ticksPerQuarter,
+      ),
+  );
+  const programLookups = timelines.map((members) => new ProgramLookup(members.flatMap((track) => track.programChanges)));
+
+  const notes: Note[] = [];
+  const trackInfos: TrackInfo[] = [];
+  let noteOnCount = 0;
+  let endTick = 0;
+  let totalTime = 0;
+  for (const track of tracks) {
+    const tempoMap = tempoMaps[timelineOf(track)]!;
+    const programs = programLookups[timelineOf(track)]!;
+    for (const event of track.noteEvents) if (event.velocity > 0) noteOnCount++;
+    const paired = pairNotes(track.noteEvents, track.endTick);
+    for (const note of paired) {
+      notes.push({
+        pitch: note.pitch,
+        velocity: note.velocity,
+        startTime: tempoMap.toSeconds(note.startTick),
+        endTime: tempoMap.toSeconds(note.endTick),
+        startQuarter: note.startTick / ticksPerQuarter,
+        endQuarter: note.endTick / ticksPerQuarter,
+        startTick: note.startTick,
+        endTick: note.endTick,
+        track: track.index,
+        channel: note.channel,
+        program: programs.at(note.channel, note.startTick),
+        isDrum: note.channel === DRUM_CHANNEL,
+      });
+    }
+    trackInfos.push({ index: track.index, name: track.name, noteCount: paired.length });
+    let trackEnd = track.endTick;
+    for (const note of paired) trackEnd = Math.max(trackEnd, note.endTick);
+    endTick = Math.max(endTick, trackEnd);
+    totalTime = Math.max(totalTime, tempoMap.toSeconds(trackEnd));
+  }
+  notes.sort(compareNotes);
+
+  return {
+    format,
+    ticksPerQuarter,
+    title: tracks[0]?.name || options.title || null,
+    tracks: trackInfos,
+    notes,
+    tempos: tempoMaps[0]!.changes,
+    timeSignatures: collectTimeSignatures(tracks, ticksPerQuarter),
+    texts: tracks.flatMap((track) => track.texts),
+    noteOnCount,
+    totalTime,
+    totalQuarters: endTick / ticksPerQuarter,
+  };
+}
+
+/** Like `parseMidi`, but answers with a result instead of throwing. */
+export function tryParseMidi(bytes: Uint8Array): { ok: true; sequence: NoteSequence } | { ok: false; error: MidiParseError } {
+  try {
+    return { ok: true, sequence: parseMidi(bytes) };
+  } catch (error) {
+    if (error instanceof MidiParseError) return { ok: false, error };
+    throw error;
+  }
+}
+
+function compareNotes(a: Note, b: Note): number {
+  return a.startTick - b.startTick || a.pitch - b.pitch || a.track - b.track || a.channel - b.channel || a.endTick - b.endTick;
+}
+
+function collectTimeSignatures(tracks: RawTrack[], ticksPerQuarter: number): TimeSignature[] {
+  return tracks
+    .flatMap((track) => track.timeSignatures)
+    .sort((a, b) => a.tick - b.tick)
+    .map((signature) => ({ ...signature, quarter: signature.tick / ticksPerQuarter }));
+}
+
+/** The GM program active on a channel at a tick (0 before any program change). */
+class ProgramLookup {
+  private readonly byChannel = new Map<number, RawProgramChange[]>();
+
+  constructor(changes: RawProgramChange[]) {
+    for (const change of changes) {
+      const list = this.byChannel.get(change.channel) ?? [];
+      list.push(change);
+      this.byChannel.set(change.channel, list);
+    }
+    for (const list of this.byChannel.values()) list.sort((a, b) => a.tick - b.tick);
+  }
+
+  at(channel: number, tick: number): number {
+    const list = this.byChannel.get(channel) ?? [];
+    const i = lastIndexAtOrBefore(list, (change) => change.tick, tick);
+    return i < 0 ? 0 : list[i]!.program;
+  }
+}

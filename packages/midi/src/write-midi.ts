@@ -1,0 +1,149 @@
+// The writer is our own rather than @tonejs/midi's: its encoder (midi-file 1.x) writes a text meta
+// event as one byte per UTF-16 code unit (`writeString` pushes `codePointAt` into a byte array), so
+// any text outside Latin-1 — a title, a JSON generation recipe — comes back mangled; it also always
+// emits an empty track name and truncates tempos with Math.floor. Writing an SMF is short, and
+// owning it lets us fix the order of events that share a tick, which makes output deterministic.
+import { encodeUtf8 } from "./text-codec.js";
+import type { PieceSpec, QuarterNote } from "./types.js";
+
+const DEFAULT_TICKS_PER_QUARTER = 480;
+const DEFAULT_BPM = 120;
+const MAX_TICK = 0x0fffffff; // the largest delta a 4-byte variable-length quantity holds
+const MAX_MICROSECONDS_PER_QUARTER = 0xffffff;
+const PIANO_CHANNEL = 0;
+
+interface TimedEvent {
+  tick: number;
+  /** Orders events of one tick: meta (0) before program (1) before note-offs (2) before note-ons (3). */
+  rank: number;
+  /** Tie-break within a rank, so the same piece always gives the same bytes. */
+  order: number[];
+  bytes: number[];
+}
+
+/**
+ * Writes a piece as a format 1 Standard MIDI File: track 0 carries the title (track name), the
+ * text meta events (type 0x01, in order, at tick 0) and the tempo map; track 1 carries a GM
+ * program change and the notes on channel 1. Same input → identical bytes.
+ * Throws RangeError naming the offending field for input that cannot be written.
+ *
+ * @example
+ * const bytes = writeMidi({ title: "Motif #1", texts: ['{"seed":7}'], tempos: [{ quarter: 0, bpm: 96 }],
+ *   notes: [{ pitch: 60, velocity: 90, startQuarter: 0, endQuarter: 1 }] });
+ */
+export function writeMidi(piece: PieceSpec): Uint8Array {
+  const ticksPerQuarter = piece.ticksPerQuarter ?? DEFAULT_TICKS_PER_QUARTER;
+  if (!Number.isInteger(ticksPerQuarter) || ticksPerQuarter < 1 || ticksPerQuarter > 0x7fff) {
+    throw new RangeError(`writeMidi: ticksPerQuarter ${ticksPerQuarter} must be an integer 1..32767`);
+  }
+  const program = piece.program ?? 0;
+  if (!isIntegerIn(program, 0, 127)) throw new RangeError(`writeMidi: program ${program} must be an integer 0..127`);
+  const toTick = (quarter: number, what: string): number => {
+    const tick = Math.round(quarter * ticksPerQuarter);
+    if (!Number.isFinite(quarter) || quarter < 0 || tick > MAX_TICK) {
+      throw new RangeError(`writeMidi: ${what} ${quarter} must be a finite quarter position 0..${MAX_TICK / ticksPerQuarter}`);
+    }
+    return tick;
+  };
+
+  const conductor: TimedEvent[] = [];
+  if (piece.title !== undefined) conductor.push(metaEvent(0, 0x03, encodeUtf8(piece.title), 0));
+  (piece.texts ?? []).forEach((text, i) => conductor.push(metaEvent(0, 0x01, encodeUtf8(text), 1 + i)));
+  const tempos = piece.tempos ?? [{ quarter: 0, bpm: DEFAULT_BPM }];
+  tempos.forEach((tempo, i) => {
+    if (!Number.isFinite(tempo.bpm) || tempo.bpm <= 0) throw new RangeError(`writeMidi: tempos[${i}].bpm ${tempo.bpm} must be a positive number`);
+    const microseconds = Math.round(60e6 / tempo.bpm);
+    if (microseconds < 1 || microseconds > MAX_MICROSECONDS_PER_QUARTER) {
+      throw new RangeError(`writeMidi: tempos[${i}].bpm ${tempo.bpm} is outside what MIDI can store (about 3.58..60,000,000 bpm)`);
+    }
+    const tick = toTick(tempo.quarter, `tempos[${i}].quarter`);
+    // Stable sort by tick keeps the given order for equal ticks; the reader keeps the last one.
+    conductor.push(metaEvent(tick, 0x51, [microseconds >> 16, (microseconds >> 8) & 0xff, microseconds & 0xff], 1 + (piece.texts?.length ?? 0) + i));
+  });
+
+  const piano: TimedEvent[] = [{ tick: 0, rank: 1, order: [], bytes: [0xc0 | PIANO_CHANNEL, program] }];
+  piece.notes.forEach((note, i) => piano.push(...noteEvents(note, i, toTick)));
+
+  return concatBytes([headerChunk(ticksPerQuarter), trackChunk(conductor), trackChunk(piano)]);
+}
+
+function isIntegerIn(value: number, low: number, high: number): boolean {
+  return Number.isInteger(value) && value >= low && value <= high;
+}
+
+function metaEvent(tick: number, type: number, data: number[], order: number): TimedEvent {
+  return { tick, rank: 0, order: [order], bytes: [0xff, type, ...vlq(data.length), ...data] };
+}
+
+function noteEvents(note: QuarterNote, i: number, toTick: (quarter: number, what: string) => number): TimedEvent[] {
+  if (!isIntegerIn(note.pitch, 0, 127)) throw new RangeError(`writeMidi: notes[${i}].pitch ${note.pitch} must be an integer 0..127`);
+  if (!isIntegerIn(note.velocity, 1, 127)) throw new RangeError(`writeMidi: notes[${i}].velocity ${note.velocity} must be an integer 1..127`);
+  const start = toTick(note.startQuarter, `notes[${i}].startQuarter`);
+  const end = toTick(note.endQuarter, `notes[${i}].endQuarter`);
+  if (!(note.endQuarter > note.startQuarter)) {
+    throw new RangeError(`writeMidi: notes[${i}] ends at ${note.endQuarter}, not after its start ${note.startQuarter}`);
+  }
+  // A note shorter than a tick still lasts one tick, so it survives the round trip.
+  const endTick = Math.max(end, start + 1);
+  const on = 0x90 | PIANO_CHANNEL;
+  return [
+    // Note-ons of one pitch at one tick are ordered by end, so first-in-first-out pairing on
+    // reading gives each its own end back.
+    { tick: start, rank: 3, order: [note.pitch, endTick, note.velocity], bytes: [on, note.pitch, note.velocity] },
+    // Note-offs as note-on velocity 0: every note event then shares one status byte (running status).
+    { tick: endTick, rank: 2, order: [note.pitch], bytes: [on, note.pitch, 0] },
+  ];
+}
+
+function compareEvents(a: TimedEvent, b: TimedEvent): number {
+  if (a.tick !== b.tick) return a.tick - b.tick;
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  for (let k = 0; k < Math.min(a.order.length, b.order.length); k++) {
+    if (a.order[k] !== b.order[k]) return a.order[k]! - b.order[k]!;
+  }
+  return 0;
+}
+
+function vlq(value: number): number[] {
+  const out = [value & 0x7f];
+  for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128)) out.unshift(0x80 | (rest & 0x7f));
+  return out;
+}
+
+function u32(value: number): number[] {
+  return [(value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
+}
+
+function headerChunk(ticksPerQuarter: number): number[] {
+  const format = 1;
+  const tracks = 2;
+  return [0x4d, 0x54, 0x68, 0x64, ...u32(6), 0, format, 0, tracks, ticksPerQuarter >> 8, ticksPerQuarter & 0xff];
+}
+
+function trackChunk(events: TimedEvent[]): number[] {
+  const sorted = [...events].sort(compareEvents);
+  const data: number[] = [];
+  let lastTick = 0;
+  let runningStatus = -1;
+  for (const event of sorted) {
+    data.push(...vlq(event.tick - lastTick));
+    lastTick = event.tick;
+    const status = event.bytes[0]!;
+    const isChannelMessage = status < 0xf0;
+    const body = isChannelMessage && status === runningStatus ? event.bytes.slice(1) : event.bytes;
+    for (const byte of body) data.push(byte);
+    runningStatus = isChannelMessage ? status : -1;
+  }
+  data.push(0, 0xff, 0x2f, 0);
+  return [0x4d, 0x54, 0x72, 0x6b, ...u32(data.length), ...data];
+}
+
+function concatBytes(parts: number[][]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
