@@ -1,0 +1,155 @@
+import { z } from "zod";
+
+/** Named architectures: `seed` = the seed notebook, `parent` = Classical-Piano-Composer, `default` = Motif's own. */
+export type Preset = "seed" | "parent" | "default";
+export const PRESETS: readonly Preset[] = ["seed", "parent", "default"];
+
+/** Everything needed to rebuild a network; JSON-able, travels in the bundle. */
+export interface ModelConfig {
+  preset: Preset;
+  vocabSize: number;
+  /** Window length in tokens (training chunk length for `every-step`). */
+  seqLen: number;
+  /** `scalar` = the seed's id/V float per step; `embedding` = learned embedding (trainable on wasm). */
+  input: "scalar" | "embedding";
+  /** Embedding width; ignored (1) for `scalar` input. */
+  embeddingDim: number;
+  /** One entry per LSTM layer. */
+  units: number[];
+  /** Dropout after the LSTM layers (seed: after the first only). */
+  dropout: number;
+  /** Hidden dense layer before the output (seed/parent 256), or null for none. */
+  denseUnits: number | null;
+  /** Dropout after the hidden dense layer (seed/parent 0.3). Optional: defaults to 0. */
+  denseDropout?: number;
+  /** `last`: predict the token after the window (seed/parent); `every-step`: many-to-many (default). */
+  target: "last" | "every-step";
+  /** `fast` = Motif's own LSTM layer (same weight layout as tf.layers.lstm). */
+  cell: "stock" | "fast";
+}
+
+export interface TrainingConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  lrSchedule: "constant" | "cosine";
+  /** Clip gradients by global norm; null = no clipping. */
+  clipNorm: number | null;
+  /** Stop after this many epochs without a better validation loss; null = never. */
+  patience: number | null;
+  seed: number;
+  /** Share of songs (split `songs`) or of windows (split `random-windows`) used for validation. */
+  validationShare: number;
+  /** `songs`: whole songs to validation (Motif); `random-windows`: windows split at random (the seed's test_size). */
+  split: "songs" | "random-windows";
+  /**
+   * Semitone shifts used for augmentation, [] = none. Carried for the record only: the app
+   * transposes the notes before tokenizing (it knows the tokenizer), core never transposes.
+   */
+  augment: number[];
+  /** Window stride over each song (seed: 1; default: seqLen = contiguous chunks). */
+  stride: number;
+  /** Optional: defaults to adam. parent uses rmsprop like the original. */
+  optimizer?: "adam" | "rmsprop";
+}
+
+const positiveInt = z.number().int().positive();
+const rate = z.number().min(0).lt(1);
+
+export const modelConfigSchema: z.ZodType<ModelConfig> = z
+  .object({
+    preset: z.enum(["seed", "parent", "default"]),
+    vocabSize: z.number().int().min(2),
+    seqLen: positiveInt,
+    input: z.enum(["scalar", "embedding"]),
+    embeddingDim: positiveInt,
+    units: z.array(positiveInt).min(1),
+    dropout: rate,
+    denseUnits: positiveInt.nullable(),
+    denseDropout: rate.optional(),
+    target: z.enum(["last", "every-step"]),
+    cell: z.enum(["stock", "fast"]),
+  })
+  .strict()
+  .refine((c) => !(c.preset === "seed" && c.target !== "last"), {
+    message: "the seed preset flattens its window and predicts only the next token (target must be 'last')",
+    path: ["target"],
+  });
+
+export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
+  .object({
+    epochs: positiveInt,
+    batchSize: positiveInt,
+    learningRate: z.number().positive(),
+    lrSchedule: z.enum(["constant", "cosine"]),
+    clipNorm: z.number().positive().nullable(),
+    patience: positiveInt.nullable(),
+    seed: z.number().int(),
+    validationShare: rate,
+    split: z.enum(["songs", "random-windows"]),
+    augment: z.array(z.number().int().min(-24).max(24)),
+    stride: positiveInt,
+    optimizer: z.enum(["adam", "rmsprop"]).optional(),
+  })
+  .strict();
+
+const MODEL_KEYS = new Set<string>([
+  "preset", "vocabSize", "seqLen", "input", "embeddingDim", "units", "dropout", "denseUnits", "denseDropout", "target", "cell",
+]);
+
+function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
+  switch (preset) {
+    case "seed":
+      // The seed notebook exactly: scalar input over 100-token windows, 2×LSTM(128), Flatten,
+      // Dense(256), Adam 1e-3, batch 128, 60% of the windows at random for validation.
+      return {
+        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [128, 128], dropout: 0.2, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "stock" },
+        training: { epochs: 100, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.6, split: "random-windows", augment: [], stride: 1, optimizer: "adam" },
+      };
+    case "parent":
+      // Classical-Piano-Composer: LSTM(512)×3 → Dense(256, relu) → softmax, RMSprop, 200 epochs, batch 128.
+      return {
+        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [512, 512, 512], dropout: 0.3, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "stock" },
+        training: { epochs: 200, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 1, optimizer: "rmsprop" },
+      };
+    case "default":
+      // Motif: learned embedding, 2×LSTM(256) many-to-many over contiguous 64-token chunks,
+      // dropout, clipping, cosine schedule with warmup, Adam, whole songs for validation.
+      return {
+        model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "stock" },
+        training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam" },
+      };
+  }
+}
+
+/** Formats zod issues as "path: message; ..." for error messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+}
+
+/**
+ * The configs of a preset, with overrides applied and validated.
+ * @example presetConfigs("default", 120, { units: [64, 64], seqLen: 32, epochs: 5 })
+ */
+export function presetConfigs(
+  preset: Preset,
+  vocabSize: number,
+  overrides: Partial<ModelConfig & TrainingConfig> = {},
+): { model: ModelConfig; training: TrainingConfig } {
+  if (!PRESETS.includes(preset)) throw new Error(`unknown preset "${String(preset)}" (known: ${PRESETS.join(", ")})`);
+  const base = basePreset(preset, vocabSize);
+  const model: Record<string, unknown> = { ...base.model };
+  const training: Record<string, unknown> = { ...base.training };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (MODEL_KEYS.has(key)) model[key] = value;
+    else training[key] = value;
+  }
+  // A changed default seqLen keeps chunks contiguous unless a stride was given explicitly.
+  if (preset === "default" && overrides.seqLen !== undefined && overrides.stride === undefined) training.stride = model.seqLen;
+  const modelResult = modelConfigSchema.safeParse(model);
+  if (!modelResult.success) throw new Error(`invalid model config for preset ${preset}: ${describeIssues(modelResult.error)}`);
+  const trainingResult = trainingConfigSchema.safeParse(training);
+  if (!trainingResult.success) throw new Error(`invalid training config for preset ${preset}: ${describeIssues(trainingResult.error)}`);
+  return { model: modelResult.data, training: trainingResult.data };
+}

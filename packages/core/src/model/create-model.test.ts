@@ -1,0 +1,59 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createModel, outputsProbabilities } from "./create-model.js";
+import { presetConfigs } from "./config.js";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+describe("presets", () => {
+  it("seed preset with V=358 has exactly the seed notebook's 3,567,206 parameters", () => {
+    const { model: config, training } = presetConfigs("seed", 358);
+    const model = createModel(config, 1);
+    expect(model.countParams()).toBe(3_567_206);
+    expect(model.inputs[0]?.shape).toEqual([null, 100, 1]);
+    expect(outputsProbabilities(model)).toBe(true);
+    expect(training).toMatchObject({ batchSize: 128, learningRate: 1e-3, optimizer: "adam", split: "random-windows", validationShare: 0.6 });
+    const classes = model.layers.map((l) => l.getClassName());
+    expect(classes).toEqual(["InputLayer", "LSTM", "Dropout", "LSTM", "Flatten", "Dense", "Dropout", "Dense"]);
+    model.dispose();
+  });
+
+  it("parent preset is LSTM(512)x3 → Dense(256) → softmax with RMSprop", () => {
+    const { model: config, training } = presetConfigs("parent", 50, { seqLen: 10 });
+    const model = createModel(config, 1);
+    const lstmUnits = model.layers.filter((l) => l.getClassName() === "LSTM").map((l) => l.getConfig().units);
+    expect(lstmUnits).toEqual([512, 512, 512]);
+    expect(model.outputs[0]?.shape).toEqual([null, 50]);
+    expect(training.optimizer).toBe("rmsprop");
+    model.dispose();
+  });
+
+  it("default preset: embedding → LSTMs → logits at every step, any sequence length", () => {
+    const { model: config } = presetConfigs("default", 20, { units: [16, 16], seqLen: 8, embeddingDim: 8 });
+    const model = createModel(config, 3);
+    expect(outputsProbabilities(model)).toBe(false);
+    const out = tf.tidy(() => (model.predict(tf.zeros([2, 5])) as tf.Tensor).shape);
+    expect(out).toEqual([2, 5, 20]);
+    model.dispose();
+  });
+
+  it("same seed → same initial weights; other seed → different", () => {
+    const { model: config } = presetConfigs("default", 20, { units: [16], seqLen: 8, embeddingDim: 8 });
+    const a = createModel(config, 5);
+    const b = createModel(config, 5);
+    const c = createModel(config, 6);
+    const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(a)).toEqual(weights(b));
+    expect(weights(a)).not.toEqual(weights(c));
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it("rejects invalid configs and overrides with a specific message", () => {
+    expect(() => presetConfigs("default", 20, { units: [] })).toThrow(/units/);
+    expect(() => presetConfigs("default", 1)).toThrow(/vocabSize/);
+    expect(() => presetConfigs("seed", 20, { target: "every-step" })).toThrow(/seed preset flattens/);
+    expect(() => presetConfigs("nope" as never, 20)).toThrow(/unknown preset "nope"/);
+  });
+});

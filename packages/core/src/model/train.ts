@@ -1,0 +1,278 @@
+import * as tf from "@tensorflow/tfjs";
+import { describeIssues, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "./config.js";
+import { encodeInput, outputsProbabilities } from "./create-model.js";
+import { materializeBatch, songWindows, splitWindowsAtRandom, type SongTokens, type Window } from "./data.js";
+import { TrainingOptimizer } from "./optimizer.js";
+import type { EpochMetrics, TrainCheckpoint } from "./checkpoint.js";
+import { learningRateAt } from "./lr-schedule.js";
+import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
+
+export interface TrainCallbacks {
+  onBatch?(progress: { epoch: number; batch: number; batches: number; loss: number }): void;
+  onEpoch?(metrics: EpochMetrics): void;
+  /** Checked between batches; true → stop, return `interrupted` with the last completed epoch's checkpoint. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  history: EpochMetrics[];
+  stoppedEarly: boolean;
+  interrupted: boolean;
+  checkpoint: TrainCheckpoint;
+}
+
+/** Mixes integers into one 31-bit seed (for per-step dropout seeds). */
+function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    h = Math.imul(h ^ (part >>> 0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+  return h & 0x7fffffff;
+}
+
+const now = (): number => performance.now();
+declare const performance: { now(): number };
+
+function snapshot(model: tf.LayersModel): Float32Array[] {
+  return model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
+}
+
+function restore(model: tf.LayersModel, weights: Float32Array[]): void {
+  if (weights.length !== model.weights.length) throw new Error(`checkpoint has ${weights.length} weight arrays, the model has ${model.weights.length}`);
+  const tensors = model.weights.map((w, i) => {
+    const data = weights[i] as Float32Array;
+    if (data.length !== w.read().size) throw new Error(`checkpoint weight ${i} (${w.name}) has ${data.length} values, the model needs ${w.read().size}`);
+    return tf.tensor(data, w.read().shape);
+  });
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+/** Mean cross-entropy and accuracy of `output` (logits or softmax probabilities) against `targets`. */
+function lossAndAccuracy(output: tf.Tensor, targets: tf.Tensor, vocabSize: number, probabilities: boolean): { loss: tf.Scalar; accuracy: tf.Scalar } {
+  const flat = tf.reshape(output, [-1, vocabSize]);
+  const labels = tf.reshape(targets, [-1]) as tf.Tensor1D;
+  const oneHot = tf.oneHot(labels, vocabSize);
+  const loss = probabilities
+    ? tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(flat, 1e-7, 1))), -1)))
+    : tf.losses.softmaxCrossEntropy(oneHot, flat);
+  const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(flat, -1), labels), "float32"));
+  return { loss: loss as tf.Scalar, accuracy: accuracy as tf.Scalar };
+}
+
+function clipByGlobalNorm(gradients: tf.Tensor[], clipNorm: number): tf.Tensor[] {
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
+    return gradients.map((g) => tf.mul(g, scale));
+  });
+}
+
+interface RunState {
+  epoch: number;
+  history: EpochMetrics[];
+  rngState: number[];
+  best: TrainCheckpoint["best"];
+  epochsWithoutImprovement: number;
+  stoppedEarly: boolean;
+  elapsedSeconds: number;
+}
+
+function checkResumable(resume: TrainCheckpoint, modelConfig: ModelConfig, training: TrainingConfig): void {
+  const differences: string[] = [];
+  if (JSON.stringify(resume.modelConfig) !== JSON.stringify(modelConfig)) differences.push("model config");
+  // epochs and patience may change between runs (train longer); everything else shapes the history.
+  const strip = ({ epochs: _e, patience: _p, ...rest }: TrainingConfig) => rest;
+  if (JSON.stringify(strip(resume.training)) !== JSON.stringify(strip(training))) differences.push("training config (other than epochs/patience)");
+  if (differences.length > 0) throw new Error(`cannot resume: the checkpoint was made with a different ${differences.join(" and ")}`);
+}
+
+/**
+ * Custom training loop (not model.fit) so seeds, clipping, the LR schedule, stopping and
+ * checkpoints are ours. Deterministic given `training.seed` on a given backend: windows are
+ * shuffled by a seeded rng, dropout is seeded per step, and resuming from a checkpoint
+ * reproduces the identical history. Uses whatever tf backend the app selected.
+ * At the end `model` holds the best-on-validation weights (training loss without validation).
+ *
+ * Split: with `split: "songs"` pass splitSongs' train/validation; with `"random-windows"` the
+ * windows of all given songs are split at random (validationShare), as the seed did.
+ */
+export async function trainModel(args: {
+  model: tf.LayersModel;
+  modelConfig: ModelConfig;
+  training: TrainingConfig;
+  train: SongTokens[];
+  validation: SongTokens[];
+  callbacks?: TrainCallbacks;
+  resume?: TrainCheckpoint;
+}): Promise<TrainResult> {
+  const { model, modelConfig, training, callbacks = {}, resume } = args;
+  const modelCheck = modelConfigSchema.safeParse(modelConfig);
+  if (!modelCheck.success) throw new Error(`invalid model config: ${describeIssues(modelCheck.error)}`);
+  const trainingCheck = trainingConfigSchema.safeParse(training);
+  if (!trainingCheck.success) throw new Error(`invalid training config: ${describeIssues(trainingCheck.error)}`);
+  const outputUnits = model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
+  if (outputUnits !== modelConfig.vocabSize) throw new Error(`the model outputs ${String(outputUnits)} units but the config says vocabSize ${modelConfig.vocabSize}`);
+  for (const song of [...args.train, ...args.validation]) {
+    const bad = song.ids.find((id) => id < 0 || id >= modelConfig.vocabSize);
+    if (bad !== undefined) throw new Error(`song "${song.name}" has token id ${bad}, outside the vocabulary (0..${modelConfig.vocabSize - 1})`);
+  }
+
+  // Windows (never across songs); songs are indexed in one list.
+  const songs = [...args.train, ...args.validation];
+  let trainWindows: Window[];
+  let validationWindows: Window[];
+  if (training.split === "random-windows") {
+    ({ train: trainWindows, validation: validationWindows } = splitWindowsAtRandom(songWindows(songs, modelConfig, training.stride), training.validationShare, training.seed));
+  } else {
+    trainWindows = songWindows(args.train, modelConfig, training.stride);
+    validationWindows = songWindows(args.validation, modelConfig, training.stride).map((w) => ({ song: w.song + args.train.length, start: w.start }));
+  }
+  if (trainWindows.length === 0) {
+    throw new Error(`no training window: every training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`);
+  }
+
+  const batchesPerEpoch = Math.ceil(trainWindows.length / training.batchSize);
+  const totalSteps = training.epochs * batchesPerEpoch;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new TrainingOptimizer(training.optimizer ?? "adam", variables);
+  const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === "Dropout") as unknown as { seed?: number }[];
+  const probabilities = outputsProbabilities(model);
+  const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
+
+  let state: RunState;
+  if (resume) {
+    checkResumable(resume, modelConfig, training);
+    restore(model, resume.weights);
+    optimizer.setState(resume.optimizer);
+    state = {
+      epoch: resume.epoch,
+      history: [...resume.history],
+      rngState: resume.rngState,
+      best: resume.best,
+      epochsWithoutImprovement: resume.epochsWithoutImprovement,
+      stoppedEarly: resume.stoppedEarly,
+      elapsedSeconds: resume.elapsedSeconds,
+    };
+  } else {
+    state = { epoch: 0, history: [], rngState: createRng(training.seed).state(), best: null, epochsWithoutImprovement: 0, stoppedEarly: false, elapsedSeconds: 0 };
+  }
+  let checkpoint: TrainCheckpoint = { version: 1, ...state, modelConfig, training, weights: snapshot(model), optimizer: optimizer.getState() };
+  let interrupted = false;
+  const startedAt = now() - state.elapsedSeconds * 1000;
+
+  try {
+    while (!state.stoppedEarly && state.epoch < training.epochs && !interrupted) {
+      const epoch = state.epoch + 1;
+      const rng = restoreRng(state.rngState);
+      const order = shuffleInPlace([...trainWindows], rng);
+      const epochStart = now();
+      let lossSum = 0;
+      let accuracySum = 0;
+      let tokenCount = 0;
+      let learningRate = training.learningRate;
+      for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        if (callbacks.shouldStop?.()) {
+          interrupted = true;
+          break;
+        }
+        const step = optimizer.step;
+        learningRate = training.lrSchedule === "cosine" ? learningRateAt(step, totalSteps, training.learningRate) : training.learningRate;
+        dropoutLayers.forEach((layer, index) => (layer.seed = mixSeed(training.seed, step, index)));
+        const windows = order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
+        const { inputs, targets } = materializeBatch(songs, windows, modelConfig);
+        const { loss, accuracy } = trainStep(windows.length, inputs, targets, learningRate);
+        const tokens = windows.length * tokensPerWindow;
+        lossSum += loss * tokens;
+        accuracySum += accuracy * tokens;
+        tokenCount += tokens;
+        callbacks.onBatch?.({ epoch, batch: batch + 1, batches: batchesPerEpoch, loss });
+        await tf.nextFrame(); // lets the app's signal handlers run between batches
+      }
+      if (interrupted) break;
+      const trainSeconds = (now() - epochStart) / 1000;
+      dropoutLayers.forEach((layer) => (layer.seed = undefined));
+      const validation = validationWindows.length > 0 ? evaluate(validationWindows) : null;
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: lossSum / tokenCount,
+        accuracy: accuracySum / tokenCount,
+        valLoss: validation?.loss ?? null,
+        valAccuracy: validation?.accuracy ?? null,
+        perplexity: validation ? Math.exp(validation.loss) : null,
+        tokensPerSecond: tokenCount / Math.max(trainSeconds, 1e-9),
+        elapsedSeconds: (now() - startedAt) / 1000,
+        learningRate,
+      };
+      const monitored = metrics.valLoss ?? metrics.loss;
+      const improved = state.best === null || monitored < state.best.loss;
+      state = {
+        epoch,
+        history: [...state.history, metrics],
+        rngState: rng.state(),
+        best: improved ? { epoch, loss: monitored, weights: snapshot(model) } : state.best,
+        epochsWithoutImprovement: improved ? 0 : state.epochsWithoutImprovement + 1,
+        stoppedEarly: training.patience !== null && !improved && state.epochsWithoutImprovement + 1 >= training.patience,
+        elapsedSeconds: metrics.elapsedSeconds,
+      };
+      checkpoint = { version: 1, ...state, modelConfig, training, weights: snapshot(model), optimizer: optimizer.getState() };
+      callbacks.onEpoch?.(metrics);
+    }
+  } finally {
+    dropoutLayers.forEach((layer) => (layer.seed = undefined));
+    optimizer.dispose();
+  }
+  restore(model, state.best?.weights ?? checkpoint.weights);
+  return { history: state.history, stoppedEarly: state.stoppedEarly, interrupted, checkpoint };
+
+  function trainStep(batchSize: number, inputIds: Int32Array, targetIds: Int32Array, learningRate: number): { loss: number; accuracy: number } {
+    let accuracyTensor: tf.Scalar | null = null;
+    const x = encodeInput(modelConfig, inputIds, batchSize, modelConfig.seqLen);
+    const y = tf.tensor(targetIds, [targetIds.length], "int32");
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        const output = model.apply(x, { training: true }) as tf.Tensor;
+        const result = lossAndAccuracy(output, y, modelConfig.vocabSize, probabilities);
+        accuracyTensor = tf.keep(result.accuracy);
+        return result.loss;
+      }, variables);
+      const ordered = variables.map((v) => {
+        const g = grads[v.name];
+        if (!g) throw new Error(`no gradient for ${v.name}`);
+        return g;
+      });
+      const clipped = training.clipNorm === null ? ordered : clipByGlobalNorm(ordered, training.clipNorm);
+      optimizer.apply(clipped, learningRate);
+      const loss = value.dataSync()[0] as number;
+      const accuracy = (accuracyTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
+      tf.dispose([value, ...ordered, ...(clipped === ordered ? [] : clipped)]);
+      if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${optimizer.step}`);
+      return { loss, accuracy };
+    } finally {
+      tf.dispose([x, y]);
+      if (accuracyTensor) tf.dispose(accuracyTensor);
+    }
+  }
+
+  function evaluate(windows: Window[]): { loss: number; accuracy: number } {
+    let lossSum = 0;
+    let accuracySum = 0;
+    let count = 0;
+    for (let start = 0; start < windows.length; start += training.batchSize) {
+      const slice = windows.slice(start, start + training.batchSize);
+      const { inputs, targets } = materializeBatch(songs, slice, modelConfig);
+      const [loss, accuracy] = tf.tidy(() => {
+        const output = model.predict(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen)) as tf.Tensor;
+        const result = lossAndAccuracy(output, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize, probabilities);
+        return [result.loss, result.accuracy];
+      });
+      const tokens = slice.length * tokensPerWindow;
+      lossSum += (loss.dataSync()[0] as number) * tokens;
+      accuracySum += (accuracy.dataSync()[0] as number) * tokens;
+      count += tokens;
+      tf.dispose([loss, accuracy]);
+    }
+    return { loss: lossSum / count, accuracy: accuracySum / count };
+  }
+}

@@ -1,0 +1,77 @@
+import type { StepModel } from "./step-model.js";
+import { createRng } from "./rng.js";
+import { sampleFromLogits, type SamplingOptions } from "./sample.js";
+import { guardedToken } from "./repetition-guard.js";
+
+/** What generation needs of a Vocabulary (the real `Vocabulary` satisfies it). */
+export interface GenerationVocabulary {
+  readonly tokens: readonly string[];
+  id(token: string): number | undefined;
+}
+/** What generation needs of a Tokenizer (the real `Tokenizer` satisfies it). */
+export interface GenerationTokenizer {
+  createGrammar(): { push(token: string): void; allows(token: string): boolean };
+}
+
+export interface GenerateOptions extends SamplingOptions {
+  /** Number of tokens to sample after the primer. */
+  length: number;
+  seed: number;
+  /** Tokens fed to the model (and the grammar) before sampling; [] = start from nothing. */
+  primer: string[];
+  /** Mask the token that would repeat a 1–4-token pattern a 9th time in a row (see repetition-guard.ts). */
+  repetitionGuard: boolean;
+}
+
+/**
+ * Feeds the primer, then samples `options.length` tokens, returning ONLY the sampled tokens
+ * (prepend the primer yourself if you want it in the piece). Every draw is masked by the
+ * tokenizer's grammar, so no impossible token is ever drawn. With an empty primer the first token
+ * is drawn uniformly from what the grammar allows. Same step model + options → same tokens.
+ * @example generateTokens({ step, vocabulary, tokenizer, options: { length: 500, seed: 7, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true } })
+ */
+export function generateTokens(args: {
+  step: StepModel;
+  vocabulary: GenerationVocabulary;
+  tokenizer: GenerationTokenizer;
+  options: GenerateOptions;
+  onToken?(token: string, index: number): void;
+}): string[] {
+  const { step, vocabulary, tokenizer, options, onToken } = args;
+  if (!Number.isInteger(options.length) || options.length < 0) throw new Error(`length must be a non-negative integer, got ${options.length}`);
+  const tokens = vocabulary.tokens;
+  const rng = createRng(options.seed);
+  const grammar = tokenizer.createGrammar();
+  const history: number[] = [];
+  step.reset();
+
+  let logits: Float32Array | null = null;
+  for (const token of options.primer) {
+    const id = vocabulary.id(token);
+    if (id === undefined) throw new Error(`primer token "${token}" is not in the model's vocabulary (${tokens.length} tokens)`);
+    grammar.push(token);
+    history.push(id);
+    logits = step.step(id);
+  }
+
+  const generated: string[] = [];
+  for (let index = 0; index < options.length; index++) {
+    const grammarAllows = (id: number): boolean => grammar.allows(tokens[id] as string);
+    const blocked = options.repetitionGuard ? guardedToken(history) : null;
+    let allowed = grammarAllows;
+    if (blocked !== null && tokens.some((_, id) => id !== blocked && grammarAllows(id))) {
+      allowed = (id) => id !== blocked && grammarAllows(id);
+    }
+    const id =
+      logits === null
+        ? sampleFromLogits(new Float32Array(tokens.length), { temperature: 1, topK: null, topP: null }, rng, allowed)
+        : sampleFromLogits(logits, options, rng, allowed);
+    const token = tokens[id] as string;
+    grammar.push(token);
+    history.push(id);
+    generated.push(token);
+    onToken?.(token, index);
+    if (index < options.length - 1) logits = step.step(id);
+  }
+  return generated;
+}
