@@ -1,0 +1,62 @@
+// Interrupted runs on disk: <out>/<name>/.checkpoint/{run.json,checkpoint.bin}. run.json holds the
+// resolved settings and a fingerprint of the data so --resume can refuse a changed folder.
+import { mkdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { deserializeCheckpoint, serializeCheckpoint, type ModelConfig, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
+import { z } from "zod";
+import { CliError } from "./command-args.js";
+import { writeFileAtomic } from "./publish.js";
+
+export interface SavedRun {
+  formatVersion: 1;
+  name: string;
+  /** Absolute data folder, or null for the built-in demo corpus. */
+  data: string | null;
+  tokenizer: "notes-chords" | "timed";
+  modelConfig: ModelConfig;
+  training: TrainingConfig;
+  /** sha256 of every ingested file, in order: the data must be unchanged to resume. */
+  fingerprint: string[];
+  /** Vocabulary tokens, in id order: rebuilt on resume and compared. */
+  vocabulary: string[];
+  backend: string;
+  startedAt: string;
+}
+
+const savedRunSchema = z.object({
+  formatVersion: z.literal(1),
+  name: z.string(),
+  data: z.string().nullable(),
+  tokenizer: z.enum(["notes-chords", "timed"]),
+  modelConfig: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  fingerprint: z.array(z.string()),
+  vocabulary: z.array(z.string()),
+  backend: z.string(),
+  startedAt: z.string(),
+});
+
+export function checkpointDir(root: string, name: string): string {
+  return path.join(root, name, ".checkpoint");
+}
+
+export async function saveCheckpoint(dir: string, run: SavedRun, checkpoint: TrainCheckpoint): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  // checkpoint.bin first: run.json appearing last marks a complete checkpoint.
+  await writeFileAtomic(path.join(dir, "checkpoint.bin"), await serializeCheckpoint(checkpoint));
+  await writeFileAtomic(path.join(dir, "run.json"), JSON.stringify(run, null, 2) + "\n");
+}
+
+export async function loadCheckpoint(dir: string): Promise<{ run: SavedRun; checkpoint: TrainCheckpoint }> {
+  const runText = await readFile(path.join(dir, "run.json"), "utf8").catch(() => null);
+  if (runText === null) throw new CliError(`no interrupted run to resume: ${dir} does not exist (it is written when training is interrupted with Ctrl-C or a kill)`);
+  const parsed = savedRunSchema.safeParse(JSON.parse(runText));
+  if (!parsed.success) throw new CliError(`${path.join(dir, "run.json")} is not a Motif checkpoint: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const bytes = await readFile(path.join(dir, "checkpoint.bin")).catch(() => null);
+  if (bytes === null) throw new CliError(`${dir} has run.json but no checkpoint.bin`);
+  return { run: parsed.data as unknown as SavedRun, checkpoint: deserializeCheckpoint(new Uint8Array(bytes)) };
+}
+
+export async function removeCheckpoint(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}

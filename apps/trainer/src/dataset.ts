@@ -1,0 +1,129 @@
+// Ingest for training: MIDI sources → piano notes → tokens, with broken files listed and skipped,
+// a song-level split, transposition augmentation of training songs only, a vocabulary built from
+// the training songs, and an explicit report of validation tokens the vocabulary does not know.
+import { createHash } from "node:crypto";
+import { Vocabulary, splitSongs, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
+import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
+
+export interface MidiSource {
+  /** Relative path or file name, as shown to the user and stored in the bundle. */
+  name: string;
+  read(): Promise<Uint8Array>;
+}
+
+export interface IngestedSong {
+  name: string;
+  sha256: string;
+  notes: QuarterNote[];
+  tokens: string[];
+}
+
+export interface SkippedFile {
+  name: string;
+  reason: string;
+}
+
+export interface Ingested {
+  songs: IngestedSong[];
+  skipped: SkippedFile[];
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Parses and tokenizes every source; unreadable, note-less or too-short files are skipped with a reason. */
+export async function ingest(sources: readonly MidiSource[], tokenizer: Tokenizer): Promise<Ingested> {
+  const songs: IngestedSong[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const source of sources) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await source.read();
+    } catch (error) {
+      skipped.push({ name: source.name, reason: `cannot read: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
+    }
+    const parsed = tryParseMidi(bytes);
+    if (!parsed.ok) {
+      skipped.push({ name: source.name, reason: parsed.error.message });
+      continue;
+    }
+    const notes = pianoNotes(parsed.sequence);
+    if (notes.length === 0) {
+      skipped.push({ name: source.name, reason: "no piano notes (empty, or drums only)" });
+      continue;
+    }
+    const tokens = tokenizer.encode(notes);
+    if (tokens.length < 2) {
+      skipped.push({ name: source.name, reason: `only ${tokens.length} token(s): too short to learn from` });
+      continue;
+    }
+    songs.push({ name: source.name, sha256: sha256Of(bytes), notes, tokens });
+  }
+  return { songs, skipped };
+}
+
+/** Notes moved by `shift` semitones, or null when a note would leave the MIDI range. */
+export function transposeNotes(notes: readonly QuarterNote[], shift: number): QuarterNote[] | null {
+  const moved = notes.map((note) => ({ ...note, pitch: note.pitch + shift }));
+  return moved.every((note) => note.pitch >= 0 && note.pitch <= 127) ? moved : null;
+}
+
+export interface UnknownTokenReport {
+  /** Total validation tokens dropped because the vocabulary (built from training songs) lacks them. */
+  dropped: number;
+  /** Token → count, most frequent first. */
+  tokens: Record<string, number>;
+}
+
+export interface PreparedDataset {
+  vocabulary: Vocabulary;
+  train: SongTokens[];
+  validation: SongTokens[];
+  files: { name: string; sha256: string; tokens: number; split: "train" | "validation" }[];
+  unknownInValidation: UnknownTokenReport;
+  /** Training streams added by transposition. */
+  augmentedSongs: number;
+  /** Transpositions dropped because a note would leave 0..127. */
+  augmentSkipped: number;
+}
+
+export function prepareDataset(songs: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig): PreparedDataset {
+  // The split only looks at the number of songs and the seed; ids are filled in after the vocabulary exists.
+  const placeholders = songs.map((song) => ({ name: song.name, ids: new Int32Array(0) }));
+  const split = splitSongs(placeholders, training);
+  const validationNames = new Set(split.validation.map((song) => song.name));
+  const trainSongs = songs.filter((song) => !validationNames.has(song.name));
+  const validationSongs = songs.filter((song) => validationNames.has(song.name));
+
+  const trainStreams: { name: string; tokens: string[] }[] = [];
+  let augmentSkipped = 0;
+  for (const song of trainSongs) {
+    trainStreams.push({ name: song.name, tokens: song.tokens });
+    for (const shift of training.augment) {
+      const moved = transposeNotes(song.notes, shift);
+      if (moved === null) augmentSkipped++;
+      else trainStreams.push({ name: `${song.name} (${shift > 0 ? "+" : ""}${shift})`, tokens: tokenizer.encode(moved) });
+    }
+  }
+  const vocabulary = Vocabulary.build(trainStreams.map((stream) => stream.tokens));
+  const train = trainStreams.map((stream) => ({ name: stream.name, ids: vocabulary.encode(stream.tokens).ids }));
+
+  const unknown: Record<string, number> = {};
+  const validation = validationSongs.map((song) => {
+    const encoded = vocabulary.encode(song.tokens);
+    for (const [token, count] of Object.entries(encoded.unknown)) unknown[token] = (unknown[token] ?? 0) + count;
+    return { name: song.name, ids: encoded.ids };
+  });
+  const sortedUnknown = Object.fromEntries(Object.entries(unknown).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  return {
+    vocabulary,
+    train,
+    validation,
+    files: songs.map((song) => ({ name: song.name, sha256: song.sha256, tokens: song.tokens.length, split: validationNames.has(song.name) ? "validation" : "train" })),
+    unknownInValidation: { dropped: Object.values(unknown).reduce((a, b) => a + b, 0), tokens: sortedUnknown },
+    augmentedSongs: trainStreams.length - trainSongs.length,
+    augmentSkipped,
+  };
+}

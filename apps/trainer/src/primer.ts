@@ -1,0 +1,53 @@
+// Primers for `generate`: a seeded window of a training song, or the start of a MIDI file.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { createRng, randomInt, type BundleManifest, type Tokenizer, type Vocabulary } from "@motif/core";
+import { pianoNotes, tryParseMidi } from "@motif/midi";
+import { CliError } from "./command-args.js";
+import { sha256Of, type MidiSource } from "./dataset.js";
+
+export interface Primer {
+  tokens: string[];
+  /** How the primer was chosen, for the recipe. */
+  description: string;
+  /** Notes about dropped tokens etc., printed to stderr. */
+  warnings: string[];
+}
+
+/** Seeded (from the generation seed) choice of a training song and a window in it. */
+export async function corpusPrimer(args: { manifest: BundleManifest; sources: readonly MidiSource[]; tokenizer: Tokenizer; vocabulary: Vocabulary; seed: number; length: number }): Promise<Primer> {
+  const wanted = new Map(args.manifest.dataset.files.filter((f) => f.split === "train").map((f) => [f.sha256, f.name]));
+  const available: { name: string; bytes: Uint8Array }[] = [];
+  for (const source of args.sources) {
+    const bytes = await source.read();
+    if (wanted.has(sha256Of(bytes))) available.push({ name: source.name, bytes });
+  }
+  if (available.length === 0) throw new CliError("--primer corpus: none of the model's training files were found; pass --data with the folder it was trained on");
+  // A stream separate from the sampler's, derived from the same seed, so the recipe stays one number.
+  const rng = createRng((args.seed ^ 0x5eed5eed) >>> 0);
+  const song = available[randomInt(rng, available.length)]!;
+  const parsed = tryParseMidi(song.bytes);
+  if (!parsed.ok) throw new CliError(`--primer corpus: ${song.name}: ${parsed.error.message}`);
+  const ids = args.vocabulary.encode(args.tokenizer.encode(pianoNotes(parsed.sequence))).ids;
+  const tokens = args.vocabulary.decode(ids);
+  const length = Math.min(args.length, tokens.length);
+  const start = randomInt(rng, tokens.length - length + 1);
+  return { tokens: tokens.slice(start, start + length), description: `corpus:${song.name}@${start}+${length}`, warnings: [] };
+}
+
+export async function filePrimer(args: { file: string; tokenizer: Tokenizer; vocabulary: Vocabulary; length: number }): Promise<Primer> {
+  const bytes = await readFile(args.file).catch(() => null);
+  if (bytes === null) throw new CliError(`--primer: file not found: ${args.file}`);
+  const parsed = tryParseMidi(new Uint8Array(bytes));
+  if (!parsed.ok) throw new CliError(`--primer ${args.file}: ${parsed.error.message}`);
+  const encoded = args.vocabulary.encode(args.tokenizer.encode(pianoNotes(parsed.sequence)));
+  const warnings: string[] = [];
+  const unknown = Object.entries(encoded.unknown);
+  if (unknown.length > 0) {
+    const count = unknown.reduce((sum, [, n]) => sum + n, 0);
+    warnings.push(`primer: dropped ${count} token(s) the model's vocabulary does not know: ${unknown.slice(0, 8).map(([t, n]) => `${t}×${n}`).join(", ")}`);
+  }
+  const tokens = args.vocabulary.decode(encoded.ids).slice(0, args.length);
+  if (tokens.length === 0) throw new CliError(`--primer ${args.file}: no piano notes the model knows`);
+  return { tokens, description: `file:${path.basename(args.file)} sha256=${sha256Of(new Uint8Array(bytes)).slice(0, 16)} tokens=${tokens.length}`, warnings };
+}

@@ -1,0 +1,201 @@
+// `train`: ingest a MIDI folder (or the demo corpus), train with progress, checkpoint on Ctrl-C or
+// kill, and publish the bundle atomically with curves and a README.
+import path from "node:path";
+import { createModel, getTokenizer, packBundle, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint } from "@motif/core";
+import { backendLabel, selectBackend } from "./backend.js";
+import { bundleReadme } from "./bundle-readme.js";
+import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
+import { CliError, UsageError } from "./command-args.js";
+import { sceneToPng } from "./curves-png.js";
+import { curvesScene } from "./curves-scene.js";
+import { sceneToSvg } from "./curves-svg.js";
+import { ingest, prepareDataset, type MidiSource } from "./dataset.js";
+import { demoCorpusFiles } from "./demo-corpus.js";
+import { resolveUserPath, stderrIsTty, trainerEnv } from "./env.js";
+import { findMidiFiles, readMidiFile } from "./midi-files.js";
+import { createProgressReporter, formatDuration, formatEpochLine } from "./progress.js";
+import { nextVersion, publishBundle } from "./publish.js";
+import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-command.js";
+import { resolveConfigs } from "./train-config.js";
+
+const log = (line: string) => process.stderr.write(line + "\n");
+
+/** Exit code after an interruption that saved a checkpoint (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+function defaultName(options: TrainOptions): string {
+  if (options.data === null) return "demo";
+  const base = path.basename(path.resolve(options.data)).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "model";
+  const preset = resolvedPreset(options);
+  return preset === "default" ? base : `${base}-${preset}`;
+}
+
+async function midiSources(dataDir: string | null): Promise<MidiSource[]> {
+  if (dataDir === null) return demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes }));
+  const files = await findMidiFiles(dataDir);
+  if (files.length === 0) throw new CliError(`no .mid or .midi files under ${dataDir}`);
+  return files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
+}
+
+/** Ctrl-C / kill → ask the training loop to stop at the next batch; a second Ctrl-C aborts. */
+function installStopSignals(): { stopRequested: () => boolean; dispose: () => void } {
+  let requested = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) {
+      log(`\n${signal} again: aborting without a checkpoint.`);
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    requested = true;
+    log(`\n${signal}: stopping after the current batch and saving a checkpoint (press Ctrl-C again to abort without saving)...`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    stopRequested: () => requested,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+function bestEpoch(history: readonly EpochMetrics[]): EpochMetrics | null {
+  let best: EpochMetrics | null = null;
+  for (const m of history) if (m.valLoss !== null && (best === null || best.valLoss === null || m.valLoss < best.valLoss)) best = m;
+  return best ?? history[history.length - 1] ?? null;
+}
+
+export async function runTrain(options: TrainOptions): Promise<number> {
+  const started = performance.now();
+  const env = trainerEnv();
+  const root = options.out === undefined ? env.modelsDir : resolveUserPath(options.out);
+  const name = options.name ?? defaultName(options);
+  const checkpointFolder = checkpointDir(root, name);
+
+  let resumed: { run: SavedRun; checkpoint: TrainCheckpoint } | null = null;
+  if (options.resume) {
+    const given = RESUME_FIXED_FLAGS.filter((flag) => options[flag] !== undefined && options[flag] !== null);
+    if (given.length > 0) throw new UsageError(`--resume continues the saved run with its saved settings; drop ${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`, "train");
+    resumed = await loadCheckpoint(checkpointFolder);
+    log(`resuming "${name}" from epoch ${resumed.checkpoint.epoch} (${checkpointFolder})`);
+  }
+
+  const backend = await selectBackend(options.backend ?? env.backend);
+  for (const fallback of backend.fallbacks) log(`  (${fallback})`);
+  log(`backend: ${backend.description}`);
+
+  const dataDir = resumed ? resumed.run.data : options.data === null ? null : resolveUserPath(options.data);
+  const tokenizerKind = resumed ? resumed.run.tokenizer : resolvedTokenizer(options);
+  const tokenizer = getTokenizer(tokenizerKind);
+  const sources = await midiSources(dataDir);
+  log(`data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`);
+  const ingested = await ingest(sources, tokenizer);
+  if (ingested.skipped.length > 0) {
+    log(`skipped ${ingested.skipped.length} file(s):`);
+    for (const file of ingested.skipped) log(`  ${file.name}: ${file.reason}`);
+  }
+  if (ingested.songs.length === 0) throw new CliError("no usable MIDI files left to train on");
+
+  const trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
+  const prepared = prepareDataset(ingested.songs, tokenizer, trainingForSplit);
+  const configs = resumed ? { model: resumed.run.modelConfig, training: resumed.run.training } : resolveConfigs(options, prepared.vocabulary.size);
+  const fingerprint = ingested.songs.map((song) => song.sha256);
+  if (resumed) {
+    if (JSON.stringify(fingerprint) !== JSON.stringify(resumed.run.fingerprint)) throw new CliError(`the data changed since the interrupted run (files added, removed or edited under ${dataDir ?? "the demo corpus"}); cannot resume`);
+    if (JSON.stringify(prepared.vocabulary.tokens) !== JSON.stringify(resumed.run.vocabulary)) throw new CliError("the vocabulary rebuilt from the data differs from the interrupted run's (tokenizer changed?); cannot resume");
+  }
+
+  const trainTokens = prepared.train.reduce((sum, song) => sum + song.ids.length, 0);
+  const validationTokens = prepared.validation.reduce((sum, song) => sum + song.ids.length, 0);
+  const validationFiles = prepared.files.filter((f) => f.split === "validation").length;
+  log(
+    `songs: ${prepared.files.length - validationFiles} train (+${prepared.augmentedSongs} transpositions, ${trainTokens} tokens), ` +
+      `${validationFiles} validation (${validationTokens} tokens); vocabulary ${prepared.vocabulary.size} tokens`,
+  );
+  if (prepared.unknownInValidation.dropped > 0) {
+    const top = Object.entries(prepared.unknownInValidation.tokens).slice(0, 8).map(([token, count]) => `${token}×${count}`);
+    log(`validation: ${prepared.unknownInValidation.dropped} token(s) not in the training vocabulary were dropped: ${top.join(", ")}${Object.keys(prepared.unknownInValidation.tokens).length > 8 ? ", ..." : ""}`);
+  }
+
+  const { model: modelConfig, training } = configs;
+  const model = createModel(modelConfig, training.seed);
+  log(
+    `model: preset ${modelConfig.preset}, ${modelConfig.input} input, LSTM ${modelConfig.units.join("x")}, seq ${modelConfig.seqLen}, ` +
+      `${model.countParams().toLocaleString("en-US")} parameters; ${training.epochs} epochs, batch ${training.batchSize}, lr ${training.learningRate}, ` +
+      `augment ${training.augment.length === 0 ? "none" : `${Math.min(...training.augment)}..${Math.max(...training.augment)}`}`,
+  );
+
+  const run: SavedRun = resumed?.run ?? {
+    formatVersion: 1,
+    name,
+    data: dataDir,
+    tokenizer: tokenizerKind,
+    modelConfig,
+    training,
+    fingerprint,
+    vocabulary: [...prepared.vocabulary.tokens],
+    backend: backendLabel(backend),
+    startedAt: new Date().toISOString(),
+  };
+  const progress = createProgressReporter({ totalEpochs: training.epochs, tty: stderrIsTty(), write: (text) => process.stderr.write(text), columns: process.stderr.columns });
+  for (const m of resumed?.checkpoint.history ?? []) log(`(done) ${formatEpochLine(m, training.epochs)}`);
+  const signals = installStopSignals();
+  let result: Awaited<ReturnType<typeof trainModel>>;
+  try {
+    result = await trainModel({
+      model,
+      modelConfig,
+      training,
+      train: prepared.train,
+      validation: prepared.validation,
+      ...(resumed ? { resume: resumed.checkpoint } : {}),
+      callbacks: { onBatch: (p) => progress.onBatch(p), onEpoch: (m) => progress.onEpoch(m), shouldStop: signals.stopRequested },
+    });
+  } finally {
+    signals.dispose();
+    progress.clear();
+  }
+
+  if (result.interrupted) {
+    await saveCheckpoint(checkpointFolder, run, result.checkpoint);
+    const outFlag = options.out === undefined ? "" : ` --out ${options.out}`;
+    log(`Interrupted after epoch ${result.checkpoint.epoch}. Checkpoint saved to ${checkpointFolder}`);
+    log(`Resume with: pnpm --filter trainer train --resume --name ${name}${outFlag}`);
+    model.dispose();
+    return INTERRUPTED_EXIT_CODE;
+  }
+
+  const version = await nextVersion(root, name);
+  const manifest: Omit<BundleManifest, "contentHash" | "weightsSha256" | "parameters" | "formatVersion"> = {
+    name,
+    version,
+    createdAt: new Date().toISOString(),
+    tokenizer: { kind: tokenizer.kind, version: tokenizer.version },
+    vocabulary: prepared.vocabulary.toJSON(),
+    model: modelConfig,
+    training,
+    dataset: { files: prepared.files, skipped: ingested.skipped },
+    metrics: result.history,
+    backend: run.backend,
+  };
+  const files = await packBundle({ model, manifest });
+  model.dispose();
+  const fullManifest = JSON.parse(new TextDecoder().decode(files["bundle.json"])) as BundleManifest;
+  const scene = curvesScene(result.history, `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`);
+  const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene) };
+  const readme = bundleReadme(fullManifest, [...Object.keys(files), ...Object.keys(extras)]);
+  const target = await publishBundle(root, name, version, { ...files, ...extras, "README.md": readme });
+  await removeCheckpoint(checkpointFolder);
+
+  const best = bestEpoch(result.history);
+  const last = result.history[result.history.length - 1];
+  const wall = (performance.now() - started) / 1000;
+  log(
+    `${result.stoppedEarly ? "stopped early (no better validation loss); " : ""}best epoch ${best?.epoch ?? "-"}: ` +
+      `val loss ${best?.valLoss?.toFixed(4) ?? "-"}, val acc ${best?.valAccuracy?.toFixed(4) ?? "-"}; ` +
+      `${Math.round(last?.tokensPerSecond ?? 0)} tokens/s; wall time ${formatDuration(wall)}`,
+  );
+  log(`published ${target}`);
+  log(`generate with: pnpm --filter trainer generate --model ${path.relative(env.invocationDir, target) || target}`);
+  return 0;
+}
