@@ -73,6 +73,7 @@ export function parseMidi(bytes: Uint8Array, options: ParseMidiOptions = {}): No
   return {
     format,
     ticksPerQuarter,
+    // An empty track name (some writers always emit one) counts as no name.
     title: tracks[0]?.name || options.title || null,
     tracks: trackInfos,
     notes,

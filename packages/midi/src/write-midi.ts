@@ -10,7 +10,8 @@ const DEFAULT_TICKS_PER_QUARTER = 480;
 const DEFAULT_BPM = 120;
 const MAX_TICK = 0x0fffffff; // the largest delta a 4-byte variable-length quantity holds
 const MAX_MICROSECONDS_PER_QUARTER = 0xffffff;
-const PIANO_CHANNEL = 0;
+/** Channels for overlapping notes of one pitch: 1..16 in order, skipping 10 (GM drums). */
+const VOICE_CHANNELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15];
 
 interface TimedEvent {
   tick: number;
@@ -23,8 +24,12 @@ interface TimedEvent {
 
 /**
  * Writes a piece as a format 1 Standard MIDI File: track 0 carries the title (track name), the
- * text meta events (type 0x01, in order, at tick 0) and the tempo map; track 1 carries a GM
- * program change and the notes on channel 1. Same input → identical bytes.
+ * text meta events (type 0x01, in order, at tick 0) and the tempo map; track 1 carries the GM
+ * program and the notes on channel 1. Same input → identical bytes.
+ *
+ * Overlapping notes of one pitch (doublings merged from several tracks) go to the next free
+ * channel (2, 3, ... skipping drum channel 10) with the same program: on one channel MIDI cannot
+ * say which note-off ends which of two nested notes, so the round trip would swap their ends.
  * Throws RangeError naming the offending field for input that cannot be written.
  *
  * @example
@@ -47,7 +52,7 @@ export function writeMidi(piece: PieceSpec): Uint8Array {
   };
 
   const conductor: TimedEvent[] = [];
-  if (piece.title !== undefined) conductor.push(metaEvent(0, 0x03, encodeUtf8(piece.title), 0));
+  if (piece.title) conductor.push(metaEvent(0, 0x03, encodeUtf8(piece.title), 0));
   (piece.texts ?? []).forEach((text, i) => conductor.push(metaEvent(0, 0x01, encodeUtf8(text), 1 + i)));
   const tempos = piece.tempos ?? [{ quarter: 0, bpm: DEFAULT_BPM }];
   tempos.forEach((tempo, i) => {
@@ -61,8 +66,13 @@ export function writeMidi(piece: PieceSpec): Uint8Array {
     conductor.push(metaEvent(tick, 0x51, [microseconds >> 16, (microseconds >> 8) & 0xff, microseconds & 0xff], 1 + (piece.texts?.length ?? 0) + i));
   });
 
-  const piano: TimedEvent[] = [{ tick: 0, rank: 1, order: [], bytes: [0xc0 | PIANO_CHANNEL, program] }];
-  piece.notes.forEach((note, i) => piano.push(...noteEvents(note, i, toTick)));
+  const ticked = piece.notes.map((note, i) => tickNote(note, i, toTick)).sort(compareTickedNotes);
+  const channels = assignChannels(ticked);
+  const piano: TimedEvent[] = [...new Set(channels)]
+    .sort((a, b) => a - b)
+    .map((channel) => ({ tick: 0, rank: 1, order: [channel], bytes: [0xc0 | channel, program] }));
+  ticked.forEach((note, i) => piano.push(...noteEvents(note, channels[i]!)));
+  if (piano.length === 0) piano.push({ tick: 0, rank: 1, order: [0], bytes: [0xc0, program] });
 
   return concatBytes([headerChunk(ticksPerQuarter), trackChunk(conductor), trackChunk(piano)]);
 }
@@ -75,23 +85,54 @@ function metaEvent(tick: number, type: number, data: number[], order: number): T
   return { tick, rank: 0, order: [order], bytes: [0xff, type, ...vlq(data.length), ...data] };
 }
 
-function noteEvents(note: QuarterNote, i: number, toTick: (quarter: number, what: string) => number): TimedEvent[] {
+interface TickedNote {
+  pitch: number;
+  velocity: number;
+  startTick: number;
+  endTick: number;
+}
+
+function tickNote(note: QuarterNote, i: number, toTick: (quarter: number, what: string) => number): TickedNote {
   if (!isIntegerIn(note.pitch, 0, 127)) throw new RangeError(`writeMidi: notes[${i}].pitch ${note.pitch} must be an integer 0..127`);
   if (!isIntegerIn(note.velocity, 1, 127)) throw new RangeError(`writeMidi: notes[${i}].velocity ${note.velocity} must be an integer 1..127`);
-  const start = toTick(note.startQuarter, `notes[${i}].startQuarter`);
+  const startTick = toTick(note.startQuarter, `notes[${i}].startQuarter`);
   const end = toTick(note.endQuarter, `notes[${i}].endQuarter`);
   if (!(note.endQuarter > note.startQuarter)) {
     throw new RangeError(`writeMidi: notes[${i}] ends at ${note.endQuarter}, not after its start ${note.startQuarter}`);
   }
   // A note shorter than a tick still lasts one tick, so it survives the round trip.
-  const endTick = Math.max(end, start + 1);
-  const on = 0x90 | PIANO_CHANNEL;
+  return { pitch: note.pitch, velocity: note.velocity, startTick, endTick: Math.max(end, startTick + 1) };
+}
+
+function compareTickedNotes(a: TickedNote, b: TickedNote): number {
+  return a.startTick - b.startTick || a.pitch - b.pitch || a.endTick - b.endTick || a.velocity - b.velocity;
+}
+
+/**
+ * Per pitch, each note takes the first channel on which that pitch is silent at its start, so no
+ * two notes of one pitch overlap on one channel. With more than 15 overlapping notes of one pitch
+ * the rest share the channel that frees up first (reading pairs those first-in-first-out).
+ */
+function assignChannels(sortedNotes: TickedNote[]): number[] {
+  const soundingUntil = new Map<number, number[]>(); // pitch → end tick per voice channel
+  return sortedNotes.map((note) => {
+    let ends = soundingUntil.get(note.pitch);
+    if (!ends) soundingUntil.set(note.pitch, (ends = VOICE_CHANNELS.map(() => 0)));
+    let voice = ends.findIndex((end) => end <= note.startTick);
+    if (voice < 0) voice = ends.indexOf(Math.min(...ends));
+    ends[voice] = Math.max(ends[voice]!, note.endTick);
+    return VOICE_CHANNELS[voice]!;
+  });
+}
+
+function noteEvents(note: TickedNote, channel: number): TimedEvent[] {
+  const on = 0x90 | channel;
   return [
     // Note-ons of one pitch at one tick are ordered by end, so first-in-first-out pairing on
-    // reading gives each its own end back.
-    { tick: start, rank: 3, order: [note.pitch, endTick, note.velocity], bytes: [on, note.pitch, note.velocity] },
-    // Note-offs as note-on velocity 0: every note event then shares one status byte (running status).
-    { tick: endTick, rank: 2, order: [note.pitch], bytes: [on, note.pitch, 0] },
+    // reading gives each its own end back even when they share a channel.
+    { tick: note.startTick, rank: 3, order: [channel, note.pitch, note.endTick, note.velocity], bytes: [on, note.pitch, note.velocity] },
+    // Note-offs as note-on velocity 0: runs of note events share one status byte (running status).
+    { tick: note.endTick, rank: 2, order: [channel, note.pitch], bytes: [on, note.pitch, 0] },
   ];
 }
 

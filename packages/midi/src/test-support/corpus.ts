@@ -1,0 +1,32 @@
+// Locates the real corpus (third-party files, never copied into the repo) for tests and the
+// benchmark: <repoRoot>/../shared/datasets/final-fantasy, or $MOTIF_CORPUS_DIR.
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = resolve(fileURLToPath(new URL("../../../../", import.meta.url)));
+export const DEFAULT_CORPUS_DIR = resolve(repoRoot, "../shared/datasets/final-fantasy");
+const configured = process.env.MOTIF_CORPUS_DIR;
+
+export const corpusDir: string | null = (() => {
+  const dir = configured ? resolve(configured) : DEFAULT_CORPUS_DIR;
+  return existsSync(dir) && statSync(dir).isDirectory() ? dir : null;
+})();
+
+/** True when the tests run on the seed's 92-file corpus (not a user-supplied folder). */
+export const isDefaultCorpus = corpusDir !== null && !configured;
+
+export const corpusSkipReason = `(skipped: ${configured ?? "../shared/datasets/final-fantasy"} not found)`;
+
+export interface CorpusFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export function readCorpus(): CorpusFile[] {
+  if (!corpusDir) return [];
+  return readdirSync(corpusDir)
+    .filter((name) => /\.midi?$/i.test(name))
+    .sort()
+    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(corpusDir!, name))) }));
+}
