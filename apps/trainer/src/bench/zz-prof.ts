@@ -1,0 +1,23 @@
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../backend.js";
+import { motifLstm } from "../../../../packages/core/src/model/fast-lstm/index.js";
+await selectBackend("wasm");
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+function t(name: string, f: () => void, n = 2) { f(); const s = cpu(); const w = performance.now(); for (let i = 0; i < n; i++) f(); console.log(name, ((cpu() - s) / n).toFixed(1), "ms cpu", ((performance.now() - w) / n).toFixed(1), "ms wall"); }
+const layer = motifLstm({ units: 256, returnSequences: true, recurrentInitializer: "glorotUniform", recurrentActivation: "sigmoid" });
+const x = tf.randomNormal([64, 64, 256]);
+tf.dispose(layer.apply(x) as tf.Tensor);
+t("forward", () => tf.tidy(() => { (layer.apply(x) as tf.Tensor).dataSync(); }));
+const w = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+t("fwd+bwd", () => tf.tidy(() => { const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, w); Object.values(grads)[0]!.dataSync(); }));
+const a = tf.randomNormal([64, 256]), b = tf.randomNormal([256, 1024]);
+t("matmul 64x256x1024 x64", () => tf.tidy(() => { for (let i = 0; i < 64; i++) tf.matMul(a, b); tf.matMul(a,b).dataSync(); }));
+const big = tf.randomNormal([4096, 256]);
+t("matmul 4096x256x1024", () => tf.tidy(() => { tf.matMul(big, b).dataSync(); }));
+const e = tf.randomNormal([64, 1024]);
+t("sigmoid 64x1024 x64", () => tf.tidy(() => { for (let i = 0; i < 64; i++) tf.sigmoid(e); tf.sigmoid(e).dataSync(); }));
+t("slice x64", () => tf.tidy(() => { for (let i = 0; i < 64; i++) tf.slice(e, [0, 256], [64, 256]); tf.slice(e,[0,0],[64,256]).dataSync(); }));
+const big4 = tf.randomNormal([4096, 1024]);
+t("transpose 4096x1024", () => tf.tidy(() => { tf.transpose(big4).dataSync(); }));
+t("unstack 64", () => tf.tidy(() => { tf.unstack(tf.reshape(big4, [64, 64, 1024])); }));
+t("concat 64", () => tf.tidy(() => { const parts = tf.unstack(tf.reshape(big4, [64, 64, 1024])); tf.concat(parts, 0).dataSync(); }));
