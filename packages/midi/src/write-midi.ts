@@ -3,6 +3,7 @@
 // any text outside Latin-1 — a title, a JSON generation recipe — comes back mangled; it also always
 // emits an empty track name and truncates tempos with Math.floor. Writing an SMF is short, and
 // owning it lets us fix the order of events that share a tick, which makes output deterministic.
+import { concatBytes } from "./concat-bytes.js";
 import { encodeUtf8 } from "./text-codec.js";
 import type { PieceSpec, QuarterNote } from "./types.js";
 
@@ -74,7 +75,7 @@ export function writeMidi(piece: PieceSpec): Uint8Array {
   ticked.forEach((note, i) => piano.push(...noteEvents(note, channels[i]!)));
   if (piano.length === 0) piano.push({ tick: 0, rank: 1, order: [0], bytes: [0xc0, program] });
 
-  return concatBytes([headerChunk(ticksPerQuarter), trackChunk(conductor), trackChunk(piano)]);
+  return concatBytes(headerChunk(ticksPerQuarter), trackChunk(conductor), trackChunk(piano));
 }
 
 function isIntegerIn(value: number, low: number, high: number): boolean {
@@ -177,14 +178,4 @@ function trackChunk(events: TimedEvent[]): number[] {
   }
   data.push(0, 0xff, 0x2f, 0);
   return [0x4d, 0x54, 0x72, 0x6b, ...u32(data.length), ...data];
-}
-
-function concatBytes(parts: number[][]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
