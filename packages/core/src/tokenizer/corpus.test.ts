@@ -24,7 +24,10 @@ describe.skipIf(corpusDir === null)(
         return {
           name,
           notes,
-          tokens: { "notes-chords": getTokenizer("notes-chords").encode(notes), timed: getTokenizer("timed").encode(notes) },
+          tokens: {
+            "notes-chords": getTokenizer("notes-chords").encode(notes),
+            timed: getTokenizer("timed").encode(notes),
+          },
         };
       });
     });
@@ -67,7 +70,11 @@ describe.skipIf(corpusDir === null)(
     it("notes-chords: seed-style decoding gives one event per token, every 0.5 quarter", () => {
       for (const piece of pieces.slice(0, 10)) {
         const tokens = piece.tokens["notes-chords"];
-        const onsets = new Set(getTokenizer("notes-chords").decode(tokens, { style: "seed" }).map((n) => n.startQuarter));
+        const onsets = new Set(
+          getTokenizer("notes-chords")
+            .decode(tokens, { style: "seed" })
+            .map((n) => n.startQuarter),
+        );
         expect(onsets.size).toBe(tokens.length);
         expect(Math.max(...onsets)).toBe((tokens.length - 1) * 0.5);
       }
@@ -75,10 +82,16 @@ describe.skipIf(corpusDir === null)(
 
     it("vocabulary sizes over all files (seed: 358 notes-chords tokens, first part only)", () => {
       const sizes = Object.fromEntries(
-        TOKENIZER_KINDS.map((kind) => [kind, Vocabulary.build(pieces.map((piece) => piece.tokens[kind])).size]),
+        TOKENIZER_KINDS.map((kind) => [
+          kind,
+          Vocabulary.build(pieces.map((piece) => piece.tokens[kind])).size,
+        ]),
       );
       const counts = Object.fromEntries(
-        TOKENIZER_KINDS.map((kind) => [kind, pieces.reduce((sum, piece) => sum + piece.tokens[kind].length, 0)]),
+        TOKENIZER_KINDS.map((kind) => [
+          kind,
+          pieces.reduce((sum, piece) => sum + piece.tokens[kind].length, 0),
+        ]),
       );
       console.log(`vocabulary sizes ${JSON.stringify(sizes)}, token counts ${JSON.stringify(counts)}`);
       // Merging every piano track yields more distinct chords than the seed's first part alone.
@@ -92,9 +105,12 @@ describe.skipIf(corpusDir === null)(
       // Every 8th song held out in turn keeps the test fast while covering the whole corpus spread.
       for (const [index, heldOut] of pieces.entries()) {
         if (index % 8 !== 0) continue;
-        const vocabulary = Vocabulary.build(pieces.filter((_, i) => i !== index).map((piece) => piece.tokens[kind]), {
-          tokenizer: kind,
-        });
+        const vocabulary = Vocabulary.build(
+          pieces.filter((_, i) => i !== index).map((piece) => piece.tokens[kind]),
+          {
+            tokenizer: kind,
+          },
+        );
         const tokens = heldOut.tokens[kind];
         const { ids, unknown } = vocabulary.encode(tokens);
         const unseen = tokens.filter((token) => vocabulary.id(token) === undefined);

@@ -17,7 +17,8 @@
  * 2024 (issue #1663); the seed predates that, so this module keeps the older table rule.
  */
 
-/** Forte's prime forms in table order (index 0 = Forte number 1), pitch classes as hex digits. */
+/** Forte's prime forms by cardinality, each list in Forte-number order (3-1, 3-2, …); hex digits. */
+// prettier-ignore
 const FORTE_PRIME_FORMS: readonly (readonly string[])[] = [
   [],
   ["0"],

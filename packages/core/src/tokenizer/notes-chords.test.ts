@@ -4,7 +4,12 @@ import { chordPitchClasses, notesChordsTokenizer, onsetToken, voiceChord } from 
 import { pitchName } from "./pitch-names.js";
 import { TokenizerError } from "./types.js";
 
-function note(pitch: number, startQuarter: number, endQuarter = startQuarter + 1, velocity = 80): QuarterNote {
+function note(
+  pitch: number,
+  startQuarter: number,
+  endQuarter = startQuarter + 1,
+  velocity = 80,
+): QuarterNote {
   return { pitch, velocity, startQuarter, endQuarter };
 }
 
@@ -22,15 +27,34 @@ describe("notes-chords encode", () => {
   it("turns each onset into a note name or a normal-order chord (golden)", () => {
     const notes = [
       note(60, 0), // C4 alone
-      note(72, 1), note(64, 1), note(67, 1), // C major, doubled C: 0.4.7
-      note(48, 2), note(60, 2, 2.5), // one pitch class in two octaves: 0
+      note(72, 1),
+      note(64, 1),
+      note(67, 1), // C major, doubled C: 0.4.7
+      note(48, 2),
+      note(60, 2, 2.5), // one pitch class in two octaves: 0
       note(66, 3), // F#4
-      note(58, 4), note(58, 4, 6), // the same key twice is still one note
-      note(55, 5), note(59, 5.02), note(62, 5.0625), note(65, 5.05), // G7 within 1/16 quarter: 11.2.5.7
-      note(63, 6), note(68, 6.1), // 0.1 quarter apart: two events
-      note(60, 7), note(67, 7), // a fifth: 7.0
+      note(58, 4),
+      note(58, 4, 6), // the same key twice is still one note
+      note(55, 5),
+      note(59, 5.02),
+      note(62, 5.0625),
+      note(65, 5.05), // G7 within 1/16 quarter: 11.2.5.7
+      note(63, 6),
+      note(68, 6.1), // 0.1 quarter apart: two events
+      note(60, 7),
+      note(67, 7), // a fifth: 7.0
     ];
-    expect(notesChordsTokenizer.encode(notes)).toEqual(["C4", "0.4.7", "0", "F#4", "B-3", "11.2.5.7", "E-4", "G#4", "7.0"]);
+    expect(notesChordsTokenizer.encode(notes)).toEqual([
+      "C4",
+      "0.4.7",
+      "0",
+      "F#4",
+      "B-3",
+      "11.2.5.7",
+      "E-4",
+      "G#4",
+      "7.0",
+    ]);
   });
 
   it("does not care about the input order, durations or velocities", () => {

@@ -83,7 +83,8 @@ export function voiceChord(pitchClasses: readonly number[]): number[] {
   const voiced: number[] = [];
   for (const pc of pitchClasses) {
     const previous = voiced[voiced.length - 1];
-    let pitch = previous === undefined ? MOTIF_VOICING_LOW + ((pc - MOTIF_VOICING_LOW + 120) % 12) : previous + 1;
+    let pitch =
+      previous === undefined ? MOTIF_VOICING_LOW + ((pc - MOTIF_VOICING_LOW + 120) % 12) : previous + 1;
     while (pitch % 12 !== pc) pitch++;
     voiced.push(pitch);
   }
@@ -101,7 +102,12 @@ export function decodeNotesChords(tokens: readonly string[], options: DecodeOpti
     const length = seed || isLast ? 1 : NOTES_CHORDS_STEP;
     const endQuarter = startQuarter + length;
     if (event.kind === "note") {
-      notes.push({ pitch: event.pitch, velocity: seed ? SEED_VELOCITY : MOTIF_NOTE_VELOCITY, startQuarter, endQuarter });
+      notes.push({
+        pitch: event.pitch,
+        velocity: seed ? SEED_VELOCITY : MOTIF_NOTE_VELOCITY,
+        startQuarter,
+        endQuarter,
+      });
       return;
     }
     // The seed built chords from bare pitch classes, which music21 places in octave 4.

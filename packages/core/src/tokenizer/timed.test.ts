@@ -18,7 +18,18 @@ function note(pitch: number, startQuarter: number, endQuarter: number, velocity 
 describe("timed encode (golden)", () => {
   it("a C-major chord held for a half note, a quarter rest, then a louder D", () => {
     const notes = [note(67, 0, 2), note(60, 0, 2), note(64, 0, 2), note(62, 3, 3.5, 100)];
-    expect(timedTokenizer.encode(notes)).toEqual(["N60", "D24", "N64", "D24", "N67", "D24", "W36", "V6", "N62", "D6"]);
+    expect(timedTokenizer.encode(notes)).toEqual([
+      "N60",
+      "D24",
+      "N64",
+      "D24",
+      "N67",
+      "D24",
+      "W36",
+      "V6",
+      "N62",
+      "D6",
+    ]);
   });
 
   it("leading silence, triplets, long rests, long notes, folding and doublings", () => {
@@ -31,9 +42,22 @@ describe("timed encode (golden)", () => {
       note(65, 6.01, 6.26), // 0.01 quarter late rounds onto the grid: same onset
     ];
     expect(timedTokenizer.encode(notes)).toEqual([
-      "W4", "V1", "N62", "D4",
-      "W8", "V5", "N22", "D84", "N108", "D192",
-      "W48", "W12", "N64", "D50", "N65", "D3",
+      "W4",
+      "V1",
+      "N62",
+      "D4",
+      "W8",
+      "V5",
+      "N22",
+      "D84",
+      "N108",
+      "D192",
+      "W48",
+      "W12",
+      "N64",
+      "D50",
+      "N65",
+      "D3",
     ]);
   });
 

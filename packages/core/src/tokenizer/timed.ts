@@ -164,7 +164,9 @@ export class TimedGrammar implements TokenGrammar {
       case "N":
         return parsed.value > this.highestPitchAtOnset;
       case "V":
-        return !this.afterVelocity && parsed.value !== this.velocity && this.highestPitchAtOnset < TIMED_PITCH_MAX;
+        return (
+          !this.afterVelocity && parsed.value !== this.velocity && this.highestPitchAtOnset < TIMED_PITCH_MAX
+        );
       case "W":
         return !this.afterVelocity && this.waitMayFollow;
     }

@@ -22,10 +22,17 @@ describe("Vocabulary", () => {
 
   it("infers the tokenizer, or takes it from the options, and refuses foreign tokens", () => {
     const timed = Vocabulary.build([["W4", "N60", "D6"]]);
-    expect(timed.toJSON()).toEqual({ version: 1, tokenizer: "timed", tokenizerVersion: TIMED_VERSION, tokens: ["D6", "N60", "W4"] });
+    expect(timed.toJSON()).toEqual({
+      version: 1,
+      tokenizer: "timed",
+      tokenizerVersion: TIMED_VERSION,
+      tokens: ["D6", "N60", "W4"],
+    });
     expect(() => Vocabulary.build([["W4", "C4"]])).toThrow(/mixes tokens/);
     expect(() => Vocabulary.build([["W4", "hello"]])).toThrow(/"hello" belongs to no tokenizer/);
-    expect(() => Vocabulary.build([["W4", "C4"]], { tokenizer: "timed" })).toThrow(/"C4" does not belong to the timed/);
+    expect(() => Vocabulary.build([["W4", "C4"]], { tokenizer: "timed" })).toThrow(
+      /"C4" does not belong to the timed/,
+    );
     expect(() => Vocabulary.build([])).toThrow(VocabularyError);
     expect(Vocabulary.build([], { tokenizer: "timed", reserved: ["<pad>"] }).tokens).toEqual(["<pad>"]);
     expect(() => Vocabulary.build(streams, { reserved: ["x", "x"] })).toThrow(/"x" is listed twice/);

@@ -72,17 +72,23 @@ export class Vocabulary {
     }
     const tokenizerVersion = record.tokenizerVersion;
     if (typeof tokenizerVersion !== "number" || !Number.isInteger(tokenizerVersion) || tokenizerVersion < 1) {
-      throw new VocabularyError(`vocabulary JSON tokenizerVersion must be a positive integer, got ${describe(tokenizerVersion)}`);
+      throw new VocabularyError(
+        `vocabulary JSON tokenizerVersion must be a positive integer, got ${describe(tokenizerVersion)}`,
+      );
     }
     const tokens = record.tokens;
-    if (!Array.isArray(tokens)) throw new VocabularyError(`vocabulary JSON tokens must be an array, got ${describe(tokens)}`);
+    if (!Array.isArray(tokens))
+      throw new VocabularyError(`vocabulary JSON tokens must be an array, got ${describe(tokens)}`);
     tokens.forEach((token, index) => {
       if (typeof token !== "string" || token.length === 0) {
-        throw new VocabularyError(`vocabulary JSON tokens[${index}] must be a non-empty string, got ${describe(token)}`);
+        throw new VocabularyError(
+          `vocabulary JSON tokens[${index}] must be a non-empty string, got ${describe(token)}`,
+        );
       }
     });
     const duplicate = findDuplicate(tokens as string[]);
-    if (duplicate !== undefined) throw new VocabularyError(`vocabulary JSON lists token "${duplicate}" twice`);
+    if (duplicate !== undefined)
+      throw new VocabularyError(`vocabulary JSON lists token "${duplicate}" twice`);
     return new Vocabulary(tokens as string[], record.tokenizer, tokenizerVersion);
   }
 
@@ -96,7 +102,8 @@ export class Vocabulary {
 
   token(id: number): string {
     const token = Number.isInteger(id) ? this.tokens[id] : undefined;
-    if (token === undefined) throw new RangeError(`token id ${id} is outside the vocabulary (size ${this.size})`);
+    if (token === undefined)
+      throw new RangeError(`token id ${id} is outside the vocabulary (size ${this.size})`);
     return token;
   }
 
@@ -118,12 +125,19 @@ export class Vocabulary {
   }
 
   toJSON(): VocabularyJSON {
-    return { version: 1, tokenizer: this.tokenizer, tokenizerVersion: this.tokenizerVersion, tokens: [...this.tokens] };
+    return {
+      version: 1,
+      tokenizer: this.tokenizer,
+      tokenizerVersion: this.tokenizerVersion,
+      tokens: [...this.tokens],
+    };
   }
 }
 
 function inferTokenizer(tokens: readonly string[]): TokenizerKind {
-  const candidates = TOKENIZER_KINDS.filter((kind) => tokens.every((token) => getTokenizer(kind).isToken(token)));
+  const candidates = TOKENIZER_KINDS.filter((kind) =>
+    tokens.every((token) => getTokenizer(kind).isToken(token)),
+  );
   const only = candidates.length === 1 ? candidates[0] : undefined;
   if (only !== undefined) return only;
   if (tokens.length === 0) {

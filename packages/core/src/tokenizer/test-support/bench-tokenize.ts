@@ -34,7 +34,11 @@ console.log(
     files: files.length,
     tokens: cold.tokens,
     coldTotalMs: total(cold),
-    cold: { parseMs: Math.round(cold.parseMs), notesChordsMs: Math.round(cold.notesChordsMs), timedMs: Math.round(cold.timedMs) },
+    cold: {
+      parseMs: Math.round(cold.parseMs),
+      notesChordsMs: Math.round(cold.notesChordsMs),
+      timedMs: Math.round(cold.timedMs),
+    },
     warmMedianTotalMs: warm === undefined ? null : total(warm),
   }),
 );
