@@ -1,0 +1,62 @@
+-- CreateTable
+CREATE TABLE "Model" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "version" TEXT NOT NULL,
+    "path" TEXT NOT NULL,
+    "preset" TEXT NOT NULL,
+    "tokenizer" TEXT NOT NULL,
+    "tokenizerVersion" INTEGER NOT NULL,
+    "vocabSize" INTEGER NOT NULL,
+    "parameters" INTEGER NOT NULL,
+    "datasetSummary" JSONB NOT NULL,
+    "finalMetrics" JSONB,
+    "fileSizes" JSONB NOT NULL,
+    "bundleHash" TEXT NOT NULL,
+    "usable" BOOLEAN NOT NULL,
+    "unusableReason" TEXT,
+    "present" BOOLEAN NOT NULL DEFAULT true,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    "scannedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "Piece" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "title" TEXT NOT NULL,
+    "modelId" TEXT NOT NULL,
+    "bundleHash" TEXT NOT NULL,
+    "seed" INTEGER NOT NULL,
+    "temperature" REAL NOT NULL,
+    "topK" INTEGER,
+    "topP" REAL,
+    "length" INTEGER NOT NULL,
+    "primerKind" TEXT NOT NULL,
+    "primerTokens" JSONB NOT NULL,
+    "primerLabel" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'generating',
+    "error" TEXT,
+    "tokens" JSONB NOT NULL,
+    "tokenCount" INTEGER NOT NULL DEFAULT 0,
+    "notes" JSONB NOT NULL,
+    "noteCount" INTEGER NOT NULL DEFAULT 0,
+    "midi" BLOB,
+    "durationSeconds" REAL NOT NULL DEFAULT 0,
+    "playCount" INTEGER NOT NULL DEFAULT 0,
+    "regeneratedFromId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    "finishedAt" DATETIME,
+    CONSTRAINT "Piece_modelId_fkey" FOREIGN KEY ("modelId") REFERENCES "Model" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Model_name_version_key" ON "Model"("name", "version");
+
+-- CreateIndex
+CREATE INDEX "Piece_createdAt_id_idx" ON "Piece"("createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Piece_modelId_createdAt_idx" ON "Piece"("modelId", "createdAt");
+

@@ -1,0 +1,18 @@
+import { getServices } from "@/server/app-services";
+import { fileSlug, respond } from "@/server/http";
+
+export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
+  return respond(async () => {
+    const { id } = await context.params;
+    const services = await getServices();
+    const { title, bytes } = await services.pieces.midi(id);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        "Content-Type": "audio/midi",
+        "Content-Length": String(bytes.byteLength),
+        "Content-Disposition": `attachment; filename="${fileSlug(title)}.mid"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Motif", template: "%s · Motif" },
+  description: "Piano pieces composed by LSTM networks trained on MIDI: browse, generate, play, download.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            <span className="brand-mark" aria-hidden>
+              ♪
+            </span>
+            Motif
+          </Link>
+          <nav>
+            <Link href="/">Gallery</Link>
+            <Link href="/generate">Generate</Link>
+            <Link href="/models">Models</Link>
+          </nav>
+        </header>
+        <main className="page">{children}</main>
+        <footer className="site-footer muted small">Piano: Salamander Grand Piano samples (CC-BY 3.0), served by this app.</footer>
+      </body>
+    </html>
+  );
+}

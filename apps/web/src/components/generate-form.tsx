@@ -1,0 +1,140 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { errorMessage, trpc } from "@/lib/trpc-client";
+import { GENERATE_CLICK_KEY } from "./piece-view";
+
+const MAX_UPLOAD_BYTES = 1024 * 1024;
+
+interface ModelOption {
+  id: string;
+  label: string;
+  vocabSize: number;
+  tokenizer: string;
+  preset: string;
+}
+
+type PrimerKind = "none" | "corpus" | "upload";
+
+function randomSeed() {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export function GenerateForm({ models }: { models: ModelOption[] }) {
+  const router = useRouter();
+  const [modelId, setModelId] = useState(models[0]!.id);
+  const [length, setLength] = useState("300");
+  const [temperature, setTemperature] = useState("1");
+  const [topK, setTopK] = useState("");
+  const [topP, setTopP] = useState("0.95");
+  const [seed, setSeed] = useState(() => String(randomSeed()));
+  const [primerKind, setPrimerKind] = useState<PrimerKind>("none");
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  async function submit() {
+    setError(null);
+    let primer: { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; base64: string } = { kind: primerKind === "corpus" ? "corpus" : "none" };
+    if (primerKind === "upload") {
+      if (!file) return setError("Choose a MIDI file to start from, or pick another primer.");
+      if (file.size > MAX_UPLOAD_BYTES) return setError(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(2)} MB; the limit is 1 MB.`);
+      primer = { kind: "upload", fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) };
+    }
+    setSubmitting(true);
+    sessionStorage.setItem(GENERATE_CLICK_KEY, JSON.stringify({ at: Date.now() }));
+    try {
+      // Numbers are sent as typed; the server's zod schema gives the message for bad values.
+      const piece = await trpc.pieces.create.mutate({
+        modelId,
+        length: Number(length),
+        temperature: Number(temperature),
+        topK: topK.trim() === "" ? null : Number(topK),
+        topP: topP.trim() === "" ? null : Number(topP),
+        seed: Number(seed),
+        primer,
+      });
+      router.push(`/pieces/${piece.id}`);
+    } catch (failure) {
+      sessionStorage.removeItem(GENERATE_CLICK_KEY);
+      setError(errorMessage(failure));
+      setSubmitting(false);
+    }
+  }
+
+  const model = models.find((m) => m.id === modelId);
+  return (
+    <form
+      className="card form"
+      data-testid="generate-form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <label>
+        <span>Model</span>
+        <select name="modelId" value={modelId} onChange={(event) => setModelId(event.target.value)}>
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+        {model ? <small className="muted">{model.preset} preset · {model.tokenizer} tokens · vocabulary {model.vocabSize}</small> : null}
+      </label>
+      <div className="form-row">
+        <label>
+          <span>Length (tokens)</span>
+          <input name="length" inputMode="numeric" value={length} onChange={(event) => setLength(event.target.value)} />
+        </label>
+        <label>
+          <span>Temperature</span>
+          <input name="temperature" inputMode="decimal" value={temperature} onChange={(event) => setTemperature(event.target.value)} />
+        </label>
+        <label>
+          <span>Top-k (blank = off)</span>
+          <input name="topK" inputMode="numeric" value={topK} onChange={(event) => setTopK(event.target.value)} />
+        </label>
+        <label>
+          <span>Top-p (blank = off)</span>
+          <input name="topP" inputMode="decimal" value={topP} onChange={(event) => setTopP(event.target.value)} />
+        </label>
+      </div>
+      <label>
+        <span>Seed</span>
+        <div className="inline">
+          <input name="seed" inputMode="numeric" value={seed} onChange={(event) => setSeed(event.target.value)} />
+          <button type="button" className="button secondary" onClick={() => setSeed(String(randomSeed()))}>
+            New random seed
+          </button>
+        </div>
+      </label>
+      <fieldset>
+        <legend>Start from</legend>
+        {(["none", "corpus", "upload"] as const).map((kind) => (
+          <label key={kind} className="radio">
+            <input type="radio" name="primer" value={kind} checked={primerKind === kind} onChange={() => setPrimerKind(kind)} />
+            {kind === "none" ? "Nothing (the model starts on its own)" : kind === "corpus" ? "A snippet of the model's training corpus" : "My MIDI file (≤ 1 MB)"}
+          </label>
+        ))}
+        {primerKind === "upload" ? <input type="file" name="midi" accept=".mid,.midi,audio/midi" onChange={(event) => setFile(event.target.files?.[0] ?? null)} /> : null}
+      </fieldset>
+      {error ? (
+        <p className="error" role="alert" data-testid="form-error">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="button primary" disabled={submitting} data-testid="generate">
+        {submitting ? "Starting…" : "Generate"}
+      </button>
+    </form>
+  );
+}

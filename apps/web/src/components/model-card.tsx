@@ -1,0 +1,82 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { formatBytes, formatCount, formatDate } from "@/lib/format";
+import type { AppRouter } from "@/server/routers/app-router";
+import type { DatasetSummary } from "@/worker/types";
+
+export type ModelCardData = inferRouterOutputs<AppRouter>["models"]["list"][number];
+
+const METRICS: [key: string, label: string, digits: number][] = [
+  ["valLoss", "validation loss", 3],
+  ["valAccuracy", "validation accuracy", 3],
+  ["perplexity", "perplexity", 2],
+  ["loss", "training loss", 3],
+  ["accuracy", "training accuracy", 3],
+  ["tokensPerSecond", "tokens / s", 0],
+];
+
+export function ModelCard({ model }: { model: ModelCardData }) {
+  const dataset = model.datasetSummary as unknown as DatasetSummary;
+  const metrics = (model.finalMetrics ?? null) as Record<string, number | null> | null;
+  const sizes = model.fileSizes as Record<string, number | null>;
+  return (
+    <article className={`card model-card ${model.usable ? "" : "unusable"}`} data-testid="model-card">
+      <header className="model-card-head">
+        <h2>
+          {model.name}/<span className="muted">{model.version}</span>
+        </h2>
+        {model.usable ? (
+          <Link className="button" href="/generate">
+            Generate
+          </Link>
+        ) : (
+          <span className="badge badge-failed">unusable</span>
+        )}
+      </header>
+      {model.unusableReason ? <p className="error">Unusable: {model.unusableReason}</p> : null}
+      <div className="model-card-body">
+        {model.usable ? (
+          <img className="curves" src={`/api/models/${model.id}/curves?format=svg`} alt={`Training curves of ${model.name}`} />
+        ) : null}
+        <dl>
+          <dt>Preset</dt>
+          <dd>{model.preset}</dd>
+          <dt>Tokenizer</dt>
+          <dd>
+            {model.tokenizer} v{model.tokenizerVersion}, {formatCount(model.vocabSize)} tokens
+          </dd>
+          <dt>Parameters</dt>
+          <dd>{formatCount(model.parameters)}</dd>
+          {metrics
+            ? METRICS.filter(([key]) => typeof metrics[key] === "number").map(([key, label, digits]) => (
+                <div key={key} className="dl-row">
+                  <dt>{label}</dt>
+                  <dd>{(metrics[key] as number).toFixed(digits)}</dd>
+                </div>
+              ))
+            : null}
+          <dt>Dataset</dt>
+          <dd>
+            {dataset.files} files ({dataset.trainFiles} train, {dataset.validationFiles} validation), {formatCount(dataset.tokens)} tokens
+            {dataset.skipped?.length ? `, ${dataset.skipped.length} skipped` : ""}
+          </dd>
+          <dt>Training</dt>
+          <dd>
+            {dataset.epochs} epoch(s) on {dataset.backend || "?"}
+            {dataset.createdAt ? `, ${formatDate(dataset.createdAt)}` : ""}
+          </dd>
+          <dt>Files</dt>
+          <dd>
+            {Object.entries(sizes)
+              .map(([name, size]) => `${name} ${formatBytes(size)}`)
+              .join(" · ")}
+          </dd>
+          <dt>Bundle hash</dt>
+          <dd>
+            <code>{model.bundleHash.slice(0, 16) || "—"}</code>
+          </dd>
+        </dl>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { formatDate, formatDuration } from "@/lib/format";
+import type { RollNote } from "@/lib/roll";
+import { CardPlayButton } from "./card-play-button";
+import { RollThumbnail } from "./roll-thumbnail";
+
+export interface PieceCardData {
+  id: string;
+  title: string;
+  status: string;
+  durationSeconds: number;
+  noteCount: number;
+  notes: RollNote[];
+  playCount: number;
+  createdAt: Date | string;
+  model: { id: string; name: string; version: string };
+}
+
+export function PieceCard({ piece }: { piece: PieceCardData }) {
+  return (
+    <article className="card piece-card" data-testid="piece-card" data-piece-id={piece.id}>
+      <Link href={`/pieces/${piece.id}`} className="thumb-link" aria-label={`Open ${piece.title}`}>
+        <RollThumbnail notes={piece.notes} />
+      </Link>
+      <div className="piece-card-body">
+        <CardPlayButton pieceId={piece.id} notes={piece.notes} durationSeconds={piece.durationSeconds} />
+        <div className="piece-card-text">
+          <Link href={`/pieces/${piece.id}`} className="piece-title">
+            {piece.title}
+          </Link>
+          <div className="muted small">
+            {piece.model.name}/{piece.model.version} · {piece.status === "done" ? formatDuration(piece.durationSeconds) : <StatusBadge status={piece.status} />} ·{" "}
+            {formatDate(piece.createdAt)}
+          </div>
+        </div>
+      </div>
+    </article>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge badge-${status}`}>{status}</span>;
+}

@@ -1,0 +1,242 @@
+"use client";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { formatDate, formatDuration } from "@/lib/format";
+import { applyNotesUpdate, durationSeconds, type RollNote } from "@/lib/roll";
+import { errorMessage, trpc } from "@/lib/trpc-client";
+import type { AppRouter } from "@/server/routers/app-router";
+import { StatusBadge } from "./piece-card";
+import { PianoRoll } from "./piano-roll";
+import { usePianoPlayer } from "./use-piano-player";
+
+export type PieceDetail = inferRouterOutputs<AppRouter>["pieces"]["byId"];
+
+/** The generate form stores when Generate was pressed, so the page can say how soon notes came. */
+export const GENERATE_CLICK_KEY = "motif:generate-click";
+
+export function PieceView({ initial }: { initial: PieceDetail }) {
+  const router = useRouter();
+  const [piece, setPiece] = useState(initial);
+  const [notes, setNotes] = useState<RollNote[]>(initial.notes);
+  const [tokenCount, setTokenCount] = useState(initial.tokenCount);
+  const [status, setStatus] = useState(initial.status);
+  const [error, setError] = useState<string | null>(initial.error);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [firstNoteMs, setFirstNoteMs] = useState<number | null>(null);
+  const total = status === "done" ? piece.durationSeconds : durationSeconds(notes);
+  const player = usePianoPlayer(notes, total, () => void trpc.pieces.countPlay.mutate({ id: piece.id }).catch(() => undefined));
+
+  // Stream notes while the piece is being generated.
+  useEffect(() => {
+    if (initial.status !== "generating") return;
+    const subscription = trpc.pieces.stream.subscribe(
+      { id: initial.id },
+      {
+        onData(event) {
+          if (event.type === "snapshot") {
+            setNotes(event.notes);
+            setTokenCount(event.tokenCount);
+            setStatus(event.status);
+            setError(event.error);
+          } else if (event.type === "notes") {
+            setNotes((current) => applyNotesUpdate(current, event.from, event.notes));
+            setTokenCount(event.tokenCount);
+          } else {
+            setStatus(event.type === "done" ? "done" : "failed");
+            if (event.type === "failed") setError(event.error);
+            void trpc.pieces.byId.query({ id: initial.id }).then((fresh) => {
+              setPiece(fresh);
+              setNotes(fresh.notes);
+              setTokenCount(fresh.tokenCount);
+            });
+          }
+        },
+        onError(failure) {
+          setActionError(`Live updates stopped: ${errorMessage(failure)}`);
+        },
+      },
+    );
+    return () => subscription.unsubscribe();
+  }, [initial.id, initial.status]);
+
+  // "Generate → first note" time, measured from the click on the generate page.
+  useEffect(() => {
+    if (notes.length === 0 || firstNoteMs !== null) return;
+    const raw = sessionStorage.getItem(GENERATE_CLICK_KEY);
+    if (!raw) return;
+    const click = JSON.parse(raw) as { at: number };
+    sessionStorage.removeItem(GENERATE_CLICK_KEY);
+    setFirstNoteMs(Math.round(Date.now() - click.at));
+  }, [notes.length, firstNoteMs]);
+
+  async function derive(kind: "variation" | "regenerate") {
+    setBusy(kind);
+    setActionError(null);
+    try {
+      const created = await trpc.pieces[kind].mutate({ id: piece.id });
+      router.push(`/pieces/${created.id}`);
+    } catch (failure) {
+      setActionError(errorMessage(failure));
+      setBusy(null);
+    }
+  }
+
+  const playing = player.state === "playing" || player.state === "loading";
+  return (
+    <div className="piece" data-testid="piece-view" data-status={status} data-audio-state={player.audioState}>
+      <div className="piece-head">
+        <TitleEditor id={piece.id} title={piece.title} onSaved={(title) => setPiece((p) => ({ ...p, title }))} />
+        <div className="muted small">
+          {piece.model.name}/{piece.model.version} · {formatDate(piece.createdAt)} · <StatusBadge status={status} />{" "}
+          {status === "generating" ? (
+            <span data-testid="progress">
+              {tokenCount} / {piece.length + piece.primerTokens.length} tokens
+            </span>
+          ) : null}
+          {firstNoteMs !== null ? <span data-testid="first-note-ms"> · first note {firstNoteMs} ms after Generate</span> : null}
+        </div>
+      </div>
+
+      <PianoRoll notes={notes} totalSeconds={total} position={player.position} onSeek={player.seek} generating={status === "generating"} />
+
+      <div className="transport">
+        <button type="button" className="button" data-testid="play" onClick={() => (playing ? player.pause() : void player.play())} disabled={notes.length === 0}>
+          {player.state === "loading" ? "Loading piano…" : playing ? "Pause" : "Play"}
+        </button>
+        <input
+          type="range"
+          className="seek"
+          aria-label="Seek"
+          min={0}
+          max={Math.max(total, 0.01)}
+          step={0.01}
+          value={Math.min(player.position, total)}
+          onChange={(event) => player.seek(Number(event.target.value))}
+        />
+        <span className="time small" data-testid="time">
+          {formatDuration(player.position)} / {formatDuration(total)}
+        </span>
+      </div>
+
+      {error && status === "failed" ? <p className="error">Generation failed: {error}</p> : null}
+      {actionError ? <p className="error" role="alert">{actionError}</p> : null}
+
+      <div className="actions">
+        {status === "done" ? (
+          <a className="button secondary" href={`/api/pieces/${piece.id}/midi`} download data-testid="download">
+            Download MIDI
+          </a>
+        ) : (
+          <span className="button secondary disabled" aria-disabled>
+            Download MIDI
+          </span>
+        )}
+        <button type="button" className="button secondary" onClick={() => void derive("variation")} disabled={busy !== null}>
+          {busy === "variation" ? "Starting…" : "Variation (new seed)"}
+        </button>
+        <button type="button" className="button secondary" onClick={() => void derive("regenerate")} disabled={busy !== null} data-testid="regenerate">
+          {busy === "regenerate" ? "Starting…" : "Regenerate (same recipe)"}
+        </button>
+        <CopyLinkButton />
+      </div>
+
+      {piece.regeneratedFromId ? (
+        <p className={`replay ${piece.matchesOriginal === false ? "error" : ""}`} data-testid="replay-result">
+          Replay of <Link href={`/pieces/${piece.regeneratedFromId}`}>the original piece</Link>:{" "}
+          {piece.matchesOriginal === null ? "comparing when both are finished…" : piece.matchesOriginal ? "identical tokens ✓ (reproducible)" : "tokens differ ✗"}
+        </p>
+      ) : null}
+
+      <section className="card recipe">
+        <h2>Recipe</h2>
+        <dl>
+          <dt>Model</dt>
+          <dd>
+            {piece.model.name}/{piece.model.version} <code title={piece.bundleHash}>{piece.bundleHash.slice(0, 12)}</code>
+          </dd>
+          <dt>Seed</dt>
+          <dd data-testid="recipe-seed">{piece.seed}</dd>
+          <dt>Length</dt>
+          <dd>{piece.length} tokens</dd>
+          <dt>Temperature</dt>
+          <dd>{piece.temperature}</dd>
+          <dt>Top-k</dt>
+          <dd>{piece.topK ?? "off"}</dd>
+          <dt>Top-p</dt>
+          <dd>{piece.topP ?? "off"}</dd>
+          <dt>Primer</dt>
+          <dd>
+            {piece.primerKind === "none" ? "none" : `${piece.primerKind}: ${piece.primerLabel ?? ""}`} ({piece.primerTokens.length} tokens)
+          </dd>
+          <dt>Result</dt>
+          <dd>
+            {tokenCount} tokens, {notes.length} notes, {formatDuration(total)} · played {piece.playCount}×
+          </dd>
+        </dl>
+      </section>
+    </div>
+  );
+}
+
+function TitleEditor({ id, title, onSaved }: { id: string; title: string; onSaved(title: string): void }) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(title);
+  const [error, setError] = useState<string | null>(null);
+  if (!editing) {
+    return (
+      <h1 className="piece-title-line">
+        <span data-testid="piece-title">{title}</span>
+        <button type="button" className="link-button small" onClick={() => setEditing(true)}>
+          rename
+        </button>
+      </h1>
+    );
+  }
+  return (
+    <form
+      className="title-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        trpc.pieces.rename
+          .mutate({ id, title: value })
+          .then((saved) => {
+            onSaved(saved.title);
+            setEditing(false);
+            setError(null);
+          })
+          .catch((failure: unknown) => setError(errorMessage(failure)));
+      }}
+    >
+      <input value={value} onChange={(event) => setValue(event.target.value)} aria-label="Title" autoFocus />
+      <button type="submit" className="button">
+        Save
+      </button>
+      <button type="button" className="button secondary" onClick={() => setEditing(false)}>
+        Cancel
+      </button>
+      {error ? <span className="error">{error}</span> : null}
+    </form>
+  );
+}
+
+function CopyLinkButton() {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="button secondary"
+      onClick={() => {
+        void navigator.clipboard
+          ?.writeText(window.location.href)
+          .then(() => setCopied(true))
+          .catch(() => window.prompt("Copy this link", window.location.href));
+        setTimeout(() => setCopied(false), 2000);
+      }}
+    >
+      {copied ? "Link copied" : "Copy link"}
+    </button>
+  );
+}

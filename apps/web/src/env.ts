@@ -1,0 +1,45 @@
+// The only place that reads process.env (design.md). Validated once, typed everywhere.
+import "server-only";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { resolveDatabaseTarget } from "./database-url";
+
+const schema = z.object({
+  DATABASE_URL: z.string().optional(),
+  /** Folder of the web app (apps/web); `next start` and vitest run there. */
+  MOTIF_WEB_DIR: z.string().optional(),
+  /** Published bundles: <root>/<name>/<version>/{model.json,weights.bin,bundle.json,curves.*}. */
+  MOTIF_MODELS_DIR: z.string().optional(),
+  /** MIDI folders searched for corpus-snippet primers (path-delimited list). */
+  MOTIF_CORPUS_DIR: z.string().optional(),
+  /** Generation workers (each holds its own tfjs + loaded bundles). */
+  MOTIF_GENERATION_WORKERS: z.coerce.number().int().min(1).max(8).default(1),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+function loadEnv() {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+  }
+  const raw = parsed.data;
+  const webDir = resolve(raw.MOTIF_WEB_DIR ?? process.cwd());
+  const repoRoot = resolve(webDir, "..", "..");
+  const corpusDirs = (raw.MOTIF_CORPUS_DIR ?? resolve(repoRoot, "..", "shared", "datasets", "final-fantasy"))
+    .split(process.platform === "win32" ? ";" : ":")
+    .filter((dir) => dir !== "")
+    .map((dir) => resolve(dir));
+  return {
+    nodeEnv: raw.NODE_ENV,
+    webDir,
+    repoRoot,
+    database: resolveDatabaseTarget(raw.DATABASE_URL, webDir),
+    modelsDir: resolve(raw.MOTIF_MODELS_DIR ?? resolve(repoRoot, "models")),
+    corpusDirs,
+    generationWorkers: raw.MOTIF_GENERATION_WORKERS,
+    workerScript: resolve(webDir, "dist-worker", "generation-worker.mjs"),
+  };
+}
+
+export type Env = ReturnType<typeof loadEnv>;
+export const env: Env = loadEnv();

@@ -1,0 +1,19 @@
+// Browser-side tRPC client. Only the router's TYPE crosses over (design.md).
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "@/server/routers/app-router";
+
+export const trpc = createTRPCClient<AppRouter>({
+  links: [
+    splitLink({
+      condition: (op) => op.type === "subscription",
+      true: httpSubscriptionLink({ url: "/api/trpc" }),
+      false: httpBatchLink({ url: "/api/trpc" }),
+    }),
+  ],
+});
+
+/** The message a form shows for a failed call (zod messages come pre-formatted from the server). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof TRPCClientError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

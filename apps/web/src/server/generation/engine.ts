@@ -1,0 +1,18 @@
+import "server-only";
+import type { BundleInspection, GenerateJob, GenerateProgress, GenerateResult, PrimerResult } from "@/worker/types";
+
+export type { BundleInfo, BundleInspection, DatasetSummary, GenerateJob, GenerateProgress, GenerateResult, PrimerResult } from "@/worker/types";
+
+/** Thrown for primer input the listener can fix (not MIDI, no notes, file not found). */
+export class PrimerError extends Error {
+  override readonly name = "PrimerError";
+}
+
+/** The part of the app that runs models: a worker pool in production and in tests. */
+export interface GenerationEngine {
+  inspectBundle(modelDir: string): Promise<BundleInspection>;
+  primerFromMidi(args: { modelDir: string; bytes: Uint8Array; fileName: string; maxTokens: number }): Promise<PrimerResult>;
+  primerFromCorpus(args: { modelDir: string; corpusDirs: string[]; candidates: { name: string; sha256: string }[]; seed: number; maxTokens: number }): Promise<PrimerResult>;
+  generate(job: GenerateJob, onProgress: (progress: GenerateProgress) => void): Promise<GenerateResult>;
+  close(): Promise<void>;
+}

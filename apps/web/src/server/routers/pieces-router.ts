@@ -1,0 +1,26 @@
+import "server-only";
+import { z } from "zod";
+import { publicProcedure, router } from "../trpc";
+import { createPieceSchema, idSchema, listPiecesSchema, randomSeed, titleSchema } from "./schemas";
+
+export const piecesRouter = router({
+  list: publicProcedure.input(listPiecesSchema).query(({ ctx, input }) =>
+    ctx.services.pieces.list({ limit: input.limit, cursor: input.cursor ?? null, modelId: input.modelId ?? null }),
+  ),
+  byId: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.pieces.get(input.id)),
+  create: publicProcedure.input(createPieceSchema).mutation(({ ctx, input }) => {
+    const { primer, ...recipe } = input;
+    return ctx.services.pieces.create(
+      recipe,
+      primer.kind === "upload" ? { kind: "upload", fileName: primer.fileName, bytes: new Uint8Array(Buffer.from(primer.base64, "base64")) } : primer,
+    );
+  }),
+  variation: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "variation", randomSeed())),
+  regenerate: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "regenerate", 0)),
+  rename: publicProcedure.input(titleSchema).mutation(({ ctx, input }) => ctx.services.pieces.rename(input.id, input.title)),
+  countPlay: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.countPlay(input.id)),
+  /** Notes as they are produced (SSE through httpSubscriptionLink). */
+  stream: publicProcedure.input(z.object({ id: idSchema })).subscription(async function* ({ ctx, input, signal }) {
+    yield* ctx.services.pieces.stream(input.id, signal);
+  }),
+});

@@ -1,0 +1,48 @@
+import "server-only";
+import { z } from "zod";
+import { MAX_UPLOAD_BYTES } from "../services/piece-service";
+
+export const idSchema = z.string().trim().min(1, "an id is required").max(64, "that id is too long");
+
+/** base64 of at most 1 MB of bytes. */
+const MAX_BASE64_CHARS = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
+
+export const primerSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }),
+  z.object({ kind: z.literal("corpus") }),
+  z.object({
+    kind: z.literal("upload"),
+    fileName: z.string().trim().min(1).max(200),
+    base64: z
+      .string()
+      .min(1, "the uploaded file is empty")
+      .max(MAX_BASE64_CHARS, "the MIDI file is larger than 1 MB")
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, "the upload is not valid base64"),
+  }),
+]);
+
+export const recipeSchema = z.object({
+  modelId: idSchema,
+  length: z.number().int("length must be a whole number").min(16, "length must be at least 16 tokens").max(2000, "length must be at most 2000 tokens"),
+  temperature: z.number().min(0.05, "temperature must be at least 0.05").max(2.5, "temperature must be at most 2.5"),
+  topK: z.number().int("top-k must be a whole number").min(1, "top-k must be at least 1").max(10_000).nullable(),
+  topP: z.number().gt(0, "top-p must be above 0").max(1, "top-p must be at most 1").nullable(),
+  seed: z.number().int("seed must be a whole number").min(0, "seed must be ≥ 0").max(2 ** 31 - 1, "seed must be below 2^31"),
+});
+
+export const createPieceSchema = recipeSchema.extend({ primer: primerSchema });
+
+export const listPiecesSchema = z.object({
+  limit: z.number().int().min(1).max(60).default(12),
+  cursor: idSchema.nullish(),
+  modelId: idSchema.nullish(),
+});
+
+export const titleSchema = z.object({
+  id: idSchema,
+  title: z.string().trim().min(1, "the title cannot be empty").max(120, "the title is longer than 120 characters"),
+});
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}

@@ -1,0 +1,154 @@
+import "server-only";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Database } from "../db";
+import type { BundleInspection, DatasetSummary, GenerationEngine } from "../generation/engine";
+import { InputError, NotFoundError } from "../errors";
+
+const BUNDLE_FILES = ["model.json", "weights.bin", "bundle.json"] as const;
+
+/** Columns a model card shows (never the absolute path). */
+export const modelCardSelect = {
+  id: true,
+  name: true,
+  version: true,
+  preset: true,
+  tokenizer: true,
+  tokenizerVersion: true,
+  vocabSize: true,
+  parameters: true,
+  datasetSummary: true,
+  finalMetrics: true,
+  fileSizes: true,
+  bundleHash: true,
+  usable: true,
+  unusableReason: true,
+  scannedAt: true,
+} as const;
+
+export interface RefreshSummary {
+  found: number;
+  usable: number;
+  unusable: { name: string; version: string; reason: string }[];
+}
+
+export function createModelRegistry(deps: { db: Database; engine: GenerationEngine; modelsDir: string }) {
+  const { db, engine, modelsDir } = deps;
+
+  /** Scans <modelsDir>/<name>/<version>/ and records every bundle, usable or not. */
+  async function refresh(): Promise<RefreshSummary> {
+    const folders = await findBundleFolders(modelsDir);
+    const summary: RefreshSummary = { found: folders.length, usable: 0, unusable: [] };
+    const seenIds: string[] = [];
+    for (const folder of folders) {
+      const inspection = await inspectSafely(folder.dir);
+      const fileSizes = await sizesOf(folder.dir);
+      const info = inspection.info;
+      const reason = inspection.ok ? null : inspection.reasons.join("; ");
+      const data = {
+        path: folder.dir,
+        preset: info.preset ?? "unknown",
+        tokenizer: info.tokenizer ?? "unknown",
+        tokenizerVersion: info.tokenizerVersion ?? 0,
+        vocabSize: info.vocabSize ?? 0,
+        parameters: info.parameters ?? 0,
+        datasetSummary: (info.datasetSummary ?? emptyDatasetSummary()) as object,
+        finalMetrics: info.finalMetrics ?? undefined,
+        fileSizes,
+        bundleHash: info.bundleHash ?? "",
+        usable: inspection.ok,
+        unusableReason: reason,
+        present: true,
+        scannedAt: new Date(),
+      };
+      const row = await db.model.upsert({
+        where: { name_version: { name: folder.name, version: folder.version } },
+        create: { name: folder.name, version: folder.version, ...data },
+        update: data,
+        select: { id: true },
+      });
+      seenIds.push(row.id);
+      if (inspection.ok) summary.usable += 1;
+      else summary.unusable.push({ name: folder.name, version: folder.version, reason: reason ?? "" });
+    }
+    // Bundles that disappeared stay in the database (their pieces point at them) but are hidden.
+    await db.model.updateMany({ where: { id: { notIn: seenIds } }, data: { present: false, usable: false } });
+    return summary;
+  }
+
+  async function inspectSafely(dir: string): Promise<BundleInspection> {
+    try {
+      return await engine.inspectBundle(dir);
+    } catch (error) {
+      return { ok: false, reasons: [`could not be inspected: ${(error as Error).message}`], info: {} };
+    }
+  }
+
+  async function list() {
+    return db.model.findMany({
+      where: { present: true },
+      orderBy: [{ usable: "desc" }, { name: "asc" }, { version: "desc" }],
+      select: modelCardSelect,
+    });
+  }
+
+  async function get(id: string) {
+    const model = await db.model.findUnique({ where: { id }, select: modelCardSelect });
+    if (!model) throw new NotFoundError(`no model with id ${id}`);
+    return model;
+  }
+
+  /** The model a new piece may use: present, usable, and its folder on disk. */
+  async function requireUsable(id: string) {
+    const model = await db.model.findUnique({
+      where: { id },
+      select: { id: true, name: true, version: true, path: true, bundleHash: true, usable: true, present: true, unusableReason: true, vocabSize: true, datasetSummary: true },
+    });
+    if (!model || !model.present) throw new InputError(`model ${id} does not exist (refresh the models list?)`);
+    if (!model.usable) throw new InputError(`model ${model.name}/${model.version} is unusable: ${model.unusableReason ?? "unknown reason"}`);
+    return { ...model, datasetSummary: model.datasetSummary as unknown as DatasetSummary };
+  }
+
+  /** Absolute path of a curves image of a known model, or null when the bundle has none. */
+  async function curvesFile(id: string, format: "png" | "svg"): Promise<string | null> {
+    const model = await db.model.findUnique({ where: { id }, select: { path: true } });
+    if (!model) throw new NotFoundError(`no model with id ${id}`);
+    const file = join(model.path, `curves.${format}`);
+    return (await stat(file).catch(() => null))?.isFile() ? file : null;
+  }
+
+  return { refresh, list, get, requireUsable, curvesFile };
+}
+
+export type ModelRegistry = ReturnType<typeof createModelRegistry>;
+
+function emptyDatasetSummary(): DatasetSummary {
+  return { files: 0, trainFiles: 0, validationFiles: 0, tokens: 0, skipped: [], primerCandidates: [], epochs: 0, backend: "", createdAt: "" };
+}
+
+async function sizesOf(dir: string): Promise<Record<string, number | null>> {
+  const sizes: Record<string, number | null> = {};
+  for (const file of BUNDLE_FILES) sizes[file] = (await stat(join(dir, file)).catch(() => null))?.size ?? null;
+  return sizes;
+}
+
+/** <root>/<name>/<version>/ folders holding a bundle.json; symlinked aliases (e.g. "latest") are skipped. */
+export async function findBundleFolders(root: string): Promise<{ name: string; version: string; dir: string }[]> {
+  const found: { name: string; version: string; dir: string }[] = [];
+  const seen = new Set<string>();
+  const names = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const name of names.filter((e) => e.isDirectory() && !e.name.startsWith(".")).sort((a, b) => a.name.localeCompare(b.name))) {
+    const versions = await readdir(join(root, name.name), { withFileTypes: true });
+    for (const version of versions.sort((a, b) => a.name.localeCompare(b.name))) {
+      const dir = join(root, name.name, version.name);
+      if (version.name.startsWith(".") || (await lstat(dir)).isSymbolicLink()) continue;
+      if (!(await stat(dir)).isDirectory()) continue;
+      if (!(await stat(join(dir, "bundle.json")).catch(() => null))) continue;
+      const real = await realpath(dir);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      found.push({ name: name.name, version: version.name, dir: real });
+    }
+  }
+  return found;
+}

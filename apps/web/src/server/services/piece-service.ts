@@ -1,0 +1,307 @@
+import "server-only";
+import { applyNotesUpdate, type RollNote } from "@/lib/roll";
+import { finishedTitle, initialTitle } from "@/lib/piece-title";
+import type { Database } from "../db";
+import { InputError, NotFoundError } from "../errors";
+import { PrimerError, type GenerationEngine, type GenerateJob } from "../generation/engine";
+import type { ModelRegistry } from "./model-registry";
+import type { PieceEvent, PieceEvents } from "./piece-events";
+
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+/** How many primer tokens a corpus snippet or an uploaded file contributes. */
+export const PRIMER_TOKENS = 48;
+const PROGRESS_WRITE_INTERVAL_MS = 1000;
+
+export interface Recipe {
+  modelId: string;
+  length: number;
+  temperature: number;
+  topK: number | null;
+  topP: number | null;
+  seed: number;
+}
+
+export type PrimerInput =
+  | { kind: "none" }
+  | { kind: "corpus" }
+  | { kind: "upload"; fileName: string; bytes: Uint8Array };
+
+const pieceCardSelect = {
+  id: true,
+  title: true,
+  status: true,
+  durationSeconds: true,
+  noteCount: true,
+  notes: true,
+  playCount: true,
+  createdAt: true,
+  model: { select: { id: true, name: true, version: true } },
+} as const;
+
+const pieceDetailSelect = {
+  ...pieceCardSelect,
+  error: true,
+  modelId: true,
+  bundleHash: true,
+  seed: true,
+  temperature: true,
+  topK: true,
+  topP: true,
+  length: true,
+  primerKind: true,
+  primerLabel: true,
+  primerTokens: true,
+  tokenCount: true,
+  regeneratedFromId: true,
+  finishedAt: true,
+} as const;
+
+export type StreamEvent =
+  | { type: "snapshot"; status: string; tokenCount: number; notes: RollNote[]; durationSeconds: number; error: string | null }
+  | PieceEvent;
+
+export function createPieceService(deps: { db: Database; engine: GenerationEngine; registry: ModelRegistry; events: PieceEvents; corpusDirs: string[] }) {
+  const { db, engine, registry, events, corpusDirs } = deps;
+  const running = new Map<string, Promise<void>>();
+
+  async function list(args: { limit: number; cursor: string | null; modelId: string | null }) {
+    const rows = await db.piece.findMany({
+      where: args.modelId ? { modelId: args.modelId } : {},
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: args.limit + 1,
+      ...(args.cursor ? { cursor: { id: args.cursor }, skip: 0 } : {}),
+      select: pieceCardSelect,
+    });
+    const hasMore = rows.length > args.limit;
+    const items = rows.slice(0, args.limit).map((row) => ({ ...row, notes: row.notes as unknown as RollNote[] }));
+    return { items, nextCursor: hasMore ? rows[args.limit]!.id : null };
+  }
+
+  async function get(id: string) {
+    const piece = await db.piece.findUnique({ where: { id }, select: pieceDetailSelect });
+    if (!piece) throw new NotFoundError(`no piece with id ${id}`);
+    return {
+      ...piece,
+      notes: piece.notes as unknown as RollNote[],
+      primerTokens: piece.primerTokens as unknown as string[],
+      matchesOriginal: await matchesOriginal(piece.id, piece.regeneratedFromId, piece.status),
+    };
+  }
+
+  /** For a "regenerate" piece: did replaying the recipe give exactly the original tokens? */
+  async function matchesOriginal(id: string, originalId: string | null, status: string): Promise<boolean | null> {
+    if (!originalId || status !== "done") return null;
+    const [copy, original] = await Promise.all([
+      db.piece.findUnique({ where: { id }, select: { tokens: true } }),
+      db.piece.findUnique({ where: { id: originalId }, select: { tokens: true, status: true } }),
+    ]);
+    if (!copy || !original || original.status !== "done") return null;
+    return JSON.stringify(copy.tokens) === JSON.stringify(original.tokens);
+  }
+
+  async function midi(id: string): Promise<{ title: string; bytes: Uint8Array }> {
+    const piece = await db.piece.findUnique({ where: { id }, select: { title: true, midi: true, status: true } });
+    if (!piece) throw new NotFoundError(`no piece with id ${id}`);
+    if (!piece.midi) throw new InputError(piece.status === "generating" ? "the piece is still being generated" : "this piece has no MIDI (its generation failed)");
+    return { title: piece.title, bytes: new Uint8Array(piece.midi) };
+  }
+
+  async function create(recipe: Recipe, primer: PrimerInput) {
+    const model = await registry.requireUsable(recipe.modelId);
+    if (recipe.topK !== null && recipe.topK > model.vocabSize) {
+      throw new InputError(`topK ${recipe.topK} is larger than the model's vocabulary (${model.vocabSize} tokens)`);
+    }
+    const primerResult = await resolvePrimer(model.path, model.datasetSummary.primerCandidates ?? [], recipe.seed, primer);
+    const title = initialTitle(recipe.seed);
+    const piece = await db.piece.create({
+      data: {
+        title,
+        modelId: model.id,
+        bundleHash: model.bundleHash,
+        seed: recipe.seed,
+        temperature: recipe.temperature,
+        topK: recipe.topK,
+        topP: recipe.topP,
+        length: recipe.length,
+        primerKind: primer.kind,
+        primerTokens: primerResult.tokens,
+        primerLabel: primerResult.label,
+        tokens: [],
+        notes: [],
+      },
+      select: { id: true },
+    });
+    start(piece.id, { ...recipe, modelDir: model.path, bundleHash: model.bundleHash, primerTokens: primerResult.tokens, title });
+    return piece;
+  }
+
+  async function resolvePrimer(modelDir: string, candidates: { name: string; sha256: string }[], seed: number, primer: PrimerInput) {
+    try {
+      if (primer.kind === "none") return { tokens: [], label: null };
+      if (primer.kind === "upload") {
+        if (primer.bytes.length > MAX_UPLOAD_BYTES) throw new InputError(`the MIDI file is ${primer.bytes.length} bytes; the limit is 1 MB`);
+        return await engine.primerFromMidi({ modelDir, bytes: primer.bytes, fileName: primer.fileName, maxTokens: PRIMER_TOKENS });
+      }
+      return await engine.primerFromCorpus({ modelDir, corpusDirs, candidates, seed, maxTokens: PRIMER_TOKENS });
+    } catch (error) {
+      if (error instanceof PrimerError) throw new InputError(error.message);
+      throw error;
+    }
+  }
+
+  /** Same recipe; `sameSeed` replays it exactly ("regenerate"), otherwise a new seed ("variation"). */
+  async function derive(id: string, mode: "variation" | "regenerate", newSeed: number) {
+    const source = await db.piece.findUnique({
+      where: { id },
+      select: { id: true, modelId: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerKind: true, primerTokens: true, primerLabel: true, model: { select: { path: true, bundleHash: true, usable: true, present: true, name: true, version: true } } },
+    });
+    if (!source) throw new NotFoundError(`no piece with id ${id}`);
+    if (!source.model.usable || !source.model.present) throw new InputError(`model ${source.model.name}/${source.model.version} is no longer usable`);
+    if (source.model.bundleHash !== source.bundleHash) {
+      throw new InputError(`model ${source.model.name}/${source.model.version} changed since this piece was made (bundle ${source.bundleHash.slice(0, 12)} → ${source.model.bundleHash.slice(0, 12)})`);
+    }
+    const seed = mode === "regenerate" ? source.seed : newSeed;
+    const title = initialTitle(seed);
+    const primerTokens = source.primerTokens as unknown as string[];
+    const piece = await db.piece.create({
+      data: {
+        title,
+        modelId: source.modelId,
+        bundleHash: source.bundleHash,
+        seed,
+        temperature: source.temperature,
+        topK: source.topK,
+        topP: source.topP,
+        length: source.length,
+        primerKind: source.primerKind,
+        primerTokens,
+        primerLabel: source.primerLabel,
+        tokens: [],
+        notes: [],
+        regeneratedFromId: mode === "regenerate" ? source.id : null,
+      },
+      select: { id: true },
+    });
+    start(piece.id, { modelDir: source.model.path, bundleHash: source.bundleHash, seed, temperature: source.temperature, topK: source.topK, topP: source.topP, length: source.length, primerTokens, title });
+    return piece;
+  }
+
+  /** Runs the job in the engine; progress is broadcast at once and written at most once a second. */
+  function start(pieceId: string, job: GenerateJob): void {
+    let notes: RollNote[] = [];
+    let tokenCount = 0;
+    let lastWrite = 0;
+    let writes = Promise.resolve();
+    const write = (data: Parameters<Database["piece"]["update"]>[0]["data"]) => {
+      writes = writes.then(() => db.piece.update({ where: { id: pieceId }, data, select: { id: true } })).then(
+        () => undefined,
+        (error: unknown) => console.error(`piece ${pieceId}: could not store progress`, error),
+      );
+      return writes;
+    };
+    const run = engine
+      .generate(job, (progress) => {
+        notes = applyNotesUpdate(notes, progress.from, progress.notes);
+        tokenCount = progress.tokenCount;
+        events.emit(pieceId, { type: "notes", tokenCount, from: progress.from, notes: progress.notes });
+        if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) {
+          lastWrite = Date.now();
+          void write({ notes, noteCount: notes.length, tokenCount });
+        }
+      })
+      .then(
+        async (result) => {
+          await write({
+            status: "done",
+            tokens: result.tokens,
+            tokenCount: result.tokens.length,
+            notes: result.notes,
+            noteCount: result.notes.length,
+            midi: new Uint8Array(result.midi),
+            durationSeconds: result.durationSeconds,
+            finishedAt: new Date(),
+          });
+          await db.piece.updateMany({ where: { id: pieceId, title: job.title }, data: { title: finishedTitle(job.seed, result.notes) } });
+          events.emit(pieceId, { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length });
+        },
+        async (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          await write({ status: "failed", error: message, notes, noteCount: notes.length, tokenCount, finishedAt: new Date() });
+          events.emit(pieceId, { type: "failed", error: message });
+        },
+      )
+      .finally(() => running.delete(pieceId));
+    running.set(pieceId, run);
+  }
+
+  /** Pieces left "generating" by a stopped server are replayed from their recipe (it is deterministic). */
+  async function resumeInterrupted(): Promise<number> {
+    const stuck = await db.piece.findMany({
+      where: { status: "generating" },
+      select: { id: true, title: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerTokens: true, model: { select: { path: true, usable: true, bundleHash: true } } },
+    });
+    let resumed = 0;
+    for (const piece of stuck) {
+      if (running.has(piece.id)) continue;
+      if (!piece.model.usable || piece.model.bundleHash !== piece.bundleHash) {
+        await db.piece.update({ where: { id: piece.id }, data: { status: "failed", error: "the server stopped during generation and the model is no longer available", finishedAt: new Date() }, select: { id: true } });
+        continue;
+      }
+      start(piece.id, { modelDir: piece.model.path, bundleHash: piece.bundleHash, seed: piece.seed, temperature: piece.temperature, topK: piece.topK, topP: piece.topP, length: piece.length, primerTokens: piece.primerTokens as unknown as string[], title: piece.title });
+      resumed += 1;
+    }
+    return resumed;
+  }
+
+  async function rename(id: string, title: string) {
+    const result = await db.piece.updateMany({ where: { id }, data: { title } });
+    if (result.count === 0) throw new NotFoundError(`no piece with id ${id}`);
+    return { id, title };
+  }
+
+  async function countPlay(id: string) {
+    const result = await db.piece.updateMany({ where: { id }, data: { playCount: { increment: 1 } } });
+    if (result.count === 0) throw new NotFoundError(`no piece with id ${id}`);
+  }
+
+  /** Snapshot first, then live events until the piece is done or failed (or the listener leaves). */
+  async function* stream(id: string, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
+    const queue: PieceEvent[] = [];
+    let wake: (() => void) | null = null;
+    const unsubscribe = events.subscribe(id, (event) => {
+      queue.push(event);
+      wake?.();
+    });
+    try {
+      const piece = await db.piece.findUnique({ where: { id }, select: { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true } });
+      if (!piece) throw new NotFoundError(`no piece with id ${id}`);
+      yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error };
+      if (piece.status !== "generating") return;
+      while (!signal?.aborted) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            signal?.addEventListener("abort", () => resolve(), { once: true });
+          });
+          wake = null;
+        }
+        while (queue.length > 0) {
+          const event = queue.shift()!;
+          yield event;
+          if (event.type !== "notes") return;
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  /** Resolves when every generation started so far has been stored (tests, shutdown). */
+  async function idle(): Promise<void> {
+    while (running.size > 0) await Promise.allSettled([...running.values()]);
+  }
+
+  return { list, get, midi, create, derive, rename, countPlay, stream, resumeInterrupted, idle };
+}
+
+export type PieceService = ReturnType<typeof createPieceService>;

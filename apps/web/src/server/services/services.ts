@@ -1,0 +1,23 @@
+import "server-only";
+import type { Database } from "../db";
+import type { GenerationEngine } from "../generation/engine";
+import { createModelRegistry } from "./model-registry";
+import { PieceEvents } from "./piece-events";
+import { createPieceService } from "./piece-service";
+
+export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; corpusDirs: string[] }) {
+  const models = createModelRegistry(deps);
+  const events = new PieceEvents();
+  const pieces = createPieceService({ ...deps, registry: models, events });
+  return { models, pieces, engine: deps.engine, db: deps.db };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Scan the models root, then replay pieces a stopped server left unfinished. */
+export async function startServices(services: Services): Promise<void> {
+  const summary = await services.models.refresh();
+  console.log(`models: ${summary.found} bundle(s), ${summary.usable} usable${summary.unusable.length ? `; unusable: ${summary.unusable.map((u) => `${u.name}/${u.version} (${u.reason})`).join(", ")}` : ""}`);
+  const resumed = await services.pieces.resumeInterrupted();
+  if (resumed > 0) console.log(`pieces: resumed ${resumed} interrupted generation(s)`);
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError, z } from "zod";
+import { InputError, NotFoundError } from "./errors";
+import type { Services } from "./services/services";
+
+/** The testable part of the context: everything a procedure may touch. */
+export interface Context {
+  services: Services;
+}
+
+const t = initTRPC.context<Context>().create({
+  // Zod failures become one readable sentence the forms can show as-is.
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: zodError ? describeZodError(zodError) : shape.message,
+      data: { ...shape.data, fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null },
+    };
+  },
+});
+
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+export const router = t.router;
+/** Services throw plain domain errors; this maps them to the HTTP-meaningful tRPC codes. */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
+    if (cause instanceof InputError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+  return result;
+});
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,252 @@
+// A generation worker thread: loads tfjs (wasm backend, cpu fallback) and bundles once, caches
+// them, and runs one request at a time for src/server/generation/worker-pool.ts. Bundled to
+// dist-worker/generation-worker.mjs by scripts/build-worker.mjs (tfjs stays external: one copy).
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { parentPort } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { createStepModel, generateTokens, loadBundle, readManifest, type BundleFiles, type BundleManifest } from "@motif/core";
+import { pianoNotes, tryParseMidi, writeMidi, type QuarterNote } from "@motif/midi";
+import { durationSeconds, firstDifference, type RollNote } from "../lib/roll";
+import type { WorkerMessage, WorkerRequest } from "./protocol";
+import type { BundleInfo, BundleInspection, GenerateJob, GenerateResult, PrimerResult } from "./types";
+
+const BUNDLE_FILE_NAMES = ["model.json", "weights.bin", "bundle.json"] as const;
+const PROGRESS_EVERY_MS = 80;
+const MAX_CACHED_BUNDLES = 3;
+
+type Loaded = Awaited<ReturnType<typeof loadBundle>>;
+
+class PrimerProblem extends Error {}
+
+const port = parentPort;
+if (!port) throw new Error("generation-worker must run in a worker thread");
+const send = (message: WorkerMessage) => port.postMessage(message);
+
+const backendReady = selectBackend();
+const cache = new Map<string, Promise<Loaded>>();
+let queue = Promise.resolve();
+
+port.on("message", (request: WorkerRequest) => {
+  // One request at a time: generation is synchronous per token anyway.
+  queue = queue.then(() => handle(request));
+});
+
+async function handle(request: WorkerRequest): Promise<void> {
+  try {
+    await backendReady;
+    const value =
+      request.op === "inspect"
+        ? await inspect(request.modelDir)
+        : request.op === "primer-midi"
+          ? await primerFromMidi(request.modelDir, request.bytes, request.fileName, request.maxTokens)
+          : request.op === "primer-corpus"
+            ? await primerFromCorpus(request)
+            : await generate(request.id, request.job);
+    send({ id: request.id, type: "result", value });
+  } catch (error) {
+    send({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error), primer: error instanceof PrimerProblem });
+  }
+}
+
+/** tfjs-node cannot install everywhere; wasm (SIMD, one thread) is the portable fast path. */
+async function selectBackend(): Promise<string> {
+  try {
+    await import("@tensorflow/tfjs-backend-wasm");
+    if (await tf.setBackend("wasm")) return report("wasm");
+  } catch {
+    // fall through to cpu
+  }
+  await tf.setBackend("cpu");
+  return report("cpu");
+}
+
+function report(backend: string): string {
+  send({ id: -1, type: "ready", backend });
+  return backend;
+}
+
+async function readBundleFiles(dir: string): Promise<{ files: BundleFiles; missing: string[] }> {
+  const files: BundleFiles = {};
+  const missing: string[] = [];
+  for (const name of BUNDLE_FILE_NAMES) {
+    const bytes = await readFile(join(dir, name)).catch(() => null);
+    if (bytes) files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    else missing.push(name);
+  }
+  return { files, missing };
+}
+
+function reasonsOf(error: unknown): string[] {
+  if (error && typeof error === "object" && "reasons" in error && Array.isArray(error.reasons) && error.reasons.length > 0) {
+    return error.reasons.map(String);
+  }
+  return [error instanceof Error ? error.message : String(error)];
+}
+
+function describe(manifest: BundleManifest): BundleInfo {
+  const files = manifest.dataset.files;
+  const validation = files.filter((f) => f.split === "validation");
+  const train = files.filter((f) => f.split === "train");
+  const last = manifest.metrics.at(-1) ?? null;
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    preset: manifest.model.preset,
+    tokenizer: manifest.tokenizer.kind,
+    tokenizerVersion: manifest.tokenizer.version,
+    vocabSize: manifest.vocabulary.tokens.length,
+    parameters: manifest.parameters,
+    bundleHash: manifest.contentHash,
+    finalMetrics: last ? { ...last } : null,
+    datasetSummary: {
+      files: files.length,
+      trainFiles: train.length,
+      validationFiles: validation.length,
+      tokens: files.reduce((sum, f) => sum + f.tokens, 0),
+      skipped: manifest.dataset.skipped,
+      primerCandidates: [...validation, ...train].map((f) => ({ name: f.name, sha256: f.sha256 })),
+      epochs: manifest.metrics.length,
+      backend: manifest.backend,
+      createdAt: manifest.createdAt,
+    },
+  };
+}
+
+/** Full check (loadBundle builds the model); a bundle that fails is reported, never half-used. */
+async function inspect(dir: string): Promise<BundleInspection> {
+  const { files, missing } = await readBundleFiles(dir);
+  if (missing.length > 0) return { ok: false, reasons: missing.map((name) => `${name} is missing`), info: {} };
+  let info: BundleInfo;
+  try {
+    info = describe(readManifest(files));
+  } catch (error) {
+    return { ok: false, reasons: reasonsOf(error), info: {} };
+  }
+  try {
+    await loaded(dir, info.bundleHash, files);
+    return { ok: true, info };
+  } catch (error) {
+    return { ok: false, reasons: reasonsOf(error), info };
+  }
+}
+
+async function loaded(dir: string, bundleHash: string, files?: BundleFiles): Promise<Loaded> {
+  const key = `${dir}\n${bundleHash}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const bundle = await loadBundle(files ?? (await readBundleFiles(dir)).files);
+      if (bundle.manifest.contentHash !== bundleHash) {
+        bundle.model.dispose();
+        throw new Error(`the bundle in ${dir} changed (content hash ${bundle.manifest.contentHash.slice(0, 12)}, expected ${bundleHash.slice(0, 12)})`);
+      }
+      return bundle;
+    })();
+    cache.set(key, entry);
+    entry.catch(() => cache.delete(key));
+    while (cache.size > MAX_CACHED_BUNDLES) {
+      const [oldestKey, oldest] = cache.entries().next().value as [string, Promise<Loaded>];
+      cache.delete(oldestKey);
+      void oldest.then((b) => b.model.dispose(), () => undefined);
+    }
+  }
+  return entry;
+}
+
+async function loadedForDir(dir: string): Promise<Loaded> {
+  const { files, missing } = await readBundleFiles(dir);
+  if (missing.length > 0) throw new Error(`bundle in ${dir}: ${missing.join(", ")} missing`);
+  return loaded(dir, readManifest(files).contentHash, files);
+}
+
+/** Known tokens of a note list, cut to `maxTokens`; unknown ones are dropped and counted. */
+function primerTokens(bundle: Loaded, notes: QuarterNote[], maxTokens: number, offset = 0) {
+  const all = bundle.tokenizer.encode(notes);
+  const known = all.filter((token) => bundle.vocabulary.id(token) !== undefined);
+  const start = Math.min(offset, Math.max(0, known.length - maxTokens));
+  return { tokens: known.slice(start, start + maxTokens), start, total: all.length, unknown: all.length - known.length };
+}
+
+async function primerFromMidi(modelDir: string, bytes: Uint8Array, fileName: string, maxTokens: number): Promise<PrimerResult> {
+  const parsed = tryParseMidi(bytes);
+  if (!parsed.ok) throw new PrimerProblem(`"${fileName}" is not a MIDI file Motif can read: ${parsed.error.message}`);
+  const notes = pianoNotes(parsed.sequence);
+  if (notes.length === 0) throw new PrimerProblem(`"${fileName}" is a MIDI file but has no (non-drum) notes to start from`);
+  const bundle = await loadedForDir(modelDir);
+  const primer = primerTokens(bundle, notes, maxTokens);
+  if (primer.tokens.length === 0) throw new PrimerProblem(`none of the tokens of "${fileName}" are in this model's vocabulary`);
+  const dropped = primer.unknown > 0 ? `, ${primer.unknown} token(s) outside the vocabulary dropped` : "";
+  return { tokens: primer.tokens, label: `${fileName}: first ${primer.tokens.length} tokens${dropped}` };
+}
+
+async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-corpus" }>): Promise<PrimerResult> {
+  const { modelDir, corpusDirs, candidates, seed, maxTokens } = request;
+  if (candidates.length === 0) throw new PrimerProblem("this model's bundle lists no corpus files to take a snippet from");
+  const bundle = await loadedForDir(modelDir);
+  // Deterministic choice from the seed: rotate through the candidates, first readable one wins.
+  for (let i = 0; i < candidates.length; i += 1) {
+    const candidate = candidates[(seed + i) % candidates.length]!;
+    const bytes = await findCorpusFile(corpusDirs, candidate);
+    if (!bytes) continue;
+    const parsed = tryParseMidi(bytes);
+    if (!parsed.ok) continue;
+    const primer = primerTokens(bundle, pianoNotes(parsed.sequence), maxTokens, (seed * 7919) % 4096);
+    if (primer.tokens.length === 0) continue;
+    return { tokens: primer.tokens, label: `${candidate.name}, tokens ${primer.start}–${primer.start + primer.tokens.length}` };
+  }
+  throw new PrimerProblem(`none of the model's ${candidates.length} corpus files were found (searched ${corpusDirs.join(", ") || "no folder"}; set MOTIF_CORPUS_DIR)`);
+}
+
+async function findCorpusFile(dirs: string[], candidate: { name: string; sha256: string }): Promise<Uint8Array | null> {
+  for (const dir of dirs) {
+    const path = join(dir, candidate.name);
+    if (!(await stat(path).catch(() => null))?.isFile()) continue;
+    const bytes = new Uint8Array(await readFile(path));
+    if (createHash("sha256").update(bytes).digest("hex") === candidate.sha256) return bytes;
+  }
+  return null;
+}
+
+function toRoll(notes: readonly QuarterNote[]): RollNote[] {
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return notes.map((n) => [n.pitch, n.velocity, round(n.startQuarter), round(n.endQuarter)]);
+}
+
+async function generate(requestId: number, job: GenerateJob): Promise<GenerateResult> {
+  const bundle = await loaded(job.modelDir, job.bundleHash);
+  const step = createStepModel(bundle.model, bundle.manifest.model);
+  const decode = (tokens: readonly string[]) => toRoll(bundle.tokenizer.decode(tokens));
+  const sequence = [...job.primerTokens];
+  let sent: RollNote[] = [];
+  let lastSent = 0;
+  const publish = () => {
+    const notes = decode(sequence);
+    const from = firstDifference(sent, notes);
+    if (from === notes.length && from === sent.length) return;
+    sent = notes;
+    lastSent = Date.now();
+    send({ id: requestId, type: "progress", progress: { tokenCount: sequence.length, from, notes: notes.slice(from) } });
+  };
+  try {
+    if (sequence.length > 0) publish();
+    generateTokens({
+      step,
+      vocabulary: bundle.vocabulary,
+      tokenizer: bundle.tokenizer,
+      options: { length: job.length, seed: job.seed, primer: job.primerTokens, temperature: job.temperature, topK: job.topK, topP: job.topP, repetitionGuard: true },
+      onToken(token) {
+        sequence.push(token);
+        if (Date.now() - lastSent >= PROGRESS_EVERY_MS) publish();
+      },
+    });
+  } finally {
+    step.dispose();
+  }
+  publish();
+  const quarterNotes = bundle.tokenizer.decode(sequence);
+  const notes = toRoll(quarterNotes);
+  const midi = writeMidi({ notes: quarterNotes, title: job.title, texts: [`Motif ${bundle.manifest.name}/${bundle.manifest.version} seed ${job.seed}`] });
+  return { tokens: sequence, notes, midi, durationSeconds: durationSeconds(notes) };
+}

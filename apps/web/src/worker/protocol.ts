@@ -1,0 +1,16 @@
+// Messages between the app (src/server/generation/worker-pool.ts) and a generation worker.
+import type { BundleInspection, GenerateJob, GenerateProgress, GenerateResult, PrimerResult } from "./types";
+
+export type WorkerRequest =
+  | { id: number; op: "inspect"; modelDir: string }
+  | { id: number; op: "primer-midi"; modelDir: string; bytes: Uint8Array; fileName: string; maxTokens: number }
+  | { id: number; op: "primer-corpus"; modelDir: string; corpusDirs: string[]; candidates: { name: string; sha256: string }[]; seed: number; maxTokens: number }
+  | { id: number; op: "generate"; job: GenerateJob };
+
+export type WorkerResultValue = BundleInspection | PrimerResult | GenerateResult;
+
+export type WorkerMessage =
+  | { id: number; type: "progress"; progress: GenerateProgress }
+  | { id: number; type: "result"; value: WorkerResultValue }
+  | { id: number; type: "error"; message: string; primer: boolean }
+  | { id: -1; type: "ready"; backend: string };

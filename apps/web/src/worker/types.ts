@@ -1,0 +1,64 @@
+// Plain data shared by the app and the generation worker (no server-only: the worker imports it too).
+import type { RollNote } from "../lib/roll";
+
+/** What the registry stores about a bundle that passed (or partly passed) its checks. */
+export interface BundleInfo {
+  name: string;
+  version: string;
+  preset: string;
+  tokenizer: string;
+  tokenizerVersion: number;
+  vocabSize: number;
+  parameters: number;
+  bundleHash: string;
+  datasetSummary: DatasetSummary;
+  finalMetrics: Record<string, number | null> | null;
+}
+
+export interface DatasetSummary {
+  files: number;
+  trainFiles: number;
+  validationFiles: number;
+  tokens: number;
+  skipped: { name: string; reason: string }[];
+  /** Corpus files a primer snippet may come from (validation files first). */
+  primerCandidates: { name: string; sha256: string }[];
+  epochs: number;
+  backend: string;
+  createdAt: string;
+}
+
+export type BundleInspection =
+  | { ok: true; info: BundleInfo }
+  | { ok: false; reasons: string[]; info: Partial<BundleInfo> };
+
+export interface GenerateJob {
+  modelDir: string;
+  bundleHash: string;
+  seed: number;
+  temperature: number;
+  topK: number | null;
+  topP: number | null;
+  length: number;
+  primerTokens: string[];
+  title: string;
+}
+
+export interface GenerateProgress {
+  tokenCount: number;
+  /** Notes from index `from` on replace what the listener had (the tail may change as tokens arrive). */
+  from: number;
+  notes: RollNote[];
+}
+
+export interface GenerateResult {
+  tokens: string[];
+  notes: RollNote[];
+  midi: Uint8Array;
+  durationSeconds: number;
+}
+
+export interface PrimerResult {
+  tokens: string[];
+  label: string;
+}
