@@ -114,6 +114,13 @@ describe("notes-chords decode", () => {
     expect(voiceChord([11, 2, 5, 7])).toEqual([59, 62, 65, 67]);
   });
 
+  it("rejects an unknown style by name", () => {
+    const style = "jazz" as unknown as "seed";
+    expect(() => notesChordsTokenizer.decode(["C4"], { style })).toThrow(
+      /style must be "seed" or "motif", got "jazz"/,
+    );
+  });
+
   it("skips tokens outside the language without advancing time", () => {
     expect(notesChordsTokenizer.decode(["C4", "H9", "4.0.7", "", "D4"], { style: "seed" })).toEqual([
       { pitch: 60, velocity: 90, startQuarter: 0, endQuarter: 1 },

@@ -1,7 +1,7 @@
 import type { QuarterNote } from "@motif/midi";
 import { normalOrder } from "./normal-order.js";
 import { pitchFromName, pitchName } from "./pitch-names.js";
-import type { DecodeOptions, TokenGrammar, Tokenizer } from "./types.js";
+import { TokenizerError, type DecodeOptions, type TokenGrammar, type Tokenizer } from "./types.js";
 import { assertValidNotes, sortNotes } from "./validate-notes.js";
 
 /**
@@ -92,6 +92,9 @@ export function voiceChord(pitchClasses: readonly number[]): number[] {
 }
 
 export function decodeNotesChords(tokens: readonly string[], options: DecodeOptions = {}): QuarterNote[] {
+  if (options.style !== undefined && options.style !== "seed" && options.style !== "motif") {
+    throw new TokenizerError(`decode style must be "seed" or "motif", got ${JSON.stringify(options.style)}`);
+  }
   const events = tokens.map(parseEvent).filter((event): event is EventPitches => event !== null);
   const seed = options.style === "seed";
   const notes: QuarterNote[] = [];
