@@ -116,7 +116,7 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
       // Motif: learned embedding, 2×LSTM(256) many-to-many over contiguous 64-token chunks,
       // dropout, clipping, cosine schedule with warmup, Adam, whole songs for validation.
       return {
-        model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "stock" },
+        model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "fast" },
         training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam" },
       };
   }

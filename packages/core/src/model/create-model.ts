@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { modelConfigSchema, describeIssues, type ModelConfig } from "./config.js";
-import { MotifEmbedding } from "./motif-embedding.js";
+import { motifEmbedding, motifLstm } from "./fast-lstm/index.js";
 
 /** Deterministic seeds for each initializer, derived from the model seed. */
 function seedSequence(seed: number): () => number {
@@ -12,8 +12,6 @@ function seedSequence(seed: number): () => number {
 }
 
 function lstmLayer(config: ModelConfig, units: number, returnSequences: boolean, name: string, nextSeed: () => number): tf.layers.Layer {
-  // TODO(fast cell): use the performance helper's layer from ./fast-lstm/ once it exists; until
-  // then `cell: "fast"` builds the stock layer (identical weight layout, so bundles stay loadable).
   const args = {
     units,
     returnSequences,
@@ -24,15 +22,16 @@ function lstmLayer(config: ModelConfig, units: number, returnSequences: boolean,
     // Stock orthogonal init spends minutes in QR on CPU.
     recurrentInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
   };
-  void config.cell;
-  return tf.layers.lstm(args);
+  // fast = MotifLSTM (./fast-lstm): same config, weights and results as tf.layers.lstm, faster on wasm/cpu.
+  return config.cell === "fast" ? motifLstm(args) : tf.layers.lstm(args);
 }
 
 /**
  * Builds the network described by `config`, initialised deterministically from `seed`.
  *
  * - scalar input (seed/parent): input [seqLen, 1] holding id / vocabSize.
- * - embedding input (default): input [time] of float token ids → MotifEmbedding.
+ * - embedding input (default): input [time] of float token ids → MotifEmbedding (trainable on wasm).
+ * - cell `fast`: MotifLSTM layers (registered on import of ./fast-lstm); `stock`: tf.layers.lstm.
  * - `seed`: LSTM→Dropout→LSTM (both return sequences)→Flatten→Dense(256, linear)→Dropout→Dense(V) softmax.
  * - `parent`: LSTM×n (last returns the final state)→Dropout→Dense(256, relu)→Dropout→Dense(V) softmax.
  * - `default`: Embedding→(LSTM→Dropout)×n→[Dense]→Dense(V) linear: outputs LOGITS at every step.
@@ -52,7 +51,12 @@ export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
   let x: tf.SymbolicTensor =
     config.input === "scalar"
       ? input
-      : (new MotifEmbedding({ inputDim: config.vocabSize, outputDim: config.embeddingDim, seed: nextSeed(), name: "embedding" }).apply(input) as tf.SymbolicTensor);
+      : (motifEmbedding({
+          inputDim: config.vocabSize,
+          outputDim: config.embeddingDim,
+          embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: nextSeed() }),
+          name: "embedding",
+        }).apply(input) as tf.SymbolicTensor);
 
   config.units.forEach((units, index) => {
     const isLast = index === config.units.length - 1;

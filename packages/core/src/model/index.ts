@@ -8,8 +8,8 @@ export {
   type TrainingConfig,
 } from "./config.js";
 export { createModel, outputsProbabilities, encodeInput } from "./create-model.js";
-export { MotifEmbedding } from "./motif-embedding.js";
+export { MotifEmbedding, MotifLSTM, registerMotifLayers } from "./fast-lstm/index.js";
 export { splitSongs, songWindows, type SongTokens } from "./data.js";
-export { trainModel, type TrainCallbacks, type TrainResult } from "./train.js";
+export { trainModel, evaluateModel, type TrainCallbacks, type TrainResult } from "./train.js";
 export { serializeCheckpoint, deserializeCheckpoint, type TrainCheckpoint, type EpochMetrics } from "./checkpoint.js";
 export { learningRateAt } from "./lr-schedule.js";

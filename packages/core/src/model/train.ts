@@ -193,7 +193,7 @@ export async function trainModel(args: {
       if (interrupted) break;
       const trainSeconds = (now() - epochStart) / 1000;
       dropoutLayers.forEach((layer) => (layer.seed = undefined));
-      const validation = validationWindows.length > 0 ? evaluate(validationWindows) : null;
+      const validation = validationWindows.length > 0 ? evaluateWindows(model, modelConfig, songs, validationWindows, training.batchSize) : null;
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / tokenCount,
@@ -254,25 +254,39 @@ export async function trainModel(args: {
       if (accuracyTensor) tf.dispose(accuracyTensor);
     }
   }
+}
 
-  function evaluate(windows: Window[]): { loss: number; accuracy: number } {
-    let lossSum = 0;
-    let accuracySum = 0;
-    let count = 0;
-    for (let start = 0; start < windows.length; start += training.batchSize) {
-      const slice = windows.slice(start, start + training.batchSize);
-      const { inputs, targets } = materializeBatch(songs, slice, modelConfig);
-      const [loss, accuracy] = tf.tidy(() => {
-        const output = model.predict(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen)) as tf.Tensor;
-        const result = lossAndAccuracy(output, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize, probabilities);
-        return [result.loss, result.accuracy];
-      });
-      const tokens = slice.length * tokensPerWindow;
-      lossSum += (loss.dataSync()[0] as number) * tokens;
-      accuracySum += (accuracy.dataSync()[0] as number) * tokens;
-      count += tokens;
-      tf.dispose([loss, accuracy]);
-    }
-    return { loss: lossSum / count, accuracy: accuracySum / count };
+/** Token-weighted mean loss and accuracy of `model` (inference mode) over `windows` of `songs`. */
+function evaluateWindows(model: tf.LayersModel, modelConfig: ModelConfig, songs: readonly SongTokens[], windows: readonly Window[], batchSize: number): { loss: number; accuracy: number } {
+  const probabilities = outputsProbabilities(model);
+  const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
+  let lossSum = 0;
+  let accuracySum = 0;
+  let count = 0;
+  for (let start = 0; start < windows.length; start += batchSize) {
+    const slice = windows.slice(start, start + batchSize);
+    const { inputs, targets } = materializeBatch(songs, slice, modelConfig);
+    const [loss, accuracy] = tf.tidy(() => {
+      const output = model.predict(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen)) as tf.Tensor;
+      const result = lossAndAccuracy(output, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize, probabilities);
+      return [result.loss, result.accuracy];
+    });
+    const tokens = slice.length * tokensPerWindow;
+    lossSum += (loss.dataSync()[0] as number) * tokens;
+    accuracySum += (accuracy.dataSync()[0] as number) * tokens;
+    count += tokens;
+    tf.dispose([loss, accuracy]);
   }
+  return { loss: lossSum / count, accuracy: accuracySum / count };
+}
+
+/**
+ * Loss and accuracy of `model` on whole songs (windows as training makes them, inference mode),
+ * e.g. for a held-out set. Returns null when no song is long enough for one window.
+ */
+export function evaluateModel(args: { model: tf.LayersModel; modelConfig: ModelConfig; songs: SongTokens[]; stride: number; batchSize: number }): { loss: number; accuracy: number; perplexity: number } | null {
+  const windows = songWindows(args.songs, args.modelConfig, args.stride);
+  if (windows.length === 0) return null;
+  const { loss, accuracy } = evaluateWindows(args.model, args.modelConfig, args.songs, windows, args.batchSize);
+  return { loss, accuracy, perplexity: Math.exp(loss) };
 }

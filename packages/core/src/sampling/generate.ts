@@ -10,7 +10,19 @@ export interface GenerationVocabulary {
 }
 /** What generation needs of a Tokenizer (the real `Tokenizer` satisfies it). */
 export interface GenerationTokenizer {
-  createGrammar(): { push(token: string): void; allows(token: string): boolean };
+  createGrammar(): GenerationGrammar;
+}
+export interface GenerationGrammar {
+  push(token: string): void;
+  allows(token: string): boolean;
+  clone(): GenerationGrammar;
+}
+
+/** True when some vocabulary token may follow `tokens[id]`. */
+function leadsSomewhere(grammar: GenerationGrammar, tokens: readonly string[], id: number): boolean {
+  const next = grammar.clone();
+  next.push(tokens[id] as string);
+  return tokens.some((token) => next.allows(token));
 }
 
 export interface GenerateOptions extends SamplingOptions {
@@ -46,9 +58,10 @@ export function generateTokens(args: {
   step.reset();
 
   let logits: Float32Array | null = null;
-  for (const token of options.primer) {
+  for (const [position, token] of options.primer.entries()) {
     const id = vocabulary.id(token);
     if (id === undefined) throw new Error(`primer token "${token}" is not in the model's vocabulary (${tokens.length} tokens)`);
+    if (!grammar.allows(token)) throw new Error(`primer token ${position} "${token}" is not grammatical after the tokens before it`);
     grammar.push(token);
     history.push(id);
     logits = step.step(id);
@@ -62,10 +75,19 @@ export function generateTokens(args: {
     if (blocked !== null && tokens.some((_, id) => id !== blocked && grammarAllows(id))) {
       allowed = (id) => id !== blocked && grammarAllows(id);
     }
-    const id =
-      logits === null
-        ? sampleFromLogits(new Float32Array(tokens.length), { temperature: 1, topK: null, topP: null }, rng, allowed)
-        : sampleFromLogits(logits, options, rng, allowed);
+    // A token the grammar allows may still lead nowhere in this vocabulary (e.g. a velocity
+    // change when no higher pitch exists): such dead ends are masked and the draw repeated.
+    const deadEnds = new Set<number>();
+    const usable = (id: number): boolean => !deadEnds.has(id) && allowed(id);
+    let id: number;
+    for (;;) {
+      id =
+        logits === null
+          ? sampleFromLogits(new Float32Array(tokens.length), { temperature: 1, topK: null, topP: null }, rng, usable)
+          : sampleFromLogits(logits, options, rng, usable);
+      if (index === options.length - 1 || leadsSomewhere(grammar, tokens, id)) break;
+      deadEnds.add(id);
+    }
     const token = tokens[id] as string;
     grammar.push(token);
     history.push(id);
