@@ -1,7 +1,7 @@
 import type { QuarterNote } from "@motif/midi";
 import { describe, expect, it } from "vitest";
 import { chordPitchClasses, notesChordsTokenizer, onsetToken, voiceChord } from "./notes-chords.js";
-import { pitchName } from "./pitch-names.js";
+import { pitchFromName, pitchName } from "./pitch-names.js";
 import { TokenizerError } from "./types.js";
 
 function note(
@@ -20,6 +20,15 @@ describe("music21 pitch names", () => {
     expect(pitchName(108)).toBe("C8");
     expect(pitchName(0)).toBe("C-1");
     expect(pitchName(127)).toBe("G9");
+  });
+
+  it("reads music21's two ambiguous names as music21 does, as the flats", () => {
+    expect(pitchName(4)).toBe("E-1");
+    expect(pitchName(27)).toBe("E-1");
+    expect(pitchFromName("E-1")).toBe(27);
+    expect(pitchFromName("B-1")).toBe(34);
+    expect(pitchFromName("C-1")).toBe(0);
+    expect(pitchFromName("Db4")).toBeUndefined();
   });
 });
 
@@ -140,5 +149,45 @@ describe("notes-chords token language", () => {
     }
     expect(() => grammar.push("Db4")).toThrow(/not a notes-chords token/);
     expect(chordPitchClasses("11.2.5.7")).toEqual([11, 2, 5, 7]);
+  });
+});
+
+describe("notes-chords language is closed: 126 note names and 4095 chord tokens", () => {
+  const chordTokens = Array.from({ length: 4095 }, (_, i) => {
+    const mask = i + 1;
+    return onsetToken(
+      Array.from({ length: 12 }, (_, pc) => pc)
+        .filter((pc) => (mask >> pc) & 1)
+        .flatMap((pc) => [48 + pc, 60 + pc]),
+    );
+  });
+  const noteTokens = Array.from({ length: 128 }, (_, pitch) => pitchName(pitch));
+
+  it("accepts every token and decodes each chord to its own pitch classes", () => {
+    expect(new Set([...chordTokens, ...noteTokens]).size).toBe(4221);
+    for (const token of chordTokens) {
+      expect(notesChordsTokenizer.isToken(token)).toBe(true);
+      const pcs = token.split(".").map(Number);
+      for (const style of ["seed", "motif"] as const) {
+        const pitches = notesChordsTokenizer.decode([token], { style }).map((n) => n.pitch);
+        expect(pitches.map((p) => p % 12).sort((a, b) => a - b)).toEqual([...pcs].sort((a, b) => a - b));
+      }
+    }
+  });
+
+  it("random sequences drawn only from allowed tokens decode, one event per token", () => {
+    const language = [...noteTokens, ...chordTokens];
+    const grammar = notesChordsTokenizer.createGrammar();
+    let seed = 7;
+    const tokens: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const token = language[seed % language.length] as string;
+      expect(grammar.allows(token)).toBe(true);
+      grammar.push(token);
+      tokens.push(token);
+    }
+    const onsets = new Set(notesChordsTokenizer.decode(tokens).map((n) => n.startQuarter));
+    expect(onsets.size).toBe(tokens.length);
   });
 });

@@ -14,6 +14,9 @@ export function pitchName(pitch: number): string {
 }
 
 // A lookup table rather than a parser: "C-1" (MIDI 0) would otherwise read as C-flat in octave 1.
+// Two names are ambiguous in music21 itself: "E-1" is both E in octave -1 (MIDI 4) and E-flat in
+// octave 1 (MIDI 27), "B-1" both MIDI 11 and 34. music21 reads them as the flats, and so does this
+// table (later pitches overwrite earlier ones), so the language has 126 distinct note names.
 const PITCH_BY_NAME: ReadonlyMap<string, number> = new Map(
   Array.from({ length: 128 }, (_, pitch) => [pitchName(pitch), pitch] as const),
 );
