@@ -8,19 +8,17 @@ export interface PairedNote {
   endTick: number;
 }
 
-interface KeyState {
-  /** First-in-first-out pairing: open notes, oldest first, and the notes closed so far. */
-  fifoOpen: { tick: number; velocity: number }[];
-  fifoNotes: PairedNote[];
-  /** Re-strike pairing: at most one open note; a new note-on ends it. */
-  restrikeOpen: { tick: number; velocity: number } | null;
-  restrikeNotes: PairedNote[];
+interface OpenNote {
+  tick: number;
+  velocity: number;
 }
 
-function note(channel: number, pitch: number, open: { tick: number; velocity: number }, endTick: number): PairedNote {
+function note(channel: number, pitch: number, open: OpenNote, endTick: number): PairedNote {
   // A note switched off at the tick it starts lasts one tick, so every note has end > start.
   return { channel, pitch, velocity: open.velocity, startTick: open.tick, endTick: Math.max(endTick, open.tick + 1) };
 }
+
+const keyOf = (event: RawNoteEvent): number => event.channel * 128 + event.pitch;
 
 /**
  * Pairs note-on and note-off events of one track into notes. Policy, per channel and pitch:
@@ -31,37 +29,40 @@ function note(channel: number, pitch: number, open: { tick: number; velocity: nu
  *   nothing sounding are ignored, and the last note ends at the track end. This is what a synth
  *   does with a key struck again without release, and it keeps drum tracks without note-offs sane.
  * - A note-off with no open note is ignored in both readings.
- * Both readings are computed in one pass; no event is looked at twice.
+ * The first pass pairs everything first-in-first-out; a second pass re-reads only the events of
+ * keys left with open notes.
  */
 export function pairNotes(events: readonly RawNoteEvent[], trackEndTick: number): PairedNote[] {
-  const keys = new Map<number, KeyState>();
+  // Queues with a moving head: Array#shift is O(n), and hostile files can stack up a million
+  // note-ons of one key.
+  const open = new Map<number, { items: OpenNote[]; head: number }>();
+  const fifoNotes: PairedNote[] = [];
   for (const event of events) {
-    const key = event.channel * 128 + event.pitch;
-    let state = keys.get(key);
-    if (!state) {
-      state = { fifoOpen: [], fifoNotes: [], restrikeOpen: null, restrikeNotes: [] };
-      keys.set(key, state);
-    }
+    const key = keyOf(event);
+    let queue = open.get(key);
     if (event.velocity > 0) {
-      const open = { tick: event.tick, velocity: event.velocity };
-      state.fifoOpen.push(open);
-      if (state.restrikeOpen) state.restrikeNotes.push(note(event.channel, event.pitch, state.restrikeOpen, event.tick));
-      state.restrikeOpen = open;
-    } else {
-      const oldest = state.fifoOpen.shift();
-      if (oldest) state.fifoNotes.push(note(event.channel, event.pitch, oldest, event.tick));
-      if (state.restrikeOpen) state.restrikeNotes.push(note(event.channel, event.pitch, state.restrikeOpen, event.tick));
-      state.restrikeOpen = null;
+      if (!queue) open.set(key, (queue = { items: [], head: 0 }));
+      queue.items.push({ tick: event.tick, velocity: event.velocity });
+    } else if (queue && queue.head < queue.items.length) {
+      fifoNotes.push(note(event.channel, event.pitch, queue.items[queue.head++]!, event.tick));
     }
   }
-  const notes: PairedNote[] = [];
-  for (const [key, state] of keys) {
-    if (state.fifoOpen.length === 0) {
-      for (const paired of state.fifoNotes) notes.push(paired);
-      continue;
+  const restruck = new Set<number>();
+  for (const [key, queue] of open) if (queue.head < queue.items.length) restruck.add(key);
+  if (restruck.size === 0) return fifoNotes;
+
+  const notes = fifoNotes.filter((paired) => !restruck.has(paired.channel * 128 + paired.pitch));
+  const sounding = new Map<number, OpenNote>();
+  for (const event of events) {
+    const key = keyOf(event);
+    if (!restruck.has(key)) continue;
+    const current = sounding.get(key);
+    if (current) {
+      notes.push(note(event.channel, event.pitch, current, event.tick));
+      sounding.delete(key);
     }
-    for (const paired of state.restrikeNotes) notes.push(paired);
-    if (state.restrikeOpen) notes.push(note(key >> 7, key & 127, state.restrikeOpen, trackEndTick));
+    if (event.velocity > 0) sounding.set(key, { tick: event.tick, velocity: event.velocity });
   }
+  for (const [key, current] of sounding) notes.push(note(key >> 7, key & 127, current, trackEndTick));
   return notes;
 }

@@ -137,3 +137,44 @@ describe("parseMidi refuses bad input with a typed, specific error", () => {
     expect([error.track, error.byteOffset]).toEqual([0, 23]);
   });
 });
+
+describe("parseMidi does bounded work on hostile but well-formed files", () => {
+  it("pairs 300,000 stacked note-ons of one key in linear time", () => {
+    const count = 300_000;
+    const events = new Uint8Array(4 + (2 * count - 1) * 3 + END_OF_TRACK.length);
+    events.set([0, 0x90, 60, 1]);
+    let at = 4;
+    for (let i = 1; i < 2 * count; i++, at += 3) {
+      events[at + 1] = 60;
+      events[at + 2] = i < count ? 1 + (i % 127) : 0;
+    }
+    events.set(END_OF_TRACK, at);
+    const header = headerChunk(0, 1, 96);
+    const bytes = new Uint8Array(header.length + 8 + events.length);
+    bytes.set([...header, 0x4d, 0x54, 0x72, 0x6b, ...u32(events.length)]);
+    bytes.set(events, header.length + 8);
+    const seq = parseMidi(bytes);
+    expect(seq.notes).toHaveLength(count);
+    expect(seq.notes[count - 1]!.velocity).toBe(1 + ((count - 1) % 127));
+  });
+
+  it("reads 65,535 tracks when they are all there", () => {
+    const bytes = new Uint8Array([...headerChunk(1, 65_535, 96), ...Array.from({ length: 65_535 }, () => trackChunk(END_OF_TRACK)).flat()]);
+    const seq = parseMidi(bytes);
+    expect(seq.tracks).toHaveLength(65_535);
+    expect(seq.notes).toHaveLength(0);
+  });
+
+  it("decodes a 4 MB text event", () => {
+    const text = new Uint8Array(4_000_000).fill(0x61);
+    const events = [0, 0xff, 0x01, ...vlq(text.length)];
+    const header = headerChunk(0, 1, 96);
+    const length = events.length + text.length + END_OF_TRACK.length;
+    const bytes = new Uint8Array(header.length + 8 + length);
+    bytes.set([...header, 0x4d, 0x54, 0x72, 0x6b, ...u32(length), ...events]);
+    bytes.set(text, header.length + 8 + events.length);
+    bytes.set(END_OF_TRACK, bytes.length - END_OF_TRACK.length);
+    expect(parseMidi(bytes).texts[0]).toHaveLength(4_000_000);
+  });
+});
+

@@ -109,20 +109,22 @@ function collectTimeSignatures(tracks: RawTrack[], ticksPerQuarter: number): Tim
 
 /** The GM program active on a channel at a tick (0 before any program change). */
 class ProgramLookup {
-  private readonly byChannel = new Map<number, RawProgramChange[]>();
+  private readonly byChannel = new Map<number, { ticks: number[]; programs: number[] }>();
 
   constructor(changes: RawProgramChange[]) {
-    for (const change of changes) {
-      const list = this.byChannel.get(change.channel) ?? [];
-      list.push(change);
-      this.byChannel.set(change.channel, list);
+    // Stable sort: of two changes on one tick, the later one in file order wins.
+    for (const change of [...changes].sort((a, b) => a.tick - b.tick)) {
+      let lists = this.byChannel.get(change.channel);
+      if (!lists) this.byChannel.set(change.channel, (lists = { ticks: [], programs: [] }));
+      lists.ticks.push(change.tick);
+      lists.programs.push(change.program);
     }
-    for (const list of this.byChannel.values()) list.sort((a, b) => a.tick - b.tick);
   }
 
   at(channel: number, tick: number): number {
-    const list = this.byChannel.get(channel) ?? [];
-    const i = lastIndexAtOrBefore(list, (change) => change.tick, tick);
-    return i < 0 ? 0 : list[i]!.program;
+    const lists = this.byChannel.get(channel);
+    if (!lists) return 0;
+    const i = lastIndexAtOrBefore(lists.ticks, tick);
+    return i < 0 ? 0 : lists.programs[i]!;
   }
 }

@@ -217,14 +217,15 @@ class TrackCursor {
   }
 }
 
-const CHANNEL_MESSAGE_NAMES: Record<number, string> = {
-  0x8: "note-off",
-  0x9: "note-on",
-  0xa: "key pressure",
-  0xb: "control change",
-  0xc: "program change",
-  0xd: "channel pressure",
-  0xe: "pitch bend",
+/** Indexed by the status byte's high nibble (0x8..0xE). */
+const CHANNEL_EVENT_NAMES: Record<number, string> = {
+  0x8: "note-off event",
+  0x9: "note-on event",
+  0xa: "key pressure event",
+  0xb: "control change event",
+  0xc: "program change event",
+  0xd: "channel pressure event",
+  0xe: "pitch bend event",
 };
 
 /**
@@ -269,7 +270,7 @@ function parseTrack(bytes: Uint8Array, index: number, dataStart: number, dataEnd
       runningStatus = status;
       const kind = status >> 4;
       const channel = status & 0x0f;
-      const what = `${CHANNEL_MESSAGE_NAMES[kind]} event`;
+      const what = CHANNEL_EVENT_NAMES[kind]!;
       const first = cursor.dataByte(what, eventStart);
       const second = kind === 0xc || kind === 0xd ? 0 : cursor.dataByte(what, eventStart);
       if (kind === 0x9 || kind === 0x8) {

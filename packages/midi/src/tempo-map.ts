@@ -42,7 +42,7 @@ export class TempoMap {
 
   toSeconds(tick: number): number {
     // The map starts at tick 0 and ticks are never negative, so some change always applies.
-    const i = Math.max(0, lastIndexAtOrBefore(this.ticks, (changeTick) => changeTick, tick));
+    const i = Math.max(0, lastIndexAtOrBefore(this.ticks, tick));
     return this.seconds[i]! + (tick - this.ticks[i]!) * this.secondsPerTick[i]!;
   }
 }

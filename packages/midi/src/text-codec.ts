@@ -17,7 +17,7 @@ export function encodeUtf8(text: string): number[] {
 
 /** Decodes UTF-8 when the bytes are valid UTF-8, otherwise reads them as Latin-1 (old MIDI files). */
 export function decodeText(bytes: Uint8Array): string {
-  return codesToString(decodeUtf8Strict(bytes) ?? Array.from(bytes));
+  return decodeUtf8Strict(bytes) ?? decodeLatin1(bytes);
 }
 
 function sequenceLength(first: number): number {
@@ -29,9 +29,13 @@ function sequenceLength(first: number): number {
 }
 
 const SMALLEST_CODE_FOR_LENGTH = [0, 0, 0x80, 0x800, 0x10000];
+// Code points are turned into text in blocks, so memory stays proportional to the text and a
+// long text event cannot overflow the argument list of String.fromCodePoint.
+const BLOCK = 8192;
 
-function decodeUtf8Strict(bytes: Uint8Array): number[] | null {
-  const codes: number[] = [];
+function decodeUtf8Strict(bytes: Uint8Array): string | null {
+  let text = "";
+  let block: number[] = [];
   let i = 0;
   while (i < bytes.length) {
     const first = bytes[i]!;
@@ -44,15 +48,18 @@ function decodeUtf8Strict(bytes: Uint8Array): number[] | null {
       code = (code << 6) | (next & 0x3f);
     }
     if (code < SMALLEST_CODE_FOR_LENGTH[length]! || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
-    codes.push(code);
+    block.push(code);
+    if (block.length === BLOCK) {
+      text += String.fromCodePoint(...block);
+      block = [];
+    }
     i += length;
   }
-  return codes;
+  return text + String.fromCodePoint(...block);
 }
 
-function codesToString(codes: number[]): string {
+function decodeLatin1(bytes: Uint8Array): string {
   let text = "";
-  // Chunked so a long text event cannot overflow the argument list.
-  for (let start = 0; start < codes.length; start += 8192) text += String.fromCodePoint(...codes.slice(start, start + 8192));
+  for (let start = 0; start < bytes.length; start += BLOCK) text += String.fromCharCode(...bytes.subarray(start, start + BLOCK));
   return text;
 }
