@@ -66,6 +66,10 @@ describe("timed encode (golden)", () => {
     expect(() => timedTokenizer.encode([note(60, 0, -1)])).toThrow(/note 0: endQuarter/);
     expect(() => timedTokenizer.encode([note(60.5, 0, 1)])).toThrow(/note 0: pitch/);
     expect(() => timedTokenizer.encode([note(60, 0, 1, Number.NaN)])).toThrow(/note 0: velocity/);
+    expect(() => timedTokenizer.encode([note(60, 1e9, 1e9 + 1)])).toThrow(
+      /note 0: startQuarter must be a number from 0 to 1000000/,
+    );
+    expect(() => timedTokenizer.encode([note(60, -0.5, 1)])).toThrow(/note 0: startQuarter/);
   });
 });
 
