@@ -97,6 +97,11 @@ describe("parseMidi refuses bad input with a typed, specific error", () => {
     expectError(shortHeader, "bad-header", "header chunk length 4 is below the minimum of 6");
   });
 
+  it("an unknown chunk running past the end of the file", () => {
+    const bytes = new Uint8Array([...headerChunk(1, 2, 96), ...goodTrack, 0x58, 0x46, 0x49, 0x48, 0, 0, 1, 0, 1, 2]);
+    expectError(bytes, "truncated", `"XFIH" chunk length 256 runs past end of file at byte ${bytes.length}`, { track: null, byteOffset: 14 + goodTrack.length + 4 });
+  });
+
   it("garbage where a track chunk should start", () => {
     const bytes = new Uint8Array([...headerChunk(1, 2, 96), ...goodTrack, 0x00, 0x01, 0xff, 0x90, 0, 0, 0, 0]);
     expectError(bytes, "bad-chunk", `track 1: expected a chunk at byte ${14 + goodTrack.length}, found 0x00 0x01 0xFF 0x90`);

@@ -87,9 +87,12 @@ export function parseMidi(bytes: Uint8Array, options: ParseMidiOptions = {}): No
 }
 
 /** Like `parseMidi`, but answers with a result instead of throwing. */
-export function tryParseMidi(bytes: Uint8Array): { ok: true; sequence: NoteSequence } | { ok: false; error: MidiParseError } {
+export function tryParseMidi(
+  bytes: Uint8Array,
+  options: ParseMidiOptions = {},
+): { ok: true; sequence: NoteSequence } | { ok: false; error: MidiParseError } {
   try {
-    return { ok: true, sequence: parseMidi(bytes) };
+    return { ok: true, sequence: parseMidi(bytes, options) };
   } catch (error) {
     if (error instanceof MidiParseError) return { ok: false, error };
     throw error;

@@ -158,7 +158,8 @@ export function walkTrackChunks(bytes: Uint8Array, header: SmfHeader, start: num
     const dataEnd = dataStart + length;
     if (dataEnd > bytes.length) {
       const detail = `chunk length ${length} runs past end of file at byte ${bytes.length}`;
-      throw new MidiParseError("truncated", id === "MTrk" ? detail : `"${id}" ${detail}`, { byteOffset: at + 4, track });
+      if (id !== "MTrk") throw new MidiParseError("truncated", `"${id}" ${detail}`, { byteOffset: at + 4 });
+      throw new MidiParseError("truncated", detail, { byteOffset: at + 4, track });
     }
     if (id === "MTrk") chunks.push({ dataStart, dataEnd });
     at = dataEnd;
