@@ -1,9 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Workspace packages resolve to their TypeScript source; tests run in Vite's SSR environment,
+// which reads ssr.resolve.conditions, so the condition is set there too.
+const conditions = ["@motif/source", "node", "development|production"];
+
 export default defineConfig({
+  ssr: { resolve: { conditions, externalConditions: ["@motif/source"] } },
   resolve: {
-    conditions: ["@motif/source"],
+    conditions,
     alias: {
       "server-only": fileURLToPath(new URL("./test-support/server-only-stub.ts", import.meta.url)),
       "@/": fileURLToPath(new URL("./src/", import.meta.url)),

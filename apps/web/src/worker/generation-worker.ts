@@ -161,12 +161,26 @@ async function loadedForDir(dir: string): Promise<Loaded> {
   return loaded(dir, readManifest(files).contentHash, files);
 }
 
-/** Known tokens of a note list, cut to `maxTokens`; unknown ones are dropped and counted. */
+/**
+ * Up to `maxTokens` tokens of a note list, from about `offset` on, that the model knows and its
+ * grammar accepts in order (generation refuses an ungrammatical primer); the rest are skipped.
+ */
 function primerTokens(bundle: Loaded, notes: QuarterNote[], maxTokens: number, offset = 0) {
   const all = bundle.tokenizer.encode(notes);
-  const known = all.filter((token) => bundle.vocabulary.id(token) !== undefined);
-  const start = Math.min(offset, Math.max(0, known.length - maxTokens));
-  return { tokens: known.slice(start, start + maxTokens), start, total: all.length, unknown: all.length - known.length };
+  const start = Math.min(offset, Math.max(0, all.length - maxTokens * 2));
+  const grammar = bundle.tokenizer.createGrammar();
+  const tokens: string[] = [];
+  let skipped = 0;
+  for (let i = start; i < all.length && tokens.length < maxTokens; i += 1) {
+    const token = all[i]!;
+    if (bundle.vocabulary.id(token) !== undefined && grammar.allows(token)) {
+      grammar.push(token);
+      tokens.push(token);
+    } else {
+      skipped += 1;
+    }
+  }
+  return { tokens, start, skipped };
 }
 
 async function primerFromMidi(modelDir: string, bytes: Uint8Array, fileName: string, maxTokens: number): Promise<PrimerResult> {
@@ -177,7 +191,7 @@ async function primerFromMidi(modelDir: string, bytes: Uint8Array, fileName: str
   const bundle = await loadedForDir(modelDir);
   const primer = primerTokens(bundle, notes, maxTokens);
   if (primer.tokens.length === 0) throw new PrimerProblem(`none of the tokens of "${fileName}" are in this model's vocabulary`);
-  const dropped = primer.unknown > 0 ? `, ${primer.unknown} token(s) outside the vocabulary dropped` : "";
+  const dropped = primer.skipped > 0 ? `, ${primer.skipped} token(s) the model does not know skipped` : "";
   return { tokens: primer.tokens, label: `${fileName}: first ${primer.tokens.length} tokens${dropped}` };
 }
 

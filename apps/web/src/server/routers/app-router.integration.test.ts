@@ -1,0 +1,228 @@
+// Router tests through createCaller against a real migrated database (SQLite temp file, or the
+// PostgreSQL database in DATABASE_URL) and the real generation worker pool with a tiny trained bundle.
+import { mkdtempSync } from "node:fs";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMidi, writeMidi } from "@motif/midi";
+import type { Database } from "@/server/db";
+import { createWorkerPool } from "@/server/generation/worker-pool";
+import { createServices, type Services } from "@/server/services/services";
+import type { StreamEvent } from "@/server/services/piece-service";
+import { createCallerFactory } from "@/server/trpc";
+import { createTestDatabase } from "../../../test-support/test-database";
+import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundle";
+import { appRouter } from "./app-router";
+
+const workerScript = join(import.meta.dirname, "..", "..", "..", "dist-worker", "generation-worker.mjs");
+const createCaller = createCallerFactory(appRouter);
+
+let db: Database;
+let provider: string;
+let services: Services;
+let caller: ReturnType<typeof createCaller>;
+let modelsDir: string;
+let corpusDir: string;
+let tinyId: string;
+let tuneBytes: Uint8Array;
+
+const recipe = (overrides: Record<string, unknown> = {}) => ({
+  modelId: tinyId,
+  length: 40,
+  temperature: 1,
+  topK: null,
+  topP: 0.95,
+  seed: 7,
+  primer: { kind: "none" as const },
+  ...overrides,
+});
+
+async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"], message: RegExp) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+  expect((error as TRPCError).message).toMatch(message);
+}
+
+async function finished(id: string) {
+  await services.pieces.idle();
+  return caller.pieces.byId({ id });
+}
+
+beforeAll(async () => {
+  ({ db, provider } = await createTestDatabase());
+  modelsDir = mkdtempSync(join(tmpdir(), "motif-web-models-"));
+  corpusDir = mkdtempSync(join(tmpdir(), "motif-web-corpus-"));
+  const tiny = await writeTinyBundle(modelsDir, { name: "tiny", version: "v1" });
+  tuneBytes = tiny.tuneBytes;
+  await writeFile(join(corpusDir, "tiny-tune.mid"), tuneBytes);
+  // A broken copy: weights from another model size fail loadBundle's checks.
+  const broken = join(modelsDir, "broken", "v1");
+  await cp(tiny.dir, broken, { recursive: true });
+  await writeFile(join(broken, "weights.bin"), new Uint8Array(64));
+  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [corpusDir] });
+  caller = createCaller({ services });
+  const summary = await caller.models.refresh();
+  expect(summary).toMatchObject({ found: 2, usable: 1 });
+  tinyId = (await caller.models.list()).find((m) => m.name === "tiny")!.id;
+}, 300_000);
+
+afterAll(async () => {
+  await services?.pieces.idle();
+  await services?.engine.close();
+  await db?.$disconnect();
+  await rm(modelsDir, { recursive: true, force: true });
+  await rm(corpusDir, { recursive: true, force: true });
+});
+
+describe(`routers on a real database`, () => {
+  it(`uses the expected provider (${process.env.DATABASE_URL?.startsWith("postgres") ? "postgresql" : "sqlite"})`, () => {
+    expect(provider).toBe(process.env.DATABASE_URL?.startsWith("postgres") ? "postgresql" : "sqlite");
+  });
+
+  it("registers the usable bundle with its metadata and lists the broken one as unusable with the reason", async () => {
+    const models = await caller.models.list();
+    const tiny = models.find((m) => m.name === "tiny")!;
+    expect(tiny).toMatchObject({ version: "v1", usable: true, preset: "default", tokenizer: "timed", unusableReason: null });
+    expect(tiny.vocabSize).toBeGreaterThan(10);
+    expect(tiny.parameters).toBeGreaterThan(1000);
+    expect(tiny.bundleHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(tiny.datasetSummary).toMatchObject({ files: 1, trainFiles: 1, epochs: 1 });
+    expect((tiny.fileSizes as Record<string, number>)["weights.bin"]).toBeGreaterThan(1000);
+    const broken = models.find((m) => m.name === "broken")!;
+    expect(broken.usable).toBe(false);
+    expect(broken.unusableReason).toMatch(/weight/i);
+    expect(Object.keys(tiny)).not.toContain("path");
+  });
+
+  it("answers bad input with BAD_REQUEST and a readable message", async () => {
+    await expectTrpcError(caller.pieces.create(recipe({ temperature: 9 })), "BAD_REQUEST", /temperature must be at most 2.5/);
+    await expectTrpcError(caller.pieces.create(recipe({ length: 3.5 })), "BAD_REQUEST", /length must be a whole number/);
+    await expectTrpcError(caller.pieces.create(recipe({ modelId: "nope" })), "BAD_REQUEST", /model nope does not exist/);
+    const broken = (await caller.models.list()).find((m) => m.name === "broken")!;
+    await expectTrpcError(caller.pieces.create(recipe({ modelId: broken.id })), "BAD_REQUEST", /unusable/);
+    await expectTrpcError(caller.pieces.create(recipe({ topK: 100_000 })), "BAD_REQUEST", /top-k|topK/);
+    await expectTrpcError(caller.pieces.byId({ id: "missing" }), "NOT_FOUND", /no piece/);
+  });
+
+  it("stores the piece first, streams notes as they come, then stores tokens, notes and a MIDI that parses", async () => {
+    const { id } = await caller.pieces.create(recipe({ length: 600, seed: 11 }));
+    const row = await db.piece.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    expect(["generating", "done"]).toContain(row.status);
+
+    const events: StreamEvent[] = [];
+    for await (const event of await caller.pieces.stream({ id })) events.push(event);
+    expect(events[0]!.type).toBe("snapshot");
+    expect(events.at(-1)!.type).toBe("done");
+    expect(events.filter((e) => e.type === "notes").length).toBeGreaterThan(1);
+
+    const piece = await finished(id);
+    expect(piece.status).toBe("done");
+    expect(piece.tokenCount).toBe(600);
+    expect(piece.notes.length).toBeGreaterThan(0);
+    expect(piece.durationSeconds).toBeGreaterThan(0);
+    expect(piece.title).not.toBe("");
+    // Replaying the stream's updates gives exactly the stored notes.
+    let notes = events[0]!.type === "snapshot" ? events[0]!.notes : [];
+    for (const event of events) if (event.type === "notes") notes = [...notes.slice(0, event.from), ...event.notes];
+    expect(notes).toEqual(piece.notes);
+    const midi = await services.pieces.midi(id);
+    const parsed = parseMidi(midi.bytes);
+    expect(parsed.notes.length).toBe(piece.notes.length);
+    expect(parsed.notes.map((n) => n.pitch).sort()).toEqual(piece.notes.map((n) => n[0]).sort());
+  });
+
+  it("regenerate replays the recipe to identical tokens; variation changes only the seed", async () => {
+    const { id } = await caller.pieces.create(recipe({ seed: 1234, temperature: 1.2 }));
+    const original = await finished(id);
+    const replay = await finished((await caller.pieces.regenerate({ id })).id);
+    expect(replay.seed).toBe(1234);
+    expect(replay.regeneratedFromId).toBe(id);
+    expect(replay.matchesOriginal).toBe(true);
+    expect(replay.notes).toEqual(original.notes);
+    const variation = await finished((await caller.pieces.variation({ id })).id);
+    expect(variation.seed).not.toBe(1234);
+    expect(variation).toMatchObject({ temperature: 1.2, length: 40, topP: 0.95, regeneratedFromId: null, matchesOriginal: null });
+  });
+
+  it("pages newest first with a cursor and filters by model", async () => {
+    for (const seed of [21, 22, 23]) await caller.pieces.create(recipe({ seed, length: 16 }));
+    await services.pieces.idle();
+    const all = await db.piece.count();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof caller.pieces.list>> = await caller.pieces.list({ limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(all);
+    const dates = (await caller.pieces.list({ limit: 60 })).items.map((p) => new Date(p.createdAt).getTime());
+    expect([...dates].sort((a, b) => b - a)).toEqual(dates);
+    expect((await caller.pieces.list({ limit: 60, modelId: tinyId })).items).toHaveLength(all);
+    expect((await caller.pieces.list({ limit: 60, modelId: "other" })).items).toHaveLength(0);
+  });
+
+  it("starts from an uploaded MIDI or a corpus snippet, and says clearly when an upload is not MIDI", async () => {
+    const notMidi = Buffer.from("this is a text file, not a song").toString("base64");
+    await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "notes.txt", base64: notMidi } })), "BAD_REQUEST", /"notes.txt" is not a MIDI file/);
+    const huge = Buffer.alloc(1024 * 1024 + 10).toString("base64");
+    await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "big.mid", base64: huge } })), "BAD_REQUEST", /larger than 1 MB/);
+
+    const upload = Buffer.from(writeMidi({ notes: tinyTuneNotes(2) })).toString("base64");
+    const uploaded = await finished((await caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "mine.mid", base64: upload } }))).id);
+    expect(uploaded.status).toBe("done");
+    expect(uploaded.primerKind).toBe("upload");
+    expect(uploaded.primerTokens.length).toBeGreaterThan(0);
+    expect(uploaded.tokenCount).toBe(40 + uploaded.primerTokens.length);
+    expect(uploaded.primerLabel).toMatch(/^mine\.mid: first \d+ tokens/);
+
+    const snippet = await finished((await caller.pieces.create(recipe({ primer: { kind: "corpus" } }))).id);
+    expect(snippet.primerLabel).toMatch(/^tiny-tune\.mid, tokens \d+–\d+/);
+    expect(snippet.primerTokens.length).toBeGreaterThan(0);
+  });
+
+  it("renames with validation and counts plays", async () => {
+    const { id } = await caller.pieces.create(recipe({ seed: 5, length: 16 }));
+    await finished(id);
+    await expectTrpcError(caller.pieces.rename({ id, title: "   " }), "BAD_REQUEST", /title cannot be empty/);
+    await caller.pieces.rename({ id, title: "Morning light" });
+    await caller.pieces.countPlay({ id });
+    expect(await caller.pieces.byId({ id })).toMatchObject({ title: "Morning light", playCount: 1 });
+  });
+
+  it("keeps a stored piece (as failed, with the reason) when generation breaks, and resumes interrupted ones", async () => {
+    const extra = await writeTinyBundle(modelsDir, { name: "fragile", version: "v1" });
+    await caller.models.refresh();
+    const fragile = (await caller.models.list()).find((m) => m.name === "fragile")!;
+    await services.engine.close();
+    services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [corpusDir] });
+    caller = createCaller({ services });
+    // The bundle disappears between registration and generation (fresh worker: nothing cached).
+    const weights = await readFile(join(extra.dir, "weights.bin"));
+    await rm(join(extra.dir, "weights.bin"));
+    const { id } = await caller.pieces.create(recipe({ modelId: fragile.id }));
+    const failed = await finished(id);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/weights\.bin/);
+    expect((await caller.pieces.list({ limit: 60 })).items.map((p) => p.id)).toContain(id);
+    await writeFile(join(extra.dir, "weights.bin"), weights);
+
+    // A piece a stopped server left "generating" is replayed from its recipe.
+    const done = await finished((await caller.pieces.create(recipe({ seed: 99 }))).id);
+    const orphan = await db.piece.create({
+      data: { title: "orphan", modelId: tinyId, bundleHash: done.bundleHash, seed: 99, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], tokens: [], notes: [] },
+      select: { id: true },
+    });
+    expect(await services.pieces.resumeInterrupted()).toBe(1);
+    const resumed = await finished(orphan.id);
+    expect(resumed.status).toBe("done");
+    expect(resumed.notes).toEqual(done.notes);
+  });
+});
