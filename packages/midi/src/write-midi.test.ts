@@ -57,12 +57,12 @@ describe("writeMidi", () => {
       const expected = sortedTuples(piece.notes, tpq);
       const actual = sortedTuples(seq.notes, tpq);
       expect(actual.length, `seed ${seed}`).toBe(expected.length);
-      actual.forEach((note, i) => {
+      const problems = actual.flatMap((note, i) => {
         const want = expected[i]!;
-        expect([note[0], note[1]], `seed ${seed} note ${i}`).toEqual([want[0], want[1]]);
-        expect(Math.abs(note[2] - want[2]) * tpq, `seed ${seed} note ${i} start`).toBeLessThanOrEqual(1);
-        expect(Math.abs(note[3] - want[3]) * tpq, `seed ${seed} note ${i} end`).toBeLessThanOrEqual(1);
+        const offTicks = Math.max(Math.abs(note[2] - want[2]), Math.abs(note[3] - want[3])) * tpq;
+        return note[0] !== want[0] || note[1] !== want[1] || offTicks > 1 ? [`seed ${seed} note ${i}: ${note.join()} vs ${want.join()}`] : [];
       });
+      expect(problems.slice(0, 5)).toEqual([]);
       expect(seq.notes.every((n) => n.program === (piece.program ?? 0) && !n.isDrum)).toBe(true);
 
       const wantTempos = [...(piece.tempos ?? [])].sort((a, b) => a.quarter - b.quarter);
@@ -79,7 +79,7 @@ describe("writeMidi", () => {
     expect(writeMidi(randomPiece(42))).toEqual(writeMidi(piece));
   });
 
-  it("keeps re-struck and overlapping notes of one pitch apart, and documents the nested case", () => {
+  it("keeps re-struck, overlapping and nested notes of one pitch apart", () => {
     const note = (startQuarter: number, endQuarter: number, velocity: number) => ({ pitch: 60, velocity, startQuarter, endQuarter });
     const back = (notes: QuarterNote[]) => sortedTuples(parseMidi(writeMidi({ notes })).notes);
     expect(back([note(0, 1, 10), note(1, 2, 20)])).toEqual([
