@@ -5,6 +5,7 @@ import { materializeBatch, songWindows, splitWindowsAtRandom, type SongTokens, t
 import { TrainingOptimizer } from "./optimizer.js";
 import type { EpochMetrics, TrainCheckpoint } from "./checkpoint.js";
 import { learningRateAt } from "./lr-schedule.js";
+import { trainingGraph, type LogitsFn } from "./training-graph.js";
 import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
 
 export interface TrainCallbacks {
@@ -49,16 +50,12 @@ function restore(model: tf.LayersModel, weights: Float32Array[]): void {
   tf.dispose(tensors);
 }
 
-/** Mean cross-entropy and accuracy of `output` (logits or softmax probabilities) against `targets`. */
-function lossAndAccuracy(output: tf.Tensor, targets: tf.Tensor, vocabSize: number, probabilities: boolean): { loss: tf.Scalar; accuracy: tf.Scalar } {
-  const flat = tf.reshape(output, [-1, vocabSize]);
+/** Mean cross-entropy and accuracy of `logits` ([rows, V]) against `targets`. */
+function lossAndAccuracy(logits: tf.Tensor2D, targets: tf.Tensor, vocabSize: number): { loss: tf.Scalar; accuracy: tf.Scalar } {
   const labels = tf.reshape(targets, [-1]) as tf.Tensor1D;
-  const oneHot = tf.oneHot(labels, vocabSize);
-  const loss = probabilities
-    ? tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(flat, 1e-7, 1))), -1)))
-    : tf.losses.softmaxCrossEntropy(oneHot, flat);
-  const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(flat, -1), labels), "float32"));
-  return { loss: loss as tf.Scalar, accuracy: accuracy as tf.Scalar };
+  const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, vocabSize), logits) as tf.Scalar;
+  const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "float32")) as tf.Scalar;
+  return { loss, accuracy };
 }
 
 function clipByGlobalNorm(gradients: tf.Tensor[], clipNorm: number): tf.Tensor[] {
@@ -138,7 +135,7 @@ export async function trainModel(args: {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new TrainingOptimizer(training.optimizer ?? "adam", variables);
   const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === "Dropout") as unknown as { seed?: number }[];
-  const probabilities = outputsProbabilities(model);
+  const logitsOf = trainingGraph(model, outputsProbabilities(model));
   const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
 
   let state: RunState;
@@ -193,7 +190,7 @@ export async function trainModel(args: {
       if (interrupted) break;
       const trainSeconds = (now() - epochStart) / 1000;
       dropoutLayers.forEach((layer) => (layer.seed = undefined));
-      const validation = validationWindows.length > 0 ? evaluateWindows(model, modelConfig, songs, validationWindows, training.batchSize) : null;
+      const validation = validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, songs, validationWindows, training.batchSize) : null;
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / tokenCount,
@@ -232,8 +229,7 @@ export async function trainModel(args: {
     const y = tf.tensor(targetIds, [targetIds.length], "int32");
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const output = model.apply(x, { training: true }) as tf.Tensor;
-        const result = lossAndAccuracy(output, y, modelConfig.vocabSize, probabilities);
+        const result = lossAndAccuracy(logitsOf(x, true), y, modelConfig.vocabSize);
         accuracyTensor = tf.keep(result.accuracy);
         return result.loss;
       }, variables);
@@ -257,8 +253,7 @@ export async function trainModel(args: {
 }
 
 /** Token-weighted mean loss and accuracy of `model` (inference mode) over `windows` of `songs`. */
-function evaluateWindows(model: tf.LayersModel, modelConfig: ModelConfig, songs: readonly SongTokens[], windows: readonly Window[], batchSize: number): { loss: number; accuracy: number } {
-  const probabilities = outputsProbabilities(model);
+function evaluateWindows(logitsOf: LogitsFn, modelConfig: ModelConfig, songs: readonly SongTokens[], windows: readonly Window[], batchSize: number): { loss: number; accuracy: number } {
   const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
   let lossSum = 0;
   let accuracySum = 0;
@@ -267,8 +262,8 @@ function evaluateWindows(model: tf.LayersModel, modelConfig: ModelConfig, songs:
     const slice = windows.slice(start, start + batchSize);
     const { inputs, targets } = materializeBatch(songs, slice, modelConfig);
     const [loss, accuracy] = tf.tidy(() => {
-      const output = model.predict(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen)) as tf.Tensor;
-      const result = lossAndAccuracy(output, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize, probabilities);
+      const logits = logitsOf(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen), false);
+      const result = lossAndAccuracy(logits, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize);
       return [result.loss, result.accuracy];
     });
     const tokens = slice.length * tokensPerWindow;
@@ -287,6 +282,7 @@ function evaluateWindows(model: tf.LayersModel, modelConfig: ModelConfig, songs:
 export function evaluateModel(args: { model: tf.LayersModel; modelConfig: ModelConfig; songs: SongTokens[]; stride: number; batchSize: number }): { loss: number; accuracy: number; perplexity: number } | null {
   const windows = songWindows(args.songs, args.modelConfig, args.stride);
   if (windows.length === 0) return null;
-  const { loss, accuracy } = evaluateWindows(args.model, args.modelConfig, args.songs, windows, args.batchSize);
+  const logitsOf = trainingGraph(args.model, outputsProbabilities(args.model));
+  const { loss, accuracy } = evaluateWindows(logitsOf, args.modelConfig, args.songs, windows, args.batchSize);
   return { loss, accuracy, perplexity: Math.exp(loss) };
 }
