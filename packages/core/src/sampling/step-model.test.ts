@@ -56,6 +56,19 @@ describe("createStepModel (stateful)", () => {
     seedModel.dispose();
   });
 
+  it("refuses LSTMs whose activations it does not compute", () => {
+    const { model: config } = presetConfigs("default", 5, { units: [4], seqLen: 4, embeddingDim: 3 });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [4] }),
+        tf.layers.lstm({ units: 4, returnSequences: true, recurrentActivation: "hardSigmoid", recurrentInitializer: "glorotUniform" }),
+        tf.layers.dense({ units: 5 }),
+      ],
+    });
+    expect(() => createStatefulStepModel(model, config)).toThrow(/uses tanh\/hardSigmoid/);
+    model.dispose();
+  });
+
   it("leaves no tensor behind", () => {
     const { model: config } = presetConfigs("default", 20, { units: [8], seqLen: 8, embeddingDim: 4 });
     const model = createModel(config, 1);

@@ -31,6 +31,10 @@ function readDense(layer: tf.layers.Layer): DenseWeights {
 }
 
 function readLstm(layer: tf.layers.Layer): LstmWeights {
+  const { activation, recurrentActivation } = layer.getConfig();
+  if (activation !== "tanh" || recurrentActivation !== "sigmoid") {
+    throw new Error(`the step model computes tanh/sigmoid LSTMs; layer ${layer.name} uses ${String(activation)}/${String(recurrentActivation)}`);
+  }
   const [kernel, recurrent, bias] = layer.getWeights();
   if (!kernel || !recurrent || !bias) throw new Error(`LSTM layer ${layer.name} needs kernel, recurrentKernel and bias (use_bias=false is not supported)`);
   const units = recurrent.shape[0] as number;
