@@ -3,10 +3,9 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import type { BackendChoice } from "./backend-choice.js";
 import { CliError } from "./command-args.js";
 
-export const BACKEND_CHOICES = ["auto", "node", "wasm", "cpu"] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface SelectedBackend {
   /** tfjs backend name: "tensorflow", "wasm" or "cpu". */

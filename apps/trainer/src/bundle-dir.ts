@@ -1,22 +1,20 @@
 // Reading a published bundle folder back into the bytes core's loadBundle checks.
-import { readFile, readdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { BundleError, loadBundle, type BundleFiles } from "@motif/core";
+import { BUNDLE_FILES, BundleError, loadBundle, type BundleFiles } from "@motif/core";
 import { CliError } from "./command-args.js";
 import { resolveBundleDir } from "./publish.js";
 
-/** Files the trainer adds next to core's bundle files (pictures and docs, not part of the checked contract). */
-export const EXTRA_BUNDLE_FILES = ["curves.svg", "curves.png", "README.md"];
-
+/** The checked files of a bundle folder (curves and README beside them are not part of the contract). */
 export async function readBundleDir(dir: string): Promise<BundleFiles> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => null);
-  if (entries === null) throw new CliError(`model folder not found: ${dir}`);
-  const files: BundleFiles = {};
-  for (const entry of entries) {
-    if (!entry.isFile() || EXTRA_BUNDLE_FILES.includes(entry.name) || entry.name.startsWith(".")) continue;
-    files[entry.name] = new Uint8Array(await readFile(path.join(dir, entry.name)));
+  const manifest = await readFile(path.join(dir, BUNDLE_FILES.manifest)).catch(() => null);
+  if (manifest === null) throw new CliError(`${dir} is not a model bundle (no ${BUNDLE_FILES.manifest}); point --model at <models>/<name>/<version> or <models>/<name>`);
+  const files: BundleFiles = { [BUNDLE_FILES.manifest]: new Uint8Array(manifest) };
+  for (const name of [BUNDLE_FILES.model, BUNDLE_FILES.weights]) {
+    // A missing file is left out so loadBundle names it among its reasons.
+    const bytes = await readFile(path.join(dir, name)).catch(() => null);
+    if (bytes !== null) files[name] = new Uint8Array(bytes);
   }
-  if (!("bundle.json" in files)) throw new CliError(`${dir} is not a model bundle (no bundle.json); point --model at <models>/<name>/<version> or <models>/<name>`);
   return files;
 }
 

@@ -52,3 +52,18 @@ describe("parseCommand", () => {
     expect(help).toContain("--help, -h");
   });
 });
+
+describe("negative values", () => {
+  const withRange: CommandSpec<{ shift: string | undefined }> = {
+    name: "t",
+    summary: "",
+    positionals: [],
+    flags: { shift: { type: "string", description: "" } },
+    examples: [],
+    schema: z.object({ positionals: z.array(z.string()), shift: z.string().optional() }).transform((raw) => ({ shift: raw.shift })),
+  };
+  it("accepts a value that starts with a minus sign", () => {
+    expect(parseCommand(withRange, ["--shift", "-5..6"])).toEqual({ help: false, options: { shift: "-5..6" } });
+    expect(parseCommand(withRange, ["--shift", "-2"])).toEqual({ help: false, options: { shift: "-2" } });
+  });
+});

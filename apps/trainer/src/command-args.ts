@@ -56,7 +56,7 @@ export function parseCommand<T>(spec: CommandSpec<T>, argv: string[]): ParsedCom
   for (const [name, flag] of Object.entries(spec.flags)) options[name] = { type: flag.type };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, spec.flags), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(describeParseArgsError(error), spec.name);
   }
@@ -76,6 +76,23 @@ export function parseCommand<T>(spec: CommandSpec<T>, argv: string[]): ParsedCom
     throw new UsageError(lines.join("\n"), spec.name);
   }
   return { help: false, options: result.data };
+}
+
+/** `--augment -5..6` → `--augment=-5..6`: parseArgs would otherwise take "-5..6" for a flag. */
+function joinNegativeValues(argv: string[], flags: Record<string, FlagSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const flag = arg.startsWith("--") ? flags[arg.slice(2)] : undefined;
+    if (flag?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function describeParseArgsError(error: unknown): string {

@@ -1,6 +1,6 @@
 // `evaluate` flags.
 import { z } from "zod";
-import { BACKEND_CHOICES, type BackendChoice } from "./backend.js";
+import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
 import { integerFlag } from "./flag-values.js";
 

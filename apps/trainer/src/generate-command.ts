@@ -1,6 +1,6 @@
 // `generate` flags: parsed and validated here (no tfjs import, so --help stays fast).
 import { z } from "zod";
-import { BACKEND_CHOICES, type BackendChoice } from "./backend.js";
+import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
 import { integerFlag, numberFlag, seedFlag } from "./flag-values.js";
 

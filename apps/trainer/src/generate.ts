@@ -76,7 +76,7 @@ export async function runGenerate(options: GenerateCliOptions): Promise<number> 
   const tensorsBefore = tf.memory().numTensors;
   const step = createStepModel(bundle.model, bundle.manifest.model);
   let tokens: string[];
-  let leaked = 0;
+  let leaked: number;
   try {
     tokens = generateTokens({
       step,

@@ -1,7 +1,7 @@
 // Atomic publishing of a bundle: files are written to a temporary folder inside the models root,
 // then renamed to <root>/<name>/<version>/ in one step, so no reader ever sees half a bundle.
 // <root>/<name>/LATEST names the newest version (replaced atomically too).
-import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "./command-args.js";
 
@@ -27,6 +27,8 @@ export async function publishBundle(root: string, name: string, version: string,
   const staging = await mkdtemp(path.join(root, `.publishing-${name}-`));
   try {
     for (const [file, contents] of Object.entries(files)) await writeFile(path.join(staging, file), contents);
+    await chmod(staging, 0o755); // mkdtemp makes it private; a published bundle is readable like any folder
+
     const target = path.join(modelDir, version);
     try {
       await rename(staging, target);

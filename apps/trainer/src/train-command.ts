@@ -1,6 +1,6 @@
 // `train` flags: parsed and validated here (no tfjs import, so --help stays fast).
 import { z } from "zod";
-import { BACKEND_CHOICES, type BackendChoice } from "./backend.js";
+import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
 import { integerFlag, numberFlag, seedFlag, transpositionFlag } from "./flag-values.js";
 
@@ -18,6 +18,7 @@ export interface TrainOptions {
   seqLen: number | undefined;
   units: number | undefined;
   layers: number | undefined;
+  cell: "stock" | "fast" | undefined;
   lr: number | undefined;
   val: number | undefined;
   split: "songs" | "random-windows" | undefined;
@@ -41,6 +42,7 @@ const flags = {
   "seq-len": { type: "string", value: "N", description: "Window / training-chunk length in tokens.", defaultText: "preset's; 32 on the demo corpus" },
   units: { type: "string", value: "N", description: "LSTM units per layer.", defaultText: "preset's; 128 on the demo corpus" },
   layers: { type: "string", value: "N", description: "Number of stacked LSTM layers.", defaultText: "preset's" },
+  cell: { type: "string", value: "KIND", description: "LSTM implementation: fast (Motif's own layer, same weights as tf.layers.lstm, much faster on wasm/cpu) or stock (tf.layers.lstm).", defaultText: "preset's; fast on the demo corpus" },
   lr: { type: "string", value: "X", description: "Learning rate.", defaultText: "preset's" },
   val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (seed preset: 0.6)" },
   split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (seed preset: random-windows)" },
@@ -64,6 +66,7 @@ const schema = z
     "seq-len": integerFlag(2, 1024).optional(),
     units: integerFlag(1, 2048).optional(),
     layers: integerFlag(1, 8).optional(),
+    cell: z.enum(["stock", "fast"]).optional(),
     lr: numberFlag(0, 1, { exclusiveMin: true }).optional(),
     val: numberFlag(0, 0.9).optional(),
     split: z.enum(["songs", "random-windows"]).optional(),
@@ -85,6 +88,7 @@ const schema = z
       seqLen: raw["seq-len"],
       units: raw.units,
       layers: raw.layers,
+      cell: raw.cell,
       lr: raw.lr,
       val: raw.val,
       split: raw.split,
@@ -117,7 +121,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
 };
 
 /** Flags that only the interrupted run's saved settings may decide. */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "epochs", "batch", "seqLen", "units", "layers", "lr", "val", "split", "augment", "patience", "seed"] as const satisfies readonly (keyof TrainOptions)[];
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "epochs", "batch", "seqLen", "units", "layers", "cell", "lr", "val", "split", "augment", "patience", "seed"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

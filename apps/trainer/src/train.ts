@@ -1,7 +1,7 @@
 // `train`: ingest a MIDI folder (or the demo corpus), train with progress, checkpoint on Ctrl-C or
 // kill, and publish the bundle atomically with curves and a README.
 import path from "node:path";
-import { createModel, getTokenizer, packBundle, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint } from "@motif/core";
+import { createModel, getTokenizer, packBundle, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint } from "@motif/core";
 import { backendLabel, selectBackend } from "./backend.js";
 import { bundleReadme } from "./bundle-readme.js";
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
@@ -180,7 +180,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   };
   const files = await packBundle({ model, manifest });
   model.dispose();
-  const fullManifest = JSON.parse(new TextDecoder().decode(files["bundle.json"])) as BundleManifest;
+  const fullManifest = readManifest(files);
   const scene = curvesScene(result.history, `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`);
   const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene) };
   const readme = bundleReadme(fullManifest, [...Object.keys(files), ...Object.keys(extras)]);
@@ -196,6 +196,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       `${Math.round(last?.tokensPerSecond ?? 0)} tokens/s; wall time ${formatDuration(wall)}`,
   );
   log(`published ${target}`);
-  log(`generate with: pnpm --filter trainer generate --model ${path.relative(env.invocationDir, target) || target}`);
+  const shown = path.relative(env.invocationDir, target);
+  log(`generate with: pnpm --filter trainer generate --model ${shown.startsWith("..") ? target : shown}`);
   return 0;
 }

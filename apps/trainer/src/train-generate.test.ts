@@ -1,0 +1,158 @@
+// End to end through the real CLI: train a tiny model on a few demo files (plus a broken one),
+// publish, reload, generate twice (byte-identical), refuse a tampered bundle, and resume after
+// SIGINT with the same history as an uninterrupted run.
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStepModel, generateTokens, loadBundle, type BundleManifest, type EpochMetrics } from "@motif/core";
+import { parseMidi } from "@motif/midi";
+import { readBundleDir } from "./bundle-dir.js";
+import { demoCorpusFiles } from "./demo-corpus.js";
+import { BROKEN_MIDI, writeFiles } from "./test-support/midi-fixtures.js";
+import { runCli, startCli } from "./test-support/run-cli.js";
+
+let work: string;
+let dataDir: string;
+let modelsDir: string;
+
+const TINY = ["--units", "16", "--layers", "1", "--seq-len", "16", "--batch", "16", "--augment", "-1..1", "--val", "0.25", "--seed", "3", "--backend", "wasm"];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "motif-train-"));
+  dataDir = path.join(work, "data");
+  modelsDir = path.join(work, "models");
+  const demo = demoCorpusFiles().filter((f) => /^(twinkle|mary|minuet|alberti-c|alberti-g|scale-c|cadences-g)/.test(f.name));
+  await writeFiles(dataDir, { ...Object.fromEntries(demo.map((f) => [f.name, f.bytes])), "zz-broken.mid": BROKEN_MIDI });
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, "bundle.json"), "utf8")) as BundleManifest;
+/** The deterministic part of the history (timings vary run to run). */
+const trajectory = (history: EpochMetrics[]) => history.map(({ tokensPerSecond: _t, elapsedSeconds: _e, ...rest }) => rest);
+
+describe("train → publish → generate", () => {
+  let bundleDir: string;
+
+  it("trains, lists the broken file, and publishes a complete bundle atomically", async () => {
+    const result = await runCli(["train", "--data", dataDir, "--out", modelsDir, "--name", "tiny", "--epochs", "2", ...TINY]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("backend: wasm");
+    expect(result.stderr).toMatch(/skipped 1 file\(s\):\n {2}zz-broken\.mid: \S/);
+    expect(result.stderr).toMatch(/epoch 1\/2 {2}loss \d/);
+    expect(result.stderr).toMatch(/epoch 2\/2 .*val loss \d.*tok\/s/);
+    bundleDir = path.join(modelsDir, "tiny", "v1");
+    expect(result.stderr).toContain(`published ${bundleDir}`);
+    expect((await readdir(bundleDir)).sort()).toEqual(["README.md", "bundle.json", "curves.png", "curves.svg", "model.json", "weights.bin"]);
+    expect((await readFile(path.join(modelsDir, "tiny", "LATEST"), "utf8")).trim()).toBe("v1");
+    expect((await readdir(modelsDir)).filter((name) => name.startsWith("."))).toEqual([]); // no staging folder left
+
+    const manifest = await manifestOf(bundleDir);
+    expect(manifest.dataset.skipped).toEqual([{ name: "zz-broken.mid", reason: expect.stringMatching(/\S/) }]);
+    expect(manifest.dataset.files).toHaveLength(7);
+    expect(manifest.dataset.files.filter((f) => f.split === "validation").length).toBe(2);
+    expect(manifest.metrics).toHaveLength(2);
+    expect(manifest.backend).toBe("wasm");
+    expect(manifest.training.augment).toEqual([-1, 1]);
+    expect(await readFile(path.join(bundleDir, "curves.svg"), "utf8")).toContain("<svg");
+    expect(await readFile(path.join(bundleDir, "README.md"), "utf8")).toContain(manifest.contentHash);
+  });
+
+  it("reloads with core's loadBundle and generates without leaking tensors", async () => {
+    const bundle = await loadBundle(await readBundleDir(bundleDir));
+    expect(bundle.vocabulary.size).toBe(bundle.manifest.model.vocabSize);
+    const before = tf.memory().numTensors;
+    const step = createStepModel(bundle.model, bundle.manifest.model);
+    const tokens = generateTokens({ step, vocabulary: bundle.vocabulary, tokenizer: bundle.tokenizer, options: { length: 50, seed: 1, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true } });
+    step.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tokens).toHaveLength(50);
+    bundle.model.dispose();
+  });
+
+  it("writes byte-identical MIDI for the same recipe, with the recipe inside", async () => {
+    const recipe = ["--model", path.join(modelsDir, "tiny"), "--length", "120", "--temperature", "0.9", "--top-k", "20", "--top-p", "0.9", "--seed", "42", "--backend", "wasm"];
+    const first = await runCli(["generate", ...recipe, "--out", path.join(work, "a.mid")]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runCli(["generate", ...recipe, "--out", path.join(work, "b.mid")]);
+    expect(second.code, second.stderr).toBe(0);
+    const a = await readFile(path.join(work, "a.mid"));
+    const b = await readFile(path.join(work, "b.mid"));
+    expect(a.equals(b)).toBe(true);
+    expect(first.stdout).toBe(second.stdout);
+
+    const manifest = await manifestOf(bundleDir);
+    const sequence = parseMidi(new Uint8Array(a));
+    expect(sequence.notes.length).toBeGreaterThan(0);
+    expect(sequence.texts).toEqual(first.stdout.trim().split("\n"));
+    expect(sequence.texts).toEqual(expect.arrayContaining([`bundle ${manifest.contentHash}`, "seed 42", "temperature 0.9", "top-k 20", "top-p 0.9", "length 120", "model tiny v1"]));
+
+    const otherSeed = await runCli(["generate", ...recipe.slice(0, -4), "--seed", "43", "--backend", "wasm", "--out", path.join(work, "c.mid")]);
+    expect(otherSeed.code, otherSeed.stderr).toBe(0);
+    expect((await readFile(path.join(work, "c.mid"))).equals(a)).toBe(false);
+  });
+
+  it("generates from a primer file and from a corpus window", async () => {
+    const fromFile = await runCli(["generate", "--model", bundleDir, "--length", "40", "--seed", "7", "--primer", path.join(dataDir, "twinkle-twinkle.mid"), "--out", path.join(work, "p.mid")]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toMatch(/^primer file:twinkle-twinkle\.mid sha256=[0-9a-f]{16} tokens=32$/m);
+    const fromCorpus = await runCli(["generate", "--model", bundleDir, "--length", "40", "--seed", "7", "--primer", "corpus", "--data", dataDir, "--out", path.join(work, "q.mid")]);
+    expect(fromCorpus.code, fromCorpus.stderr).toBe(0);
+    expect(fromCorpus.stdout).toMatch(/^primer corpus:\S+\.mid@\d+\+32$/m);
+  });
+
+  it("refuses a tampered bundle and says what differs", async () => {
+    const tampered = path.join(work, "tampered");
+    await cp(bundleDir, tampered, { recursive: true });
+    const weights = await readFile(path.join(tampered, "weights.bin"));
+    weights[100] = weights[100]! ^ 0xff;
+    await writeFile(path.join(tampered, "weights.bin"), weights);
+    const result = await runCli(["generate", "--model", tampered, "--seed", "1", "--out", path.join(work, "t.mid")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`refusing to load ${tampered}`);
+    expect(result.stderr).toMatch(/weights\.bin sha256 \w+… does not match bundle\.json/);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe("interrupt and resume", () => {
+  it("SIGINT saves a checkpoint; --resume finishes with the same history as an uninterrupted run", async () => {
+    // Enough epochs that the interrupt lands mid-run even on a fast machine.
+    const args = ["--data", dataDir, "--out", modelsDir, "--epochs", "5", ...TINY];
+    const straight = await runCli(["train", ...args, "--name", "straight"]);
+    expect(straight.code, straight.stderr).toBe(0);
+
+    const interrupted = startCli(["train", ...args, "--name", "resumed"]);
+    await interrupted.waitForStderr(/epoch 1\/5 {2}loss/);
+    interrupted.child.kill("SIGINT");
+    const stopped = await interrupted.done;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toMatch(/Interrupted after epoch \d\. Checkpoint saved to .*resumed\/\.checkpoint/);
+    expect(stopped.stderr).toContain("Resume with: pnpm --filter trainer train --resume --name resumed");
+    expect((await readdir(path.join(modelsDir, "resumed", ".checkpoint"))).sort()).toEqual(["checkpoint.bin", "run.json"]);
+
+    const conflicting = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--lr", "0.1"]);
+    expect(conflicting.code).toBe(2);
+    expect(conflicting.stderr).toContain("drop --lr");
+
+    const resumed = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--backend", "wasm"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resuming "resumed" from epoch');
+    expect(resumed.stderr).toMatch(/\(done\) epoch 1\/5 {2}loss/);
+    const a = await manifestOf(path.join(modelsDir, "straight", "v1"));
+    const b = await manifestOf(path.join(modelsDir, "resumed", "v1"));
+    expect(b.metrics).toHaveLength(5);
+    expect(trajectory(b.metrics)).toEqual(trajectory(a.metrics));
+    expect(b.weightsSha256).toBe(a.weightsSha256);
+    expect(await readdir(path.join(modelsDir, "resumed"))).not.toContain(".checkpoint");
+  });
+
+  it("explains a resume with nothing to resume", async () => {
+    const result = await runCli(["train", "--resume", "--name", "nothing-here", "--out", modelsDir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no interrupted run to resume");
+  });
+});
