@@ -1,0 +1,231 @@
+// `motif bench` / `pnpm bench`: the performance suite. One JSON line per figure on stdout
+// ({name, value, unit, config, backend, cores}) as it is measured, a table at the end; progress
+// goes to stderr. Also runnable on its own: `pnpm exec tsx --conditions=@motif/source src/bench/index.ts`.
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import * as tf from "@tensorflow/tfjs";
+import * as core from "@motif/core";
+import { z } from "zod";
+import { selectBackend } from "../backend.js";
+import { formatHelp, parseCommand, type CommandSpec } from "../command-args.js";
+import { readEnv } from "../env.js";
+import { FigureLog } from "./figures.js";
+import { benchGeneration } from "./generation.js";
+import { benchIngest } from "./ingest.js";
+import { describeMachine, peakRssMiB } from "./machine.js";
+import { TRAIN_SHAPE, describeShape, makeBatches, trainRun, type TrainRun, type TrainShape } from "./training.js";
+
+const BENCH_BACKENDS = ["wasm", "cpu", "node"] as const;
+type BenchBackend = (typeof BENCH_BACKENDS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  long: boolean;
+  backends: BenchBackend[];
+  corpus: string | null;
+  steps: number | null;
+  curveSteps: number | null;
+}
+
+export const benchCommand: CommandSpec<BenchOptions> = {
+  name: "bench",
+  summary:
+    "Measure corpus ingest, training tokens/s (stock tf.layers.lstm vs MotifLSTM, same data and init, with both loss curves), " +
+    "batch-1 generation (stateful vs the seed's windowed method) and peak RSS. One JSON line per figure, then a table.",
+  positionals: [],
+  flags: {
+    quick: { type: "boolean", description: "Smoke test: small batches and few iterations (under a minute)." },
+    long: { type: "boolean", description: "Also train both cells for 300 steps to compare their loss curves." },
+    backends: { type: "string", value: "LIST", description: "Comma-separated backends: wasm, cpu, node (node only if tfjs-node loads).", defaultText: "wasm,cpu" },
+    corpus: { type: "string", value: "DIR", description: "MIDI folder for ingest and training data.", defaultText: "$MOTIF_CORPUS_DIR or ../shared/datasets/final-fantasy" },
+    steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "quick 1, else 3" },
+    "curve-steps": { type: "string", value: "N", description: "Steps of the loss-curve comparison.", defaultText: "300 with --long" },
+  },
+  examples: ["pnpm bench", "pnpm bench -- --quick", "pnpm --filter trainer bench --long --backends wasm"],
+  schema: z
+    .object({
+      positionals: z.array(z.string()),
+      quick: z.boolean().optional(),
+      long: z.boolean().optional(),
+      backends: z.string().optional(),
+      corpus: z.string().optional(),
+      steps: z.coerce.number().int().positive().optional(),
+      "curve-steps": z.coerce.number().int().min(2).optional(),
+    })
+    .transform((raw, ctx) => {
+      const backends = (raw.backends ?? "wasm,cpu").split(",").map((b) => b.trim());
+      const unknown = backends.filter((b) => !(BENCH_BACKENDS as readonly string[]).includes(b));
+      if (unknown.length > 0) ctx.addIssue({ code: "custom", path: ["backends"], message: `unknown backend(s) ${unknown.join(", ")} (known: ${BENCH_BACKENDS.join(", ")})` });
+      return {
+        quick: raw.quick ?? false,
+        long: raw.long ?? false,
+        backends: backends as BenchBackend[],
+        corpus: raw.corpus ?? null,
+        steps: raw.steps ?? null,
+        curveSteps: raw["curve-steps"] ?? null,
+      };
+    }),
+};
+
+const QUICK_SHAPE: TrainShape = { ...TRAIN_SHAPE, batchSize: 4, seqLen: 16 };
+
+interface MatMulFix {
+  installTransposeFreeMatMul(backend?: string): boolean;
+  uninstallTransposeFreeMatMul(backend?: string): void;
+}
+
+/**
+ * The opt-in wasm matMul fix lives in core's fast-lstm. Taken from the @motif/core root when it
+ * re-exports it, else from the source file (the bench always runs from source, so this is the
+ * same module instance core uses).
+ */
+async function loadMatMulFix(): Promise<MatMulFix> {
+  const fromRoot = core as unknown as Partial<MatMulFix>;
+  if (fromRoot.installTransposeFreeMatMul && fromRoot.uninstallTransposeFreeMatMul) return fromRoot as MatMulFix;
+  return await import("../../../../packages/core/src/model/fast-lstm/transpose-free-matmul.js");
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+export async function runBench(argv: string[]): Promise<number> {
+  const parsed = parseCommand(benchCommand, argv);
+  if (parsed.help) {
+    process.stdout.write(formatHelp(benchCommand as CommandSpec<unknown>, "pnpm --filter trainer"));
+    return 0;
+  }
+  const options = parsed.options;
+  const machine = describeMachine();
+  const log = new FigureLog(machine.cores);
+  const notes: string[] = [];
+  const startedAt = new Date();
+  progress(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; ${options.quick ? "quick" : "full"} run`);
+
+  const corpusDir = options.corpus ? path.resolve(readEnv().invocationDir, options.corpus) : readEnv().corpusDir;
+  let songs: Int32Array[] = [];
+  if (existsSync(corpusDir)) {
+    progress(`ingest ${corpusDir}`);
+    songs = (await benchIngest(corpusDir, log, options.quick ? 1 : 3)).songs;
+  } else {
+    notes.push(`corpus not found at ${corpusDir}: ingest skipped, training on a synthetic token stream`);
+  }
+
+  const matMulFix = await loadMatMulFix();
+  for (const backend of options.backends) {
+    try {
+      await selectBackend(backend);
+    } catch (error) {
+      notes.push(`${backend}: not available (${error instanceof Error ? error.message : String(error)})`);
+      progress(notes[notes.length - 1]!);
+      continue;
+    }
+    const label = backend === "node" ? "tensorflow" : backend;
+    benchTraining(log, notes, options, label, songs, matMulFix);
+    benchGenerationSuite(log, options, label);
+  }
+  log.record({ name: "peak RSS (whole bench process)", value: peakRssMiB(), unit: "MiB", config: "process.resourceUsage().maxRSS", backend: options.backends.join("+"), target: "≤ 2048" });
+
+  const elapsed = (Date.now() - startedAt.getTime()) / 1000;
+  process.stdout.write(
+    [
+      "",
+      `Motif benchmarks, ${startedAt.toISOString()}, ${elapsed.toFixed(0)} s`,
+      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, ${machine.platform}, node ${machine.node}, tfjs ${tf.version.tfjs}`,
+      `load average (1/5/15 min) at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${machine.cores} cores (other processes share the CPU)`,
+      "",
+      log.table(),
+      ...(notes.length > 0 ? ["", "notes:", ...notes.map((n) => `- ${n}`)] : []),
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}
+
+function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, backend: string, songs: Int32Array[], matMulFix: MatMulFix): void {
+  const shape = options.quick ? QUICK_SHAPE : TRAIN_SHAPE;
+  // cpu is ~3x slower than wasm: fewer stock steps there, since each one takes tens of seconds.
+  const timedSteps = options.steps ?? (options.quick ? 1 : 3);
+  const stockSteps = backend === "cpu" && options.steps === null ? Math.min(timedSteps, 1) : timedSteps;
+  const curveSteps = options.curveSteps ?? (options.long ? 300 : 0);
+  const batches = makeBatches(shape, Math.max(timedSteps, stockSteps, curveSteps) + 1, songs);
+  const config = `${describeShape(shape)}, ${songs.length > 0 ? "corpus tokens" : "synthetic tokens"}`;
+
+  // MotifLSTM runs with the wasm matMul fix (its own backward never uses transposed matMuls; the
+  // fix speeds up the Dense head's gradient); the stock baseline runs without it.
+  const runCell = (cell: "stock" | "fast", steps: number, fix = cell === "fast"): TrainRun => {
+    const installed = fix && backend === "wasm" && matMulFix.installTransposeFreeMatMul("wasm");
+    try {
+      progress(`${backend}: train ${cell}${installed ? " + matMul fix" : ""} ${steps} step(s) + warm-up`);
+      return trainRun(shape, cell, batches.slice(0, steps + 1), (step, loss) => progress(`  ${cell} step ${step} loss ${loss.toFixed(4)}`));
+    } finally {
+      if (installed) matMulFix.uninstallTransposeFreeMatMul("wasm");
+    }
+  };
+
+  const stock = runCell("stock", stockSteps);
+  const fast = runCell("fast", timedSteps);
+  log.record({ name: "train tokens/s: stock tf.layers.lstm", value: stock.tokensPerSecond, unit: "tokens/s", config: `${config}, ${stockSteps} timed step(s)`, backend });
+  if (backend === "wasm" && !options.quick) {
+    // Attribution: how much of the gain is the matMul kernel fix alone.
+    const stockFixed = runCell("stock", stockSteps, true);
+    log.record({ name: "train tokens/s: stock tf.layers.lstm + matMul fix", value: stockFixed.tokensPerSecond, unit: "tokens/s", config: `${config}, ${stockSteps} timed step(s)`, backend });
+  }
+  log.record({ name: "train tokens/s: MotifLSTM", value: fast.tokensPerSecond, unit: "tokens/s", config: `${config}, ${timedSteps} timed step(s)`, backend, target: "≥ 2000 floor, ≥ 4000 target" });
+  log.record({ name: "train speed-up MotifLSTM vs stock", value: fast.tokensPerSecond / stock.tokensPerSecond, unit: "x", config, backend });
+  const common = Math.min(stock.losses.length, fast.losses.length);
+  const firstGap = maxGap(stock.losses, fast.losses, common);
+  log.record({ name: "train loss max |stock - Motif|, same init and data", value: firstGap, unit: "nats", config: `first ${common} steps`, backend });
+
+  if (curveSteps > 0) {
+    const stockCurve = runCell("stock", curveSteps - 1);
+    const fastCurve = runCell("fast", curveSteps - 1);
+    const steps = Math.min(stockCurve.losses.length, fastCurve.losses.length);
+    log.record({ name: "loss curve max |stock - Motif|", value: maxGap(stockCurve.losses, fastCurve.losses, steps), unit: "nats", config: `${steps} steps, ${config}`, backend });
+    log.record({ name: "loss curve final: stock", value: mean(stockCurve.losses.slice(-10)), unit: "nats", config: `mean of last 10 of ${steps} steps`, backend });
+    log.record({ name: "loss curve final: MotifLSTM", value: mean(fastCurve.losses.slice(-10)), unit: "nats", config: `mean of last 10 of ${steps} steps`, backend });
+    const every = Math.max(1, Math.floor(steps / 15));
+    const rows = [];
+    for (let s = 0; s < steps; s += every) rows.push(`  step ${String(s).padStart(4)}  stock ${stockCurve.losses[s]!.toFixed(4)}  motif ${fastCurve.losses[s]!.toFixed(4)}`);
+    notes.push(`${backend} loss curves (every ${every} steps):\n${rows.join("\n")}`);
+  }
+}
+
+function benchGenerationSuite(log: FigureLog, options: BenchOptions, backend: string): void {
+  const configs: { units: number[]; targetSeconds: number }[] = [{ units: [256, 256], targetSeconds: 0.25 }];
+  // The 3x512 windowed baseline takes seconds per token on cpu: skipped there in quick runs.
+  if (!(options.quick && backend === "cpu")) configs.push({ units: [512, 512, 512], targetSeconds: 1.5 });
+  for (const { units, targetSeconds } of configs) {
+    progress(`${backend}: generate ${units.length}x${units[0]}`);
+    benchGeneration(log, {
+      units,
+      backend,
+      targetSeconds,
+      tokens: options.quick ? 20 : 500,
+      windowedTokens: options.quick ? 1 : backend === "cpu" ? 5 : 20,
+    });
+  }
+}
+
+function maxGap(a: number[], b: number[], count: number): number {
+  let worst = 0;
+  for (let i = 0; i < count; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+}
+
+// Standalone: `tsx --conditions=@motif/source src/bench/index.ts [flags]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  runBench(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
