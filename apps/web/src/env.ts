@@ -23,7 +23,8 @@ function loadEnv() {
     throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
   }
   const raw = parsed.data;
-  const webDir = resolve(raw.MOTIF_WEB_DIR ?? process.cwd());
+  // Paths come from configuration at run time: keep Next's file tracer out of them.
+  const webDir = resolve(/*turbopackIgnore: true*/ raw.MOTIF_WEB_DIR ?? process.cwd());
   const repoRoot = resolve(webDir, "..", "..");
   const corpusDirs = (raw.MOTIF_CORPUS_DIR ?? resolve(repoRoot, "..", "shared", "datasets", "final-fantasy"))
     .split(process.platform === "win32" ? ";" : ":")
@@ -34,7 +35,7 @@ function loadEnv() {
     webDir,
     repoRoot,
     database: resolveDatabaseTarget(raw.DATABASE_URL, webDir),
-    modelsDir: resolve(raw.MOTIF_MODELS_DIR ?? resolve(repoRoot, "models")),
+    modelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_MODELS_DIR ?? resolve(repoRoot, "models")),
     corpusDirs,
     generationWorkers: raw.MOTIF_GENERATION_WORKERS,
     workerScript: resolve(webDir, "dist-worker", "generation-worker.mjs"),

@@ -9,3 +9,15 @@ export class NotFoundError extends Error {
 export class InputError extends Error {
   override readonly name = "InputError";
 }
+
+/**
+ * Recognises the errors above by name, not instanceof: Next bundles server code per layer
+ * (instrumentation, route handlers, server components), so one process may hold two copies of
+ * these classes while sharing the services singleton.
+ */
+export function domainErrorKind(error: unknown): "not-found" | "input" | null {
+  if (!(error instanceof Error)) return null;
+  if (error.name === "NotFoundError") return "not-found";
+  if (error.name === "InputError") return "input";
+  return null;
+}

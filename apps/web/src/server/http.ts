@@ -1,13 +1,14 @@
 import "server-only";
-import { InputError, NotFoundError } from "./errors";
+import { domainErrorKind } from "./errors";
 
 /** Route handlers answer domain errors with the matching status and a plain message. */
 export async function respond(work: () => Promise<Response>): Promise<Response> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof NotFoundError) return new Response(error.message, { status: 404 });
-    if (error instanceof InputError) return new Response(error.message, { status: 400 });
+    const kind = domainErrorKind(error);
+    if (kind === "not-found") return new Response((error as Error).message, { status: 404 });
+    if (kind === "input") return new Response((error as Error).message, { status: 400 });
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { InputError, NotFoundError } from "./errors";
+import { domainErrorKind } from "./errors";
 import type { Services } from "./services/services";
 
 /** The testable part of the context: everything a procedure may touch. */
@@ -33,8 +33,9 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
-    if (cause instanceof InputError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    const kind = domainErrorKind(cause);
+    if (kind === "not-found") throw new TRPCError({ code: "NOT_FOUND", message: cause!.message, cause });
+    if (kind === "input") throw new TRPCError({ code: "BAD_REQUEST", message: cause!.message, cause });
   }
   return result;
 });

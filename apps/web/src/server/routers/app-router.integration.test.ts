@@ -115,8 +115,20 @@ describe(`routers on a real database`, () => {
     const row = await db.piece.findUniqueOrThrow({ where: { id }, select: { status: true } });
     expect(["generating", "done"]).toContain(row.status);
 
-    const events: StreamEvent[] = [];
-    for await (const event of await caller.pieces.stream({ id })) events.push(event);
+    // One listener from the start, one joining mid-stream: both must end with exactly the stored notes.
+    let joinLate!: () => void;
+    const lateJoin = new Promise<void>((resolve) => (joinLate = resolve));
+    const collect = async (onNotes?: () => void) => {
+      const events: StreamEvent[] = [];
+      for await (const event of await caller.pieces.stream({ id })) {
+        events.push(event);
+        if (event.type === "notes") onNotes?.();
+      }
+      return events;
+    };
+    const early = collect(() => joinLate());
+    await lateJoin;
+    const [events, lateEvents] = await Promise.all([early, collect()]);
     expect(events[0]!.type).toBe("snapshot");
     expect(events.at(-1)!.type).toBe("done");
     expect(events.filter((e) => e.type === "notes").length).toBeGreaterThan(1);
@@ -127,10 +139,13 @@ describe(`routers on a real database`, () => {
     expect(piece.notes.length).toBeGreaterThan(0);
     expect(piece.durationSeconds).toBeGreaterThan(0);
     expect(piece.title).not.toBe("");
-    // Replaying the stream's updates gives exactly the stored notes.
-    let notes = events[0]!.type === "snapshot" ? events[0]!.notes : [];
-    for (const event of events) if (event.type === "notes") notes = [...notes.slice(0, event.from), ...event.notes];
-    expect(notes).toEqual(piece.notes);
+    const replay = (stream: StreamEvent[]) => {
+      let notes = stream[0]!.type === "snapshot" ? stream[0]!.notes : [];
+      for (const event of stream) if (event.type === "notes") notes = [...notes.slice(0, event.from), ...event.notes];
+      return notes;
+    };
+    expect(replay(events)).toEqual(piece.notes);
+    expect(replay(lateEvents)).toEqual(piece.notes);
     const midi = await services.pieces.midi(id);
     const parsed = parseMidi(midi.bytes);
     expect(parsed.notes.length).toBe(piece.notes.length);

@@ -128,7 +128,7 @@ function emptyDatasetSummary(): DatasetSummary {
 
 async function sizesOf(dir: string): Promise<Record<string, number | null>> {
   const sizes: Record<string, number | null> = {};
-  for (const file of BUNDLE_FILES) sizes[file] = (await stat(join(dir, file)).catch(() => null))?.size ?? null;
+  for (const file of BUNDLE_FILES) sizes[file] = (await stat(join(/*turbopackIgnore: true*/ dir, file)).catch(() => null))?.size ?? null;
   return sizes;
 }
 

@@ -3,7 +3,7 @@ import { applyNotesUpdate, type RollNote } from "@/lib/roll";
 import { finishedTitle, initialTitle } from "@/lib/piece-title";
 import type { Database } from "../db";
 import { InputError, NotFoundError } from "../errors";
-import { PrimerError, type GenerationEngine, type GenerateJob } from "../generation/engine";
+import type { GenerationEngine, GenerateJob } from "../generation/engine";
 import type { ModelRegistry } from "./model-registry";
 import type { PieceEvent, PieceEvents } from "./piece-events";
 
@@ -63,6 +63,8 @@ export type StreamEvent =
 export function createPieceService(deps: { db: Database; engine: GenerationEngine; registry: ModelRegistry; events: PieceEvents; corpusDirs: string[] }) {
   const { db, engine, registry, events, corpusDirs } = deps;
   const running = new Map<string, Promise<void>>();
+  /** Notes so far of each running piece: a new subscriber's snapshot must match the live stream, not the (lagging) database. */
+  const live = new Map<string, { notes: RollNote[]; tokenCount: number }>();
 
   async function list(args: { limit: number; cursor: string | null; modelId: string | null }) {
     const rows = await db.piece.findMany({
@@ -144,7 +146,8 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       }
       return await engine.primerFromCorpus({ modelDir, corpusDirs, candidates, seed, maxTokens: PRIMER_TOKENS });
     } catch (error) {
-      if (error instanceof PrimerError) throw new InputError(error.message);
+      // By name: the pool may come from another bundle layer's copy of the class (see errors.ts).
+      if (error instanceof Error && error.name === "PrimerError") throw new InputError(error.message);
       throw error;
     }
   }
@@ -203,6 +206,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       .generate(job, (progress) => {
         notes = applyNotesUpdate(notes, progress.from, progress.notes);
         tokenCount = progress.tokenCount;
+        live.set(pieceId, { notes, tokenCount });
         events.emit(pieceId, { type: "notes", tokenCount, from: progress.from, notes: progress.notes });
         if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) {
           lastWrite = Date.now();
@@ -222,11 +226,13 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
             finishedAt: new Date(),
           });
           await db.piece.updateMany({ where: { id: pieceId, title: job.title }, data: { title: finishedTitle(job.seed, result.notes) } });
+          live.delete(pieceId);
           events.emit(pieceId, { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length });
         },
         async (error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           await write({ status: "failed", error: message, notes, noteCount: notes.length, tokenCount, finishedAt: new Date() });
+          live.delete(pieceId);
           events.emit(pieceId, { type: "failed", error: message });
         },
       )
@@ -272,11 +278,18 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       queue.push(event);
       wake?.();
     });
+    // Read synchronously with subscribing: every later event applies on top of exactly this state.
+    const current = live.get(id);
     try {
-      const piece = await db.piece.findUnique({ where: { id }, select: { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true } });
-      if (!piece) throw new NotFoundError(`no piece with id ${id}`);
-      yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error };
-      if (piece.status !== "generating") return;
+      if (current) {
+        yield { type: "snapshot", status: "generating", tokenCount: current.tokenCount, notes: current.notes, durationSeconds: 0, error: null };
+      }
+      const piece = current ? null : await db.piece.findUnique({ where: { id }, select: { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true } });
+      if (!current && !piece) throw new NotFoundError(`no piece with id ${id}`);
+      if (piece) {
+        yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error };
+        if (piece.status !== "generating") return;
+      }
       while (!signal?.aborted) {
         if (queue.length === 0) {
           await new Promise<void>((resolve) => {

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { TRPCError } from "@trpc/server";
 import { PieceView, type PieceDetail } from "@/components/piece-view";
 import { toWire } from "@/lib/wire";
 import { serverCaller } from "@/server/caller";
@@ -12,7 +11,9 @@ async function loadPiece(id: string) {
   try {
     return await caller.pieces.byId({ id });
   } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    // An unknown or malformed id is a 404 page (by code: bundle layers may hold two TRPCError classes).
+    const code = (error as { code?: unknown }).code;
+    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
     throw error;
   }
 }

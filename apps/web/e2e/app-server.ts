@@ -1,0 +1,64 @@
+// Builds (unless MOTIF_E2E_SKIP_BUILD=1 and a build exists) and serves the real app for browser specs.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { webDir } from "../test-support/test-database";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const binPath = `${join(webDir, "node_modules", ".bin")}:${process.env.PATH ?? ""}`;
+
+export function buildApp(): void {
+  if (process.env.MOTIF_E2E_SKIP_BUILD === "1" && existsSync(join(webDir, ".next", "BUILD_ID"))) return;
+  const started = Date.now();
+  const result = spawnSync("pnpm", ["run", "build"], { cwd: webDir, env: { ...process.env, PATH: binPath, NEXT_TELEMETRY_DISABLED: "1" }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  console.log(`e2e: built the app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export interface RunningApp {
+  url: string;
+  logs: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startApp(env: Record<string, string>): Promise<RunningApp> {
+  const port = await freePort();
+  let output = "";
+  const child: ChildProcess = spawn("next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: webDir,
+    env: { ...process.env, ...env, PATH: binPath, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    const ok = await fetch(`${url}/models`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    url,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
