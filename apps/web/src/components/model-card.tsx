@@ -19,6 +19,7 @@ export function ModelCard({ model }: { model: ModelCardData }) {
   const dataset = model.datasetSummary as unknown as DatasetSummary;
   const metrics = (model.finalMetrics ?? null) as Record<string, number | null> | null;
   const sizes = model.fileSizes as Record<string, number | null>;
+  const curvesFormat = sizes["curves.svg"] ? "svg" : sizes["curves.png"] ? "png" : null;
   return (
     <article className={`card model-card ${model.usable ? "" : "unusable"}`} data-testid="model-card">
       <header className="model-card-head">
@@ -35,9 +36,13 @@ export function ModelCard({ model }: { model: ModelCardData }) {
       </header>
       {model.unusableReason ? <p className="error">Unusable: {model.unusableReason}</p> : null}
       <div className="model-card-body">
-        {model.usable ? (
-          <img className="curves" src={`/api/models/${model.id}/curves?format=svg`} alt={`Training curves of ${model.name}`} />
-        ) : null}
+        {curvesFormat ? (
+          <a href={`/api/models/${model.id}/curves?format=${sizes["curves.png"] ? "png" : curvesFormat}`} target="_blank" rel="noreferrer">
+            <img className="curves" src={`/api/models/${model.id}/curves?format=${curvesFormat}`} alt={`Training curves of ${model.name}`} />
+          </a>
+        ) : (
+          <div className="curves curves-missing muted small">No training curves in this bundle.</div>
+        )}
         <dl>
           <dt>Preset</dt>
           <dd>{model.preset}</dd>
@@ -68,6 +73,7 @@ export function ModelCard({ model }: { model: ModelCardData }) {
           <dt>Files</dt>
           <dd>
             {Object.entries(sizes)
+              .filter(([name, size]) => size !== null || !name.startsWith("curves"))
               .map(([name, size]) => `${name} ${formatBytes(size)}`)
               .join(" · ")}
           </dd>

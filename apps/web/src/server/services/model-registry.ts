@@ -5,7 +5,7 @@ import type { Database } from "../db";
 import type { BundleInspection, DatasetSummary, GenerationEngine } from "../generation/engine";
 import { InputError, NotFoundError } from "../errors";
 
-const BUNDLE_FILES = ["model.json", "weights.bin", "bundle.json"] as const;
+const LISTED_FILES = ["model.json", "weights.bin", "bundle.json", "curves.svg", "curves.png"] as const;
 
 /** Columns a model card shows (never the absolute path). */
 export const modelCardSelect = {
@@ -128,7 +128,7 @@ function emptyDatasetSummary(): DatasetSummary {
 
 async function sizesOf(dir: string): Promise<Record<string, number | null>> {
   const sizes: Record<string, number | null> = {};
-  for (const file of BUNDLE_FILES) sizes[file] = (await stat(join(/*turbopackIgnore: true*/ dir, file)).catch(() => null))?.size ?? null;
+  for (const file of LISTED_FILES) sizes[file] = (await stat(join(/*turbopackIgnore: true*/ dir, file)).catch(() => null))?.size ?? null;
   return sizes;
 }
 
