@@ -23,6 +23,7 @@ describe("publishBundle", () => {
     expect([...(await readFile(path.join(first, "weights.bin")))]).toEqual([1, 2, 3]);
     expect(await resolveBundleDir(path.join(root, "demo"))).toBe(path.join(root, "demo", "v2"));
     expect(await resolveBundleDir(first)).toBe(first);
+    expect(await resolveBundleDir(path.join(root, "demo", "latest"))).toBe(path.join(root, "demo", "v2"));
     // No staging folders or temporary files are left behind.
     expect((await readdir(root)).sort()).toEqual(["demo"]);
     expect((await readdir(path.join(root, "demo"))).sort()).toEqual(["LATEST", "v1", "v2"]);

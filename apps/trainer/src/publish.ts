@@ -1,7 +1,7 @@
 // Atomic publishing of a bundle: files are written to a temporary folder inside the models root,
 // then renamed to <root>/<name>/<version>/ in one step, so no reader ever sees half a bundle.
 // <root>/<name>/LATEST names the newest version (replaced atomically too).
-import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "./command-args.js";
 
@@ -44,8 +44,9 @@ export async function publishBundle(root: string, name: string, version: string,
   }
 }
 
-/** Resolves a --model argument: a bundle folder, or a model folder with a LATEST file. */
+/** Resolves a --model argument: a bundle folder, a model folder with a LATEST file, or `<model>/latest`. */
 export async function resolveBundleDir(dir: string): Promise<string> {
+  if (path.basename(dir).toLowerCase() === "latest" && (await stat(dir).catch(() => null)) === null) return resolveBundleDir(path.dirname(dir));
   const latest = await readFile(path.join(dir, LATEST_FILE), "utf8").catch(() => null);
   if (latest === null) return dir;
   const version = latest.trim();
