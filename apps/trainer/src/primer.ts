@@ -14,6 +14,26 @@ export interface Primer {
   warnings: string[];
 }
 
+/**
+ * The tokens a fresh grammar accepts, in order (the others are dropped): a window cut from the
+ * middle of a song, or a file with unknown tokens removed, may start in a state the grammar
+ * would refuse (e.g. a duration without its note), and generation feeds the primer to the grammar.
+ */
+export function keepGrammatical(tokens: readonly string[], tokenizer: Tokenizer): { kept: string[]; dropped: number } {
+  const grammar = tokenizer.createGrammar();
+  const kept: string[] = [];
+  for (const token of tokens) {
+    if (!grammar.allows(token)) continue;
+    grammar.push(token);
+    kept.push(token);
+  }
+  return { kept, dropped: tokens.length - kept.length };
+}
+
+function droppedWarning(dropped: number): string[] {
+  return dropped === 0 ? [] : [`primer: dropped ${dropped} token(s) that cannot start a piece or no longer follow after unknown tokens were removed`];
+}
+
 /** Seeded (from the generation seed) choice of a training song and a window in it. */
 export async function corpusPrimer(args: { manifest: BundleManifest; sources: readonly MidiSource[]; tokenizer: Tokenizer; vocabulary: Vocabulary; seed: number; length: number }): Promise<Primer> {
   const wanted = new Map(args.manifest.dataset.files.filter((f) => f.split === "train").map((f) => [f.sha256, f.name]));
@@ -32,7 +52,8 @@ export async function corpusPrimer(args: { manifest: BundleManifest; sources: re
   const tokens = args.vocabulary.decode(ids);
   const length = Math.min(args.length, tokens.length);
   const start = randomInt(rng, tokens.length - length + 1);
-  return { tokens: tokens.slice(start, start + length), description: `corpus:${song.name}@${start}+${length}`, warnings: [] };
+  const { kept, dropped } = keepGrammatical(tokens.slice(start, start + length), args.tokenizer);
+  return { tokens: kept, description: `corpus:${song.name}@${start}+${length}`, warnings: droppedWarning(dropped) };
 }
 
 export async function filePrimer(args: { file: string; tokenizer: Tokenizer; vocabulary: Vocabulary; length: number }): Promise<Primer> {
@@ -47,7 +68,9 @@ export async function filePrimer(args: { file: string; tokenizer: Tokenizer; voc
     const count = unknown.reduce((sum, [, n]) => sum + n, 0);
     warnings.push(`primer: dropped ${count} token(s) the model's vocabulary does not know: ${unknown.slice(0, 8).map(([t, n]) => `${t}×${n}`).join(", ")}`);
   }
-  const tokens = args.vocabulary.decode(encoded.ids).slice(0, args.length);
+  const { kept, dropped } = keepGrammatical(args.vocabulary.decode(encoded.ids), args.tokenizer);
+  warnings.push(...droppedWarning(dropped));
+  const tokens = kept.slice(0, args.length);
   if (tokens.length === 0) throw new CliError(`--primer ${args.file}: no piano notes the model knows`);
   return { tokens, description: `file:${path.basename(args.file)} sha256=${sha256Of(new Uint8Array(bytes)).slice(0, 16)} tokens=${tokens.length}`, warnings };
 }
