@@ -22,7 +22,8 @@ async function tryNode(): Promise<string | null> {
   try {
     require("@tensorflow/tfjs-node");
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    // The loader's message ends with a long store path; the first clause says what is wrong.
+    const message = (error instanceof Error ? error.message.split("\n")[0]! : String(error)).replace(/ at path: .*$/, "");
     return `tfjs-node unavailable: ${message}`;
   }
   if (!(await tf.setBackend("tensorflow"))) return "tfjs-node loaded but the tensorflow backend failed to initialise";

@@ -12,7 +12,7 @@ interface Command {
 
 function command<T>(spec: CommandSpec<T>, load: () => Promise<(options: T) => Promise<number | void>>): Command {
   return {
-    summary: spec.summary.split(". ")[0]!.replace(/\.$/, ""),
+    summary: spec.brief,
     async run(argv) {
       const parsed = parseCommand(spec, argv);
       if (parsed.help) {

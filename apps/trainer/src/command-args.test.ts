@@ -5,6 +5,7 @@ import { integerFlag } from "./flag-values.js";
 
 const spec: CommandSpec<{ dir: string; epochs: number; json: boolean }> = {
   name: "demo",
+  brief: "A test command",
   summary: "A test command.",
   positionals: [{ name: "dir", description: "A folder." }],
   flags: {
@@ -56,6 +57,7 @@ describe("parseCommand", () => {
 describe("negative values", () => {
   const withRange: CommandSpec<{ shift: string | undefined }> = {
     name: "t",
+    brief: "",
     summary: "",
     positionals: [],
     flags: { shift: { type: "string", description: "" } },

@@ -19,6 +19,8 @@ export interface PositionalSpec {
 
 export interface CommandSpec<T> {
   name: string;
+  /** One line for the command overview. */
+  brief: string;
   summary: string;
   positionals: PositionalSpec[];
   flags: Record<string, FlagSpec>;

@@ -14,6 +14,7 @@ export interface EvaluateOptions {
 
 export const evaluateCommand: CommandSpec<EvaluateOptions> = {
   name: "evaluate",
+  brief: "Loss, accuracy and perplexity of a model on a MIDI folder",
   summary:
     "Measure a model on a folder of MIDI files: next-token loss, accuracy and perplexity per file and overall " +
     "(the model is run step by step with its state carried, like generation). Tokens the vocabulary lacks are counted and skipped.",

@@ -73,6 +73,7 @@ const schema = z
 
 export const generateCommand: CommandSpec<GenerateCliOptions> = {
   name: "generate",
+  brief: "Generate a reproducible piece from a model bundle",
   summary:
     "Generate a piece from a published model bundle, step by step with the LSTM state carried, sampling with a seeded PRNG. " +
     "The recipe (bundle hash, seed, every parameter) is printed and written into the MIDI as text events; the same recipe gives a byte-identical file.",

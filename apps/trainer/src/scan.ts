@@ -8,6 +8,7 @@ import { resolveUserPath } from "./env.js";
 
 export const scanCommand: CommandSpec<{ dir: string; json: boolean }> = {
   name: "scan",
+  brief: "List the MIDI files of a folder with notes, tokens and failures",
   summary:
     "Walk a folder recursively, parse every .mid/.midi file (any letter case) and report format, tracks, notes, " +
     "duration and token counts per tokenizer, with a summary. Broken files are listed with their reason; the exit code stays 0.",

@@ -104,6 +104,7 @@ const schema = z
 
 export const trainCommand: CommandSpec<TrainOptions> = {
   name: "train",
+  brief: "Train a model on a MIDI folder (or the demo corpus) and publish a bundle",
   summary:
     "Train an LSTM on a folder of MIDI files and publish a model bundle to <out>/<name>/<version>/. " +
     "Without --data it trains the default preset on Motif's built-in demo corpus with a quick config (a few minutes). " +

@@ -104,6 +104,20 @@ describe("train → publish → generate", () => {
     expect(fromCorpus.stdout).toMatch(/^primer corpus:\S+\.mid@\d+\+32$/m);
   });
 
+  it("evaluates the model on a folder", async () => {
+    const result = await runCli(["evaluate", "--model", bundleDir, "--data", dataDir, "--json", "--max-tokens", "200"]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { model: string; files: { name: string; tokens: number }[]; skipped: { name: string }[]; overall: { loss: number; accuracy: number; perplexity: number; tokens: number } };
+    expect(report.model).toBe("tiny/v1");
+    expect(report.files).toHaveLength(7);
+    expect(report.skipped.map((f) => f.name)).toEqual(["zz-broken.mid"]);
+    expect(report.overall.tokens).toBe(report.files.reduce((sum, f) => sum + f.tokens, 0));
+    expect(report.overall.loss).toBeGreaterThan(0);
+    expect(report.overall.perplexity).toBeCloseTo(Math.exp(report.overall.loss), 6);
+    expect(report.overall.accuracy).toBeGreaterThanOrEqual(0);
+    expect(report.overall.accuracy).toBeLessThanOrEqual(1);
+  });
+
   it("refuses a tampered bundle and says what differs", async () => {
     const tampered = path.join(work, "tampered");
     await cp(bundleDir, tampered, { recursive: true });

@@ -80,14 +80,14 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     log(`resuming "${name}" from epoch ${resumed.checkpoint.epoch} (${checkpointFolder})`);
   }
 
+  const dataDir = resumed ? resumed.run.data : options.data === null ? null : resolveUserPath(options.data);
+  const sources = await midiSources(dataDir);
+  const tokenizerKind = resumed ? resumed.run.tokenizer : resolvedTokenizer(options);
+  const tokenizer = getTokenizer(tokenizerKind);
+
   const backend = await selectBackend(options.backend ?? env.backend);
   for (const fallback of backend.fallbacks) log(`  (${fallback})`);
   log(`backend: ${backend.description}`);
-
-  const dataDir = resumed ? resumed.run.data : options.data === null ? null : resolveUserPath(options.data);
-  const tokenizerKind = resumed ? resumed.run.tokenizer : resolvedTokenizer(options);
-  const tokenizer = getTokenizer(tokenizerKind);
-  const sources = await midiSources(dataDir);
   log(`data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`);
   const ingested = await ingest(sources, tokenizer);
   if (ingested.skipped.length > 0) {
