@@ -31,17 +31,18 @@ export interface BenchOptions {
 
 export const benchCommand: CommandSpec<BenchOptions> = {
   name: "bench",
+  brief: "Measure ingest, training and generation speed (stock vs Motif) and memory",
   summary:
     "Measure corpus ingest, training tokens/s (stock tf.layers.lstm vs MotifLSTM, same data and init, with both loss curves), " +
     "batch-1 generation (stateful vs the seed's windowed method) and peak RSS. One JSON line per figure, then a table.",
   positionals: [],
   flags: {
     quick: { type: "boolean", description: "Smoke test: small batches and few iterations (under a minute)." },
-    long: { type: "boolean", description: "Also train both cells for 300 steps to compare their loss curves." },
-    backends: { type: "string", value: "LIST", description: "Comma-separated backends: wasm, cpu, node (node only if tfjs-node loads).", defaultText: "wasm,cpu" },
+    long: { type: "boolean", description: "Also train both cells for 300 steps (smaller shape, see --curve-steps) to compare their loss curves." },
+    backends: { type: "string", value: "LIST", description: "Comma-separated backends: node (tfjs-node, when its native addon loads), wasm, cpu.", defaultText: "node,wasm,cpu" },
     corpus: { type: "string", value: "DIR", description: "MIDI folder for ingest and training data.", defaultText: "$MOTIF_CORPUS_DIR or ../shared/datasets/final-fantasy" },
-    steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "quick 1, else 3" },
-    "curve-steps": { type: "string", value: "N", description: "Steps of the loss-curve comparison.", defaultText: "300 with --long" },
+    steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "MotifLSTM 3 (quick 1), stock 1" },
+    "curve-steps": { type: "string", value: "N", description: "Steps of the loss-curve comparison (emb64 2x128 seq32 batch16).", defaultText: "300 with --long, else none" },
   },
   examples: ["pnpm bench", "pnpm bench -- --quick", "pnpm --filter trainer bench --long --backends wasm"],
   schema: z
@@ -55,7 +56,7 @@ export const benchCommand: CommandSpec<BenchOptions> = {
       "curve-steps": z.coerce.number().int().min(2).optional(),
     })
     .transform((raw, ctx) => {
-      const backends = (raw.backends ?? "wasm,cpu").split(",").map((b) => b.trim());
+      const backends = (raw.backends ?? "node,wasm,cpu").split(",").map((b) => b.trim());
       const unknown = backends.filter((b) => !(BENCH_BACKENDS as readonly string[]).includes(b));
       if (unknown.length > 0) ctx.addIssue({ code: "custom", path: ["backends"], message: `unknown backend(s) ${unknown.join(", ")} (known: ${BENCH_BACKENDS.join(", ")})` });
       return {
@@ -70,6 +71,11 @@ export const benchCommand: CommandSpec<BenchOptions> = {
 };
 
 const QUICK_SHAPE: TrainShape = { ...TRAIN_SHAPE, batchSize: 4, seqLen: 16 };
+/**
+ * The loss-curve comparison trains each cell for hundreds of steps; with the full shape the stock
+ * layer alone would take hours on wasm (~15-60 s per step), so the curves use a smaller shape.
+ */
+const CURVE_SHAPE: TrainShape = { ...TRAIN_SHAPE, units: [128, 128], batchSize: 16, seqLen: 32 };
 
 interface MatMulFix {
   installTransposeFreeMatMul(backend?: string): boolean;
@@ -92,7 +98,8 @@ function progress(message: string): void {
 }
 
 export async function runBench(argv: string[]): Promise<number> {
-  const parsed = parseCommand(benchCommand, argv);
+  // `pnpm bench -- --quick` forwards the "--" separator itself.
+  const parsed = parseCommand(benchCommand, argv[0] === "--" ? argv.slice(1) : argv);
   if (parsed.help) {
     process.stdout.write(formatHelp(benchCommand as CommandSpec<unknown>, "pnpm --filter trainer"));
     return 0;
@@ -147,19 +154,20 @@ export async function runBench(argv: string[]): Promise<number> {
 function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, backend: string, songs: Int32Array[], matMulFix: MatMulFix): void {
   const shape = options.quick ? QUICK_SHAPE : TRAIN_SHAPE;
   // cpu is ~3x slower than wasm: fewer stock steps there, since each one takes tens of seconds.
+  // The stock layer takes tens of seconds per full-size step: one timed step unless --steps says more.
   const timedSteps = options.steps ?? (options.quick ? 1 : 3);
-  const stockSteps = backend === "cpu" && options.steps === null ? Math.min(timedSteps, 1) : timedSteps;
+  const stockSteps = options.steps ?? 1;
   const curveSteps = options.curveSteps ?? (options.long ? 300 : 0);
-  const batches = makeBatches(shape, Math.max(timedSteps, stockSteps, curveSteps) + 1, songs);
+  const batches = makeBatches(shape, Math.max(timedSteps, stockSteps) + 1, songs);
   const config = `${describeShape(shape)}, ${songs.length > 0 ? "corpus tokens" : "synthetic tokens"}`;
 
   // MotifLSTM runs with the wasm matMul fix (its own backward never uses transposed matMuls; the
   // fix speeds up the Dense head's gradient); the stock baseline runs without it.
-  const runCell = (cell: "stock" | "fast", steps: number, fix = cell === "fast"): TrainRun => {
+  const runCell = (cell: "stock" | "fast", steps: number, fix = cell === "fast", runShape = shape, runBatches = batches): TrainRun => {
     const installed = fix && backend === "wasm" && matMulFix.installTransposeFreeMatMul("wasm");
     try {
-      progress(`${backend}: train ${cell}${installed ? " + matMul fix" : ""} ${steps} step(s) + warm-up`);
-      return trainRun(shape, cell, batches.slice(0, steps + 1), (step, loss) => progress(`  ${cell} step ${step} loss ${loss.toFixed(4)}`));
+      progress(`${backend}: train ${cell}${installed ? " + matMul fix" : ""} ${steps} step(s) + warm-up, ${describeShape(runShape)}`);
+      return trainRun(runShape, cell, runBatches.slice(0, steps + 1), (step, loss) => progress(`  ${cell} step ${step} loss ${loss.toFixed(4)}`));
     } finally {
       if (installed) matMulFix.uninstallTransposeFreeMatMul("wasm");
     }
@@ -167,25 +175,35 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
 
   const stock = runCell("stock", stockSteps);
   const fast = runCell("fast", timedSteps);
-  log.record({ name: "train tokens/s: stock tf.layers.lstm", value: stock.tokensPerSecond, unit: "tokens/s", config: `${config}, ${stockSteps} timed step(s)`, backend });
+  const recordRun = (label: string, run: TrainRun, steps: number, target?: string) => {
+    log.record({ name: `train tokens/s: ${label}`, value: run.tokensPerSecond, unit: "tokens/s", config: `${config}, ${steps} timed step(s), wall clock`, backend, ...(target ? { target } : {}) });
+    log.record({ name: `train tokens/cpu-s: ${label}`, value: run.tokensPerCpuSecond, unit: "tokens/cpu-s", config: `${config}, ${steps} timed step(s), this process's CPU time`, backend });
+  };
+  recordRun("stock tf.layers.lstm", stock, stockSteps);
   if (backend === "wasm" && !options.quick) {
     // Attribution: how much of the gain is the matMul kernel fix alone.
-    const stockFixed = runCell("stock", stockSteps, true);
-    log.record({ name: "train tokens/s: stock tf.layers.lstm + matMul fix", value: stockFixed.tokensPerSecond, unit: "tokens/s", config: `${config}, ${stockSteps} timed step(s)`, backend });
+    recordRun("stock tf.layers.lstm + matMul fix", runCell("stock", stockSteps, true), stockSteps);
   }
-  log.record({ name: "train tokens/s: MotifLSTM", value: fast.tokensPerSecond, unit: "tokens/s", config: `${config}, ${timedSteps} timed step(s)`, backend, target: "≥ 2000 floor, ≥ 4000 target" });
-  log.record({ name: "train speed-up MotifLSTM vs stock", value: fast.tokensPerSecond / stock.tokensPerSecond, unit: "x", config, backend });
+  recordRun("MotifLSTM + matMul fix", fast, timedSteps, "≥ 2000 floor, ≥ 4000 target");
+  log.record({ name: "train speed-up MotifLSTM + fix vs stock (wall)", value: fast.tokensPerSecond / stock.tokensPerSecond, unit: "x", config, backend });
   const common = Math.min(stock.losses.length, fast.losses.length);
   const firstGap = maxGap(stock.losses, fast.losses, common);
   log.record({ name: "train loss max |stock - Motif|, same init and data", value: firstGap, unit: "nats", config: `first ${common} steps`, backend });
 
   if (curveSteps > 0) {
-    const stockCurve = runCell("stock", curveSteps - 1);
-    const fastCurve = runCell("fast", curveSteps - 1);
+    const curveBatches = makeBatches(CURVE_SHAPE, curveSteps, songs);
+    const curveConfig = `${describeShape(CURVE_SHAPE)}, ${songs.length > 0 ? "corpus tokens" : "synthetic tokens"}, both with the matMul fix`;
+    // Both with the matMul kernel fix (same arithmetic, explicit transposes): without it the stock
+    // layer needs hours for a few hundred steps on wasm.
+    const stockCurve = runCell("stock", curveSteps - 1, true, CURVE_SHAPE, curveBatches);
+    const fastCurve = runCell("fast", curveSteps - 1, true, CURVE_SHAPE, curveBatches);
     const steps = Math.min(stockCurve.losses.length, fastCurve.losses.length);
-    log.record({ name: "loss curve max |stock - Motif|", value: maxGap(stockCurve.losses, fastCurve.losses, steps), unit: "nats", config: `${steps} steps, ${config}`, backend });
+    log.record({ name: "loss curve max |stock - Motif|", value: maxGap(stockCurve.losses, fastCurve.losses, steps), unit: "nats", config: `${steps} steps, ${curveConfig}`, backend });
+    log.record({ name: "loss curve first: stock = Motif", value: stockCurve.losses[0]!, unit: "nats", config: `step 0, ${curveConfig}`, backend });
     log.record({ name: "loss curve final: stock", value: mean(stockCurve.losses.slice(-10)), unit: "nats", config: `mean of last 10 of ${steps} steps`, backend });
     log.record({ name: "loss curve final: MotifLSTM", value: mean(fastCurve.losses.slice(-10)), unit: "nats", config: `mean of last 10 of ${steps} steps`, backend });
+    log.record({ name: "curve tokens/s: stock", value: stockCurve.tokensPerSecond, unit: "tokens/s", config: curveConfig, backend });
+    log.record({ name: "curve tokens/s: MotifLSTM", value: fastCurve.tokensPerSecond, unit: "tokens/s", config: curveConfig, backend });
     const every = Math.max(1, Math.floor(steps / 15));
     const rows = [];
     for (let s = 0; s < steps; s += every) rows.push(`  step ${String(s).padStart(4)}  stock ${stockCurve.losses[s]!.toFixed(4)}  motif ${fastCurve.losses[s]!.toFixed(4)}`);

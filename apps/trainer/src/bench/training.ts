@@ -82,9 +82,14 @@ export function modelConfigFor(shape: TrainShape, cell: "stock" | "fast"): Model
 
 export interface TrainRun {
   losses: number[];
-  /** Mean seconds per step, excluding the first (warm-up) step. */
+  /** Mean wall seconds per step, excluding the first (warm-up) step. */
   secondsPerStep: number;
   tokensPerSecond: number;
+  /**
+   * Tokens per second of this process's CPU time (user + system) over the same steps: steadier
+   * than wall time when other processes share the cores.
+   */
+  tokensPerCpuSecond: number;
 }
 
 /** Trains a fresh model (seed 1) for `batches.length` steps; the first step is warm-up. */
@@ -93,8 +98,10 @@ export function trainRun(shape: TrainShape, cell: "stock" | "fast", batches: Bat
   const optimizer = tf.train.adam(1e-3);
   const losses: number[] = [];
   let timedSeconds = 0;
+  let timedCpuSeconds = 0;
   batches.forEach((batch, step) => {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     const loss = tf.tidy(() => {
       const x = tf.tensor2d(batch.ids, [shape.batchSize, shape.seqLen]);
       const labels = tf.oneHot(tf.tensor1d(batch.targets, "int32"), shape.vocabSize);
@@ -104,7 +111,11 @@ export function trainRun(shape: TrainShape, cell: "stock" | "fast", batches: Bat
       }, true);
       return cost!.dataSync()[0]!;
     });
-    if (step > 0) timedSeconds += (performance.now() - start) / 1000;
+    if (step > 0) {
+      timedSeconds += (performance.now() - start) / 1000;
+      const cpu = process.cpuUsage(cpuStart);
+      timedCpuSeconds += (cpu.user + cpu.system) / 1e6;
+    }
     losses.push(loss);
     onStep?.(step, loss);
   });
@@ -112,5 +123,6 @@ export function trainRun(shape: TrainShape, cell: "stock" | "fast", batches: Bat
   model.dispose();
   const timedSteps = Math.max(1, batches.length - 1);
   const secondsPerStep = timedSeconds / timedSteps;
-  return { losses, secondsPerStep, tokensPerSecond: (shape.batchSize * shape.seqLen) / secondsPerStep };
+  const tokens = shape.batchSize * shape.seqLen;
+  return { losses, secondsPerStep, tokensPerSecond: tokens / secondsPerStep, tokensPerCpuSecond: (tokens * timedSteps) / timedCpuSeconds };
 }
