@@ -22,8 +22,14 @@ const t = initTRPC.context<Context>().create({
 });
 
 export function describeZodError(error: ZodError): string {
+  const letters = (text: string) => text.toLowerCase().replace(/[^a-z]/g, "");
   return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .map((issue) => {
+      const last = issue.path.at(-1);
+      // Our own messages already name their field ("temperature must be…"); zod's generic ones do not.
+      const named = last !== undefined && letters(issue.message).startsWith(letters(String(last)));
+      return issue.path.length > 0 && !named ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
+    })
     .join("; ");
 }
 

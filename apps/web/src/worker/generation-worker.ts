@@ -202,7 +202,8 @@ async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-co
   // Deterministic choice from the seed: rotate through the candidates, first readable one wins.
   for (let i = 0; i < candidates.length; i += 1) {
     const candidate = candidates[(seed + i) % candidates.length]!;
-    const bytes = await findCorpusFile(corpusDirs, candidate);
+    // A bundle may carry its own corpus (<bundle>/corpus/), e.g. a generated demo corpus.
+    const bytes = await findCorpusFile([join(modelDir, "corpus"), ...corpusDirs], candidate);
     if (!bytes) continue;
     const parsed = tryParseMidi(bytes);
     if (!parsed.ok) continue;
@@ -210,7 +211,7 @@ async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-co
     if (primer.tokens.length === 0) continue;
     return { tokens: primer.tokens, label: `${candidate.name}, tokens ${primer.start}–${primer.start + primer.tokens.length}` };
   }
-  throw new PrimerProblem(`none of the model's ${candidates.length} corpus files were found (searched ${corpusDirs.join(", ") || "no folder"}; set MOTIF_CORPUS_DIR)`);
+  throw new PrimerProblem(`none of the model's ${candidates.length} corpus files were found (searched ${[join(modelDir, "corpus"), ...corpusDirs].join(", ")}; set MOTIF_CORPUS_DIR)`);
 }
 
 async function findCorpusFile(dirs: string[], candidate: { name: string; sha256: string }): Promise<Uint8Array | null> {
