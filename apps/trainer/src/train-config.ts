@@ -10,12 +10,14 @@ export const DEFAULT_TIMED_AUGMENT = parseTranspositions("-5..6") as number[];
 /**
  * The quick config used when `train` runs on the built-in demo corpus (no --data): small enough to
  * finish in a few minutes on the wasm backend of a 2-core machine. Explicit flags still win.
+ * Applies to the default preset only.
  */
 export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, cell: "fast" as const, seqLen: 32, epochs: 16, batch: 32, augment: parseTranspositions("-3..3") as number[] };
 
 export function resolveConfigs(options: TrainOptions, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
-  const quick = options.data === null ? DEMO_QUICK_CONFIG : null;
   const preset = resolvedPreset(options);
+  // The quick config is for the default preset only: seed/parent keep their published shapes.
+  const quick = options.data === null && preset === "default" ? DEMO_QUICK_CONFIG : null;
   const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
   const layers = options.layers ?? quick?.layers ?? base.length;
   const units = options.units ?? quick?.units ?? base[0]!;

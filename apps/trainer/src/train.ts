@@ -24,8 +24,7 @@ const log = (line: string) => process.stderr.write(line + "\n");
 export const INTERRUPTED_EXIT_CODE = 130;
 
 function defaultName(options: TrainOptions): string {
-  if (options.data === null) return "demo";
-  const base = path.basename(path.resolve(options.data)).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "model";
+  const base = options.data === null ? "demo" : path.basename(path.resolve(options.data)).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "model";
   const preset = resolvedPreset(options);
   return preset === "default" ? base : `${base}-${preset}`;
 }

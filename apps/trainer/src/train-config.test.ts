@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { trainCommand, type TrainOptions } from "./train-command.js";
+import { DEFAULT_TIMED_AUGMENT, resolveConfigs } from "./train-config.js";
+import { parseCommand } from "./command-args.js";
+
+function options(argv: string[]): TrainOptions {
+  const parsed = parseCommand(trainCommand, argv);
+  if (parsed.help) throw new Error("unexpected --help");
+  return parsed.options;
+}
+
+describe("train configs from flags", () => {
+  it("uses the quick demo config without --data", () => {
+    const { model, training } = resolveConfigs(options([]), 90);
+    expect(model).toMatchObject({ preset: "default", units: [128], seqLen: 32, cell: "fast", vocabSize: 90 });
+    expect(training).toMatchObject({ epochs: 16, batchSize: 32, augment: [-3, -2, -1, 1, 2, 3], split: "songs" });
+  });
+
+  it("uses the preset's sizes with --data, and timed's default transpositions", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x"]), 90);
+    expect(model.units).toHaveLength(2);
+    expect(training.augment).toEqual(DEFAULT_TIMED_AUGMENT);
+    expect(resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords"]), 90).training.augment).toEqual([]);
+  });
+
+  it("keeps the seed preset's shape even on the demo corpus", () => {
+    const { model, training } = resolveConfigs(options(["--preset", "seed"]), 90);
+    expect(model).toMatchObject({ preset: "seed", units: [128, 128], seqLen: 100, input: "scalar", target: "last" });
+    expect(training).toMatchObject({ batchSize: 128, split: "random-windows", validationShare: 0.6, augment: [] });
+  });
+
+  it("maps --units/--layers/--patience/--augment onto the configs", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x", "--units", "64", "--layers", "3", "--patience", "0", "--augment", "-1..1", "--lr", "0.01"]), 50);
+    expect(model.units).toEqual([64, 64, 64]);
+    expect(training).toMatchObject({ patience: null, augment: [-1, 1], learningRate: 0.01 });
+  });
+});
