@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { modelConfigSchema, describeIssues, type ModelConfig } from "./config.js";
 import { motifEmbedding, motifLstm } from "./fast-lstm/index.js";
+import { orthogonalMatrix } from "./orthogonal.js";
 
 /** Deterministic seeds for each initializer, derived from the model seed. */
 function seedSequence(seed: number): () => number {
@@ -19,7 +20,8 @@ function lstmLayer(config: ModelConfig, units: number, returnSequences: boolean,
     recurrentActivation: "sigmoid" as const,
     unitForgetBias: true,
     kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-    // Stock orthogonal init spends minutes in QR on CPU.
+    // Stock orthogonal init spends minutes in QR on CPU: createModel overwrites these values
+    // with its own orthogonal matrices (Keras' default), keeping the config plain tfjs.
     recurrentInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
   };
   // fast = MotifLSTM (./fast-lstm): same config, weights and results as tf.layers.lstm, faster on wasm/cpu.
@@ -35,6 +37,7 @@ function lstmLayer(config: ModelConfig, units: number, returnSequences: boolean,
  * - `seed`: LSTM→Dropout→LSTM (both return sequences)→Flatten→Dense(256, linear)→Dropout→Dense(V) softmax.
  * - `parent`: LSTM×n (last returns the final state)→Dropout→Dense(256, relu)→Dropout→Dense(V) softmax.
  * - `default`: Embedding→(LSTM→Dropout)×n→[Dense]→Dense(V) linear: outputs LOGITS at every step.
+ * - init: Glorot-uniform kernels, orthogonal recurrent kernels, zero biases with forget bias 1 (Keras' defaults).
  * @example createModel(presetConfigs("seed", 358).model, 1).countParams() // 3567206
  */
 export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
@@ -88,7 +91,23 @@ export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
       name: "output",
     })
     .apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: output, name: `motif_${config.preset}` });
+  const model = tf.model({ inputs: input, outputs: output, name: `motif_${config.preset}` });
+  initializeRecurrentOrthogonal(model, nextSeed);
+  return model;
+}
+
+/** Recurrent kernels [u, 4u] get orthonormal rows, like Keras' default `orthogonal` initializer. */
+function initializeRecurrentOrthogonal(model: tf.LayersModel, nextSeed: () => number): void {
+  for (const layer of model.layers) {
+    const className = layer.getClassName();
+    if (className !== "LSTM" && className !== "MotifLSTM") continue;
+    const [kernel, recurrent, bias] = layer.getWeights();
+    if (!kernel || !recurrent || !bias) continue;
+    const [units, gates] = recurrent.shape as [number, number];
+    const orthogonal = tf.tensor2d(orthogonalMatrix(units, gates, nextSeed()), [units, gates]);
+    layer.setWeights([kernel, orthogonal, bias]);
+    orthogonal.dispose();
+  }
 }
 
 /** True when the model's last layer applies softmax (seed/parent); false when it outputs logits. */
