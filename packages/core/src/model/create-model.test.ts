@@ -21,10 +21,14 @@ describe("presets", () => {
   });
 
   it("parent preset is LSTM(512)x3 → Dense(256) → softmax with RMSprop", () => {
-    const { model: config, training } = presetConfigs("parent", 50, { seqLen: 10 });
-    const model = createModel(config, 1);
-    const lstmUnits = model.layers.filter((l) => l.getClassName() === "LSTM").map((l) => l.getConfig().units);
-    expect(lstmUnits).toEqual([512, 512, 512]);
+    const { model: config, training } = presetConfigs("parent", 50);
+    expect(config.units).toEqual([512, 512, 512]);
+    // The structure, built small (512-unit orthogonal init takes seconds).
+    const model = createModel({ ...config, units: [16, 16, 16], seqLen: 10 }, 1);
+    const classes = model.layers.map((l) => l.getClassName());
+    expect(classes).toEqual(["InputLayer", "LSTM", "Dropout", "LSTM", "Dropout", "LSTM", "Dropout", "Dense", "Dropout", "Dense"]);
+    expect(model.layers.filter((l) => l.getClassName() === "LSTM").map((l) => l.getConfig().returnSequences)).toEqual([true, true, false]);
+    expect(model.getLayer("dense_hidden").getConfig()).toMatchObject({ units: 256, activation: "relu" });
     expect(model.outputs[0]?.shape).toEqual([null, 50]);
     expect(training.optimizer).toBe("rmsprop");
     model.dispose();
@@ -48,6 +52,16 @@ describe("presets", () => {
     expect(weights(a)).toEqual(weights(b));
     expect(weights(a)).not.toEqual(weights(c));
     [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it("recurrent kernels are orthogonal (R·Rᵀ = I), biases zero except the forget gate's 1", () => {
+    const { model: config } = presetConfigs("default", 20, { units: [16], seqLen: 8, embeddingDim: 8 });
+    const model = createModel(config, 2);
+    const [, recurrent, bias] = model.getLayer("lstm_1").getWeights() as [tf.Tensor, tf.Tensor2D, tf.Tensor];
+    const identityError = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.matMul(recurrent, tf.transpose(recurrent)), tf.eye(16)))).dataSync()[0]);
+    expect(identityError).toBeLessThan(1e-5);
+    expect(Array.from(bias.dataSync())).toEqual([...Array(16).fill(0), ...Array(16).fill(1), ...Array(32).fill(0)]);
+    model.dispose();
   });
 
   it("rejects invalid configs and overrides with a specific message", () => {
