@@ -42,7 +42,7 @@ describe("a bundle in a plain tfjs app", () => {
       static override className = "MotifLSTM";
     }
     class MotifEmbedding extends Embedding {
-      static override className = "MotifEmbedding";
+      static className = "MotifEmbedding";
     }
     tf.serialization.registerClass(MotifLSTM);
     tf.serialization.registerClass(MotifEmbedding);
