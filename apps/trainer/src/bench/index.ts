@@ -41,7 +41,7 @@ export const benchCommand: CommandSpec<BenchOptions> = {
     long: { type: "boolean", description: "Also train both cells for 300 steps (smaller shape, see --curve-steps) to compare their loss curves." },
     backends: { type: "string", value: "LIST", description: "Comma-separated backends: node (tfjs-node, when its native addon loads), wasm, cpu.", defaultText: "node,wasm,cpu" },
     corpus: { type: "string", value: "DIR", description: "MIDI folder for ingest and training data.", defaultText: "$MOTIF_CORPUS_DIR or ../shared/datasets/final-fantasy" },
-    steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "MotifLSTM 3 (quick 1), stock 1" },
+    steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "MotifLSTM 3 on wasm, else 1; stock 1" },
     "curve-steps": { type: "string", value: "N", description: "Steps of the loss-curve comparison (emb64 2x128 seq32 batch16).", defaultText: "300 with --long, else none" },
   },
   examples: ["pnpm bench", "pnpm bench -- --quick", "pnpm --filter trainer bench --long --backends wasm"],
@@ -155,7 +155,7 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
   const shape = options.quick ? QUICK_SHAPE : TRAIN_SHAPE;
   // cpu is ~3x slower than wasm: fewer stock steps there, since each one takes tens of seconds.
   // The stock layer takes tens of seconds per full-size step: one timed step unless --steps says more.
-  const timedSteps = options.steps ?? (options.quick ? 1 : 3);
+  const timedSteps = options.steps ?? (options.quick || backend === "cpu" ? 1 : 3);
   const stockSteps = options.steps ?? 1;
   const curveSteps = options.curveSteps ?? (options.long ? 300 : 0);
   const batches = makeBatches(shape, Math.max(timedSteps, stockSteps) + 1, songs);
@@ -222,6 +222,7 @@ function benchGenerationSuite(log: FigureLog, options: BenchOptions, backend: st
       backend,
       targetSeconds,
       tokens: options.quick ? 20 : 500,
+      repeats: options.quick ? 1 : 3,
       windowedTokens: options.quick ? 1 : backend === "cpu" ? 5 : 20,
     });
   }
