@@ -16,6 +16,7 @@ export interface TrainOptions {
   epochs: number | undefined;
   batch: number | undefined;
   seqLen: number | undefined;
+  stride: number | undefined;
   units: number | undefined;
   layers: number | undefined;
   cell: "stock" | "fast" | undefined;
@@ -40,6 +41,7 @@ const flags = {
   epochs: { type: "string", value: "N", description: "Number of epochs.", defaultText: "preset's; 16 on the demo corpus" },
   batch: { type: "string", value: "N", description: "Batch size (windows per step).", defaultText: "preset's" },
   "seq-len": { type: "string", value: "N", description: "Window / training-chunk length in tokens.", defaultText: "preset's; 32 on the demo corpus" },
+  stride: { type: "string", value: "N", description: "Tokens between the starts of consecutive training windows (smaller = more, overlapping windows per epoch; useful on small corpora).", defaultText: "seq-len for default (contiguous chunks), 1 for seed/parent" },
   units: { type: "string", value: "N", description: "LSTM units per layer.", defaultText: "preset's; 128 on the demo corpus" },
   layers: { type: "string", value: "N", description: "Number of stacked LSTM layers.", defaultText: "preset's" },
   cell: { type: "string", value: "KIND", description: "LSTM implementation: fast (Motif's own layer, same weights as tf.layers.lstm, much faster on wasm/cpu) or stock (tf.layers.lstm).", defaultText: "preset's; fast on the demo corpus" },
@@ -52,7 +54,7 @@ const flags = {
   name: { type: "string", value: "NAME", description: "Model name: bundles go to <out>/<name>/<version>/.", defaultText: "demo, or the data folder's name" },
   out: { type: "string", value: "DIR", description: "Models root folder.", defaultText: "$MOTIF_MODELS_DIR or <repo>/models" },
   backend: { type: "string", value: "KIND", description: "auto (tfjs-node, else wasm, else cpu), node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
-  resume: { type: "boolean", description: "Continue the interrupted run saved in <out>/<name>/.checkpoint/ with its saved settings." },
+  resume: { type: "boolean", description: "Continue the interrupted run saved in <out>/<name>/.checkpoint/ with its saved settings (only --epochs and --patience may change)." },
 } as const satisfies CommandSpec<unknown>["flags"];
 
 const schema = z
@@ -64,6 +66,7 @@ const schema = z
     epochs: integerFlag(1, 10_000).optional(),
     batch: integerFlag(1, 4096).optional(),
     "seq-len": integerFlag(2, 1024).optional(),
+    stride: integerFlag(1, 1024).optional(),
     units: integerFlag(1, 2048).optional(),
     layers: integerFlag(1, 8).optional(),
     cell: z.enum(["stock", "fast"]).optional(),
@@ -86,6 +89,7 @@ const schema = z
       epochs: raw.epochs,
       batch: raw.batch,
       seqLen: raw["seq-len"],
+      stride: raw.stride,
       units: raw.units,
       layers: raw.layers,
       cell: raw.cell,
@@ -121,8 +125,8 @@ export const trainCommand: CommandSpec<TrainOptions> = {
   schema,
 };
 
-/** Flags that only the interrupted run's saved settings may decide. */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "epochs", "batch", "seqLen", "units", "layers", "cell", "lr", "val", "split", "augment", "patience", "seed"] as const satisfies readonly (keyof TrainOptions)[];
+/** Flags that only the interrupted run's saved settings may decide (--epochs and --patience may change: train longer). */
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "patience", "seed"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

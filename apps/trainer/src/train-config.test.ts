@@ -32,6 +32,7 @@ describe("train configs from flags", () => {
   it("maps --units/--layers/--patience/--augment onto the configs", () => {
     const { model, training } = resolveConfigs(options(["--data", "x", "--units", "64", "--layers", "3", "--patience", "0", "--augment", "-1..1", "--lr", "0.01"]), 50);
     expect(model.units).toEqual([64, 64, 64]);
-    expect(training).toMatchObject({ patience: null, augment: [-1, 1], learningRate: 0.01 });
+    expect(training).toMatchObject({ patience: null, augment: [-1, 1], learningRate: 0.01, stride: model.seqLen });
+    expect(resolveConfigs(options(["--data", "x", "--seq-len", "48", "--stride", "8"]), 50).training.stride).toBe(8);
   });
 });

@@ -26,6 +26,7 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
     units: Array.from({ length: layers }, () => units),
     cell: options.cell ?? quick?.cell,
     seqLen: options.seqLen ?? quick?.seqLen,
+    stride: options.stride,
     epochs: options.epochs ?? quick?.epochs,
     batchSize: options.batch ?? quick?.batch,
     learningRate: options.lr,

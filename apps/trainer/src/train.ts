@@ -1,7 +1,7 @@
 // `train`: ingest a MIDI folder (or the demo corpus), train with progress, checkpoint on Ctrl-C or
 // kill, and publish the bundle atomically with curves and a README.
 import path from "node:path";
-import { createModel, getTokenizer, packBundle, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint } from "@motif/core";
+import { createModel, getTokenizer, packBundle, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
 import { backendLabel, selectBackend } from "./backend.js";
 import { bundleReadme } from "./bundle-readme.js";
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
@@ -58,6 +58,15 @@ function installStopSignals(): { stopRequested: () => boolean; dispose: () => vo
   };
 }
 
+/** The saved training config, with a new --epochs / --patience when given (training longer is allowed). */
+function resumedTraining(saved: TrainingConfig, options: TrainOptions): TrainingConfig {
+  return {
+    ...saved,
+    ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+    ...(options.patience === undefined ? {} : { patience: options.patience === 0 ? null : options.patience }),
+  };
+}
+
 function bestEpoch(history: readonly EpochMetrics[]): EpochMetrics | null {
   let best: EpochMetrics | null = null;
   for (const m of history) if (m.valLoss !== null && (best === null || best.valLoss === null || m.valLoss < best.valLoss)) best = m;
@@ -97,7 +106,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
 
   const trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
   const prepared = prepareDataset(ingested.songs, tokenizer, trainingForSplit);
-  const configs = resumed ? { model: resumed.run.modelConfig, training: resumed.run.training } : resolveConfigs(options, prepared.vocabulary.size);
+  const configs = resumed ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) } : resolveConfigs(options, prepared.vocabulary.size);
   const fingerprint = ingested.songs.map((song) => song.sha256);
   if (resumed) {
     if (JSON.stringify(fingerprint) !== JSON.stringify(resumed.run.fingerprint)) throw new CliError(`the data changed since the interrupted run (files added, removed or edited under ${dataDir ?? "the demo corpus"}); cannot resume`);
@@ -124,7 +133,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       `augment ${training.augment.length === 0 ? "none" : `${Math.min(...training.augment)}..${Math.max(...training.augment)}`}`,
   );
 
-  const run: SavedRun = resumed?.run ?? {
+  const run: SavedRun = resumed ? { ...resumed.run, training } : {
     formatVersion: 1,
     name,
     data: dataDir,
