@@ -7,7 +7,8 @@ import { pitchRange, SECONDS_PER_QUARTER, type RollNote } from "@/lib/roll";
 export function PianoRoll(props: { notes: readonly RollNote[]; totalSeconds: number; position: number; onSeek?(seconds: number): void; generating: boolean }) {
   const { notes, totalSeconds, position, onSeek, generating } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const span = Math.max(totalSeconds, 1);
+  // While notes stream in, a minimum width keeps the first notes from filling the whole roll.
+  const span = Math.max(totalSeconds, generating ? 8 : 1);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -49,6 +50,7 @@ export function PianoRoll(props: { notes: readonly RollNote[]; totalSeconds: num
       data-testid="piano-roll"
       data-note-count={notes.length}
       data-playhead={position.toFixed(3)}
+      data-duration={totalSeconds.toFixed(3)}
       onClick={(event) => {
         if (!onSeek) return;
         const box = event.currentTarget.getBoundingClientRect();

@@ -26,12 +26,21 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [firstNoteMs, setFirstNoteMs] = useState<number | null>(null);
-  const total = status === "done" ? piece.durationSeconds : durationSeconds(notes);
+  const total = durationSeconds(notes);
   const player = usePianoPlayer(notes, total, () => void trpc.pieces.countPlay.mutate({ id: piece.id }).catch(() => undefined));
 
   // Stream notes while the piece is being generated.
   useEffect(() => {
     if (initial.status !== "generating") return;
+    // Once finished (whichever event says so), reload the stored piece: duration, title, replay check.
+    const reload = () =>
+      void trpc.pieces.byId.query({ id: initial.id }).then((fresh) => {
+        setPiece(fresh);
+        setNotes(fresh.notes);
+        setTokenCount(fresh.tokenCount);
+        setStatus(fresh.status);
+        setError(fresh.error);
+      });
     const subscription = trpc.pieces.stream.subscribe(
       { id: initial.id },
       {
@@ -41,17 +50,14 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
             setTokenCount(event.tokenCount);
             setStatus(event.status);
             setError(event.error);
+            if (event.status !== "generating") reload();
           } else if (event.type === "notes") {
             setNotes((current) => applyNotesUpdate(current, event.from, event.notes));
             setTokenCount(event.tokenCount);
           } else {
             setStatus(event.type === "done" ? "done" : "failed");
             if (event.type === "failed") setError(event.error);
-            void trpc.pieces.byId.query({ id: initial.id }).then((fresh) => {
-              setPiece(fresh);
-              setNotes(fresh.notes);
-              setTokenCount(fresh.tokenCount);
-            });
+            reload();
           }
         },
         onError(failure) {
