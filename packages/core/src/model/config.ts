@@ -102,14 +102,16 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
     case "seed":
       // The seed notebook exactly: scalar input over 100-token windows, 2×LSTM(128), Flatten,
       // Dense(256), Adam 1e-3, batch 128, 60% of the windows at random for validation.
+      // Every preset uses the fast cell: the same LSTM function and weights as tf.layers.lstm,
+      // ~5x faster to train here (cell: "stock" picks tf.layers.lstm).
       return {
-        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [128, 128], dropout: 0.2, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "stock" },
+        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [128, 128], dropout: 0.2, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "fast" },
         training: { epochs: 100, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.6, split: "random-windows", augment: [], stride: 1, optimizer: "adam" },
       };
     case "parent":
       // Classical-Piano-Composer: LSTM(512)×3 → Dense(256, relu) → softmax, RMSprop, 200 epochs, batch 128.
       return {
-        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [512, 512, 512], dropout: 0.3, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "stock" },
+        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [512, 512, 512], dropout: 0.3, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "fast" },
         training: { epochs: 200, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 1, optimizer: "rmsprop" },
       };
     case "default":

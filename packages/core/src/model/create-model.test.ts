@@ -16,7 +16,12 @@ describe("presets", () => {
     expect(outputsProbabilities(model)).toBe(true);
     expect(training).toMatchObject({ batchSize: 128, learningRate: 1e-3, optimizer: "adam", split: "random-windows", validationShare: 0.6 });
     const classes = model.layers.map((l) => l.getClassName());
-    expect(classes).toEqual(["InputLayer", "LSTM", "Dropout", "LSTM", "Flatten", "Dense", "Dropout", "Dense"]);
+    expect(classes).toEqual(["InputLayer", "MotifLSTM", "Dropout", "MotifLSTM", "Flatten", "Dense", "Dropout", "Dense"]);
+    // The stock cell builds the same parameters.
+    const stock = createModel({ ...config, cell: "stock" }, 1);
+    expect(stock.countParams()).toBe(3_567_206);
+    expect(stock.layers.map((l) => l.getClassName())).toContain("LSTM");
+    stock.dispose();
     model.dispose();
   });
 
@@ -26,8 +31,8 @@ describe("presets", () => {
     // The structure, built small (512-unit orthogonal init takes seconds).
     const model = createModel({ ...config, units: [16, 16, 16], seqLen: 10 }, 1);
     const classes = model.layers.map((l) => l.getClassName());
-    expect(classes).toEqual(["InputLayer", "LSTM", "Dropout", "LSTM", "Dropout", "LSTM", "Dropout", "Dense", "Dropout", "Dense"]);
-    expect(model.layers.filter((l) => l.getClassName() === "LSTM").map((l) => l.getConfig().returnSequences)).toEqual([true, true, false]);
+    expect(classes).toEqual(["InputLayer", "MotifLSTM", "Dropout", "MotifLSTM", "Dropout", "MotifLSTM", "Dropout", "Dense", "Dropout", "Dense"]);
+    expect(model.layers.filter((l) => l.getClassName() === "MotifLSTM").map((l) => l.getConfig().returnSequences)).toEqual([true, true, false]);
     expect(model.getLayer("dense_hidden").getConfig()).toMatchObject({ units: 256, activation: "relu" });
     expect(model.outputs[0]?.shape).toEqual([null, 50]);
     expect(training.optimizer).toBe("rmsprop");
