@@ -12,7 +12,7 @@ export function bundleReadme(manifest: BundleManifest, files: string[]): string 
     "",
     `A Motif model bundle, created ${manifest.createdAt} on the ${manifest.backend} backend.`,
     "",
-    `- Preset \`${manifest.model.preset}\`: ${manifest.model.input} input, LSTM ${manifest.model.units.join("→")}, seq ${manifest.model.seqLen}, target ${manifest.model.target}; ${manifest.parameters.toLocaleString("en-US")} parameters.`,
+    `- Preset \`${manifest.model.preset}\`: ${manifest.model.input} input, LSTM ${manifest.model.units.join("→")} (${manifest.model.cell} cell), seq ${manifest.model.seqLen}, target ${manifest.model.target}; ${manifest.parameters.toLocaleString("en-US")} parameters.`,
     `- Tokenizer \`${manifest.tokenizer.kind}\` v${manifest.tokenizer.version}, vocabulary of ${manifest.vocabulary.tokens.length} tokens.`,
     `- Data: ${trainFiles} training and ${validationFiles} validation files (${manifest.dataset.skipped.length} skipped), split ${manifest.training.split}, augmentation ${manifest.training.augment.length === 0 ? "none" : manifest.training.augment.join(", ")}.`,
     `- Trained ${history.length} epochs; best validation loss ${fmt(best?.valLoss)} (accuracy ${fmt(best?.valAccuracy)}, epoch ${best?.epoch ?? "-"}).`,
