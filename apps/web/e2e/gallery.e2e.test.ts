@@ -69,6 +69,7 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     await page.getByTestId("generate").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="form-error"]')?.textContent?.includes("is not a MIDI file"));
     expect(await page.getByTestId("form-error").innerText()).toMatch(/"notes.txt" is not a MIDI file Motif can read/);
+    await page.screenshot({ path: join(shotsDir, "generate-error.png"), fullPage: true });
     await page.check('input[name="primer"][value="none"]');
   });
 
