@@ -6,7 +6,8 @@ import { serverCaller } from "@/server/caller";
 export default async function GalleryPage({ searchParams }: { searchParams: Promise<{ model?: string | string[] }> }) {
   await connection();
   const params = await searchParams;
-  const modelId = typeof params.model === "string" && params.model !== "" ? params.model : null;
+  // A malformed filter (hand-edited URL) shows everything rather than an error page.
+  const modelId = typeof params.model === "string" && params.model !== "" && params.model.length <= 64 ? params.model : null;
   const caller = await serverCaller();
   const [page, models] = await Promise.all([caller.pieces.list({ limit: 12, modelId }), caller.models.list()]);
   return (
