@@ -15,6 +15,8 @@ const SAMPLE_NOTES = [
 type Tone = typeof ToneTypes;
 let toneModule: Promise<Tone> | null = null;
 let samplerReady: Promise<ToneTypes.Sampler> | null = null;
+/** One piece sounds at a time: starting a player pauses the one that was playing. */
+let activePlayer: { owner: object; pause(): void } | null = null;
 
 /** One sampler per page, created on first play (after the click that starts audio). */
 async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sampler }> {
@@ -40,6 +42,8 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
   totalRef.current = totalSeconds;
   const session = useRef<{ tone: Tone; sampler: ToneTypes.Sampler; startedAt: number; offset: number; scheduledUntil: number; timer: number; frame: number } | null>(null);
   const playedOnce = useRef(false);
+  const [owner] = useState(() => ({}));
+  const pauseRef = useRef<() => void>(() => undefined);
 
   const stop = useCallback((keepPosition: boolean) => {
     const current = session.current;
@@ -55,6 +59,8 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
   const play = useCallback(
     async (from?: number) => {
       stop(false);
+      if (activePlayer && activePlayer.owner !== owner) activePlayer.pause();
+      activePlayer = { owner, pause: () => pauseRef.current() };
       setState("loading");
       const { tone, sampler } = await loadSampler();
       setAudioState(tone.getContext().state);
@@ -94,14 +100,16 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
       current.frame = requestAnimationFrame(tick);
       session.current = current;
       setState("playing");
+
     },
-    [onFirstPlay, position, stop],
+    [onFirstPlay, owner, position, stop],
   );
 
   const pause = useCallback(() => {
     stop(true);
     setState("paused");
   }, [stop]);
+  pauseRef.current = pause;
 
   const seek = useCallback(
     (seconds: number) => {
@@ -112,7 +120,13 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
     [play],
   );
 
-  useEffect(() => () => stop(false), [stop]);
+  useEffect(
+    () => () => {
+      stop(false);
+      if (activePlayer?.owner === owner) activePlayer = null;
+    },
+    [owner, stop],
+  );
 
   return { state, position, audioState, play, pause, seek };
 }
