@@ -44,7 +44,7 @@ const flags = {
   stride: { type: "string", value: "N", description: "Tokens between the starts of consecutive training windows (smaller = more, overlapping windows per epoch; useful on small corpora).", defaultText: "seq-len for default (contiguous chunks), 1 for seed/parent" },
   units: { type: "string", value: "N", description: "LSTM units per layer.", defaultText: "preset's; 128 on the demo corpus" },
   layers: { type: "string", value: "N", description: "Number of stacked LSTM layers.", defaultText: "preset's" },
-  cell: { type: "string", value: "KIND", description: "LSTM implementation: fast (Motif's own layer, same weights as tf.layers.lstm, much faster on wasm/cpu) or stock (tf.layers.lstm).", defaultText: "preset's; fast on the demo corpus" },
+  cell: { type: "string", value: "KIND", description: "LSTM implementation: fast (Motif's own layer, same weights as tf.layers.lstm, much faster on wasm/cpu) or stock (tf.layers.lstm).", defaultText: "fast (every preset)" },
   lr: { type: "string", value: "X", description: "Learning rate.", defaultText: "preset's" },
   val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (seed preset: 0.6)" },
   split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (seed preset: random-windows)" },
@@ -126,7 +126,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
 };
 
 /** Flags that only the interrupted run's saved settings may decide (--epochs and --patience may change: train longer). */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "patience", "seed"] as const satisfies readonly (keyof TrainOptions)[];
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "seed"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

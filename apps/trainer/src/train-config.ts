@@ -12,7 +12,7 @@ export const DEFAULT_TIMED_AUGMENT = parseTranspositions("-5..6") as number[];
  * finish in a few minutes on the wasm backend of a 2-core machine. Explicit flags still win.
  * Applies to the default preset only.
  */
-export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, cell: "fast" as const, seqLen: 32, epochs: 16, batch: 32, augment: parseTranspositions("-3..3") as number[] };
+export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, seqLen: 32, epochs: 16, batch: 32, augment: parseTranspositions("-3..3") as number[] };
 
 export function resolveConfigs(options: TrainOptions, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
   const preset = resolvedPreset(options);
@@ -24,7 +24,7 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
   const augment = options.augment ?? quick?.augment ?? (resolvedTokenizer(options) === "timed" ? DEFAULT_TIMED_AUGMENT : []);
   const overrides: Partial<ModelConfig & TrainingConfig> = {
     units: Array.from({ length: layers }, () => units),
-    cell: options.cell ?? quick?.cell,
+    cell: options.cell,
     seqLen: options.seqLen ?? quick?.seqLen,
     stride: options.stride,
     epochs: options.epochs ?? quick?.epochs,
