@@ -1,5 +1,5 @@
 // Reading a published bundle folder back into the bytes core's loadBundle checks.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { BUNDLE_FILES, BundleError, loadBundle, type BundleFiles } from "@motif/core";
 import { CliError } from "./command-args.js";
@@ -7,6 +7,7 @@ import { resolveBundleDir } from "./publish.js";
 
 /** The checked files of a bundle folder (curves and README beside them are not part of the contract). */
 export async function readBundleDir(dir: string): Promise<BundleFiles> {
+  if ((await stat(dir).catch(() => null)) === null) throw new CliError(`no model at ${dir}: train one with \`pnpm --filter trainer train\` or pass --model <models>/<name>[/<version>]`);
   const manifest = await readFile(path.join(dir, BUNDLE_FILES.manifest)).catch(() => null);
   if (manifest === null) throw new CliError(`${dir} is not a model bundle (no ${BUNDLE_FILES.manifest}); point --model at <models>/<name>/<version> or <models>/<name>`);
   const files: BundleFiles = { [BUNDLE_FILES.manifest]: new Uint8Array(manifest) };
