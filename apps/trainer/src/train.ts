@@ -126,6 +126,9 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   }
 
   const { model: modelConfig, training } = configs;
+  if (training.split === "random-windows" && training.augment.length > 0) {
+    log("warning: with --split random-windows, validation windows come from transposed copies of training songs too (the split is not clean)");
+  }
   const model = createModel(modelConfig, training.seed);
   log(
     `model: preset ${modelConfig.preset}, ${modelConfig.input} input, LSTM ${modelConfig.units.join("x")}, seq ${modelConfig.seqLen}, ` +
