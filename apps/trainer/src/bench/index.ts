@@ -38,7 +38,7 @@ export const benchCommand: CommandSpec<BenchOptions> = {
   positionals: [],
   flags: {
     quick: { type: "boolean", description: "Smoke test: small batches and few iterations (under a minute)." },
-    long: { type: "boolean", description: "Also train both cells for 300 steps (smaller shape, see --curve-steps) to compare their loss curves." },
+    long: { type: "boolean", description: "Also train both cells for 300 steps on wasm (smaller shape, see --curve-steps) to compare their loss curves." },
     backends: { type: "string", value: "LIST", description: "Comma-separated backends: node (tfjs-node, when its native addon loads), wasm, cpu.", defaultText: "node,wasm,cpu" },
     corpus: { type: "string", value: "DIR", description: "MIDI folder for ingest and training data.", defaultText: "$MOTIF_CORPUS_DIR or ../shared/datasets/final-fantasy" },
     steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "MotifLSTM 3 on wasm, else 1; stock 1" },
@@ -157,7 +157,8 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
   // The stock layer takes tens of seconds per full-size step: one timed step unless --steps says more.
   const timedSteps = options.steps ?? (options.quick || backend === "cpu" ? 1 : 3);
   const stockSteps = options.steps ?? 1;
-  const curveSteps = options.curveSteps ?? (options.long ? 300 : 0);
+  // The curves compare the layers' arithmetic, not the backend: run them on wasm only.
+  const curveSteps = backend !== "wasm" ? 0 : (options.curveSteps ?? (options.long ? 300 : 0));
   const batches = makeBatches(shape, Math.max(timedSteps, stockSteps) + 1, songs);
   const config = `${describeShape(shape)}, ${songs.length > 0 ? "corpus tokens" : "synthetic tokens"}`;
 
