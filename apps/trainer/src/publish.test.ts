@@ -29,6 +29,12 @@ describe("publishBundle", () => {
     expect((await readdir(path.join(root, "demo"))).sort()).toEqual(["LATEST", "v1", "v2"]);
   });
 
+  it("publishes files in sub-folders (a bundle's own corpus/)", async () => {
+    const target = await publishBundle(root, "demo", "v1", { "bundle.json": "{}", "corpus/tune.mid": new Uint8Array([77, 84]) });
+    expect([...(await readFile(path.join(target, "corpus", "tune.mid")))]).toEqual([77, 84]);
+    expect((await readdir(target)).sort()).toEqual(["bundle.json", "corpus"]);
+  });
+
   it("refuses to overwrite an existing version", async () => {
     await publishBundle(root, "demo", "v1", { "bundle.json": "{}" });
     await expect(publishBundle(root, "demo", "v1", { "bundle.json": "{\"other\":1}" })).rejects.toThrow(/v1 already exists/);

@@ -26,7 +26,10 @@ export async function publishBundle(root: string, name: string, version: string,
   await mkdir(modelDir, { recursive: true });
   const staging = await mkdtemp(path.join(root, `.publishing-${name}-`));
   try {
-    for (const [file, contents] of Object.entries(files)) await writeFile(path.join(staging, file), contents);
+    for (const [file, contents] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(staging, file)), { recursive: true });
+      await writeFile(path.join(staging, file), contents);
+    }
     await chmod(staging, 0o755); // mkdtemp makes it private; a published bundle is readable like any folder
 
     const target = path.join(modelDir, version);

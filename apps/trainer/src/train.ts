@@ -36,6 +36,15 @@ async function midiSources(dataDir: string | null): Promise<MidiSource[]> {
   return files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
 }
 
+/**
+ * The demo corpus is Motif's own music, so its bundle carries it (<bundle>/corpus/): primers can then
+ * start from a corpus snippet without the data folder. A user's folder is never copied into a bundle.
+ */
+function ownCorpusFiles(dataDir: string | null): Record<string, Uint8Array> {
+  if (dataDir !== null) return {};
+  return Object.fromEntries(demoCorpusFiles().map((file) => [`corpus/${file.name}`, file.bytes]));
+}
+
 /** Ctrl-C / kill → ask the training loop to stop at the next batch; a second Ctrl-C aborts. */
 function installStopSignals(): { stopRequested: () => boolean; dispose: () => void } {
   let requested = false;
@@ -193,8 +202,8 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   model.dispose();
   const fullManifest = readManifest(files);
   const scene = curvesScene(result.history, `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`);
-  const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene) };
-  const readme = bundleReadme(fullManifest, [...Object.keys(files), ...Object.keys(extras)]);
+  const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene), ...ownCorpusFiles(dataDir) };
+  const readme = bundleReadme(fullManifest, [...new Set([...Object.keys(files), ...Object.keys(extras)].map((file) => file.replace(/\/.*/, "/")))]);
   const target = await publishBundle(root, name, version, { ...files, ...extras, "README.md": readme });
   await removeCheckpoint(checkpointFolder);
 
