@@ -1,7 +1,14 @@
 // Generation speed, batch 1: stateful step models (carry h/c, one token per step) against the
 // seed's method of re-running the model over the last window for every token, on the same weights.
 import * as tf from "@tensorflow/tfjs";
-import { createModel, createStatefulStepModel, createWindowedStepModel, presetConfigs, type ModelConfig, type StepModel } from "@motif/core";
+import {
+  createModel,
+  createStatefulStepModel,
+  createWindowedStepModel,
+  presetConfigs,
+  type ModelConfig,
+  type StepModel,
+} from "@motif/core";
 import type { FigureLog } from "./figures.js";
 import { createTfStepModel } from "./tf-step-model.js";
 
@@ -54,9 +61,13 @@ function stepMatchesModel(model: tf.LayersModel, step: StepModel): number {
   const ids = [3, 17, 17, 250, 0, 299, 42, 42, 42, 7, 128, 64];
   step.reset();
   const stepped = ids.map((id) => step.step(id));
-  const full = tf.tidy(() => (model.predict(tf.tensor2d([ids], [1, ids.length])) as tf.Tensor).arraySync() as number[][][]);
+  const full = tf.tidy(
+    () => (model.predict(tf.tensor2d([ids], [1, ids.length])) as tf.Tensor).arraySync() as number[][][],
+  );
   let worst = 0;
-  stepped.forEach((logits, t) => logits.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - full[0]![t]![j]!)))));
+  stepped.forEach((logits, t) =>
+    logits.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - full[0]![t]![j]!)))),
+  );
   return worst;
 }
 
@@ -77,9 +88,28 @@ export function benchGeneration(log: FigureLog, options: GenerationOptions): voi
     const seconds = timeSteps(step, tokens, options.repeats);
     bestStateful = Math.min(bestStateful, seconds.wall);
     const repeatsNote = `best of ${options.repeats}`;
-    log.record({ name: `generate stateful ms/token: ${label}`, value: seconds.wall * 1000, unit: "ms/token", config: `${config}, ${repeatsNote}; logits vs model.predict max |Δ| ${mismatch.toExponential(1)}`, backend });
-    log.record({ name: `generate stateful s/500 tokens: ${label}`, value: per500(seconds.wall), unit: "s", config: `${config}, ${repeatsNote}, wall clock`, backend, target: `≤ ${options.targetSeconds}` });
-    log.record({ name: `generate stateful cpu-s/500 tokens: ${label}`, value: per500(seconds.cpu), unit: "cpu-s", config: `${config}, ${repeatsNote}, this process's CPU time`, backend });
+    log.record({
+      name: `generate stateful ms/token: ${label}`,
+      value: seconds.wall * 1000,
+      unit: "ms/token",
+      config: `${config}, ${repeatsNote}; logits vs model.predict max |Δ| ${mismatch.toExponential(1)}`,
+      backend,
+    });
+    log.record({
+      name: `generate stateful s/500 tokens: ${label}`,
+      value: per500(seconds.wall),
+      unit: "s",
+      config: `${config}, ${repeatsNote}, wall clock`,
+      backend,
+      target: `≤ ${options.targetSeconds}`,
+    });
+    log.record({
+      name: `generate stateful cpu-s/500 tokens: ${label}`,
+      value: per500(seconds.cpu),
+      unit: "cpu-s",
+      config: `${config}, ${repeatsNote}, this process's CPU time`,
+      backend,
+    });
     step.dispose();
   }
   const windowedConfig = configFor(units, "stock");
@@ -90,8 +120,21 @@ export function benchGeneration(log: FigureLog, options: GenerationOptions): voi
   for (let i = 0; i < options.windowedTokens; i++) windowed.step((i * 7) % 300);
   const windowedSeconds = (performance.now() - start) / 1000 / options.windowedTokens;
   windowed.dispose();
-  log.record({ name: "generate windowed ms/token (seed method, stock layer)", value: windowedSeconds * 1000, unit: "ms/token", config: `${config.replace(`${tokens} tokens`, `${options.windowedTokens} tokens`)}, window ${windowedConfig.seqLen}`, backend });
-  log.record({ name: "generate windowed/stateful speed ratio", value: windowedSeconds / bestStateful, unit: "x", config: `${units.length}x${units[0]}, best stateful step vs windowed`, backend, target: "≥ 50" });
+  log.record({
+    name: "generate windowed ms/token (seed method, stock layer)",
+    value: windowedSeconds * 1000,
+    unit: "ms/token",
+    config: `${config.replace(`${tokens} tokens`, `${options.windowedTokens} tokens`)}, window ${windowedConfig.seqLen}`,
+    backend,
+  });
+  log.record({
+    name: "generate windowed/stateful speed ratio",
+    value: windowedSeconds / bestStateful,
+    unit: "x",
+    config: `${units.length}x${units[0]}, best stateful step vs windowed`,
+    backend,
+    target: "≥ 50",
+  });
   fast.dispose();
   stock.dispose();
 }

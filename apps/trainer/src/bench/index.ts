@@ -15,7 +15,14 @@ import { FigureLog } from "./figures.js";
 import { benchGeneration } from "./generation.js";
 import { benchIngest } from "./ingest.js";
 import { describeMachine, peakRssMiB } from "./machine.js";
-import { TRAIN_SHAPE, describeShape, makeBatches, trainRun, type TrainRun, type TrainShape } from "./training.js";
+import {
+  TRAIN_SHAPE,
+  describeShape,
+  makeBatches,
+  trainRun,
+  type TrainRun,
+  type TrainShape,
+} from "./training.js";
 
 const BENCH_BACKENDS = ["wasm", "cpu", "node"] as const;
 type BenchBackend = (typeof BENCH_BACKENDS)[number];
@@ -38,11 +45,35 @@ export const benchCommand: CommandSpec<BenchOptions> = {
   positionals: [],
   flags: {
     quick: { type: "boolean", description: "Smoke test: small batches and few iterations (under a minute)." },
-    long: { type: "boolean", description: "Also train both cells for 300 steps on wasm (smaller shape, see --curve-steps) to compare their loss curves." },
-    backends: { type: "string", value: "LIST", description: "Comma-separated backends: node (tfjs-node, when its native addon loads), wasm, cpu.", defaultText: "node,wasm,cpu" },
-    corpus: { type: "string", value: "DIR", description: "MIDI folder for ingest and training data.", defaultText: "$MOTIF_CORPUS_DIR or ../shared/datasets/final-fantasy" },
-    steps: { type: "string", value: "N", description: "Timed training steps per cell (after one warm-up step).", defaultText: "MotifLSTM 3 on wasm, else 1; stock 1" },
-    "curve-steps": { type: "string", value: "N", description: "Steps of the loss-curve comparison (emb64 2x128 seq32 batch16).", defaultText: "300 with --long, else none" },
+    long: {
+      type: "boolean",
+      description:
+        "Also train both cells for 300 steps on wasm (smaller shape, see --curve-steps) to compare their loss curves.",
+    },
+    backends: {
+      type: "string",
+      value: "LIST",
+      description: "Comma-separated backends: node (tfjs-node, when its native addon loads), wasm, cpu.",
+      defaultText: "node,wasm,cpu",
+    },
+    corpus: {
+      type: "string",
+      value: "DIR",
+      description: "MIDI folder for ingest and training data.",
+      defaultText: "$MOTIF_CORPUS_DIR or ../shared/datasets/final-fantasy",
+    },
+    steps: {
+      type: "string",
+      value: "N",
+      description: "Timed training steps per cell (after one warm-up step).",
+      defaultText: "MotifLSTM 3 on wasm, else 1; stock 1",
+    },
+    "curve-steps": {
+      type: "string",
+      value: "N",
+      description: "Steps of the loss-curve comparison (emb64 2x128 seq32 batch16).",
+      defaultText: "300 with --long, else none",
+    },
   },
   examples: ["pnpm bench", "pnpm bench -- --quick", "pnpm --filter trainer bench --long --backends wasm"],
   schema: z
@@ -58,7 +89,12 @@ export const benchCommand: CommandSpec<BenchOptions> = {
     .transform((raw, ctx) => {
       const backends = (raw.backends ?? "node,wasm,cpu").split(",").map((b) => b.trim());
       const unknown = backends.filter((b) => !(BENCH_BACKENDS as readonly string[]).includes(b));
-      if (unknown.length > 0) ctx.addIssue({ code: "custom", path: ["backends"], message: `unknown backend(s) ${unknown.join(", ")} (known: ${BENCH_BACKENDS.join(", ")})` });
+      if (unknown.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["backends"],
+          message: `unknown backend(s) ${unknown.join(", ")} (known: ${BENCH_BACKENDS.join(", ")})`,
+        });
       return {
         quick: raw.quick ?? false,
         long: raw.long ?? false,
@@ -89,7 +125,8 @@ interface MatMulFix {
  */
 async function loadMatMulFix(): Promise<MatMulFix> {
   const fromRoot = core as unknown as Partial<MatMulFix>;
-  if (fromRoot.installTransposeFreeMatMul && fromRoot.uninstallTransposeFreeMatMul) return fromRoot as MatMulFix;
+  if (fromRoot.installTransposeFreeMatMul && fromRoot.uninstallTransposeFreeMatMul)
+    return fromRoot as MatMulFix;
   return await import("../../../../packages/core/src/model/fast-lstm/transpose-free-matmul.js");
 }
 
@@ -109,9 +146,13 @@ export async function runBench(argv: string[]): Promise<number> {
   const log = new FigureLog(machine.cores);
   const notes: string[] = [];
   const startedAt = new Date();
-  progress(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; ${options.quick ? "quick" : "full"} run`);
+  progress(
+    `${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; ${options.quick ? "quick" : "full"} run`,
+  );
 
-  const corpusDir = options.corpus ? path.resolve(readEnv().invocationDir, options.corpus) : readEnv().corpusDir;
+  const corpusDir = options.corpus
+    ? path.resolve(readEnv().invocationDir, options.corpus)
+    : readEnv().corpusDir;
   let songs: Int32Array[] = [];
   if (existsSync(corpusDir)) {
     progress(`ingest ${corpusDir}`);
@@ -133,7 +174,14 @@ export async function runBench(argv: string[]): Promise<number> {
     benchTraining(log, notes, options, label, songs, matMulFix);
     benchGenerationSuite(log, options, label);
   }
-  log.record({ name: "peak RSS (whole bench process)", value: peakRssMiB(), unit: "MiB", config: "process.resourceUsage().maxRSS", backend: options.backends.join("+"), target: "≤ 2048" });
+  log.record({
+    name: "peak RSS (whole bench process)",
+    value: peakRssMiB(),
+    unit: "MiB",
+    config: "process.resourceUsage().maxRSS",
+    backend: options.backends.join("+"),
+    target: "≤ 2048",
+  });
 
   const elapsed = (Date.now() - startedAt.getTime()) / 1000;
   process.stdout.write(
@@ -141,7 +189,10 @@ export async function runBench(argv: string[]): Promise<number> {
       "",
       `Motif benchmarks, ${startedAt.toISOString()}, ${elapsed.toFixed(0)} s`,
       `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, ${machine.platform}, node ${machine.node}, tfjs ${tf.version.tfjs}`,
-      `load average (1/5/15 min) at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${machine.cores} cores (other processes share the CPU)`,
+      `load average (1/5/15 min) at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ")} on ${machine.cores} cores (other processes share the CPU)`,
       "",
       log.table(),
       ...(notes.length > 0 ? ["", "notes:", ...notes.map((n) => `- ${n}`)] : []),
@@ -151,7 +202,14 @@ export async function runBench(argv: string[]): Promise<number> {
   return 0;
 }
 
-function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, backend: string, songs: Int32Array[], matMulFix: MatMulFix): void {
+function benchTraining(
+  log: FigureLog,
+  notes: string[],
+  options: BenchOptions,
+  backend: string,
+  songs: Int32Array[],
+  matMulFix: MatMulFix,
+): void {
   const shape = options.quick ? QUICK_SHAPE : TRAIN_SHAPE;
   // cpu is ~3x slower than wasm: fewer stock steps there, since each one takes tens of seconds.
   // The stock layer takes tens of seconds per full-size step: one timed step unless --steps says more.
@@ -164,11 +222,21 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
 
   // MotifLSTM runs with the wasm matMul fix (its own backward never uses transposed matMuls; the
   // fix speeds up the Dense head's gradient); the stock baseline runs without it.
-  const runCell = (cell: "stock" | "fast", steps: number, fix = cell === "fast", runShape = shape, runBatches = batches): TrainRun => {
+  const runCell = (
+    cell: "stock" | "fast",
+    steps: number,
+    fix = cell === "fast",
+    runShape = shape,
+    runBatches = batches,
+  ): TrainRun => {
     const installed = fix && backend === "wasm" && matMulFix.installTransposeFreeMatMul("wasm");
     try {
-      progress(`${backend}: train ${cell}${installed ? " + matMul fix" : ""} ${steps} step(s) + warm-up, ${describeShape(runShape)}`);
-      return trainRun(runShape, cell, runBatches.slice(0, steps + 1), (step, loss) => progress(`  ${cell} step ${step} loss ${loss.toFixed(4)}`));
+      progress(
+        `${backend}: train ${cell}${installed ? " + matMul fix" : ""} ${steps} step(s) + warm-up, ${describeShape(runShape)}`,
+      );
+      return trainRun(runShape, cell, runBatches.slice(0, steps + 1), (step, loss) =>
+        progress(`  ${cell} step ${step} loss ${loss.toFixed(4)}`),
+      );
     } finally {
       if (installed) matMulFix.uninstallTransposeFreeMatMul("wasm");
     }
@@ -177,8 +245,21 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
   const stock = runCell("stock", stockSteps);
   const fast = runCell("fast", timedSteps);
   const recordRun = (label: string, run: TrainRun, steps: number, target?: string) => {
-    log.record({ name: `train tokens/s: ${label}`, value: run.tokensPerSecond, unit: "tokens/s", config: `${config}, ${steps} timed step(s), wall clock`, backend, ...(target ? { target } : {}) });
-    log.record({ name: `train tokens/cpu-s: ${label}`, value: run.tokensPerCpuSecond, unit: "tokens/cpu-s", config: `${config}, ${steps} timed step(s), this process's CPU time`, backend });
+    log.record({
+      name: `train tokens/s: ${label}`,
+      value: run.tokensPerSecond,
+      unit: "tokens/s",
+      config: `${config}, ${steps} timed step(s), wall clock`,
+      backend,
+      ...(target ? { target } : {}),
+    });
+    log.record({
+      name: `train tokens/cpu-s: ${label}`,
+      value: run.tokensPerCpuSecond,
+      unit: "tokens/cpu-s",
+      config: `${config}, ${steps} timed step(s), this process's CPU time`,
+      backend,
+    });
   };
   recordRun("stock tf.layers.lstm", stock, stockSteps);
   if (backend === "wasm" && !options.quick) {
@@ -187,10 +268,22 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
   }
   const motifLabel = backend === "wasm" ? "MotifLSTM + matMul fix" : "MotifLSTM";
   recordRun(motifLabel, fast, timedSteps, "≥ 2000 floor, ≥ 4000 target");
-  log.record({ name: `train speed-up ${motifLabel} vs stock (wall)`, value: fast.tokensPerSecond / stock.tokensPerSecond, unit: "x", config, backend });
+  log.record({
+    name: `train speed-up ${motifLabel} vs stock (wall)`,
+    value: fast.tokensPerSecond / stock.tokensPerSecond,
+    unit: "x",
+    config,
+    backend,
+  });
   const common = Math.min(stock.losses.length, fast.losses.length);
   const firstGap = maxGap(stock.losses, fast.losses, common);
-  log.record({ name: "train loss max |stock - Motif|, same init and data", value: firstGap, unit: "nats", config: `first ${common} steps`, backend });
+  log.record({
+    name: "train loss max |stock - Motif|, same init and data",
+    value: firstGap,
+    unit: "nats",
+    config: `first ${common} steps`,
+    backend,
+  });
 
   if (curveSteps > 0) {
     const curveBatches = makeBatches(CURVE_SHAPE, curveSteps, songs);
@@ -200,15 +293,54 @@ function benchTraining(log: FigureLog, notes: string[], options: BenchOptions, b
     const stockCurve = runCell("stock", curveSteps - 1, true, CURVE_SHAPE, curveBatches);
     const fastCurve = runCell("fast", curveSteps - 1, true, CURVE_SHAPE, curveBatches);
     const steps = Math.min(stockCurve.losses.length, fastCurve.losses.length);
-    log.record({ name: "loss curve max |stock - Motif|", value: maxGap(stockCurve.losses, fastCurve.losses, steps), unit: "nats", config: `${steps} steps, ${curveConfig}`, backend });
-    log.record({ name: "loss curve first: stock = Motif", value: stockCurve.losses[0]!, unit: "nats", config: `step 0, ${curveConfig}`, backend });
-    log.record({ name: "loss curve final: stock", value: mean(stockCurve.losses.slice(-10)), unit: "nats", config: `mean of last 10 of ${steps} steps`, backend });
-    log.record({ name: "loss curve final: MotifLSTM", value: mean(fastCurve.losses.slice(-10)), unit: "nats", config: `mean of last 10 of ${steps} steps`, backend });
-    log.record({ name: "curve tokens/s: stock", value: stockCurve.tokensPerSecond, unit: "tokens/s", config: curveConfig, backend });
-    log.record({ name: "curve tokens/s: MotifLSTM", value: fastCurve.tokensPerSecond, unit: "tokens/s", config: curveConfig, backend });
+    log.record({
+      name: "loss curve max |stock - Motif|",
+      value: maxGap(stockCurve.losses, fastCurve.losses, steps),
+      unit: "nats",
+      config: `${steps} steps, ${curveConfig}`,
+      backend,
+    });
+    log.record({
+      name: "loss curve first: stock = Motif",
+      value: stockCurve.losses[0]!,
+      unit: "nats",
+      config: `step 0, ${curveConfig}`,
+      backend,
+    });
+    log.record({
+      name: "loss curve final: stock",
+      value: mean(stockCurve.losses.slice(-10)),
+      unit: "nats",
+      config: `mean of last 10 of ${steps} steps`,
+      backend,
+    });
+    log.record({
+      name: "loss curve final: MotifLSTM",
+      value: mean(fastCurve.losses.slice(-10)),
+      unit: "nats",
+      config: `mean of last 10 of ${steps} steps`,
+      backend,
+    });
+    log.record({
+      name: "curve tokens/s: stock",
+      value: stockCurve.tokensPerSecond,
+      unit: "tokens/s",
+      config: curveConfig,
+      backend,
+    });
+    log.record({
+      name: "curve tokens/s: MotifLSTM",
+      value: fastCurve.tokensPerSecond,
+      unit: "tokens/s",
+      config: curveConfig,
+      backend,
+    });
     const every = Math.max(1, Math.floor(steps / 15));
     const rows = [];
-    for (let s = 0; s < steps; s += every) rows.push(`  step ${String(s).padStart(4)}  stock ${stockCurve.losses[s]!.toFixed(4)}  motif ${fastCurve.losses[s]!.toFixed(4)}`);
+    for (let s = 0; s < steps; s += every)
+      rows.push(
+        `  step ${String(s).padStart(4)}  stock ${stockCurve.losses[s]!.toFixed(4)}  motif ${fastCurve.losses[s]!.toFixed(4)}`,
+      );
     notes.push(`${backend} loss curves (every ${every} steps):\n${rows.join("\n")}`);
   }
 }

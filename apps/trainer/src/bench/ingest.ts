@@ -28,7 +28,13 @@ export async function benchIngest(corpusDir: string, log: FigureLog, repeats: nu
     const tokens = streams.reduce((sum, s) => sum + s.length, 0);
     const config = `${files.length} files (${skipped} skipped), ${kind}, ${tokens} tokens, parseMidi+pianoNotes+encode, best of ${repeats}`;
     log.record({ name: `ingest seconds (${kind})`, value: best, unit: "s", config, backend: "js" });
-    log.record({ name: `ingest files/s (${kind})`, value: files.length / best, unit: "files/s", config, backend: "js" });
+    log.record({
+      name: `ingest files/s (${kind})`,
+      value: files.length / best,
+      unit: "files/s",
+      config,
+      backend: "js",
+    });
     if (kind === "notes-chords") {
       const vocabulary = Vocabulary.build(streams);
       result = { songs: streams.map((s) => vocabulary.encode(s).ids), vocabularySize: vocabulary.size };

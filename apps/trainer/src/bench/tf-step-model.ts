@@ -57,21 +57,30 @@ export function createTfStepModel(model: tf.LayersModel, config: ModelConfig): S
         inputSize: kernel.shape[0],
         activation: activationOf(layer, "activation"),
         recurrentActivation: activationOf(layer, "recurrentActivation"),
-        inputTable: useTable ? (tf.tidy(() => tf.add(tf.matMul(embedding!, kernel), bias)).dataSync() as Float32Array) : null,
-        weights: useTable ? (recurrent.clone() as tf.Tensor2D) : (tf.concat([kernel, recurrent], 0) as tf.Tensor2D),
+        inputTable: useTable
+          ? (tf.tidy(() => tf.add(tf.matMul(embedding!, kernel), bias)).dataSync() as Float32Array)
+          : null,
+        weights: useTable
+          ? (recurrent.clone() as tf.Tensor2D)
+          : (tf.concat([kernel, recurrent], 0) as tf.Tensor2D),
         bias: useTable ? null : (bias.clone() as tf.Tensor1D),
         h: new Float32Array(units),
         c: new Float32Array(units),
       });
     } else if (name === "Dense") {
-      denses.push({ weights: weights[0]!.clone() as tf.Tensor2D, bias: weights[1]!.clone() as tf.Tensor1D, relu: layer.getConfig().activation === "relu" });
+      denses.push({
+        weights: weights[0]!.clone() as tf.Tensor2D,
+        bias: weights[1]!.clone() as tf.Tensor1D,
+        relu: layer.getConfig().activation === "relu",
+      });
     } else {
       throw new Error(`the step model does not know layer ${layer.name} (${name})`);
     }
     // getWeights() returns the live variables: cloned above, never disposed here.
   }
   if (embedding) (embedding as tf.Tensor2D).dispose();
-  if (lstms.length === 0 || denses.length === 0) throw new Error("the step model needs at least one LSTM and a dense output");
+  if (lstms.length === 0 || denses.length === 0)
+    throw new Error("the step model needs at least one LSTM and a dense output");
 
   /** row · weights (+ bias) on the backend. */
   const project = (row: Float32Array, weights: tf.Tensor2D, bias: tf.Tensor1D | null): Float32Array => {
@@ -85,7 +94,8 @@ export function createTfStepModel(model: tf.LayersModel, config: ModelConfig): S
   return {
     kind: "stateful",
     step(tokenId) {
-      if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= config.vocabSize) throw new RangeError(`token id ${tokenId} is outside the vocabulary (0..${config.vocabSize - 1})`);
+      if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= config.vocabSize)
+        throw new RangeError(`token id ${tokenId} is outside the vocabulary (0..${config.vocabSize - 1})`);
       let x: Float32Array = Float32Array.of(tokenId / config.vocabSize);
       for (const lstm of lstms) {
         const u = lstm.units;
@@ -102,7 +112,8 @@ export function createTfStepModel(model: tf.LayersModel, config: ModelConfig): S
         }
         const { h, c, activation, recurrentActivation } = lstm;
         for (let j = 0; j < u; j++) {
-          const cell = recurrentActivation(z[u + j]!) * c[j]! + recurrentActivation(z[j]!) * activation(z[2 * u + j]!);
+          const cell =
+            recurrentActivation(z[u + j]!) * c[j]! + recurrentActivation(z[j]!) * activation(z[2 * u + j]!);
           c[j] = cell;
           h[j] = recurrentActivation(z[3 * u + j]!) * activation(cell);
         }

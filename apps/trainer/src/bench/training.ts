@@ -12,7 +12,13 @@ export interface TrainShape {
   units: number[];
 }
 
-export const TRAIN_SHAPE: TrainShape = { vocabSize: 300, seqLen: 64, batchSize: 64, embeddingDim: 64, units: [256, 256] };
+export const TRAIN_SHAPE: TrainShape = {
+  vocabSize: 300,
+  seqLen: 64,
+  batchSize: 64,
+  embeddingDim: 64,
+  units: [256, 256],
+};
 
 export function describeShape(s: TrainShape): string {
   return `emb${s.embeddingDim} ${s.units.length}x${s.units[0]} V${s.vocabSize} seq${s.seqLen} batch${s.batchSize}, loss every step, adam`;
@@ -28,7 +34,8 @@ export interface Batch {
  * vocabulary size), else from a fixed pseudo-random order-2 sequence.
  */
 export function makeBatches(shape: TrainShape, count: number, songs: Int32Array[]): Batch[] {
-  const stream = songs.length > 0 ? concatStreams(songs, shape.vocabSize) : syntheticStream(shape.vocabSize, 200_000);
+  const stream =
+    songs.length > 0 ? concatStreams(songs, shape.vocabSize) : syntheticStream(shape.vocabSize, 200_000);
   const window = shape.seqLen + 1;
   const batches: Batch[] = [];
   let seed = 12345;
@@ -93,7 +100,12 @@ export interface TrainRun {
 }
 
 /** Trains a fresh model (seed 1) for `batches.length` steps; the first step is warm-up. */
-export function trainRun(shape: TrainShape, cell: "stock" | "fast", batches: Batch[], onStep?: (step: number, loss: number) => void): TrainRun {
+export function trainRun(
+  shape: TrainShape,
+  cell: "stock" | "fast",
+  batches: Batch[],
+  onStep?: (step: number, loss: number) => void,
+): TrainRun {
   const model = createModel(modelConfigFor(shape, cell), 1);
   const optimizer = tf.train.adam(1e-3);
   const losses: number[] = [];
@@ -124,5 +136,10 @@ export function trainRun(shape: TrainShape, cell: "stock" | "fast", batches: Bat
   const timedSteps = Math.max(1, batches.length - 1);
   const secondsPerStep = timedSeconds / timedSteps;
   const tokens = shape.batchSize * shape.seqLen;
-  return { losses, secondsPerStep, tokensPerSecond: tokens / secondsPerStep, tokensPerCpuSecond: (tokens * timedSteps) / timedCpuSeconds };
+  return {
+    losses,
+    secondsPerStep,
+    tokensPerSecond: tokens / secondsPerStep,
+    tokensPerCpuSecond: (tokens * timedSteps) / timedCpuSeconds,
+  };
 }

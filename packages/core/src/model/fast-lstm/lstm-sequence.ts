@@ -40,14 +40,22 @@ export function lstmSequence(
   options: LstmSequenceOptions,
 ): tf.Tensor {
   const op = tf.customGrad(((...args: unknown[]) => {
-    const [xIn, k, r, b, hInit, cInit] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D];
+    const [xIn, k, r, b, hInit, cInit] = args as [
+      tf.Tensor3D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
     const save = args[6] as tf.GradSaveFunc;
     const forward = runForward(xIn, k, r, b, hInit, cInit, options);
     const s = forward.saved;
     save([s.xTimeMajor, k, r, s.hPrevAll, s.cPrevAll, s.gateI, s.gateF, s.gateG, s.gateO, s.cellOut]);
     return {
       value: forward.output,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runBackward(dy, saved as tf.Tensor2D[], xIn.shape, options),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        runBackward(dy, saved as tf.Tensor2D[], xIn.shape, options),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x, kernel, recurrentKernel, bias, h0, c0);
@@ -85,7 +93,16 @@ function runForward(
   const projectedSteps = unstackRows(tf.reshape(projected, [time, batch, 4 * units]));
   let h = h0;
   let c = c0;
-  const steps = { h: [] as tf.Tensor[], hPrev: [] as tf.Tensor[], cPrev: [] as tf.Tensor[], i: [] as tf.Tensor[], f: [] as tf.Tensor[], g: [] as tf.Tensor[], o: [] as tf.Tensor[], cellOut: [] as tf.Tensor[] };
+  const steps = {
+    h: [] as tf.Tensor[],
+    hPrev: [] as tf.Tensor[],
+    cPrev: [] as tf.Tensor[],
+    i: [] as tf.Tensor[],
+    f: [] as tf.Tensor[],
+    g: [] as tf.Tensor[],
+    o: [] as tf.Tensor[],
+    cellOut: [] as tf.Tensor[],
+  };
   for (let t = 0; t < time; t++) {
     steps.hPrev.push(h);
     steps.cPrev.push(c);
@@ -150,7 +167,9 @@ function derivativeFromOutput(fn: ActivationFn, y: tf.Tensor): tf.Tensor {
     case "relu":
       return tf.cast(tf.greater(y, 0), "float32");
     default:
-      throw new Error(`MotifLSTM: unsupported activation "${name}" (supported: ${SUPPORTED_ACTIVATIONS.join(", ")})`);
+      throw new Error(
+        `MotifLSTM: unsupported activation "${name}" (supported: ${SUPPORTED_ACTIVATIONS.join(", ")})`,
+      );
   }
 }
 
@@ -160,9 +179,19 @@ function runBackward(
   xShape: readonly number[],
   { activation, recurrentActivation, returnSequences }: LstmSequenceOptions,
 ): tf.Tensor[] {
-  const [xTimeMajor, kernel, recurrentKernel, hPrevAll, cPrevAll, gateI, gateF, gateG, gateO, cellOut] = saved as [
-    tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D,
-  ];
+  const [xTimeMajor, kernel, recurrentKernel, hPrevAll, cPrevAll, gateI, gateF, gateG, gateO, cellOut] =
+    saved as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
   const [batch, time, inputDim] = xShape as [number, number, number];
   const units = recurrentKernel.shape[0];
 

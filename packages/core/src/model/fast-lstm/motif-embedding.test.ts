@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { motifEmbedding } from "./index.js";
 import { maxAbsDiff, useBackend } from "./test-support/backends.js";
 
-const ids = () => tf.tensor2d([[0, 3, 3, 9], [7, 1, 0, 3]]);
+const ids = () =>
+  tf.tensor2d([
+    [0, 3, 3, 9],
+    [7, 1, 0, 3],
+  ]);
 
 describe("MotifEmbedding", () => {
   it("equals tf.layers.embedding forward and backward (cpu, where the stock gradient exists)", async () => {
@@ -16,7 +20,10 @@ describe("MotifEmbedding", () => {
     const projection = tf.randomNormal([2, 4, 5], 0, 1, "float32", 7);
     const gradOf = (layer: tf.layers.Layer) => {
       const table = layer.trainableWeights[0]!.read() as tf.Variable;
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, projection)) as tf.Scalar, [table]);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, projection)) as tf.Scalar,
+        [table],
+      );
       return { value, grad: grads[table.name]! };
     };
     const expected = gradOf(stock);
@@ -33,11 +40,16 @@ describe("MotifEmbedding", () => {
   it("trains on wasm, where tf.layers.embedding cannot", async () => {
     await useBackend("wasm");
     const input = tf.input({ shape: [4] });
-    const output = tf.layers.dense({ units: 10 }).apply(motifEmbedding({ inputDim: 10, outputDim: 4 }).apply(input)) as tf.SymbolicTensor;
+    const output = tf.layers
+      .dense({ units: 10 })
+      .apply(motifEmbedding({ inputDim: 10, outputDim: 4 }).apply(input)) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: output });
     model.compile({ optimizer: tf.train.adam(0.05), loss: "sparseCategoricalCrossentropy" });
     const x = ids();
-    const y = tf.tensor3d([[[1], [2], [3], [4]], [[5], [6], [7], [8]]]);
+    const y = tf.tensor3d([
+      [[1], [2], [3], [4]],
+      [[5], [6], [7], [8]],
+    ]);
     const history = await model.fit(x, y, { epochs: 30, verbose: 0 });
     const losses = history.history["loss"] as number[];
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! / 2);

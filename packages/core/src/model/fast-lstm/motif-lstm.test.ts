@@ -12,7 +12,10 @@ const randomNormal = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32"
 /** Within 1e-4, relative to the magnitude when values exceed 1 (relu cells can grow large). */
 function expectClose(actual: tf.Tensor, expected: tf.Tensor): void {
   expect(actual.shape).toEqual(expected.shape);
-  const scale = Math.max(1, tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0]!));
+  const scale = Math.max(
+    1,
+    tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0]!),
+  );
   expect(maxAbsDiff(actual, expected) / scale).toBeLessThan(TOLERANCE);
 }
 
@@ -26,15 +29,32 @@ interface Case {
 const cases: Case[] = [
   { batch: 2, time: 5, features: 3, args: { units: 4, returnSequences: true } },
   { batch: 3, time: 7, features: 6, args: { units: 5, returnSequences: false } },
-  { batch: 1, time: 2, features: 2, args: { units: 3, returnSequences: true, recurrentActivation: "sigmoid" } },
-  { batch: 4, time: 6, features: 5, args: { units: 8, returnSequences: false, recurrentActivation: "sigmoid", useBias: false } },
-  { batch: 2, time: 9, features: 4, args: { units: 6, returnSequences: true, unitForgetBias: true, activation: "relu" } },
+  {
+    batch: 1,
+    time: 2,
+    features: 2,
+    args: { units: 3, returnSequences: true, recurrentActivation: "sigmoid" },
+  },
+  {
+    batch: 4,
+    time: 6,
+    features: 5,
+    args: { units: 8, returnSequences: false, recurrentActivation: "sigmoid", useBias: false },
+  },
+  {
+    batch: 2,
+    time: 9,
+    features: 4,
+    args: { units: 6, returnSequences: true, unitForgetBias: true, activation: "relu" },
+  },
 ];
 
 function describeCase(c: Case): string {
   const { units, returnSequences, recurrentActivation, useBias, activation } = c.args;
-  return `batch ${c.batch}, time ${c.time}, in ${c.features}, units ${units}, returnSequences ${returnSequences}` +
-    `${recurrentActivation ? `, ${recurrentActivation}` : ""}${activation ? `, ${activation}` : ""}${useBias === false ? ", no bias" : ""}`;
+  return (
+    `batch ${c.batch}, time ${c.time}, in ${c.features}, units ${units}, returnSequences ${returnSequences}` +
+    `${recurrentActivation ? `, ${recurrentActivation}` : ""}${activation ? `, ${activation}` : ""}${useBias === false ? ", no bias" : ""}`
+  );
 }
 
 /** A stock and a Motif layer built for `c` sharing the same random weights. */
@@ -53,10 +73,17 @@ function twinLayers(c: Case): { stock: tf.layers.Layer; motif: MotifLSTM } {
 }
 
 /** Gradients of a random projection of the layer output w.r.t. the input, initial state and all weights. */
-function outputAndGrads(layer: tf.layers.Layer, x: tf.Variable, projection: tf.Tensor, state?: tf.Variable[]) {
+function outputAndGrads(
+  layer: tf.layers.Layer,
+  x: tf.Variable,
+  projection: tf.Tensor,
+  state?: tf.Variable[],
+) {
   const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const forward = () =>
-    tf.sum(tf.mul(layer.apply(x, state ? { initialState: state } : {}) as tf.Tensor, projection)) as tf.Scalar;
+    tf.sum(
+      tf.mul(layer.apply(x, state ? { initialState: state } : {}) as tf.Tensor, projection),
+    ) as tf.Scalar;
   const { value, grads } = tf.variableGrads(forward, [x, ...(state ?? []), ...weights]);
   const output = layer.apply(x, state ? { initialState: state } : {}) as tf.Tensor;
   return { value, output, grads: [x, ...(state ?? []), ...weights].map((v) => grads[v.name]!) };
@@ -77,7 +104,16 @@ describe.each(["cpu", "wasm"] as const)("MotifLSTM on %s", (backend) => {
     expected.grads.forEach((g, i) => expectClose(actual.grads[i]!, g));
     // The gradients are not trivially zero.
     expect(tf.tidy(() => tf.max(tf.abs(expected.grads[0]!)).dataSync()[0]!)).toBeGreaterThan(1e-3);
-    tf.dispose([x, projection, expected.value, expected.output, ...expected.grads, actual.value, actual.output, ...actual.grads]);
+    tf.dispose([
+      x,
+      projection,
+      expected.value,
+      expected.output,
+      ...expected.grads,
+      actual.value,
+      actual.output,
+      ...actual.grads,
+    ]);
     stock.dispose();
     motif.dispose();
   });
@@ -94,7 +130,17 @@ describe.each(["cpu", "wasm"] as const)("MotifLSTM on %s", (backend) => {
     expectClose(actual.output, expected.output);
     expected.grads.forEach((g, i) => expectClose(actual.grads[i]!, g));
     expect(tf.tidy(() => tf.max(tf.abs(actual.grads[2]!)).dataSync()[0]!)).toBeGreaterThan(1e-3);
-    tf.dispose([x, ...state, projection, expected.value, expected.output, ...expected.grads, actual.value, actual.output, ...actual.grads]);
+    tf.dispose([
+      x,
+      ...state,
+      projection,
+      expected.value,
+      expected.output,
+      ...expected.grads,
+      actual.value,
+      actual.output,
+      ...actual.grads,
+    ]);
   });
 
   it("runs inside a functional model with state inputs", async () => {
@@ -123,7 +169,10 @@ describe.each(["cpu", "wasm"] as const)("MotifLSTM on %s", (backend) => {
     const before = tf.memory().numTensors;
     const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
     for (let i = 0; i < 3; i++) {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, weights);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar,
+        weights,
+      );
       tf.dispose([value, ...Object.values(grads)]);
       tf.dispose(layer.apply(x) as tf.Tensor);
     }
@@ -139,7 +188,11 @@ describe("MotifLSTM configuration", () => {
     const layer = motifLstm({ units: 3, unitForgetBias: true, recurrentInitializer: "glorotUniform" });
     tf.dispose(layer.apply(tf.zeros([1, 2, 5])) as tf.Tensor);
     expect(layer.getWeights().map((w) => w.shape)).toEqual([[5, 12], [3, 12], [12]]);
-    expect(layer.weights.map((w) => w.originalName.replace(/^.*\//, "").replace(/_\d+$/, ""))).toEqual(["kernel", "recurrent_kernel", "bias"]);
+    expect(layer.weights.map((w) => w.originalName.replace(/^.*\//, "").replace(/_\d+$/, ""))).toEqual([
+      "kernel",
+      "recurrent_kernel",
+      "bias",
+    ]);
     expect(Array.from(layer.getWeights()[2]!.dataSync())).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
     layer.dispose();
   });
@@ -154,7 +207,9 @@ describe("MotifLSTM configuration", () => {
     const layer = motifLstm({ units: 2, recurrentInitializer: "glorotUniform" });
     expect(() => layer.apply(tf.zeros([2, 3]))).toThrow();
     const x = tf.zeros([2, 3, 1]);
-    expect(() => layer.apply(x, { initialState: [tf.zeros([2, 3]), tf.zeros([2, 3])] })).toThrow(/initialState/);
+    expect(() => layer.apply(x, { initialState: [tf.zeros([2, 3]), tf.zeros([2, 3])] })).toThrow(
+      /initialState/,
+    );
   });
 });
 
@@ -165,9 +220,19 @@ describe("serialisation", () => {
     await useBackend("cpu");
     const ids = tf.input({ shape: [6] });
     let h = motifEmbedding({ inputDim: 11, outputDim: 4 }).apply(ids) as tf.SymbolicTensor;
-    h = motifLstm({ units: 5, returnSequences: true, recurrentInitializer: "glorotUniform" }).apply(h) as tf.SymbolicTensor;
-    h = motifLstm({ units: 7, returnSequences: true, recurrentInitializer: "glorotUniform", recurrentActivation: "sigmoid" }).apply(h) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: ids, outputs: tf.layers.dense({ units: 11 }).apply(h) as tf.SymbolicTensor });
+    h = motifLstm({ units: 5, returnSequences: true, recurrentInitializer: "glorotUniform" }).apply(
+      h,
+    ) as tf.SymbolicTensor;
+    h = motifLstm({
+      units: 7,
+      returnSequences: true,
+      recurrentInitializer: "glorotUniform",
+      recurrentActivation: "sigmoid",
+    }).apply(h) as tf.SymbolicTensor;
+    const model = tf.model({
+      inputs: ids,
+      outputs: tf.layers.dense({ units: 11 }).apply(h) as tf.SymbolicTensor,
+    });
     let artifacts: tf.io.ModelArtifacts | null = null;
     await model.save(
       tf.io.withSaveHandler(async (a) => {
@@ -178,7 +243,10 @@ describe("serialisation", () => {
     expect(JSON.stringify(artifacts!.modelTopology)).toContain('"class_name":"MotifLSTM"');
     expect(JSON.stringify(artifacts!.modelTopology)).toContain('"class_name":"MotifEmbedding"');
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-    const input = tf.tensor2d([[0, 3, 10, 2, 2, 7], [1, 1, 4, 9, 5, 0]]);
+    const input = tf.tensor2d([
+      [0, 3, 10, 2, 2, 7],
+      [1, 1, 4, 9, 5, 0],
+    ]);
     const [a, b] = [model.predict(input) as tf.Tensor, loaded.predict(input) as tf.Tensor];
     expect(b.shape).toEqual([2, 6, 11]);
     expect(maxAbsDiff(a, b)).toBe(0);

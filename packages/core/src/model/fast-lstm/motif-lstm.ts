@@ -22,7 +22,9 @@ export class MotifLSTM extends tf.RNN {
     for (const fn of [this.cell.activation, this.cell.recurrentActivation]) {
       const name = fn.getClassName();
       if (!(SUPPORTED_ACTIVATIONS as readonly string[]).includes(name)) {
-        throw new Error(`MotifLSTM: unsupported activation "${name}" (supported: ${SUPPORTED_ACTIVATIONS.join(", ")})`);
+        throw new Error(
+          `MotifLSTM: unsupported activation "${name}" (supported: ${SUPPORTED_ACTIVATIONS.join(", ")})`,
+        );
       }
     }
   }
@@ -36,7 +38,9 @@ export class MotifLSTM extends tf.RNN {
       }
       const x = list[0];
       if (x === undefined || x.rank !== 3) {
-        throw new Error(`MotifLSTM: expected input of shape [batch, time, features], got [${x?.shape.join(", ")}]`);
+        throw new Error(
+          `MotifLSTM: expected input of shape [batch, time, features], got [${x?.shape.join(", ")}]`,
+        );
       }
       const initialState = pickInitialState(list, kwargs);
       const units = this.cell.units;
@@ -44,7 +48,9 @@ export class MotifLSTM extends tf.RNN {
       const [h0, c0] = initialState ?? [tf.zeros([batch, units]), tf.zeros([batch, units])];
       for (const state of [h0, c0]) {
         if (state.rank !== 2 || state.shape[0] !== batch || state.shape[1] !== units) {
-          throw new Error(`MotifLSTM: initial state must be [${batch}, ${units}], got [${state.shape.join(", ")}]`);
+          throw new Error(
+            `MotifLSTM: initial state must be [${batch}, ${units}], got [${state.shape.join(", ")}]`,
+          );
         }
       }
       const bias = this.cell.useBias ? this.cell.bias.read() : tf.zeros([4 * units]);
@@ -94,7 +100,11 @@ function pickInitialState(list: tf.Tensor[], kwargs: Kwargs): [tf.Tensor, tf.Ten
   // Graph execution passes the states as extra inputs; eager apply() passes them in kwargs.
   const fromKwargs = kwargs?.["initialState"] as unknown;
   const candidates =
-    list.length > 1 ? list.slice(1) : Array.isArray(fromKwargs) && fromKwargs.every((t) => t instanceof tf.Tensor) ? (fromKwargs as tf.Tensor[]) : null;
+    list.length > 1
+      ? list.slice(1)
+      : Array.isArray(fromKwargs) && fromKwargs.every((t) => t instanceof tf.Tensor)
+        ? (fromKwargs as tf.Tensor[])
+        : null;
   if (candidates === null) return null;
   if (candidates.length !== 2) {
     throw new Error(`MotifLSTM: initial state must be [h, c], got ${candidates.length} tensor(s)`);

@@ -16,7 +16,10 @@ describe("transpose-free BatchMatMul (wasm)", () => {
       [[2, 3, 5], [2, 4, 3], true, true],
       [[1, 6, 3], [1, 6, 2], true, false],
     ];
-    const inputs = cases.map(([sa, sb], i) => [tf.randomNormal(sa, 0, 1, "float32", i), tf.randomNormal(sb, 0, 1, "float32", 100 + i)] as const);
+    const inputs = cases.map(
+      ([sa, sb], i) =>
+        [tf.randomNormal(sa, 0, 1, "float32", i), tf.randomNormal(sb, 0, 1, "float32", 100 + i)] as const,
+    );
     const expected = cases.map(([, , ta, tb], i) => tf.matMul(inputs[i]![0], inputs[i]![1], ta, tb));
     expect(installTransposeFreeMatMul("wasm")).toBe(true);
     expect(installTransposeFreeMatMul("wasm")).toBe(true); // idempotent
@@ -31,7 +34,8 @@ describe("transpose-free BatchMatMul (wasm)", () => {
     // The gradient of a dense layer (which uses the transposed forms) is unchanged too.
     const x = tf.randomNormal([4, 3, 5], 0, 1, "float32", 9);
     const w = tf.randomNormal([5, 2], 0, 1, "float32", 10);
-    const grad = () => tf.grad((kernel: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.reshape(x, [12, 5]), kernel))))(w);
+    const grad = () =>
+      tf.grad((kernel: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.reshape(x, [12, 5]), kernel))))(w);
     const withFix = grad();
     uninstallTransposeFreeMatMul("wasm");
     const stock = grad();

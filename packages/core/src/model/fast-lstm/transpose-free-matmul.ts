@@ -41,7 +41,11 @@ export function installTransposeFreeMatMul(backendName = "wasm"): boolean {
     if (transposeA) temporaries.push(a);
     if (transposeB) temporaries.push(b);
     try {
-      return original.kernelFunc({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      return original.kernelFunc({
+        inputs: { a, b },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      });
     } finally {
       for (const t of temporaries) backend.disposeData(t.dataId);
     }
