@@ -89,6 +89,8 @@ function outputAndGrads(
   return { value, output, grads: [x, ...(state ?? []), ...weights].map((v) => grads[v.name]!) };
 }
 
+const resultTensors = (r: ReturnType<typeof outputAndGrads>): tf.Tensor[] => [r.value, r.output, ...r.grads];
+
 describe.each(["cpu", "wasm"] as const)("MotifLSTM on %s", (backend) => {
   it.each(cases.map((c) => [describeCase(c), c] as const))("equals tf.layers.lstm: %s", async (_name, c) => {
     await useBackend(backend);
@@ -104,16 +106,7 @@ describe.each(["cpu", "wasm"] as const)("MotifLSTM on %s", (backend) => {
     expected.grads.forEach((g, i) => expectClose(actual.grads[i]!, g));
     // The gradients are not trivially zero.
     expect(tf.tidy(() => tf.max(tf.abs(expected.grads[0]!)).dataSync()[0]!)).toBeGreaterThan(1e-3);
-    tf.dispose([
-      x,
-      projection,
-      expected.value,
-      expected.output,
-      ...expected.grads,
-      actual.value,
-      actual.output,
-      ...actual.grads,
-    ]);
+    tf.dispose([x, projection, ...resultTensors(expected), ...resultTensors(actual)]);
     stock.dispose();
     motif.dispose();
   });
@@ -130,17 +123,7 @@ describe.each(["cpu", "wasm"] as const)("MotifLSTM on %s", (backend) => {
     expectClose(actual.output, expected.output);
     expected.grads.forEach((g, i) => expectClose(actual.grads[i]!, g));
     expect(tf.tidy(() => tf.max(tf.abs(actual.grads[2]!)).dataSync()[0]!)).toBeGreaterThan(1e-3);
-    tf.dispose([
-      x,
-      ...state,
-      projection,
-      expected.value,
-      expected.output,
-      ...expected.grads,
-      actual.value,
-      actual.output,
-      ...actual.grads,
-    ]);
+    tf.dispose([x, ...state, projection, ...resultTensors(expected), ...resultTensors(actual)]);
   });
 
   it("runs inside a functional model with state inputs", async () => {
