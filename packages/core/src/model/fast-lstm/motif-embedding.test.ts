@@ -40,9 +40,15 @@ describe("MotifEmbedding", () => {
   it("trains on wasm, where tf.layers.embedding cannot", async () => {
     await useBackend("wasm");
     const input = tf.input({ shape: [4] });
+    // Seeded initialisers and a softmax output (the loss expects probabilities): a deterministic test.
+    const embedded = motifEmbedding({
+      inputDim: 10,
+      outputDim: 4,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 2 }),
+    }).apply(input);
     const output = tf.layers
-      .dense({ units: 10 })
-      .apply(motifEmbedding({ inputDim: 10, outputDim: 4 }).apply(input)) as tf.SymbolicTensor;
+      .dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+      .apply(embedded) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: output });
     model.compile({ optimizer: tf.train.adam(0.05), loss: "sparseCategoricalCrossentropy" });
     const x = ids();
