@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm --filter web bench [--models DIR] [--length N] [--runs N]`: how fast the generation worker
 // answers, on the first usable bundle under the models root. Prints one JSON line per figure and
-// a table: bundle load + check time, time to the first streamed notes, tokens per second.
+// a table: bundle load + check time, time to the first streamed notes, tokens per second, peak RSS.
 import { readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -83,5 +83,7 @@ for (let run = 0; run < runs; run += 1) {
   record(`generate ${length} tokens (decode + MIDI included)`, total, "ms", { run, notes: result.notes.length });
   record("generation speed", (length / total) * 1000, "tokens/s", { run });
 }
+// Worker threads share the process, so this is an upper bound for one generation worker's memory.
+record("peak RSS (this process + one generation worker)", process.resourceUsage().maxRSS / 1024, "MiB", { bundle: `${chosen.info.name}/${chosen.info.version}` });
 await worker.terminate();
 console.log("\n" + figures.map((f) => `${f.figure.padEnd(52)} ${String(f.value).padStart(9)} ${f.unit}`).join("\n"));
