@@ -46,11 +46,5 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8
     chunk("IDAT", new Uint8Array(deflateSync(rows, { level: 9 }))),
     chunk("IEND", new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
