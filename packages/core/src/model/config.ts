@@ -51,6 +51,12 @@ export interface TrainingConfig {
   stride: number;
   /** Optional: defaults to adam. parent uses rmsprop like the original. */
   optimizer?: "adam" | "rmsprop";
+  /**
+   * Each batch is cut into this many contiguous row slices whose gradients are summed in a fixed
+   * order, so the history is the same whether 1 thread or N threads compute them. Optional: configs
+   * and checkpoints made before it existed read as 1 (the whole batch at once). Presets use 2.
+   */
+  gradientShards?: number;
 }
 
 const positiveInt = z.number().int().positive();
@@ -90,8 +96,13 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
     augment: z.array(z.number().int().min(-24).max(24)),
     stride: positiveInt,
     optimizer: z.enum(["adam", "rmsprop"]).optional(),
+    gradientShards: positiveInt.max(64).optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => (c.gradientShards ?? 1) <= c.batchSize, {
+    message: "gradientShards cannot exceed batchSize (every shard needs at least one window)",
+    path: ["gradientShards"],
+  });
 
 const MODEL_KEYS = new Set<string>([
   "preset", "vocabSize", "seqLen", "input", "embeddingDim", "units", "dropout", "denseUnits", "denseDropout", "target", "cell",
@@ -106,20 +117,20 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
       // ~5x faster to train here (cell: "stock" picks tf.layers.lstm).
       return {
         model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [128, 128], dropout: 0.2, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "fast" },
-        training: { epochs: 100, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.6, split: "random-windows", augment: [], stride: 1, optimizer: "adam" },
+        training: { epochs: 100, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.6, split: "random-windows", augment: [], stride: 1, optimizer: "adam", gradientShards: 2 },
       };
     case "parent":
       // Classical-Piano-Composer: LSTM(512)×3 → Dense(256, relu) → softmax, RMSprop, 200 epochs, batch 128.
       return {
         model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [512, 512, 512], dropout: 0.3, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "fast" },
-        training: { epochs: 200, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 1, optimizer: "rmsprop" },
+        training: { epochs: 200, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 1, optimizer: "rmsprop", gradientShards: 2 },
       };
     case "default":
       // Motif: learned embedding, 2×LSTM(256) many-to-many over contiguous 64-token chunks,
       // dropout, clipping, cosine schedule with warmup, Adam, whole songs for validation.
       return {
         model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "fast" },
-        training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam" },
+        training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam", gradientShards: 2 },
       };
   }
 }

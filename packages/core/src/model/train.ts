@@ -6,6 +6,7 @@ import { TrainingOptimizer } from "./optimizer.js";
 import type { EpochMetrics, TrainCheckpoint } from "./checkpoint.js";
 import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
+import { combineShardGradients, createShardComputer, dropoutLayersOf, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
 import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
 
 export interface TrainCallbacks {
@@ -103,8 +104,10 @@ export async function trainModel(args: {
   validation: SongTokens[];
   callbacks?: TrainCallbacks;
   resume?: TrainCheckpoint;
+  /** Extra threads computing gradient shards (the app owns them); without it every shard runs here. */
+  workers?: GradientWorkers;
 }): Promise<TrainResult> {
-  const { model, modelConfig, training, callbacks = {}, resume } = args;
+  const { model, modelConfig, training, callbacks = {}, resume, workers } = args;
   const modelCheck = modelConfigSchema.safeParse(modelConfig);
   if (!modelCheck.success) throw new Error(`invalid model config: ${describeIssues(modelCheck.error)}`);
   const trainingCheck = trainingConfigSchema.safeParse(training);
@@ -134,9 +137,13 @@ export async function trainModel(args: {
   const totalSteps = training.epochs * batchesPerEpoch;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new TrainingOptimizer(training.optimizer ?? "adam", variables);
-  const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === "Dropout") as unknown as { seed?: number }[];
+  const dropoutLayers = dropoutLayersOf(model);
   const logitsOf = trainingGraph(model, outputsProbabilities(model));
-  const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
+  const computeShard = createShardComputer(model, modelConfig);
+  const shapes = variables.map((v) => v.shape);
+  const shards = training.gradientShards ?? 1;
+  // The workers hold copies of the weights: resent before their next shard whenever they changed.
+  let workerWeightsStale = true;
 
   let state: RunState;
   if (resume) {
@@ -176,13 +183,15 @@ export async function trainModel(args: {
         }
         const step = optimizer.step;
         learningRate = training.lrSchedule === "cosine" ? learningRateAt(step, totalSteps, training.learningRate) : training.learningRate;
-        dropoutLayers.forEach((layer, index) => (layer.seed = mixSeed(training.seed, step, index)));
         const windows = order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
         const { inputs, targets } = materializeBatch(songs, windows, modelConfig);
-        const { loss, accuracy } = trainStep(windows.length, inputs, targets, learningRate);
-        const tokens = windows.length * tokensPerWindow;
+        const results = await computeShards(shardRequests(step, windows.length, inputs, targets));
+        const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
+        const loss = results.reduce((sum, r) => sum + r.lossSum, 0) / tokens;
+        if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${step}`);
+        applyGradients(results, learningRate);
         lossSum += loss * tokens;
-        accuracySum += accuracy * tokens;
+        accuracySum += results.reduce((sum, r) => sum + r.correct, 0);
         tokenCount += tokens;
         callbacks.onBatch?.({ epoch, batch: batch + 1, batches: batchesPerEpoch, loss });
         await tf.nextFrame(); // lets the app's signal handlers run between batches
@@ -223,31 +232,51 @@ export async function trainModel(args: {
   restore(model, state.best?.weights ?? checkpoint.weights);
   return { history: state.history, stoppedEarly: state.stoppedEarly, interrupted, checkpoint };
 
-  function trainStep(batchSize: number, inputIds: Int32Array, targetIds: Int32Array, learningRate: number): { loss: number; accuracy: number } {
-    let accuracyTensor: tf.Scalar | null = null;
-    const x = encodeInput(modelConfig, inputIds, batchSize, modelConfig.seqLen);
-    const y = tf.tensor(targetIds, [targetIds.length], "int32");
+  /** The batch cut into `shards` row slices (empty slices of a short last batch left out). */
+  function shardRequests(step: number, rows: number, inputs: Int32Array, targets: Int32Array): ShardRequest[] {
+    const time = modelConfig.seqLen;
+    const targetsPerRow = targets.length / rows;
+    return shardRanges(rows, shards)
+      .map((range, shard) => ({
+        shard,
+        rows: range.rows,
+        inputs: inputs.slice(range.start * time, (range.start + range.rows) * time),
+        targets: targets.slice(range.start * targetsPerRow, (range.start + range.rows) * targetsPerRow),
+        dropoutSeeds: dropoutLayers.map((_, layerIndex) => mixSeed(training.seed, step, layerIndex, shard)),
+      }))
+      .filter((request) => request.rows > 0);
+  }
+
+  /**
+   * The last shards go to the worker threads, the rest run here meanwhile (synchronous tfjs on this
+   * thread while the others work); results come back in shard order.
+   */
+  async function computeShards(requests: ShardRequest[]): Promise<ShardResult[]> {
+    const remoteCount = workers ? Math.min(workers.count, requests.length - 1) : 0;
+    if (workers && remoteCount > 0 && workerWeightsStale) {
+      workers.setWeights(variables.map((v) => new Float32Array(v.dataSync() as Float32Array)));
+      workerWeightsStale = false;
+    }
+    const remote = requests.slice(requests.length - remoteCount).map((request) => (workers as GradientWorkers).compute(request));
+    let local: ShardResult[];
     try {
-      const { value, grads } = tf.variableGrads(() => {
-        const result = lossAndAccuracy(logitsOf(x, true), y, modelConfig.vocabSize);
-        accuracyTensor = tf.keep(result.accuracy);
-        return result.loss;
-      }, variables);
-      const ordered = variables.map((v) => {
-        const g = grads[v.name];
-        if (!g) throw new Error(`no gradient for ${v.name}`);
-        return g;
-      });
-      const clipped = training.clipNorm === null ? ordered : clipByGlobalNorm(ordered, training.clipNorm);
+      local = requests.slice(0, requests.length - remoteCount).map(computeShard);
+    } catch (error) {
+      await Promise.allSettled(remote); // no rejection left unobserved
+      throw error;
+    }
+    return [...local, ...(await Promise.all(remote))];
+  }
+
+  function applyGradients(results: ShardResult[], learningRate: number): void {
+    const gradients = combineShardGradients(results, shapes);
+    try {
+      const clipped = training.clipNorm === null ? gradients : clipByGlobalNorm(gradients, training.clipNorm);
       optimizer.apply(clipped, learningRate);
-      const loss = value.dataSync()[0] as number;
-      const accuracy = (accuracyTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
-      tf.dispose([value, ...ordered, ...(clipped === ordered ? [] : clipped)]);
-      if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${optimizer.step}`);
-      return { loss, accuracy };
+      if (clipped !== gradients) tf.dispose(clipped);
+      workerWeightsStale = true;
     } finally {
-      tf.dispose([x, y]);
-      if (accuracyTensor) tf.dispose(accuracyTensor);
+      tf.dispose(gradients);
     }
   }
 }
