@@ -31,6 +31,10 @@ export interface TrainOptions {
   name: string | undefined;
   out: string | undefined;
   backend: BackendChoice | undefined;
+  /** Threads computing gradients (1 = the main thread only); undefined = min(cores, shards). */
+  workers: number | undefined;
+  /** Gradient shards per batch (fixed for a run: they decide the arithmetic); undefined = preset's (2). */
+  shards: number | undefined;
   resume: boolean;
 }
 
@@ -54,7 +58,9 @@ const flags = {
   name: { type: "string", value: "NAME", description: "Model name: bundles go to <out>/<name>/<version>/.", defaultText: "demo, or the data folder's name" },
   out: { type: "string", value: "DIR", description: "Models root folder.", defaultText: "$MOTIF_MODELS_DIR or <repo>/models" },
   backend: { type: "string", value: "KIND", description: "auto (tfjs-node, else wasm, else cpu), node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
-  resume: { type: "boolean", description: "Continue the interrupted run saved in <out>/<name>/.checkpoint/ with its saved settings (only --epochs and --patience may change)." },
+  shards: { type: "string", value: "N", description: "Cut every batch into N row slices whose gradients are summed in a fixed order: the result is the same on any number of threads. At most the batch size; fixed for a run.", defaultText: "2" },
+  workers: { type: "string", value: "N", description: "Threads computing the gradient shards (worker threads + the main thread); 1 = the main thread only. Never changes what is learned, only the speed.", defaultText: "min(CPU cores, shards)" },
+  resume: { type: "boolean", description: "Continue the interrupted run saved in <out>/<name>/.checkpoint/ with its saved settings (only --epochs, --patience and --workers may change)." },
 } as const satisfies CommandSpec<unknown>["flags"];
 
 const schema = z
@@ -79,6 +85,8 @@ const schema = z
     name: z.string().regex(MODEL_NAME, "use letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)").optional(),
     out: z.string().min(1).optional(),
     backend: z.enum(BACKEND_CHOICES).optional(),
+    shards: integerFlag(1, 64).optional(),
+    workers: integerFlag(1, 64).optional(),
     resume: z.boolean().optional(),
   })
   .transform(
@@ -102,6 +110,8 @@ const schema = z
       name: raw.name,
       out: raw.out,
       backend: raw.backend,
+      workers: raw.workers,
+      shards: raw.shards,
       resume: raw.resume ?? false,
     }),
   );
@@ -120,13 +130,17 @@ export const trainCommand: CommandSpec<TrainOptions> = {
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --tokenizer notes-chords",
     "pnpm --filter trainer train --data ./midi --epochs 20 --units 256 --layers 2 --seq-len 64",
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --preset seed --epochs 40",
+    "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --workers 1",
     "pnpm --filter trainer train --resume --name final-fantasy",
   ],
   schema,
 };
 
-/** Flags that only the interrupted run's saved settings may decide (--epochs and --patience may change: train longer). */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "seed"] as const satisfies readonly (keyof TrainOptions)[];
+/**
+ * Flags that only the interrupted run's saved settings may decide (--epochs and --patience may
+ * change: train longer; --workers too: it never changes the arithmetic).
+ */
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

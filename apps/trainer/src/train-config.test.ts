@@ -35,4 +35,12 @@ describe("train configs from flags", () => {
     expect(training).toMatchObject({ patience: null, augment: [-1, 1], learningRate: 0.01, stride: model.seqLen });
     expect(resolveConfigs(options(["--data", "x", "--seq-len", "48", "--stride", "8"]), 50).training.stride).toBe(8);
   });
+
+  it("maps --shards onto gradientShards (presets: 2) and refuses more shards than windows per batch", () => {
+    expect(resolveConfigs(options(["--data", "x"]), 50).training.gradientShards).toBe(2);
+    expect(resolveConfigs(options(["--data", "x", "--shards", "4", "--workers", "3"]), 50).training.gradientShards).toBe(4);
+    expect(options(["--workers", "3"]).workers).toBe(3);
+    expect(() => resolveConfigs(options(["--data", "x", "--shards", "16", "--batch", "8"]), 50)).toThrow(/gradientShards cannot exceed batchSize/);
+    expect(() => options(["--workers", "0"])).toThrow(/workers/);
+  });
 });

@@ -35,6 +35,7 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
     augment,
     patience: options.patience === undefined ? undefined : options.patience === 0 ? null : options.patience,
     seed: options.seed,
+    gradientShards: options.shards,
   };
   try {
     return presetConfigs(preset, Math.max(2, vocabSize), overrides);

@@ -14,6 +14,7 @@ import { demoCorpusFiles } from "./demo-corpus.js";
 import { resolveUserPath, stderrIsTty, trainerEnv } from "./env.js";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
 import { createProgressReporter, formatDuration, formatEpochLine } from "./progress.js";
+import { createGradientPool, defaultThreadCount, GradientWorkerError } from "./parallel/gradient-worker-pool.js";
 import { nextVersion, publishBundle } from "./publish.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-command.js";
 import { resolveConfigs } from "./train-config.js";
@@ -145,6 +146,11 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       `augment ${training.augment.length === 0 ? "none" : `${Math.min(...training.augment)}..${Math.max(...training.augment)}`}`,
   );
 
+  const shards = training.gradientShards ?? 1;
+  const threads = Math.min(options.workers ?? defaultThreadCount(shards), shards);
+  const capped = options.workers !== undefined && options.workers > shards ? ` (--workers ${options.workers} capped: a thread needs a shard)` : "";
+  log(`gradients: ${shards} shard${shards === 1 ? "" : "s"} on ${threads} thread${threads === 1 ? "" : "s"}${capped}`);
+
   const run: SavedRun = resumed ? { ...resumed.run, training } : {
     formatVersion: 1,
     name,
@@ -161,7 +167,10 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   for (const m of resumed?.checkpoint.history ?? []) log(`(done) ${formatEpochLine(m, training.epochs)}`);
   const signals = installStopSignals();
   let result: Awaited<ReturnType<typeof trainModel>>;
+  let workers: Awaited<ReturnType<typeof createGradientPool>> | null = null;
   try {
+    // Extra threads (the main thread computes shards too); disposed on every path, Ctrl-C included.
+    if (threads > 1) workers = await createGradientPool({ workers: threads - 1, backend: backend.name, modelConfig });
     result = await trainModel({
       model,
       modelConfig,
@@ -169,9 +178,14 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       train: prepared.train,
       validation: prepared.validation,
       ...(resumed ? { resume: resumed.checkpoint } : {}),
+      ...(workers ? { workers } : {}),
       callbacks: { onBatch: (p) => progress.onBatch(p), onEpoch: (m) => progress.onEpoch(m), shouldStop: signals.stopRequested },
     });
+  } catch (error) {
+    if (error instanceof GradientWorkerError) throw new CliError(`${error.message} (--workers 1 trains on the main thread only)`);
+    throw error;
   } finally {
+    await workers?.dispose();
     signals.dispose();
     progress.clear();
   }

@@ -20,6 +20,11 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** A gradient thread failed to start, crashed, exited or could not compute a shard. */
+export class GradientWorkerError extends Error {
+  override name = "GradientWorkerError";
+}
+
 const BOOT = new URL("./worker-boot.mjs", import.meta.url);
 const DEFAULT_ENTRY = new URL("./gradient-worker.ts", import.meta.url);
 
@@ -36,7 +41,7 @@ class GradientThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
-  private failure: Error | null = null;
+  private failure: GradientWorkerError | null = null;
   private disposing = false;
   readonly ready: Promise<void>;
 
@@ -52,19 +57,19 @@ class GradientThread {
     this.ready = new Promise<void>((resolve, reject) => {
       const onStartMessage = (message: FromWorker) => {
         if (message.type === "ready") resolve();
-        else if (message.type === "start-failed") reject(new Error(`gradient worker ${index} could not start: ${message.message}`));
+        else if (message.type === "start-failed") reject(new GradientWorkerError(`gradient worker ${index} could not start: ${message.message}`));
         else return;
         this.worker.off("message", onStartMessage);
         this.worker.on("message", (m: FromWorker) => this.onMessage(m));
       };
       this.worker.on("message", onStartMessage);
       this.worker.on("error", (error) => {
-        this.fail(new Error(`gradient worker ${index} crashed: ${error.message}`));
+        this.fail(new GradientWorkerError(`gradient worker ${index} crashed: ${error.message}`));
         reject(this.failure);
       });
       this.worker.on("exit", (code) => {
-        if (!this.disposing) this.fail(new Error(`gradient worker ${index} exited unexpectedly (exit code ${code})`));
-        reject(this.failure ?? new Error(`gradient worker ${index} was stopped`));
+        if (!this.disposing) this.fail(new GradientWorkerError(`gradient worker ${index} exited unexpectedly (exit code ${code})`));
+        reject(this.failure ?? new GradientWorkerError(`gradient worker ${index} was stopped`));
       });
     });
     // A start failure is reported by createGradientPool; never an unhandled rejection here.
@@ -89,7 +94,7 @@ class GradientThread {
 
   async dispose(): Promise<void> {
     this.disposing = true;
-    this.fail(new Error(`gradient worker ${this.index} was stopped`));
+    this.fail(new GradientWorkerError(`gradient worker ${this.index} was stopped`));
     await this.worker.terminate();
   }
 
@@ -99,10 +104,10 @@ class GradientThread {
     if (!pending) return;
     this.pending.delete(message.id);
     if (message.type === "result") pending.resolve(message.result);
-    else pending.reject(new Error(`gradient worker ${this.index}: ${message.message}`));
+    else pending.reject(new GradientWorkerError(`gradient worker ${this.index}: ${message.message}`));
   }
 
-  private fail(error: Error): void {
+  private fail(error: GradientWorkerError): void {
     this.failure ??= error;
     for (const pending of this.pending.values()) pending.reject(this.failure);
     this.pending.clear();
