@@ -1,5 +1,6 @@
 export { createRng, restoreRng, randomInt, shuffleInPlace, type Rng } from "./rng.js";
 export { sampleFromLogits, type SamplingOptions } from "./sample.js";
-export { createStepModel, createStatefulStepModel, createWindowedStepModel, type StepModel } from "./step-model.js";
+export { createStepModel, createStatefulStepModel, createJsStepModel, createWindowedStepModel, type StepModel } from "./step-model.js";
+export { createWasmStepModel, isWasmStepSupported } from "./wasm-step/wasm-step-model.js";
 export { generateTokens, type GenerateOptions, type GenerationVocabulary, type GenerationTokenizer, type GenerationGrammar } from "./generate.js";
 export { guardedToken, GUARD_MAX_PERIOD, GUARD_MAX_REPEATS } from "./repetition-guard.js";

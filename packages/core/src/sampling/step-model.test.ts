@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createModel, encodeInput } from "../model/create-model.js";
 import { presetConfigs, type ModelConfig } from "../model/config.js";
-import { createStatefulStepModel, createStepModel, createWindowedStepModel } from "./step-model.js";
+import { createJsStepModel, createStatefulStepModel, createStepModel, createWindowedStepModel } from "./step-model.js";
 import { createRng } from "./rng.js";
 
 beforeAll(async () => {
@@ -26,16 +26,17 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
 }
 
 describe("createStepModel (stateful)", () => {
-  for (const cell of ["stock", "fast"] as const) {
-    it(`step-by-step logits equal the many-to-many model at every position within 1e-4 (${cell} cell, 2 layers + dense)`, () => {
+  for (const [cell, implementation] of [["stock", "wasm-simd"], ["fast", "wasm-simd"], ["fast", "js"]] as const) {
+    it(`step-by-step logits equal the many-to-many model at every position within 1e-4 (${cell} cell, 2 layers + dense, ${implementation} step)`, () => {
       const { model: config } = presetConfigs("default", 20, { units: [16, 12], seqLen: 8, embeddingDim: 8, denseUnits: 10, cell });
       const model = createModel(config, 4);
       // Perturb the biases so the test does not pass on all-zero biases by luck.
       model.setWeights(model.getWeights().map((w, i) => (w.rank === 1 ? tf.add(w, tf.randomUniform(w.shape, -0.5, 0.5, "float32", i)) : w)));
       const ids = randomIds(20, 20, 1); // longer than seqLen: the state carries on
       const expected = fullModelLogits(model, config, ids);
-      const step = createStepModel(model, config);
+      const step = implementation === "js" ? createJsStepModel(model, config) : createStepModel(model, config);
       expect(step.kind).toBe("stateful");
+      expect(step.implementation).toBe(implementation);
       ids.forEach((id, t) => expect(maxDifference(step.step(id), expected[t] as Float32Array)).toBeLessThan(1e-4));
       step.reset();
       expect(maxDifference(step.step(ids[0] as number), expected[0] as Float32Array)).toBeLessThan(1e-4);

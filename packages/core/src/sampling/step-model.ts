@@ -1,60 +1,27 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
 import { encodeInput } from "../model/create-model.js";
+import { createTokenInput, readStepWeights, reluInPlace, updateLstmState } from "./step-weights.js";
+import { createWasmStepModel, isWasmStepSupported } from "./wasm-step/wasm-step-model.js";
 
 /** Feeds one token at a time and returns the logits for the next token. */
 export interface StepModel {
   /** `stateful` carries LSTM h/c between steps; `windowed` re-runs the model over the last seqLen tokens. */
   readonly kind: "stateful" | "windowed";
+  /** Which code computes a step: core's WebAssembly SIMD or plain-JS float64 step, or tfjs ops. */
+  readonly implementation?: "wasm-simd" | "js" | "tfjs";
   /** Logits (pre-softmax scores) for the token after `tokenId`. */
   step(tokenId: number): Float32Array;
   reset(): void;
   dispose(): void;
 }
 
-interface DenseWeights { kernel: Float64Array; bias: Float64Array; inputs: number; units: number; relu: boolean }
-interface LstmWeights { kernel: Float64Array; recurrent: Float64Array; bias: Float64Array; inputs: number; units: number }
-
-const LSTM_CLASS_NAMES = new Set(["LSTM", "FastLSTM", "MotifLSTM", "MotifFastLSTM"]);
-
-function readDense(layer: tf.layers.Layer): DenseWeights {
-  const [kernel, bias] = layer.getWeights();
-  if (!kernel || !bias || kernel.shape.length !== 2) throw new Error(`layer ${layer.name} is not a dense layer with kernel and bias`);
-  const activation = layer.getConfig().activation;
-  return {
-    kernel: Float64Array.from(kernel.dataSync()),
-    bias: Float64Array.from(bias.dataSync()),
-    inputs: kernel.shape[0] as number,
-    units: kernel.shape[1] as number,
-    relu: activation === "relu",
-  };
-}
-
-function readLstm(layer: tf.layers.Layer): LstmWeights {
-  const { activation, recurrentActivation } = layer.getConfig();
-  if (activation !== "tanh" || recurrentActivation !== "sigmoid") {
-    throw new Error(`the step model computes tanh/sigmoid LSTMs; layer ${layer.name} uses ${String(activation)}/${String(recurrentActivation)}`);
-  }
-  const [kernel, recurrent, bias] = layer.getWeights();
-  if (!kernel || !recurrent || !bias) throw new Error(`LSTM layer ${layer.name} needs kernel, recurrentKernel and bias (use_bias=false is not supported)`);
-  const units = recurrent.shape[0] as number;
-  if (kernel.shape[1] !== 4 * units || recurrent.shape[1] !== 4 * units || bias.shape[0] !== 4 * units) {
-    throw new Error(`LSTM layer ${layer.name} has an unexpected weight layout ${kernel.shape}/${recurrent.shape}/${bias.shape}`);
-  }
-  return {
-    kernel: Float64Array.from(kernel.dataSync()),
-    recurrent: Float64Array.from(recurrent.dataSync()),
-    bias: Float64Array.from(bias.dataSync()),
-    inputs: kernel.shape[0] as number,
-    units,
-  };
-}
-
 /**
- * out[j] += Σ_i x[i] · W[i, j] with W row-major [x.length, out.length]. Monomorphic Float64Arrays
- * and four rows per pass (3x faster in V8 than one row: fewer loads and stores of `out`).
+ * out[j] += Σ_i x[i] · W[i, j] with W row-major [x.length, out.length], rows strictly in order
+ * (the WebAssembly kernel sums in the same order, so both give the same bits). Monomorphic
+ * Float64Arrays and four rows per pass (3x faster in V8 than one row: fewer loads and stores of `out`).
  */
-function accumulate(out: Float64Array, x: Float64Array, weights: Float64Array): void {
+export function accumulate(out: Float64Array, x: Float64Array, weights: Float64Array): void {
   const width = out.length;
   const rows = x.length;
   let i = 0;
@@ -78,87 +45,76 @@ function accumulate(out: Float64Array, x: Float64Array, weights: Float64Array): 
   }
 }
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
 /**
- * Stateful batch-1 generation for many-to-many models: reads the weights once into Float64Arrays
- * (exact copies of the float32 weights; float64 reads are 2.5x faster in V8's inner loop) and runs
- * each step in plain JS double arithmetic, so every backend gives the same logits.
- * Never re-runs a window. Gate order i, f, c, o as in tf.layers.lstm (recurrent activation sigmoid).
+ * The plain-JS stateful step (the reference the WebAssembly step must match bit for bit, and the
+ * fallback where WebAssembly SIMD is missing). Reads the weights once into Float64Arrays (exact
+ * copies of the float32 weights; float64 reads are 2.5x faster in V8's inner loop) and runs each
+ * step in JS double arithmetic, so every tfjs backend and browser gives the same logits. Buffers are
+ * allocated once; a step allocates only the returned logits.
  */
-export function createStatefulStepModel(model: tf.LayersModel, config: ModelConfig): StepModel {
-  if (config.target !== "every-step") {
-    throw new Error(`a stateful step model needs a many-to-many model; preset ${config.preset} predicts after a whole window (use createWindowedStepModel)`);
-  }
-  let embedding: { table: Float64Array; dim: number } | null = null;
-  const lstms: LstmWeights[] = [];
-  const denses: DenseWeights[] = [];
-  for (const layer of model.layers) {
-    const className = layer.getClassName();
-    if (className === "InputLayer" || className === "Dropout") continue;
-    if (className === "MotifEmbedding" || className === "Embedding") {
-      const [table] = layer.getWeights();
-      if (!table) throw new Error(`embedding layer ${layer.name} has no weights`);
-      embedding = { table: Float64Array.from(table.dataSync()), dim: table.shape[1] as number };
-    } else if (LSTM_CLASS_NAMES.has(className)) {
-      if (denses.length > 0) throw new Error(`LSTM layer ${layer.name} after a dense layer is not supported by the step model`);
-      lstms.push(readLstm(layer));
-    } else if (className === "Dense") {
-      denses.push(readDense(layer));
-    } else {
-      throw new Error(`the step model does not know layer ${layer.name} (${className})`);
-    }
-  }
-  if (lstms.length === 0 || denses.length === 0) throw new Error("the step model needs at least one LSTM and an output dense layer");
-  const hidden = lstms.map((l) => new Float64Array(l.units));
-  const cells = lstms.map((l) => new Float64Array(l.units));
-  const vocabSize = config.vocabSize;
-
-  function inputVector(tokenId: number): Float64Array {
-    if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= vocabSize) throw new RangeError(`token id ${tokenId} is outside the vocabulary (0..${vocabSize - 1})`);
-    if (embedding) return embedding.table.subarray(tokenId * embedding.dim, (tokenId + 1) * embedding.dim);
-    return Float64Array.of(tokenId / vocabSize);
-  }
-
+export function createJsStepModel(model: tf.LayersModel, config: ModelConfig): StepModel {
+  const weights = readStepWeights(model, config);
+  const tokenInput = createTokenInput(weights);
+  const lstms = weights.lstms.map((l) => ({
+    units: l.units,
+    kernel: Float64Array.from(l.kernel),
+    recurrent: Float64Array.from(l.recurrent),
+    bias: Float64Array.from(l.bias),
+    z: new Float64Array(4 * l.units),
+    h: new Float64Array(l.units),
+    c: new Float64Array(l.units),
+  }));
+  const denses = weights.denses.map((d) => ({
+    kernel: Float64Array.from(d.kernel),
+    bias: Float64Array.from(d.bias),
+    relu: d.relu,
+    out: new Float64Array(d.units),
+  }));
+  let disposed = false;
   return {
     kind: "stateful",
+    implementation: "js",
     step(tokenId) {
-      let x = inputVector(tokenId);
-      lstms.forEach((lstm, index) => {
-        const u = lstm.units;
-        const z = Float64Array.from(lstm.bias);
-        accumulate(z, x, lstm.kernel);
-        const h = hidden[index] as Float64Array;
-        const c = cells[index] as Float64Array;
-        accumulate(z, h, lstm.recurrent);
-        for (let j = 0; j < u; j++) {
-          const inputGate = sigmoid(z[j] as number);
-          const forgetGate = sigmoid(z[u + j] as number);
-          const candidate = Math.tanh(z[2 * u + j] as number);
-          const outputGate = sigmoid(z[3 * u + j] as number);
-          const cell = forgetGate * (c[j] as number) + inputGate * candidate;
-          c[j] = cell;
-          h[j] = outputGate * Math.tanh(cell);
-        }
-        x = h;
-      });
+      if (disposed) throw new Error("this step model was disposed");
+      let x = tokenInput(tokenId);
+      for (const lstm of lstms) {
+        lstm.z.set(lstm.bias);
+        accumulate(lstm.z, x, lstm.kernel);
+        accumulate(lstm.z, lstm.h, lstm.recurrent);
+        updateLstmState(lstm.z, lstm.c, lstm.h, lstm.units);
+        x = lstm.h;
+      }
       for (const dense of denses) {
-        const out = Float64Array.from(dense.bias);
-        accumulate(out, x, dense.kernel);
-        if (dense.relu) for (let j = 0; j < out.length; j++) out[j] = Math.max(0, out[j] as number);
-        x = out;
+        dense.out.set(dense.bias);
+        accumulate(dense.out, x, dense.kernel);
+        if (dense.relu) reluInPlace(dense.out);
+        x = dense.out;
       }
       return Float32Array.from(x);
     },
     reset() {
-      hidden.forEach((h) => h.fill(0));
-      cells.forEach((c) => c.fill(0));
+      for (const lstm of lstms) {
+        lstm.h.fill(0);
+        lstm.c.fill(0);
+      }
     },
     dispose() {
       // Plain arrays only: nothing to free on the tf side.
-      embedding = null;
+      disposed = true;
+      lstms.length = 0;
+      denses.length = 0;
     },
   };
+}
+
+/**
+ * Stateful batch-1 generation for many-to-many models (carries h/c, never re-runs a window). Uses
+ * the WebAssembly SIMD step where the platform has it and the plain-JS step otherwise: both compute
+ * in float64 in the same order, so the logits are bit-identical and the same recipe gives the same
+ * tokens everywhere.
+ */
+export function createStatefulStepModel(model: tf.LayersModel, config: ModelConfig): StepModel {
+  return isWasmStepSupported() ? createWasmStepModel(model, config) : createJsStepModel(model, config);
 }
 
 /**
@@ -172,6 +128,7 @@ export function createWindowedStepModel(model: tf.LayersModel, config: ModelConf
   const window = config.seqLen;
   return {
     kind: "windowed",
+    implementation: "tfjs",
     step(tokenId) {
       if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= config.vocabSize) {
         throw new RangeError(`token id ${tokenId} is outside the vocabulary (0..${config.vocabSize - 1})`);
