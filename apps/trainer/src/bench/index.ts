@@ -19,6 +19,7 @@ import {
   TRAIN_SHAPE,
   describeShape,
   makeBatches,
+  trainModelRun,
   trainRun,
   type TrainRun,
   type TrainShape,
@@ -171,7 +172,7 @@ export async function runBench(argv: string[]): Promise<number> {
       continue;
     }
     const label = backend === "node" ? "tensorflow" : backend;
-    benchTraining(log, notes, options, label, songs, matMulFix);
+    await benchTraining(log, notes, options, label, songs, matMulFix);
     benchGenerationSuite(log, options, label);
   }
   log.record({
@@ -202,14 +203,14 @@ export async function runBench(argv: string[]): Promise<number> {
   return 0;
 }
 
-function benchTraining(
+async function benchTraining(
   log: FigureLog,
   notes: string[],
   options: BenchOptions,
   backend: string,
   songs: Int32Array[],
   matMulFix: MatMulFix,
-): void {
+): Promise<void> {
   const shape = options.quick ? QUICK_SHAPE : TRAIN_SHAPE;
   // cpu is ~3x slower than wasm: fewer stock steps there, since each one takes tens of seconds.
   // The stock layer takes tens of seconds per full-size step: one timed step unless --steps says more.
@@ -275,6 +276,38 @@ function benchTraining(
     config,
     backend,
   });
+  if (backend !== "cpu") {
+    // Data-parallel training through trainModel + the worker pool, exactly as `train` runs it
+    // (2 gradient shards; 1 thread computes both in turn, 2 threads one each). cpu is skipped:
+    // a full-size MotifLSTM step takes a minute there.
+    const shards = 2;
+    const sharded: TrainRun[] = [];
+    for (const threads of [1, 2]) {
+      const label = `MotifLSTM, ${shards} shards on ${threads} thread${threads === 1 ? "" : "s"}`;
+      progress(`${backend}: trainModel (as train), ${label}, ${timedSteps} step(s) + warm-up`);
+      const run = await trainModelRun(shape, batches.slice(0, timedSteps + 1), { shards, threads }, (step, loss) =>
+        progress(`  ${threads} thread(s) step ${step} loss ${loss.toFixed(4)}`),
+      );
+      recordRun(label, run, timedSteps, threads > 1 ? "≥ 2000 floor, ≥ 4000 target" : undefined);
+      sharded.push(run);
+    }
+    const [oneThread, twoThreads] = sharded as [TrainRun, TrainRun];
+    log.record({
+      name: "train speed-up 2 threads vs 1 (same 2 shards, wall)",
+      value: twoThreads.tokensPerSecond / oneThread.tokensPerSecond,
+      unit: "x",
+      config: `${config}, trainModel + gradient worker pool`,
+      backend,
+    });
+    log.record({
+      name: "train loss max |1 thread - 2 threads|, 2 shards",
+      value: maxGap(oneThread.losses, twoThreads.losses, Math.min(oneThread.losses.length, twoThreads.losses.length)),
+      unit: "nats",
+      config: `${Math.min(oneThread.losses.length, twoThreads.losses.length)} steps, trainModel, expected 0 (bit-identical)`,
+      backend,
+      target: "= 0",
+    });
+  }
   const common = Math.min(stock.losses.length, fast.losses.length);
   const firstGap = maxGap(stock.losses, fast.losses, common);
   log.record({

@@ -2,7 +2,8 @@
 // tf.layers.lstm vs MotifLSTM, on identical data from an identical initialisation, plus the loss
 // of every step so the two curves can be compared.
 import * as tf from "@tensorflow/tfjs";
-import { createModel, presetConfigs, type ModelConfig } from "@motif/core";
+import { createModel, presetConfigs, trainModel, type ModelConfig, type SongTokens, type TrainingConfig } from "@motif/core";
+import { createGradientPool } from "../parallel/gradient-worker-pool.js";
 
 export interface TrainShape {
   vocabSize: number;
@@ -140,6 +141,89 @@ export function trainRun(
     losses,
     secondsPerStep,
     tokensPerSecond: tokens / secondsPerStep,
+    tokensPerCpuSecond: (tokens * timedSteps) / timedCpuSeconds,
+  };
+}
+
+/**
+ * One song per window (seqLen ids + the token after): with stride seqLen each song yields exactly
+ * that window, so trainModel trains on the same windows as the batches (in its own seeded order).
+ */
+function windowSongs(shape: TrainShape, batches: Batch[]): SongTokens[] {
+  const songs: SongTokens[] = [];
+  batches.forEach((batch, b) => {
+    for (let row = 0; row < shape.batchSize; row++) {
+      const ids = new Int32Array(shape.seqLen + 1);
+      for (let t = 0; t < shape.seqLen; t++) ids[t] = batch.ids[row * shape.seqLen + t]!;
+      ids[shape.seqLen] = batch.targets[row * shape.seqLen + shape.seqLen - 1]!;
+      songs.push({ name: `batch${b}-row${row}`, ids });
+    }
+  });
+  return songs;
+}
+
+/**
+ * Trains with core's trainModel exactly as `train` does (sharded gradients, clipping, Adam;
+ * `threads` - 1 worker threads from the same pool `train --workers` starts), one epoch over the
+ * windows of `batches`, no validation. The first step is warm-up; the pool's start-up is not timed.
+ */
+export async function trainModelRun(
+  shape: TrainShape,
+  batches: Batch[],
+  options: { shards: number; threads: number },
+  onStep?: (step: number, loss: number) => void,
+): Promise<TrainRun> {
+  const modelConfig = modelConfigFor(shape, "fast");
+  const training: TrainingConfig = {
+    ...presetConfigs("default", shape.vocabSize).training,
+    epochs: 1,
+    batchSize: shape.batchSize,
+    learningRate: 1e-3,
+    lrSchedule: "constant",
+    patience: null,
+    validationShare: 0,
+    augment: [],
+    stride: shape.seqLen,
+    gradientShards: options.shards,
+  };
+  const model = createModel(modelConfig, 1);
+  const workers = options.threads > 1 ? await createGradientPool({ workers: options.threads - 1, backend: tf.getBackend(), modelConfig }) : null;
+  const losses: number[] = [];
+  let timedFrom: { wall: number; cpu: NodeJS.CpuUsage } | null = null;
+  let timedSeconds = 0;
+  let timedCpuSeconds = 0;
+  try {
+    await trainModel({
+      model,
+      modelConfig,
+      training,
+      train: windowSongs(shape, batches),
+      validation: [],
+      ...(workers ? { workers } : {}),
+      callbacks: {
+        onBatch: ({ loss }) => {
+          // Timed from the end of the warm-up step to the end of the last step.
+          if (timedFrom) {
+            timedSeconds = (performance.now() - timedFrom.wall) / 1000;
+            const cpu = process.cpuUsage(timedFrom.cpu);
+            timedCpuSeconds = (cpu.user + cpu.system) / 1e6;
+          } else timedFrom = { wall: performance.now(), cpu: process.cpuUsage() };
+          onStep?.(losses.length, loss);
+          losses.push(loss);
+        },
+      },
+    });
+  } finally {
+    await workers?.dispose();
+    model.dispose();
+  }
+  const timedSteps = Math.max(1, batches.length - 1);
+  const tokens = shape.batchSize * shape.seqLen;
+  return {
+    losses,
+    secondsPerStep: timedSeconds / timedSteps,
+    tokensPerSecond: (tokens * timedSteps) / timedSeconds,
+    // process.cpuUsage counts every thread of the process, worker threads included.
     tokensPerCpuSecond: (tokens * timedSteps) / timedCpuSeconds,
   };
 }
