@@ -136,10 +136,13 @@ describe("interrupt and resume", () => {
   it("SIGINT saves a checkpoint; --resume finishes with the same history as an uninterrupted run", async () => {
     // Enough epochs that the interrupt lands mid-run even on a fast machine.
     const args = ["--data", dataDir, "--out", modelsDir, "--epochs", "5", ...TINY];
-    const straight = await runCli(["train", ...args, "--name", "straight"]);
+    // One thread here, two threads (a gradient worker) for the interrupted and the resumed run:
+    // the thread count never changes the history, so the bundles must still be identical.
+    const straight = await runCli(["train", ...args, "--name", "straight", "--workers", "1"]);
     expect(straight.code, straight.stderr).toBe(0);
+    expect(straight.stderr).toContain("gradients: 2 shards on 1 thread\n");
 
-    const interrupted = startCli(["train", ...args, "--name", "resumed"]);
+    const interrupted = startCli(["train", ...args, "--name", "resumed", "--workers", "2"]);
     await interrupted.waitForStderr(/epoch 1\/5 {2}loss/);
     interrupted.child.kill("SIGINT");
     const stopped = await interrupted.done;
@@ -151,10 +154,14 @@ describe("interrupt and resume", () => {
     const conflicting = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--lr", "0.1"]);
     expect(conflicting.code).toBe(2);
     expect(conflicting.stderr).toContain("drop --lr");
+    const reshard = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--shards", "4"]);
+    expect(reshard.code).toBe(2);
+    expect(reshard.stderr).toContain("drop --shards");
 
-    const resumed = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--backend", "wasm"]);
+    const resumed = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--backend", "wasm", "--workers", "2"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('resuming "resumed" from epoch');
+    expect(resumed.stderr).toContain("gradients: 2 shards on 2 threads\n");
     expect(resumed.stderr).toMatch(/\(done\) epoch 1\/5 {2}loss/);
     const a = await manifestOf(path.join(modelsDir, "straight", "v1"));
     const b = await manifestOf(path.join(modelsDir, "resumed", "v1"));
