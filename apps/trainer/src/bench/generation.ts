@@ -1,7 +1,13 @@
 // Generation speed, batch 1: stateful step models (carry h/c, one token per step) against the
 // seed's method of re-running the model over the last window for every token, on the same weights.
+// Part of `pnpm bench`; on its own (generation only, 2x256 and 3x512, 500 tokens, best of 3):
+// `pnpm exec tsx --conditions=@motif/source src/bench/generation.ts [wasm|cpu]` from apps/trainer.
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import {
+  createJsStepModel,
   createModel,
   createStatefulStepModel,
   createWindowedStepModel,
@@ -9,7 +15,9 @@ import {
   type ModelConfig,
   type StepModel,
 } from "@motif/core";
-import type { FigureLog } from "./figures.js";
+import { selectBackend } from "../backend.js";
+import { FigureLog } from "./figures.js";
+import { describeMachine } from "./machine.js";
 import { createTfStepModel } from "./tf-step-model.js";
 
 export interface GenerationOptions {
@@ -71,6 +79,54 @@ function stepMatchesModel(model: tf.LayersModel, step: StepModel): number {
   return worst;
 }
 
+/** What createStatefulStepModel picked here: the WebAssembly SIMD step, or its plain-JS fallback. */
+function coreStepLabel(step: StepModel): string {
+  return step.implementation === "wasm-simd"
+    ? "core step (wasm SIMD, float64 accumulate)"
+    : `core step (${step.implementation ?? "unknown"} fallback: no WebAssembly SIMD)`;
+}
+
+/**
+ * Largest |Δ| between core's step and the plain-JS step over `tokens` steps fed the JS step's
+ * greedy tokens (expected 0: both sum in float64 in the same order), and how many logits differ in
+ * any bit.
+ */
+function recordWasmVsJs(
+  log: FigureLog,
+  core: StepModel,
+  js: StepModel,
+  tokens: number,
+  config: string,
+  backend: string,
+): void {
+  core.reset();
+  js.reset();
+  let token = 1;
+  let worst = 0;
+  let differing = 0;
+  let compared = 0;
+  for (let i = 0; i < tokens; i++) {
+    const expected = js.step(token);
+    const actual = core.step(token);
+    let arg = 0;
+    expected.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(v - actual[j]!));
+      if (!Object.is(v, actual[j])) differing++;
+      compared++;
+      if (v > expected[arg]!) arg = j;
+    });
+    token = arg;
+  }
+  log.record({
+    name: `generate max |logit diff| ${core.implementation === "wasm-simd" ? "wasm" : "core fallback"} vs JS step`,
+    value: worst,
+    unit: "abs",
+    config: `${config}; ${differing} of ${compared} logits differ in any bit`,
+    backend,
+    target: "= 0",
+  });
+}
+
 export function benchGeneration(log: FigureLog, options: GenerationOptions): void {
   const { units, backend, tokens } = options;
   const config = `default preset ${units.length}x${units[0]}, emb64, V300, batch 1, ${tokens} tokens`;
@@ -78,9 +134,14 @@ export function benchGeneration(log: FigureLog, options: GenerationOptions): voi
   const stock = createModel(configFor(units, "stock"), 1);
   const per500 = (secondsPerToken: number) => secondsPerToken * 500;
 
+  const fastConfig = configFor(units, "fast");
+  const coreStep = createStatefulStepModel(fast, fastConfig);
+  const jsStep = createJsStepModel(fast, fastConfig);
+  recordWasmVsJs(log, coreStep, jsStep, tokens, `${config}, greedy tokens of the JS step`, backend);
   const steps: [string, StepModel][] = [
-    ["core createStepModel (plain JS)", createStatefulStepModel(fast, configFor(units, "fast"))],
-    ["tfjs ops, weights resident", createTfStepModel(fast, configFor(units, "fast"))],
+    [coreStepLabel(coreStep), coreStep],
+    ["core JS step (plain JS, float64)", jsStep],
+    ["tfjs ops, weights resident", createTfStepModel(fast, fastConfig)],
   ];
   let bestStateful = Infinity;
   for (const [label, step] of steps) {
@@ -137,4 +198,40 @@ export function benchGeneration(log: FigureLog, options: GenerationOptions): voi
   });
   fast.dispose();
   stock.dispose();
+}
+
+async function runGenerationOnly(backend: "wasm" | "cpu"): Promise<void> {
+  const machine = describeMachine();
+  const log = new FigureLog(machine.cores);
+  await selectBackend(backend);
+  for (const [units, targetSeconds] of [
+    [[256, 256], 0.25],
+    [[512, 512, 512], 1.5],
+  ] as const) {
+    process.stderr.write(`[bench] ${backend}: generate ${units.length}x${units[0]}\n`);
+    benchGeneration(log, {
+      units: [...units],
+      backend,
+      targetSeconds,
+      tokens: 500,
+      repeats: 3,
+      windowedTokens: 20,
+    });
+  }
+  const load = os.loadavg().map((l) => l.toFixed(1));
+  process.stdout.write(
+    `\n${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load ${load.join(" / ")}\n${log.table()}\n`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const backend = process.argv[2] ?? "wasm";
+  if (backend !== "wasm" && backend !== "cpu") {
+    process.stderr.write(`unknown backend "${backend}" (use wasm or cpu)\n`);
+    process.exit(2);
+  }
+  runGenerationOnly(backend).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
 }
