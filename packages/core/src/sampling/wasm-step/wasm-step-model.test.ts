@@ -1,7 +1,7 @@
 // The WebAssembly SIMD step must give exactly the plain-JS step's logits (bit for bit), so the same
 // recipe gives the same tokens whichever step runs.
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createModel } from "../../model/create-model.js";
 import { presetConfigs, type ModelConfig } from "../../model/config.js";
 import { Vocabulary, getTokenizer } from "../../tokenizer/index.js";
@@ -131,4 +131,34 @@ describe("createWasmStepModel", () => {
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
+});
+
+describe("without WebAssembly SIMD", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  // The test tsconfig has no DOM lib: the real engine's classes, untyped.
+  const real = (globalThis as unknown as { WebAssembly: { Module: unknown; Instance: unknown } }).WebAssembly;
+  const engines: [string, unknown][] = [
+    ["no WebAssembly at all", undefined],
+    ["WebAssembly without SIMD128 (validate() is false)", { validate: () => false, Module: real.Module, Instance: real.Instance }],
+  ];
+  for (const [name, engine] of engines) {
+    it(`createStatefulStepModel falls back to the JS step (${name}), and createWasmStepModel says why it cannot run`, async () => {
+      vi.resetModules();
+      vi.stubGlobal("WebAssembly", engine);
+      const fresh = await import("../step-model.js");
+      const wasm = await import("./wasm-step-model.js");
+      const { model: config } = presetConfigs("default", 20, { units: [8], seqLen: 8, embeddingDim: 4 });
+      const model = createModel(config, 1);
+      expect(wasm.isWasmStepSupported()).toBe(false);
+      const step = fresh.createStatefulStepModel(model, config);
+      expect(step.implementation).toBe("js");
+      expect(step.step(3)).toHaveLength(20);
+      expect(() => wasm.createWasmStepModel(model, config)).toThrow(/WebAssembly with SIMD128 is not available here/);
+      model.dispose();
+    });
+  }
 });
