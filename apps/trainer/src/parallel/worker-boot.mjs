@@ -4,7 +4,7 @@
 // The pool starts it with `--conditions=@motif/source`, so workspace packages resolve to source.
 import { workerData } from "node:worker_threads";
 
-if (workerData.entry.endsWith(".ts")) {
+if (/\.[cm]?ts$/.test(workerData.entry)) {
   const { register } = await import("tsx/esm/api");
   register();
 }
