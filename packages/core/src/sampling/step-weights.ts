@@ -3,6 +3,7 @@
 // plain-JS step and the WebAssembly step, so both read, check and gate exactly alike.
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
+import { portableExp, portableTanh } from "./portable-math.js";
 
 export interface LstmStepWeights {
   /** [inputs, 4·units] row-major, gate order i, f, c, o. */
@@ -119,7 +120,9 @@ export function createTokenInput(weights: StepWeights): (tokenId: number) => Flo
   };
 }
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+// portableExp/portableTanh give Math.exp/Math.tanh's bits on V8 x86-64 (Node 20) and the same
+// bits on every other engine and CPU, where Math's functions may differ by an ulp.
+const sigmoid = (v: number): number => 1 / (1 + portableExp(-v));
 
 /**
  * One LSTM cell update from the pre-activations z = [i, f, c, o] (each `units` long, as in
@@ -129,11 +132,11 @@ export function updateLstmState(z: Float64Array, c: Float64Array, h: Float64Arra
   for (let j = 0; j < units; j++) {
     const inputGate = sigmoid(z[j] as number);
     const forgetGate = sigmoid(z[units + j] as number);
-    const candidate = Math.tanh(z[2 * units + j] as number);
+    const candidate = portableTanh(z[2 * units + j] as number);
     const outputGate = sigmoid(z[3 * units + j] as number);
     const cell = forgetGate * (c[j] as number) + inputGate * candidate;
     c[j] = cell;
-    h[j] = outputGate * Math.tanh(cell);
+    h[j] = outputGate * portableTanh(cell);
   }
 }
 
