@@ -139,6 +139,22 @@ describe("trainModel with gradient shards", () => {
     model.dispose();
   });
 
+  it("a config without gradientShards (made before shards existed) trains as 1 shard", async () => {
+    const { model: config, training } = tinyConfigs({ epochs: 1, dropout: 0.3 });
+    const { gradientShards: _dropped, ...legacy } = training;
+    const { train, validation } = splitSongs(learnableSongs(4), training);
+    const [legacyRun, oneShard] = await Promise.all(
+      [legacy, { ...training, gradientShards: 1 }].map(async (config1) => {
+        const model = createModel(config, 1);
+        const result = await trainModel({ model, modelConfig: config, training: config1, train, validation });
+        model.dispose();
+        return result;
+      }),
+    );
+    expect(legacyRun!.checkpoint.training.gradientShards).toBeUndefined();
+    expect(lossCurve(legacyRun!.history)).toEqual(lossCurve(oneShard!.history));
+  });
+
   it("a failing worker fails training with its error", async () => {
     const { model: config, training } = tinyConfigs({ epochs: 1 });
     const { train, validation } = splitSongs(learnableSongs(4), training);
