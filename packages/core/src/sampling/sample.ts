@@ -1,3 +1,4 @@
+import { portableExp } from "./portable-math.js";
 import type { Rng } from "./rng.js";
 
 export interface SamplingOptions {
@@ -44,7 +45,8 @@ export function sampleFromLogits(logits: Float32Array, options: SamplingOptions,
 
   const kept = options.topK === null ? candidates : candidates.slice(0, options.topK);
   const top = logits[kept[0] as number] as number;
-  const weights = kept.map((id) => Math.exp(((logits[id] as number) - top) / options.temperature));
+  // portableExp, not Math.exp: engines round Math.exp differently, and the draw must not depend on the browser.
+  const weights = kept.map((id) => portableExp(((logits[id] as number) - top) / options.temperature));
   let total = weights.reduce((sum, w) => sum + w, 0);
 
   let count = weights.length;
