@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { trainCommand, type TrainOptions } from "./train-command.js";
-import { DEFAULT_TIMED_AUGMENT, resolveConfigs } from "./train-config.js";
+import { DEFAULT_AUGMENT, NOTES_CHORDS_DEFAULT, resolveConfigs } from "./train-config.js";
 import { parseCommand } from "./command-args.js";
 
 function options(argv: string[]): TrainOptions {
@@ -16,11 +16,26 @@ describe("train configs from flags", () => {
     expect(training).toMatchObject({ epochs: 16, batchSize: 32, augment: [-3, -2, -1, 1, 2, 3], split: "songs" });
   });
 
-  it("uses the preset's sizes with --data, and timed's default transpositions", () => {
+  it("uses the preset's sizes with --data, and the default preset's transpositions", () => {
     const { model, training } = resolveConfigs(options(["--data", "x"]), 90);
-    expect(model.units).toHaveLength(2);
-    expect(training.augment).toEqual(DEFAULT_TIMED_AUGMENT);
-    expect(resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords"]), 90).training.augment).toEqual([]);
+    expect(model).toMatchObject({ units: [256, 256], seqLen: 64 });
+    expect(training).toMatchObject({ batchSize: 64, augment: DEFAULT_AUGMENT });
+  });
+
+  it("gives the default preset on notes-chords transpositions and short windows in small batches", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords"]), 90);
+    expect(model).toMatchObject({ preset: "default", seqLen: NOTES_CHORDS_DEFAULT.seqLen });
+    expect(training).toMatchObject({ batchSize: NOTES_CHORDS_DEFAULT.batch, augment: DEFAULT_AUGMENT, stride: NOTES_CHORDS_DEFAULT.seqLen });
+    const explicit = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--batch", "64", "--seq-len", "48", "--augment", "none"]), 90);
+    expect(explicit.model.seqLen).toBe(48);
+    expect(explicit.training).toMatchObject({ batchSize: 64, augment: [] });
+  });
+
+  it("trains seed and parent without transpositions, as their notebooks did", () => {
+    for (const preset of ["seed", "parent"]) {
+      expect(resolveConfigs(options(["--data", "x", "--preset", preset]), 90).training.augment).toEqual([]);
+      expect(resolveConfigs(options(["--data", "x", "--preset", preset, "--tokenizer", "timed"]), 90).training.augment).toEqual([]);
+    }
   });
 
   it("keeps the seed preset's shape even on the demo corpus", () => {

@@ -4,8 +4,16 @@ import { CliError } from "./command-args.js";
 import { parseTranspositions } from "./flag-values.js";
 import { resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-command.js";
 
-/** Transpositions used for `timed` when --augment is absent: a fifth either way around the original. */
-export const DEFAULT_TIMED_AUGMENT = parseTranspositions("-5..6") as number[];
+/** Transpositions the default preset trains on when --augment is absent: a fifth either way around the original. */
+export const DEFAULT_AUGMENT = parseTranspositions("-5..6") as number[];
+
+/**
+ * The default preset's window and batch for notes-chords tokens (one token per onset, so a corpus
+ * has about 5x fewer tokens than in `timed`). Smaller batches mean more optimizer steps per minute:
+ * on the seed's corpus (song split) batch 16 x 32 tokens reached val loss 4.93 in 12 epochs where
+ * 64 x 64 was still at 5.13 after 14 (measured with `train`, see BENCHMARKS.md, time to quality).
+ */
+export const NOTES_CHORDS_DEFAULT = { seqLen: 32, batch: 16 };
 
 /**
  * The quick config used when `train` runs on the built-in demo corpus (no --data): small enough to
@@ -21,14 +29,16 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
   const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
   const layers = options.layers ?? quick?.layers ?? base.length;
   const units = options.units ?? quick?.units ?? base[0]!;
-  const augment = options.augment ?? quick?.augment ?? (resolvedTokenizer(options) === "timed" ? DEFAULT_TIMED_AUGMENT : []);
+  // Motif's preset learns from transposed copies; seed/parent train as their notebooks did, without.
+  const augment = options.augment ?? quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : []);
+  const shape = preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
   const overrides: Partial<ModelConfig & TrainingConfig> = {
     units: Array.from({ length: layers }, () => units),
     cell: options.cell,
-    seqLen: options.seqLen ?? quick?.seqLen,
+    seqLen: options.seqLen ?? quick?.seqLen ?? shape?.seqLen,
     stride: options.stride,
     epochs: options.epochs ?? quick?.epochs,
-    batchSize: options.batch ?? quick?.batch,
+    batchSize: options.batch ?? quick?.batch ?? shape?.batch,
     learningRate: options.lr,
     validationShare: options.val,
     split: options.split,
