@@ -6,8 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createModel } from "../model/create-model.js";
 import { presetConfigs } from "../model/config.js";
-import { Vocabulary, getTokenizer } from "../tokenizer/index.js";
-import { packBundle } from "./pack-bundle.js";
+import { Vocabulary } from "../tokenizer/index.js";
+import { packTestBundle } from "./test-support/pack-test-bundle.js";
 import { utf8Decode } from "./bytes.js";
 
 beforeAll(async () => {
@@ -19,21 +19,7 @@ describe("a bundle in a plain tfjs app", () => {
     const vocabulary = Vocabulary.build([["C4", "D4", "E4", "G4", "0.4.7", "2.7"]], { tokenizer: "notes-chords" });
     const { model: config, training } = presetConfigs("default", vocabulary.size, { units: [8, 8], seqLen: 8, embeddingDim: 4, cell: "fast" });
     const model = createModel(config, 1);
-    const files = await packBundle({
-      model,
-      manifest: {
-        name: "plain",
-        version: "1",
-        createdAt: "2026-01-01T00:00:00Z",
-        tokenizer: { kind: "notes-chords", version: getTokenizer("notes-chords").version },
-        vocabulary: vocabulary.toJSON(),
-        model: config,
-        training,
-        dataset: { files: [], skipped: [] },
-        metrics: [],
-        backend: "cpu",
-      },
-    });
+    const files = await packTestBundle({ model, config, training, vocabulary });
 
     // ---- the plain app: exactly what the README tells it to do ----
     const LSTM = tf.layers.lstm({ units: 1 }).constructor as typeof tf.RNN;

@@ -7,7 +7,7 @@ import { splitSongs } from "../model/data.js";
 import { trainModel } from "../model/train.js";
 import { learnableSongs, tinyConfigs, TINY_VOCAB } from "../model/test-support/tiny.js";
 import { Vocabulary, getTokenizer } from "../tokenizer/index.js";
-import { packBundle } from "../bundle/pack-bundle.js";
+import { packTestBundle } from "../bundle/test-support/pack-test-bundle.js";
 import { loadBundle } from "../bundle/load-bundle.js";
 import { createStepModel } from "./step-model.js";
 import { generateTokens } from "./generate.js";
@@ -39,21 +39,7 @@ describe("across backends", () => {
     await useBackend("cpu");
     const { model: config, training } = tinyConfigs();
     const model = createModel(config, 5);
-    const files = await packBundle({
-      model,
-      manifest: {
-        name: "x",
-        version: "1",
-        createdAt: "2026-01-01T00:00:00Z",
-        tokenizer: { kind: "notes-chords", version: tokenizer.version },
-        vocabulary: vocabulary.toJSON(),
-        model: config,
-        training,
-        dataset: { files: [], skipped: [] },
-        metrics: [],
-        backend: "cpu",
-      },
-    });
+    const files = await packTestBundle({ model, config, training, vocabulary });
     const options = { length: 80, seed: 9, primer: ["C4", "E4"], temperature: 1.2, topK: 12, topP: 0.95, repetitionGuard: true };
     const onCpu = generateTokens({ step: createStepModel(model, config), vocabulary, tokenizer, options });
     model.dispose();
