@@ -20,6 +20,30 @@ describe("progress", () => {
     expect(out).toEqual(["epoch 1/3  loss 2.5000  acc 0.3100  val loss 2.7500  val acc 0.2800  ppl 15.64  1,234 tok/s  elapsed 1:15\n"]);
   });
 
+  it("without a terminal, prints a progress line with ETAs at most once per interval inside a long epoch", () => {
+    const out: string[] = [];
+    let now = 0;
+    const reporter = createProgressReporter({ totalEpochs: 2, tty: false, write: (t) => out.push(t), now: () => now, plainIntervalSeconds: 60 });
+    now = 30;
+    reporter.onBatch({ epoch: 1, batch: 25, batches: 100, loss: 4 });
+    expect(out).toEqual([]); // less than an interval since the start
+    now = 60;
+    reporter.onBatch({ epoch: 1, batch: 50, batches: 100, loss: 3.5 });
+    // half of epoch 1 in 60 s: 60 s left in it, then one more epoch of 120 s
+    expect(out).toEqual(["epoch 1/2 50% 50/100  loss 3.5000  ETA 1:00  total ETA 3:00\n"]);
+    now = 90;
+    reporter.onBatch({ epoch: 1, batch: 75, batches: 100, loss: 3.4 });
+    expect(out).toHaveLength(1);
+    now = 121;
+    reporter.onBatch({ epoch: 1, batch: 100, batches: 100, loss: 3.3 });
+    expect(out).toHaveLength(1); // the epoch's own line follows instead
+    reporter.onEpoch(metrics(1));
+    expect(out).toHaveLength(2);
+    now = 150;
+    reporter.onBatch({ epoch: 2, batch: 10, batches: 100, loss: 3.2 });
+    expect(out).toHaveLength(2); // the interval restarts with each epoch
+  });
+
   it("draws a bar with epoch and overall ETA on a terminal", () => {
     const out: string[] = [];
     let now = 0;

@@ -1,5 +1,6 @@
-// Training progress on stderr: a live bar with per-epoch and overall ETA on a terminal,
-// one plain line per epoch otherwise (logs, CI, pipes).
+// Training progress on stderr: a live bar with per-epoch and overall ETA on a terminal; otherwise
+// (logs, CI, pipes) one plain line per epoch, plus a plain progress line with the ETAs at most
+// once a minute while a long epoch runs.
 import type { EpochMetrics } from "@motif/core";
 
 export interface ProgressOptions {
@@ -9,6 +10,8 @@ export interface ProgressOptions {
   now?: () => number;
   /** Terminal width for the bar. */
   columns?: number;
+  /** Without a terminal: seconds between progress lines inside an epoch (default 60). */
+  plainIntervalSeconds?: number;
 }
 
 export interface ProgressReporter {
@@ -55,17 +58,23 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
 
   return {
     onBatch({ epoch, batch, batches, loss }) {
-      if (!options.tty) return;
       const t = now();
-      const done = batch / Math.max(1, batches);
-      if (t - lastDraw < 0.1 && batch < batches) return;
+      const minGap = options.tty ? 0.1 : (options.plainIntervalSeconds ?? 60);
+      // Without a terminal the first line waits a full interval (short epochs print none) and the epoch line ends the epoch.
+      if (!options.tty && lastDraw < lastEpochEnd) lastDraw = lastEpochEnd;
+      if (options.tty ? t - lastDraw < minGap && batch < batches : t - lastDraw < minGap || batch >= batches) return;
       lastDraw = t;
+      const done = batch / Math.max(1, batches);
       const epochElapsed = t - lastEpochEnd;
       const epochEta = done > 0 ? (epochElapsed / done) * (1 - done) : NaN;
       const perEpoch = epochDurations.length > 0 ? epochDurations.reduce((a, b) => a + b, 0) / epochDurations.length : done > 0 ? epochElapsed / done : NaN;
       const epochsLeft = options.totalEpochs - epoch;
       const totalEta = epochEta + epochsLeft * perEpoch;
       const text = `epoch ${epoch}/${options.totalEpochs} {bar} ${batch}/${batches}  loss ${loss.toFixed(4)}  ETA ${formatDuration(epochEta)}  total ETA ${formatDuration(totalEta)}`;
+      if (!options.tty) {
+        options.write(text.replace("{bar}", `${Math.floor(done * 100)}%`) + "\n");
+        return;
+      }
       const barWidth = Math.max(10, Math.min(40, (options.columns ?? 100) - text.length + 5));
       const filled = Math.round(done * barWidth);
       options.write(`\r\x1b[2K${text.replace("{bar}", `[${"#".repeat(filled)}${".".repeat(barWidth - filled)}]`)}`);
