@@ -89,8 +89,11 @@ function checkResumable(resume: TrainCheckpoint, modelConfig: ModelConfig, train
 /**
  * Custom training loop (not model.fit) so seeds, clipping, the LR schedule, stopping and
  * checkpoints are ours. Deterministic given `training.seed` on a given backend: windows are
- * shuffled by a seeded rng, dropout is seeded per step, and resuming from a checkpoint
+ * shuffled by a seeded rng, dropout is seeded per step and shard, and resuming from a checkpoint
  * reproduces the identical history. Uses whatever tf backend the app selected.
+ * Each batch is cut into `training.gradientShards` shards (see gradient-shards.ts); with
+ * `workers` the last shards are computed on the app's threads while this thread computes the
+ * rest. The worker count never changes the result, only the speed.
  * At the end `model` holds the best-on-validation weights (training loss without validation).
  *
  * Split: with `split: "songs"` pass splitSongs' train/validation; with `"random-windows"` the
