@@ -49,7 +49,7 @@ export async function saveCheckpoint(dir: string, run: SavedRun, checkpoint: Tra
 
 export async function loadCheckpoint(dir: string): Promise<{ run: SavedRun; checkpoint: TrainCheckpoint }> {
   const runText = await readFile(path.join(dir, "run.json"), "utf8").catch(() => null);
-  if (runText === null) throw new CliError(`no interrupted run to resume: ${dir} does not exist (it is written when training is interrupted with Ctrl-C or a kill)`);
+  if (runText === null) throw new CliError(`no interrupted run to resume: ${dir} does not exist (a run writes it after every epoch and when interrupted, and removes it once published)`);
   const parsed = savedRunSchema.safeParse(JSON.parse(runText));
   if (!parsed.success) throw new CliError(`${path.join(dir, "run.json")} is not a Motif checkpoint: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const bytes = await readFile(path.join(dir, "checkpoint.bin")).catch(() => null);

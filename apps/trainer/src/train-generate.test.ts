@@ -171,6 +171,24 @@ describe("interrupt and resume", () => {
     expect(await readdir(path.join(modelsDir, "resumed"))).not.toContain(".checkpoint");
   });
 
+  it("a hard kill (SIGKILL) loses at most the running epoch: --resume continues from the last epoch's checkpoint", async () => {
+    const args = ["--data", dataDir, "--out", modelsDir, "--epochs", "5", ...TINY, "--workers", "1"];
+    const killed = startCli(["train", ...args, "--name", "killed"]);
+    await killed.waitForStderr(/epoch 2\/5 {2}loss/);
+    killed.child.kill("SIGKILL");
+    const stopped = await killed.done;
+    expect(stopped.code).not.toBe(0);
+    expect((await readdir(path.join(modelsDir, "killed", ".checkpoint"))).sort()).toEqual(["checkpoint.bin", "run.json"]);
+    const resumed = await runCli(["train", "--resume", "--name", "killed", "--out", modelsDir]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming "killed" from epoch [12]/);
+    const a = await manifestOf(path.join(modelsDir, "straight", "v1"));
+    const b = await manifestOf(path.join(modelsDir, "killed", "v1"));
+    expect(trajectory(b.metrics)).toEqual(trajectory(a.metrics));
+    expect(b.weightsSha256).toBe(a.weightsSha256);
+    expect(await readdir(path.join(modelsDir, "killed"))).not.toContain(".checkpoint");
+  });
+
   it("explains a resume with nothing to resume", async () => {
     const result = await runCli(["train", "--resume", "--name", "nothing-here", "--out", modelsDir]);
     expect(result.code).toBe(1);

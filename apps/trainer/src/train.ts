@@ -179,7 +179,13 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       validation: prepared.validation,
       ...(resumed ? { resume: resumed.checkpoint } : {}),
       ...(workers ? { workers } : {}),
-      callbacks: { onBatch: (p) => progress.onBatch(p), onEpoch: (m) => progress.onEpoch(m), shouldStop: signals.stopRequested },
+      callbacks: {
+        onBatch: (p) => progress.onBatch(p),
+        onEpoch: (m) => progress.onEpoch(m),
+        // Every epoch's state goes to disk, so a hard kill (kill -9, power loss) loses at most one epoch.
+        onCheckpoint: (checkpoint) => saveCheckpoint(checkpointFolder, run, checkpoint),
+        shouldStop: signals.stopRequested,
+      },
     });
   } catch (error) {
     if (error instanceof GradientWorkerError) throw new CliError(`${error.message} (--workers 1 trains on the main thread only)`);

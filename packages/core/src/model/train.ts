@@ -12,6 +12,8 @@ import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
 export interface TrainCallbacks {
   onBatch?(progress: { epoch: number; batch: number; batches: number; loss: number }): void;
   onEpoch?(metrics: EpochMetrics): void;
+  /** After every epoch, the state to resume from (awaited): apps save it so even a hard kill loses at most one epoch. */
+  onCheckpoint?(checkpoint: TrainCheckpoint): void | Promise<void>;
   /** Checked between batches; true → stop, return `interrupted` with the last completed epoch's checkpoint. */
   shouldStop?(): boolean;
 }
@@ -227,6 +229,7 @@ export async function trainModel(args: {
       };
       checkpoint = { version: 1, ...state, modelConfig, training, weights: snapshot(model), optimizer: optimizer.getState() };
       callbacks.onEpoch?.(metrics);
+      await callbacks.onCheckpoint?.(checkpoint);
     }
   } finally {
     dropoutLayers.forEach((layer) => (layer.seed = undefined));
