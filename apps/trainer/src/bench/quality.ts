@@ -26,6 +26,7 @@ export interface QualityOptions {
   seedEpochs: number;
   seedPatience: number;
   seedBundle: string | undefined;
+  defaultBundle: string | undefined;
   workers: number | undefined;
 }
 
@@ -46,11 +47,13 @@ export const qualityCommand: CommandSpec<QualityOptions> = {
     "seed-epochs": { type: "string", value: "N", description: "Most epochs of the seed run.", defaultText: "40" },
     "seed-patience": { type: "string", value: "N", description: "The seed run stops after N epochs without a better validation loss.", defaultText: "3" },
     "seed-bundle": { type: "string", value: "DIR", description: "Reuse a finished seed-preset bundle (or model folder) trained on the same split instead of training one." },
+    "default-bundle": { type: "string", value: "DIR", description: "Reuse a finished default-preset bundle instead of training one (with --seed-bundle: only recompute the figures and the plot)." },
     workers: { type: "string", value: "N", description: "Passed to both `train` runs (threads computing gradients).", defaultText: "train's default" },
   },
   examples: [
     "pnpm --filter trainer quality",
     "pnpm --filter trainer quality --seed-bundle runs/quality/models/seed-notes-chords",
+    "pnpm --filter trainer quality --seed-bundle DIR --default-bundle DIR --out docs/quality",
   ],
   schema: z
     .object({
@@ -62,6 +65,7 @@ export const qualityCommand: CommandSpec<QualityOptions> = {
       "seed-epochs": integerFlag(1, 10_000).optional(),
       "seed-patience": integerFlag(1, 1000).optional(),
       "seed-bundle": z.string().min(1).optional(),
+      "default-bundle": z.string().min(1).optional(),
       workers: integerFlag(1, 64).optional(),
     })
     .transform((raw) => ({
@@ -72,6 +76,7 @@ export const qualityCommand: CommandSpec<QualityOptions> = {
       seedEpochs: raw["seed-epochs"] ?? 40,
       seedPatience: raw["seed-patience"] ?? 3,
       seedBundle: raw["seed-bundle"],
+      defaultBundle: raw["default-bundle"],
       workers: raw.workers,
     })),
 };
@@ -180,10 +185,14 @@ export async function runQuality(options: QualityOptions): Promise<number> {
     const { dir, manifest } = await readRunManifest(path.join(modelsDir, "seed-notes-chords"));
     seed = summarize("seed", dir, manifest, seconds);
   }
-  const defaultArgs = [...common, "--preset", "default", "--name", "default-notes-chords"];
-  if (options.defaultEpochs !== undefined) defaultArgs.push("--epochs", String(options.defaultEpochs));
-  const defaultSeconds = await runTrain(defaultArgs, "default preset");
-  const defaultRun = await readRunManifest(path.join(modelsDir, "default-notes-chords"));
+  let defaultSeconds: number | null = null;
+  if (!options.defaultBundle) {
+    const defaultArgs = [...common, "--preset", "default", "--name", "default-notes-chords"];
+    if (options.defaultEpochs !== undefined) defaultArgs.push("--epochs", String(options.defaultEpochs));
+    defaultSeconds = await runTrain(defaultArgs, "default preset");
+  }
+  const defaultRun = await readRunManifest(options.defaultBundle ? resolveUserPath(options.defaultBundle) : path.join(modelsDir, "default-notes-chords"));
+  if (defaultRun.manifest.model.preset !== "default") throw new CliError(`${defaultRun.dir} was trained with preset ${defaultRun.manifest.model.preset}, not default`);
   const motif = summarize("default", defaultRun.dir, defaultRun.manifest, defaultSeconds);
 
   const seedManifest = (await readRunManifest(seed.bundleDir)).manifest;
@@ -210,10 +219,10 @@ export async function runQuality(options: QualityOptions): Promise<number> {
     backend,
     target: `≤ ${options.budgetMinutes}`,
   });
-  log.record({ name: "default preset: whole train process", value: defaultSeconds / 60, unit: "min", config: "start-up, data, training, validation, publishing", backend });
+  if (defaultSeconds !== null) log.record({ name: "default preset: whole train process", value: defaultSeconds / 60, unit: "min", config: "start-up, data, training, validation, publishing", backend });
 
   const scene = qualityScene({
-    title: `Time to quality: default vs seed preset (${path.basename(dataDir)}, notes-chords, song split)`,
+    title: `Time to quality on ${path.basename(dataDir)} (notes-chords, song split)`,
     series: [
       { label: "default preset", points: motif.history.flatMap((m) => (m.valLoss === null ? [] : [[m.elapsedSeconds / 60, m.valLoss] as const])) },
       { label: "seed preset", points: seed.history.flatMap((m) => (m.valLoss === null ? [] : [[m.elapsedSeconds / 60, m.valLoss] as const])) },
