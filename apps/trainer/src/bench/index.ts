@@ -179,9 +179,10 @@ export async function runBench(argv: string[]): Promise<number> {
     name: "peak RSS (whole bench process)",
     value: peakRssMiB(),
     unit: "MiB",
-    config: "process.resourceUsage().maxRSS",
+    // Every model of the suite, on every backend, in one process: an upper bound, not the issue's
+    // figure (training the default config; measured with /usr/bin/time, see BENCHMARKS.md).
+    config: "process.resourceUsage().maxRSS; all models of the suite on all backends in one process (upper bound)",
     backend: options.backends.join("+"),
-    target: "≤ 2048",
   });
 
   const elapsed = (Date.now() - startedAt.getTime()) / 1000;
