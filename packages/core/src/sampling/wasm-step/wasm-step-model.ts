@@ -1,6 +1,6 @@
 // The stateful batch-1 step with its matrix-vector work in a tiny hand-written WebAssembly SIMD
 // kernel (step-kernel.wat). It sums in float64 in exactly the plain-JS step's order, so its logits
-// are bit-identical to createJsStepModel's; the gates stay in JS (Math.exp/Math.tanh, the same
+// are bit-identical to createJsStepModel's; the gates stay in JS (portableExp/portableTanh, the same
 // updateLstmState) on Float64Array views of the kernel's memory.
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../../model/config.js";
