@@ -203,7 +203,6 @@ export async function trainModel(args: {
       }
       if (interrupted) break;
       const trainSeconds = (now() - epochStart) / 1000;
-      dropoutLayers.forEach((layer) => (layer.seed = undefined));
       const validation = validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, songs, validationWindows, training.batchSize) : null;
       const metrics: EpochMetrics = {
         epoch,
@@ -218,21 +217,21 @@ export async function trainModel(args: {
       };
       const monitored = metrics.valLoss ?? metrics.loss;
       const improved = state.best === null || monitored < state.best.loss;
+      const weights = snapshot(model);
       state = {
         epoch,
         history: [...state.history, metrics],
         rngState: rng.state(),
-        best: improved ? { epoch, loss: monitored, weights: snapshot(model) } : state.best,
+        best: improved ? { epoch, loss: monitored, weights } : state.best,
         epochsWithoutImprovement: improved ? 0 : state.epochsWithoutImprovement + 1,
         stoppedEarly: training.patience !== null && !improved && state.epochsWithoutImprovement + 1 >= training.patience,
         elapsedSeconds: metrics.elapsedSeconds,
       };
-      checkpoint = { version: 1, ...state, modelConfig, training, weights: snapshot(model), optimizer: optimizer.getState() };
+      checkpoint = { version: 1, ...state, modelConfig, training, weights, optimizer: optimizer.getState() };
       callbacks.onEpoch?.(metrics);
       await callbacks.onCheckpoint?.(checkpoint);
     }
   } finally {
-    dropoutLayers.forEach((layer) => (layer.seed = undefined));
     optimizer.dispose();
   }
   restore(model, state.best?.weights ?? checkpoint.weights);
