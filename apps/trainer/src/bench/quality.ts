@@ -172,31 +172,19 @@ export async function runQuality(options: QualityOptions): Promise<number> {
   const common = ["--data", dataDir, "--tokenizer", "notes-chords", "--split", "songs", "--val", "0.1", "--seed", "1", "--out", modelsDir];
   if (options.workers !== undefined) common.push("--workers", String(options.workers));
 
-  let seed: RunSummary;
-  if (options.seedBundle) {
-    const { dir, manifest } = await readRunManifest(resolveUserPath(options.seedBundle));
-    if (manifest.model.preset !== "seed") throw new CliError(`${dir} was trained with preset ${manifest.model.preset}, not seed`);
-    seed = summarize("seed", dir, manifest, null);
-  } else {
-    const seconds = await runTrain(
-      [...common, "--preset", "seed", "--name", "seed-notes-chords", "--epochs", String(options.seedEpochs), "--patience", String(options.seedPatience)],
-      "seed preset",
-    );
-    const { dir, manifest } = await readRunManifest(path.join(modelsDir, "seed-notes-chords"));
-    seed = summarize("seed", dir, manifest, seconds);
+  /** A finished bundle of `preset`: the one the user named, or one `train` makes now with `trainArgs`. */
+  async function obtainRun(preset: "seed" | "default", reuse: string | undefined, name: string, trainArgs: string[]) {
+    const seconds = reuse ? null : await runTrain([...common, "--preset", preset, "--name", name, ...trainArgs], `${preset} preset`);
+    const { dir, manifest } = await readRunManifest(reuse ? resolveUserPath(reuse) : path.join(modelsDir, name));
+    if (manifest.model.preset !== preset) throw new CliError(`${dir} was trained with preset ${manifest.model.preset}, not ${preset}`);
+    return { manifest, summary: summarize(preset, dir, manifest, seconds) };
   }
-  let defaultSeconds: number | null = null;
-  if (!options.defaultBundle) {
-    const defaultArgs = [...common, "--preset", "default", "--name", "default-notes-chords"];
-    if (options.defaultEpochs !== undefined) defaultArgs.push("--epochs", String(options.defaultEpochs));
-    defaultSeconds = await runTrain(defaultArgs, "default preset");
-  }
-  const defaultRun = await readRunManifest(options.defaultBundle ? resolveUserPath(options.defaultBundle) : path.join(modelsDir, "default-notes-chords"));
-  if (defaultRun.manifest.model.preset !== "default") throw new CliError(`${defaultRun.dir} was trained with preset ${defaultRun.manifest.model.preset}, not default`);
-  const motif = summarize("default", defaultRun.dir, defaultRun.manifest, defaultSeconds);
+  const seedRun = await obtainRun("seed", options.seedBundle, "seed-notes-chords", ["--epochs", String(options.seedEpochs), "--patience", String(options.seedPatience)]);
+  const defaultRun = await obtainRun("default", options.defaultBundle, "default-notes-chords", options.defaultEpochs === undefined ? [] : ["--epochs", String(options.defaultEpochs)]);
+  const [seed, motif] = [seedRun.summary, defaultRun.summary];
+  const defaultSeconds = motif.processSeconds;
 
-  const seedManifest = (await readRunManifest(seed.bundleDir)).manifest;
-  const [a, b] = [splitSignature(seedManifest), splitSignature(defaultRun.manifest)];
+  const [a, b] = [splitSignature(seedRun.manifest), splitSignature(defaultRun.manifest)];
   if (JSON.stringify(a) !== JSON.stringify(b)) {
     throw new CliError(`the two runs used different song splits (${a.validation.length} vs ${b.validation.length} validation songs): compare runs made with the same data, --val and --seed`);
   }
