@@ -3,3 +3,4 @@ export * from "./tokenizer/index.js";
 export * from "./model/index.js";
 export * from "./sampling/index.js";
 export * from "./bundle/index.js";
+export * from "./evaluation/index.js";

@@ -142,4 +142,8 @@ export const notesChordsTokenizer: Tokenizer = {
   decode: decodeNotesChords,
   createGrammar: () => new NotesChordsGrammar(),
   isToken: isNotesChordsToken,
+  pitchClassesOf: (token) => {
+    const pitch = pitchFromName(token);
+    return pitch === undefined ? chordPitchClasses(token) : [pitch % 12];
+  },
 };

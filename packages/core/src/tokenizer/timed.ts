@@ -242,4 +242,8 @@ export const timedTokenizer: Tokenizer = {
   decode: (tokens) => decodeTimed(tokens),
   createGrammar: () => new TimedGrammar(),
   isToken: (token) => parseTimedToken(token) !== null,
+  pitchClassesOf: (token) => {
+    const parsed = parseTimedToken(token);
+    return parsed?.family === "N" ? [parsed.value % 12] : null;
+  },
 };

@@ -32,6 +32,8 @@ export interface Tokenizer {
   createGrammar(): TokenGrammar;
   /** True when `token` belongs to this tokenizer's language (at some position). */
   isToken(token: string): boolean;
+  /** The pitch classes (0..11) a token sounds, or null for tokens that sound no note (waits, durations, velocities). */
+  pitchClassesOf(token: string): readonly number[] | null;
 }
 
 /** Invalid input to a tokenizer (e.g. a note with a NaN start or a pitch outside 0..127). */
