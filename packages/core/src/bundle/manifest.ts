@@ -65,6 +65,8 @@ const epochMetricsSchema = z.object({
   tokensPerSecond: finite,
   elapsedSeconds: finite,
   learningRate: finite,
+  valInKeyMass: nullableFinite.optional(),
+  valNoteAccuracy: nullableFinite.optional(),
 });
 
 export const bundleManifestSchema: z.ZodType<BundleManifest> = z.object({

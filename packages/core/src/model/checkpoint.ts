@@ -15,6 +15,13 @@ export interface EpochMetrics {
   elapsedSeconds: number;
   /** Learning rate of the epoch's last batch. */
   learningRate: number;
+  /**
+   * Teacher-forced on validation songs: the share of the note-token probability on the song's
+   * scale (see evaluation/tonality.ts). Absent in bundles made before it was measured; null when not measured.
+   */
+  valInKeyMass?: number | null;
+  /** Validation positions whose true token is a note: how often the most likely note is the true one. */
+  valNoteAccuracy?: number | null;
 }
 
 /**

@@ -57,7 +57,16 @@ export interface TrainingConfig {
    * and checkpoints made before it existed read as 1 (the whole batch at once). Presets use 2.
    */
   gradientShards?: number;
+  /**
+   * `song`: every song (training, validation, primers) is moved to C major / A minor by its
+   * estimated key before tokenizing, and generation moves the result to the key asked for.
+   * Optional: absent (configs made before it existed) = `none`. Done by the app, like `augment`.
+   */
+  keyNormalization?: KeyNormalization;
 }
+
+export const KEY_NORMALIZATIONS = ["none", "song"] as const;
+export type KeyNormalization = (typeof KEY_NORMALIZATIONS)[number];
 
 const positiveInt = z.number().int().positive();
 const rate = z.number().min(0).lt(1);
@@ -97,6 +106,7 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
     stride: positiveInt,
     optimizer: z.enum(["adam", "rmsprop"]).optional(),
     gradientShards: positiveInt.max(64).optional(),
+    keyNormalization: z.enum(KEY_NORMALIZATIONS).optional(),
   })
   .strict()
   .refine((c) => (c.gradientShards ?? 1) <= c.batchSize, {
@@ -127,10 +137,11 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
       };
     case "default":
       // Motif: learned embedding, 2×LSTM(256) many-to-many over contiguous 64-token chunks,
-      // dropout, clipping, cosine schedule with warmup, Adam, whole songs for validation.
+      // dropout, clipping, cosine schedule with warmup, Adam, whole songs for validation, and
+      // every song in C major / A minor so the scale is the same 7 notes everywhere.
       return {
         model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "fast" },
-        training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam", gradientShards: 2 },
+        training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam", gradientShards: 2, keyNormalization: "song" },
       };
   }
 }

@@ -5,6 +5,8 @@ import { createRng, shuffleInPlace } from "../sampling/rng.js";
 export interface SongTokens {
   name: string;
   ids: Int32Array;
+  /** The 12-bit mask of the song's scale (evaluation/tonality.ts scaleMask), for the in-key mass of validation songs. */
+  scaleMask?: number;
 }
 
 /** A training example: seqLen input tokens starting at `start` in `songs[song]`, plus what follows. */

@@ -8,6 +8,7 @@ import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
 import { combineShardGradients, createShardComputer, dropoutLayersOf, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
 import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
+import { inKeyWeights, TonalityMeter } from "../evaluation/tonality.js";
 
 export interface TrainCallbacks {
   onBatch?(progress: { epoch: number; batch: number; batches: number; loss: number }): void;
@@ -111,6 +112,11 @@ export async function trainModel(args: {
   resume?: TrainCheckpoint;
   /** Extra threads computing gradient shards (the app owns them); without it every shard runs here. */
   workers?: GradientWorkers;
+  /**
+   * Per vocabulary id, the pitch classes the token sounds (evaluation/tonality.ts pitchClassMasks):
+   * with it, validation also reports the in-key mass and note accuracy on songs that carry a scaleMask.
+   */
+  pitchMasks?: Uint16Array;
 }): Promise<TrainResult> {
   const { model, modelConfig, training, callbacks = {}, resume, workers } = args;
   const modelCheck = modelConfigSchema.safeParse(modelConfig);
@@ -203,7 +209,7 @@ export async function trainModel(args: {
       }
       if (interrupted) break;
       const trainSeconds = (now() - epochStart) / 1000;
-      const validation = validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, songs, validationWindows, training.batchSize) : null;
+      const validation = validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, songs, validationWindows, training.batchSize, args.pitchMasks) : null;
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / tokenCount,
@@ -211,6 +217,8 @@ export async function trainModel(args: {
         valLoss: validation?.loss ?? null,
         valAccuracy: validation?.accuracy ?? null,
         perplexity: validation ? Math.exp(validation.loss) : null,
+        valInKeyMass: validation?.tonality?.inKeyMass ?? null,
+        valNoteAccuracy: validation?.tonality?.noteAccuracy ?? null,
         tokensPerSecond: tokenCount / Math.max(trainSeconds, 1e-9),
         elapsedSeconds: (now() - startedAt) / 1000,
         learningRate,
@@ -286,27 +294,58 @@ export async function trainModel(args: {
   }
 }
 
-/** Token-weighted mean loss and accuracy of `model` (inference mode) over `windows` of `songs`. */
-function evaluateWindows(logitsOf: LogitsFn, modelConfig: ModelConfig, songs: readonly SongTokens[], windows: readonly Window[], batchSize: number): { loss: number; accuracy: number } {
+/**
+ * Token-weighted mean loss and accuracy of `model` (inference mode) over `windows` of `songs`; with
+ * `pitchMasks`, also the tonality of every-step predictions on songs that carry a scale.
+ */
+function evaluateWindows(
+  logitsOf: LogitsFn,
+  modelConfig: ModelConfig,
+  songs: readonly SongTokens[],
+  windows: readonly Window[],
+  batchSize: number,
+  pitchMasks?: Uint16Array,
+): { loss: number; accuracy: number; tonality: ReturnType<TonalityMeter["summary"]> | null } {
   const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
+  const meter = pitchMasks ? new TonalityMeter(pitchMasks) : null;
+  const weightsBySong = new Map<number, Float32Array>();
+  const songWeights = (song: number): Float32Array | null => {
+    const mask = songs[song]?.scaleMask;
+    if (!pitchMasks || mask === undefined) return null;
+    let weights = weightsBySong.get(song);
+    if (weights === undefined) weightsBySong.set(song, (weights = inKeyWeights(pitchMasks, mask)));
+    return weights;
+  };
   let lossSum = 0;
   let accuracySum = 0;
   let count = 0;
   for (let start = 0; start < windows.length; start += batchSize) {
     const slice = windows.slice(start, start + batchSize);
     const { inputs, targets } = materializeBatch(songs, slice, modelConfig);
-    const [loss, accuracy] = tf.tidy(() => {
+    const [loss, accuracy, logits] = tf.tidy(() => {
       const logits = logitsOf(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen), false);
       const result = lossAndAccuracy(logits, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize);
-      return [result.loss, result.accuracy];
-    });
+      return [result.loss, result.accuracy, meter ? logits : tf.scalar(0)];
+    }) as [tf.Scalar, tf.Scalar, tf.Tensor];
+    if (meter) {
+      const values = logits.dataSync();
+      slice.forEach((window, row) => {
+        const weights = songWeights(window.song);
+        if (weights === null) return;
+        for (let t = 0; t < tokensPerWindow; t++) {
+          const at = row * tokensPerWindow + t;
+          meter.add(values, targets[at] as number, weights, at * modelConfig.vocabSize);
+        }
+      });
+    }
     const tokens = slice.length * tokensPerWindow;
     lossSum += (loss.dataSync()[0] as number) * tokens;
     accuracySum += (accuracy.dataSync()[0] as number) * tokens;
     count += tokens;
-    tf.dispose([loss, accuracy]);
+    tf.dispose([loss, accuracy, logits]);
   }
-  return { loss: lossSum / count, accuracy: accuracySum / count };
+  const tonality = meter?.summary() ?? null;
+  return { loss: lossSum / count, accuracy: accuracySum / count, tonality: tonality && tonality.notes > 0 ? tonality : null };
 }
 
 /**
