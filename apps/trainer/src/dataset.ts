@@ -2,7 +2,7 @@
 // a song-level split, transposition augmentation of training songs only, a vocabulary built from
 // the training songs, and an explicit report of validation tokens the vocabulary does not know.
 import { createHash } from "node:crypto";
-import { Vocabulary, splitSongs, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
+import { Vocabulary, keyName, normalizeKey, pieceFeatures, scaleMask, splitSongs, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
 import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 
 export interface MidiSource {
@@ -77,11 +77,26 @@ export interface UnknownTokenReport {
   tokens: Record<string, number>;
 }
 
+/** The song as the model sees it: moved to C major / A minor when the config normalises keys. */
+export function songForTraining(song: IngestedSong, tokenizer: Tokenizer, training: TrainingConfig): IngestedSong & { key: string | null } {
+  if ((training.keyNormalization ?? "none") === "none") return { ...song, key: null };
+  const normalized = normalizeKey(song.notes);
+  return { ...song, notes: normalized.notes, tokens: tokenizer.encode(normalized.notes), key: keyName(normalized.key) };
+}
+
+/** The 12-bit mask of the song's best-fitting major/minor scale (the one its scale consistency counts). */
+export function songScaleMask(notes: readonly QuarterNote[]): number {
+  const features = pieceFeatures(notes);
+  return scaleMask({ tonic: features.scaleTonic, mode: features.scaleMode });
+}
+
 export interface PreparedDataset {
   vocabulary: Vocabulary;
   train: SongTokens[];
   validation: SongTokens[];
   files: { name: string; sha256: string; tokens: number; split: "train" | "validation" }[];
+  /** Estimated key of each file (by name) when keys were normalised, else empty. */
+  keys: Record<string, string>;
   unknownInValidation: UnknownTokenReport;
   /** Training streams added by transposition. */
   augmentedSongs: number;
@@ -89,7 +104,8 @@ export interface PreparedDataset {
   augmentSkipped: number;
 }
 
-export function prepareDataset(songs: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig): PreparedDataset {
+export function prepareDataset(ingested: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig): PreparedDataset {
+  const songs = ingested.map((song) => songForTraining(song, tokenizer, training));
   // The split only looks at the number of songs and the seed; ids are filled in after the vocabulary exists.
   const placeholders = songs.map((song) => ({ name: song.name, ids: new Int32Array(0) }));
   const split = splitSongs(placeholders, training);
@@ -109,12 +125,13 @@ export function prepareDataset(songs: readonly IngestedSong[], tokenizer: Tokeni
   }
   const vocabulary = Vocabulary.build(trainStreams.map((stream) => stream.tokens));
   const train = trainStreams.map((stream) => ({ name: stream.name, ids: vocabulary.encode(stream.tokens).ids }));
+  const scales = new Map(validationSongs.map((song) => [song.name, songScaleMask(song.notes)]));
 
   const unknown: Record<string, number> = {};
   const validation = validationSongs.map((song) => {
     const encoded = vocabulary.encode(song.tokens);
     for (const [token, count] of Object.entries(encoded.unknown)) unknown[token] = (unknown[token] ?? 0) + count;
-    return { name: song.name, ids: encoded.ids };
+    return { name: song.name, ids: encoded.ids, scaleMask: scales.get(song.name) as number };
   });
   const sortedUnknown = Object.fromEntries(Object.entries(unknown).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
   return {
@@ -122,6 +139,7 @@ export function prepareDataset(songs: readonly IngestedSong[], tokenizer: Tokeni
     train,
     validation,
     files: songs.map((song) => ({ name: song.name, sha256: song.sha256, tokens: song.tokens.length, split: validationNames.has(song.name) ? "validation" : "train" })),
+    keys: Object.fromEntries(songs.flatMap((song) => (song.key === null ? [] : [[song.name, song.key]]))),
     unknownInValidation: { dropped: Object.values(unknown).reduce((a, b) => a + b, 0), tokens: sortedUnknown },
     augmentedSongs: trainStreams.length - trainSongs.length,
     augmentSkipped,

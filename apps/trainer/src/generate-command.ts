@@ -1,5 +1,6 @@
 // `generate` flags: parsed and validated here (no tfjs import, so --help stays fast).
 import { z } from "zod";
+import { parseKeyChoice, type KeyChoice } from "@motif/core";
 import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
 import { integerFlag, numberFlag, seedFlag } from "./flag-values.js";
@@ -21,6 +22,8 @@ export interface GenerateCliOptions {
   style: "seed" | "motif";
   repetitionGuard: boolean;
   bpm: number;
+  /** undefined = "primer" with a primer, "as-trained" without. */
+  key: KeyChoice | undefined;
   backend: BackendChoice | undefined;
 }
 
@@ -43,6 +46,14 @@ const schema = z
     style: z.enum(["seed", "motif"]).optional(),
     guard: z.enum(["on", "off"]).optional(),
     bpm: numberFlag(10, 400).optional(),
+    key: z
+      .string()
+      .transform((text, ctx) => {
+        const choice = parseKeyChoice(text);
+        if (choice === null) ctx.addIssue({ code: "custom", message: `expected as-trained, primer or a key such as "D minor" or "Bb major"; got "${text}"` });
+        return choice ?? z.NEVER;
+      })
+      .optional(),
     backend: z.enum(BACKEND_CHOICES).optional(),
   })
   .superRefine((raw, ctx) => {
@@ -67,6 +78,7 @@ const schema = z
       style: raw.style ?? "motif",
       repetitionGuard: (raw.guard ?? "on") === "on",
       bpm: raw.bpm ?? 120,
+      key: raw.key,
       backend: raw.backend,
     }),
   );
@@ -90,6 +102,7 @@ export const generateCommand: CommandSpec<GenerateCliOptions> = {
     "keep-primer": { type: "boolean", description: "Keep the primer's notes at the start of the written piece (default: only the generated continuation)." },
     data: { type: "string", value: "DIR", description: "For --primer corpus: the MIDI folder the model was trained on (files are matched by hash).", defaultText: "the demo corpus" },
     out: { type: "string", value: "FILE.mid", description: "Where to write the piece.", defaultText: "<name>-<version>-seed<N>.mid" },
+    key: { type: "string", value: "KEY", description: 'The key of the piece: a key such as "D minor" or "Bb major" (the scale, and the tonic in the mode the model chose), "primer" (the primer\'s key) or "as-trained" (C major / A minor for key-normalised models).', defaultText: "primer with a primer, else as-trained" },
     style: { type: "string", value: "seed|motif", description: "notes-chords models only: decode like the seed (0.5-quarter steps, quarter notes) or Motif's better rhythm.", defaultText: "motif" },
     guard: { type: "string", value: "on|off", description: "Block a token that would repeat a short pattern a 9th time in a row (against collapsing into one note).", defaultText: "on" },
     bpm: { type: "string", value: "BPM", description: "Tempo of the written file.", defaultText: "120" },

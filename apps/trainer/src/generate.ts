@@ -4,7 +4,7 @@ import { randomInt } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { createStepModel, generateTokens } from "@motif/core";
+import { createStepModel, generateTokens, keyChoiceText, keyShiftForPiece, transposeNotes, type KeyChoice } from "@motif/core";
 import { writeMidi, type QuarterNote } from "@motif/midi";
 import { selectBackend } from "./backend.js";
 import { openBundle, type OpenedBundle } from "./bundle-dir.js";
@@ -18,6 +18,11 @@ import { corpusPrimer, filePrimer, type Primer } from "./primer.js";
 const log = (line: string) => process.stderr.write(line + "\n");
 
 /** The recipe, one `key value` per line: printed, and stored as MIDI text events. */
+/** The key choice in force: --key, else the primer's key with a primer, else the model's own. */
+export function resolvedKeyChoice(options: GenerateCliOptions): KeyChoice {
+  return options.key ?? (options.primer.kind === "none" ? { kind: "as-trained" } : { kind: "primer" });
+}
+
 export function recipeLines(bundle: OpenedBundle, options: GenerateCliOptions, seed: number, primer: Primer): string[] {
   const m = bundle.manifest;
   return [
@@ -35,22 +40,25 @@ export function recipeLines(bundle: OpenedBundle, options: GenerateCliOptions, s
     `guard ${options.repetitionGuard ? "on" : "off"}`,
     `style ${options.style}`,
     `bpm ${options.bpm}`,
+    `key ${keyChoiceText(resolvedKeyChoice(options))}`,
   ];
 }
+
+const isKeyNormalized = (bundle: OpenedBundle): boolean => bundle.manifest.training.keyNormalization === "song";
 
 async function primerFor(bundle: OpenedBundle, options: GenerateCliOptions, seed: number): Promise<Primer> {
   const { tokenizer, vocabulary, manifest } = bundle;
   switch (options.primer.kind) {
     case "none":
-      return { tokens: [], description: "none", warnings: [] };
+      return { tokens: [], description: "none", warnings: [], keyShift: 0 };
     case "file":
-      return filePrimer({ file: resolveUserPath(options.primer.path), tokenizer, vocabulary, length: options.primerLength });
+      return filePrimer({ file: resolveUserPath(options.primer.path), tokenizer, vocabulary, length: options.primerLength, normalize: isKeyNormalized(bundle) });
     case "corpus": {
       const sources: MidiSource[] =
         options.data === undefined
           ? demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes }))
           : (await findMidiFiles(resolveUserPath(options.data))).map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
-      return corpusPrimer({ manifest, sources, tokenizer, vocabulary, seed, length: options.primerLength });
+      return corpusPrimer({ manifest, sources, tokenizer, vocabulary, seed, length: options.primerLength, normalize: isKeyNormalized(bundle) });
     }
   }
 }
@@ -92,7 +100,9 @@ export async function runGenerate(options: GenerateCliOptions): Promise<number> 
   const seconds = (performance.now() - started) / 1000;
 
   const decodeOptions = bundle.tokenizer.kind === "notes-chords" ? { style: options.style } : {};
-  const all = bundle.tokenizer.decode([...primer.tokens, ...tokens], decodeOptions);
+  const decoded = bundle.tokenizer.decode([...primer.tokens, ...tokens], decodeOptions);
+  const keyShift = keyShiftForPiece({ normalized: isKeyNormalized(bundle), choice: resolvedKeyChoice(options), primerShift: primer.keyShift, notes: decoded });
+  const all = transposeNotes(decoded, keyShift);
   const notes = options.keepPrimer ? all : continuationOnly(all, bundle.tokenizer.decode(primer.tokens, decodeOptions));
   if (notes.length === 0) log("warning: the generated tokens decode to no notes (try another seed, a primer or a longer --length)");
 

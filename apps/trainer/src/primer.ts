@@ -1,8 +1,8 @@
 // Primers for `generate`: a seeded window of a training song, or the start of a MIDI file.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { createRng, randomInt, type BundleManifest, type Tokenizer, type Vocabulary } from "@motif/core";
-import { pianoNotes, tryParseMidi } from "@motif/midi";
+import { createRng, keyName, normalizeKey, randomInt, type BundleManifest, type Tokenizer, type Vocabulary } from "@motif/core";
+import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 import { CliError } from "./command-args.js";
 import { sha256Of, type MidiSource } from "./dataset.js";
 
@@ -12,7 +12,18 @@ export interface Primer {
   description: string;
   /** Notes about dropped tokens etc., printed to stderr. */
   warnings: string[];
+  /** Semitones the primer's notes were moved by (key normalisation); 0 when they were not moved. */
+  keyShift: number;
 }
+
+/** The notes a primer is cut from: moved to C major / A minor for a key-normalised model, as in training. */
+export function primerNotes(notes: QuarterNote[], normalize: boolean): { notes: QuarterNote[]; keyShift: number; key: string | null } {
+  if (!normalize) return { notes, keyShift: 0, key: null };
+  const normalized = normalizeKey(notes);
+  return { notes: normalized.notes, keyShift: normalized.shift, key: keyName(normalized.key) };
+}
+
+const keyNote = (key: string | null): string => (key === null ? "" : ` key=${key.replace(" ", "-")}`);
 
 /**
  * The tokens a fresh grammar accepts, in order (the others are dropped): a window cut from the
@@ -35,7 +46,7 @@ function droppedWarning(dropped: number): string[] {
 }
 
 /** Seeded (from the generation seed) choice of a training song and a window in it. */
-export async function corpusPrimer(args: { manifest: BundleManifest; sources: readonly MidiSource[]; tokenizer: Tokenizer; vocabulary: Vocabulary; seed: number; length: number }): Promise<Primer> {
+export async function corpusPrimer(args: { manifest: BundleManifest; sources: readonly MidiSource[]; tokenizer: Tokenizer; vocabulary: Vocabulary; seed: number; length: number; normalize: boolean }): Promise<Primer> {
   const wanted = new Map(args.manifest.dataset.files.filter((f) => f.split === "train").map((f) => [f.sha256, f.name]));
   const available: { name: string; bytes: Uint8Array }[] = [];
   for (const source of args.sources) {
@@ -48,20 +59,22 @@ export async function corpusPrimer(args: { manifest: BundleManifest; sources: re
   const song = available[randomInt(rng, available.length)]!;
   const parsed = tryParseMidi(song.bytes);
   if (!parsed.ok) throw new CliError(`--primer corpus: ${song.name}: ${parsed.error.message}`);
-  const ids = args.vocabulary.encode(args.tokenizer.encode(pianoNotes(parsed.sequence))).ids;
+  const source = primerNotes(pianoNotes(parsed.sequence), args.normalize);
+  const ids = args.vocabulary.encode(args.tokenizer.encode(source.notes)).ids;
   const tokens = args.vocabulary.decode(ids);
   const length = Math.min(args.length, tokens.length);
   const start = randomInt(rng, tokens.length - length + 1);
   const { kept, dropped } = keepGrammatical(tokens.slice(start, start + length), args.tokenizer);
-  return { tokens: kept, description: `corpus:${song.name}@${start}+${length}`, warnings: droppedWarning(dropped) };
+  return { tokens: kept, description: `corpus:${song.name}@${start}+${length}${keyNote(source.key)}`, warnings: droppedWarning(dropped), keyShift: source.keyShift };
 }
 
-export async function filePrimer(args: { file: string; tokenizer: Tokenizer; vocabulary: Vocabulary; length: number }): Promise<Primer> {
+export async function filePrimer(args: { file: string; tokenizer: Tokenizer; vocabulary: Vocabulary; length: number; normalize: boolean }): Promise<Primer> {
   const bytes = await readFile(args.file).catch(() => null);
   if (bytes === null) throw new CliError(`--primer: file not found: ${args.file}`);
   const parsed = tryParseMidi(new Uint8Array(bytes));
   if (!parsed.ok) throw new CliError(`--primer ${args.file}: ${parsed.error.message}`);
-  const encoded = args.vocabulary.encode(args.tokenizer.encode(pianoNotes(parsed.sequence)));
+  const source = primerNotes(pianoNotes(parsed.sequence), args.normalize);
+  const encoded = args.vocabulary.encode(args.tokenizer.encode(source.notes));
   const warnings: string[] = [];
   const unknown = Object.entries(encoded.unknown);
   if (unknown.length > 0) {
@@ -72,5 +85,5 @@ export async function filePrimer(args: { file: string; tokenizer: Tokenizer; voc
   warnings.push(...droppedWarning(dropped));
   const tokens = kept.slice(0, args.length);
   if (tokens.length === 0) throw new CliError(`--primer ${args.file}: no piano notes the model knows`);
-  return { tokens, description: `file:${path.basename(args.file)} sha256=${sha256Of(new Uint8Array(bytes)).slice(0, 16)} tokens=${tokens.length}`, warnings };
+  return { tokens, description: `file:${path.basename(args.file)} sha256=${sha256Of(new Uint8Array(bytes)).slice(0, 16)} tokens=${tokens.length}${keyNote(source.key)}`, warnings, keyShift: source.keyShift };
 }

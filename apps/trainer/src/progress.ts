@@ -38,6 +38,8 @@ export function formatEpochLine(metrics: EpochMetrics, totalEpochs: number): str
     `val loss ${metrics.valLoss === null ? "-" : metrics.valLoss.toFixed(4)}`,
     `val acc ${metrics.valAccuracy === null ? "-" : metrics.valAccuracy.toFixed(4)}`,
     `ppl ${metrics.perplexity === null ? "-" : metrics.perplexity.toFixed(2)}`,
+    ...(metrics.valInKeyMass == null ? [] : [`in-key ${metrics.valInKeyMass.toFixed(3)}`]),
+    ...(metrics.valNoteAccuracy == null ? [] : [`note acc ${metrics.valNoteAccuracy.toFixed(3)}`]),
     `${Math.round(metrics.tokensPerSecond).toLocaleString("en-US")} tok/s`,
     `elapsed ${formatDuration(metrics.elapsedSeconds)}`,
   ];

@@ -25,6 +25,8 @@ export interface TrainOptions {
   split: "songs" | "random-windows" | undefined;
   /** Semitone shifts; undefined = the default for the tokenizer. */
   augment: number[] | undefined;
+  /** `song`: move every song to C major / A minor by its estimated key; undefined = the preset's. */
+  keys: "song" | "none" | undefined;
   /** 0 = no early stopping. */
   patience: number | undefined;
   seed: number | undefined;
@@ -52,6 +54,7 @@ const flags = {
   lr: { type: "string", value: "X", description: "Learning rate.", defaultText: "preset's" },
   val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (seed preset: 0.6)" },
   split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (seed preset: random-windows)" },
+  keys: { type: "string", value: "MODE", description: "song: move every song to C major / A minor by its estimated key (Krumhansl-Schmuckler) before tokenizing, so the model learns one scale; generation then moves pieces to the key asked for. none: keep the keys as written.", defaultText: "song for the default preset, none for seed/parent" },
   augment: { type: "string", value: "RANGE", description: 'Transpose training songs by these semitones: "-5..6", "-2,2,5" or "none". Validation songs are never transposed.', defaultText: "-5..6 for the default preset (-3..3 on the demo corpus), none for seed/parent" },
   patience: { type: "string", value: "N", description: "Stop after N epochs without a better validation loss; 0 = never stop early.", defaultText: "preset's" },
   seed: { type: "string", value: "N", description: "Random seed for initialisation, split and shuffling.", defaultText: "1" },
@@ -80,6 +83,7 @@ const schema = z
     val: numberFlag(0, 0.9).optional(),
     split: z.enum(["songs", "random-windows"]).optional(),
     augment: transpositionFlag.optional(),
+    keys: z.enum(["song", "none"]).optional(),
     patience: integerFlag(0, 10_000).optional(),
     seed: seedFlag.optional(),
     name: z.string().regex(MODEL_NAME, "use letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)").optional(),
@@ -105,6 +109,7 @@ const schema = z
       val: raw.val,
       split: raw.split,
       augment: raw.augment,
+      keys: raw.keys,
       patience: raw.patience,
       seed: raw.seed,
       name: raw.name,
@@ -140,7 +145,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
  * Flags that only the interrupted run's saved settings may decide (--epochs and --patience may
  * change: train longer; --workers too: it never changes the arithmetic).
  */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

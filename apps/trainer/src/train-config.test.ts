@@ -13,17 +13,21 @@ describe("train configs from flags", () => {
   it("uses the quick demo config without --data", () => {
     const { model, training } = resolveConfigs(options([]), 90);
     expect(model).toMatchObject({ preset: "default", units: [128], seqLen: 32, cell: "fast", vocabSize: 90 });
-    expect(training).toMatchObject({ epochs: 16, batchSize: 32, augment: [-3, -2, -1, 1, 2, 3], split: "songs" });
+    expect(training).toMatchObject({ epochs: 16, batchSize: 32, augment: [], keyNormalization: "song", split: "songs" });
+    expect(resolveConfigs(options(["--keys", "none"]), 90).training).toMatchObject({ augment: [-3, -2, -1, 1, 2, 3], keyNormalization: "none" });
   });
 
-  it("uses the preset's sizes with --data, and the default preset's transpositions", () => {
+  it("uses the preset's sizes with --data, songs moved to one key, and transpositions only for keys as written", () => {
     const { model, training } = resolveConfigs(options(["--data", "x"]), 90);
     expect(model).toMatchObject({ units: [256, 256], seqLen: 64 });
-    expect(training).toMatchObject({ batchSize: 64, augment: DEFAULT_AUGMENT });
+    expect(training).toMatchObject({ batchSize: 64, augment: [], keyNormalization: "song" });
+    expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 90).training).toMatchObject({ augment: DEFAULT_AUGMENT, keyNormalization: "none" });
+    expect(resolveConfigs(options(["--data", "x", "--augment", "-1..1"]), 90).training).toMatchObject({ augment: [-1, 1], keyNormalization: "song" });
+    expect(() => options(["--keys", "sometimes"])).toThrow(/keys/);
   });
 
-  it("gives the default preset on notes-chords transpositions and short windows in small batches", () => {
-    const { model, training } = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords"]), 90);
+  it("gives the default preset on notes-chords short windows in small batches", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--keys", "none"]), 90);
     expect(model).toMatchObject({ preset: "default", seqLen: NOTES_CHORDS_DEFAULT.seqLen });
     expect(training).toMatchObject({ batchSize: NOTES_CHORDS_DEFAULT.batch, augment: DEFAULT_AUGMENT, stride: NOTES_CHORDS_DEFAULT.seqLen });
     const explicit = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--batch", "64", "--seq-len", "48", "--augment", "none"]), 90);
@@ -31,9 +35,9 @@ describe("train configs from flags", () => {
     expect(explicit.training).toMatchObject({ batchSize: 64, augment: [] });
   });
 
-  it("trains seed and parent without transpositions, as their notebooks did", () => {
+  it("trains seed and parent without transpositions and in their own keys, as their notebooks did", () => {
     for (const preset of ["seed", "parent"]) {
-      expect(resolveConfigs(options(["--data", "x", "--preset", preset]), 90).training.augment).toEqual([]);
+      expect(resolveConfigs(options(["--data", "x", "--preset", preset]), 90).training).toMatchObject({ augment: [], keyNormalization: "none" });
       expect(resolveConfigs(options(["--data", "x", "--preset", preset, "--tokenizer", "timed"]), 90).training.augment).toEqual([]);
     }
   });

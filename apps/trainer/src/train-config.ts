@@ -4,7 +4,7 @@ import { CliError } from "./command-args.js";
 import { parseTranspositions } from "./flag-values.js";
 import { resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-command.js";
 
-/** Transpositions the default preset trains on when --augment is absent: a fifth either way around the original. */
+/** Transpositions the default preset trains on with --keys none and no --augment: a fifth either way around the original. */
 export const DEFAULT_AUGMENT = parseTranspositions("-5..6") as number[];
 
 /**
@@ -29,8 +29,10 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
   const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
   const layers = options.layers ?? quick?.layers ?? base.length;
   const units = options.units ?? quick?.units ?? base[0]!;
-  // Motif's preset learns from transposed copies; seed/parent train as their notebooks did, without.
-  const augment = options.augment ?? quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : []);
+  const keyNormalization = options.keys ?? presetConfigs(preset, 2).training.keyNormalization ?? "none";
+  // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
+  // normalised songs are already in one key, and seed/parent train as their notebooks did: no copies.
+  const augment = options.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
   const shape = preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
   const overrides: Partial<ModelConfig & TrainingConfig> = {
     units: Array.from({ length: layers }, () => units),
@@ -43,6 +45,7 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
     validationShare: options.val,
     split: options.split,
     augment,
+    keyNormalization,
     patience: options.patience === undefined ? undefined : options.patience === 0 ? null : options.patience,
     seed: options.seed,
     gradientShards: options.shards,

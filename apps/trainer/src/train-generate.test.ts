@@ -43,7 +43,8 @@ describe("train → publish → generate", () => {
     expect(result.stderr).toContain("backend: wasm");
     expect(result.stderr).toMatch(/skipped 1 file\(s\):\n {2}zz-broken\.mid: \S/);
     expect(result.stderr).toMatch(/epoch 1\/2 {2}loss \d/);
-    expect(result.stderr).toMatch(/epoch 2\/2 .*val loss \d.*tok\/s/);
+    expect(result.stderr).toMatch(/epoch 2\/2 .*val loss \d.*in-key 0\.\d{3}.*tok\/s/);
+    expect(result.stderr).toContain("keys moved to C major / A minor");
     bundleDir = path.join(modelsDir, "tiny", "v1");
     expect(result.stderr).toContain(`published ${bundleDir}`);
     expect((await readdir(bundleDir)).sort()).toEqual(["README.md", "bundle.json", "curves.png", "curves.svg", "model.json", "weights.bin"]);
@@ -57,6 +58,8 @@ describe("train → publish → generate", () => {
     expect(manifest.metrics).toHaveLength(2);
     expect(manifest.backend).toBe("wasm");
     expect(manifest.training.augment).toEqual([-1, 1]);
+    expect(manifest.training.keyNormalization).toBe("song");
+    expect(manifest.metrics.every((m) => typeof m.valInKeyMass === "number")).toBe(true);
     expect(await readFile(path.join(bundleDir, "curves.svg"), "utf8")).toContain("<svg");
     expect(await readFile(path.join(bundleDir, "README.md"), "utf8")).toContain(manifest.contentHash);
   });
@@ -98,10 +101,45 @@ describe("train → publish → generate", () => {
   it("generates from a primer file and from a corpus window", async () => {
     const fromFile = await runCli(["generate", "--model", bundleDir, "--length", "40", "--seed", "7", "--primer", path.join(dataDir, "twinkle-twinkle.mid"), "--out", path.join(work, "p.mid")]);
     expect(fromFile.code, fromFile.stderr).toBe(0);
-    expect(fromFile.stdout).toMatch(/^primer file:twinkle-twinkle\.mid sha256=[0-9a-f]{16} tokens=32$/m);
+    // The model is key-normalised, so the primer was moved from its own key (named) to C major / A minor.
+    expect(fromFile.stdout).toMatch(/^primer file:twinkle-twinkle\.mid sha256=[0-9a-f]{16} tokens=32 key=[A-G][b#]?-(major|minor)$/m);
+    expect(fromFile.stdout).toMatch(/^key primer$/m);
     const fromCorpus = await runCli(["generate", "--model", bundleDir, "--length", "40", "--seed", "7", "--primer", "corpus", "--data", dataDir, "--out", path.join(work, "q.mid")]);
     expect(fromCorpus.code, fromCorpus.stderr).toBe(0);
-    expect(fromCorpus.stdout).toMatch(/^primer corpus:\S+\.mid@\d+\+32$/m);
+    expect(fromCorpus.stdout).toMatch(/^primer corpus:\S+\.mid@\d+\+32 key=[A-G][b#]?-(major|minor)$/m);
+  });
+
+  it("moves a piece to the key asked for: same tokens, every note shifted by the same interval", async () => {
+    const recipe = ["--model", bundleDir, "--length", "150", "--seed", "11", "--backend", "wasm"];
+    const asTrained = await runCli(["generate", ...recipe, "--out", path.join(work, "k0.mid")]);
+    const inD = await runCli(["generate", ...recipe, "--key", "d major", "--out", path.join(work, "k1.mid")]);
+    expect(asTrained.code, asTrained.stderr).toBe(0);
+    expect(inD.code, inD.stderr).toBe(0);
+    expect(asTrained.stdout).toMatch(/^key as-trained$/m);
+    expect(inD.stdout).toMatch(/^key D major$/m);
+    const notesOf = async (file: string) => parseMidi(new Uint8Array(await readFile(path.join(work, file)))).notes;
+    const [plain, moved] = [await notesOf("k0.mid"), await notesOf("k1.mid")];
+    expect(plain.length).toBeGreaterThan(0);
+    expect(moved.map((n) => n.pitch - 2)).toEqual(plain.map((n) => n.pitch)); // C major → D major
+    expect(moved.map((n) => n.startTick)).toEqual(plain.map((n) => n.startTick));
+
+    const bad = await runCli(["generate", ...recipe, "--key", "H major", "--out", path.join(work, "k2.mid")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--key.*"H major"/);
+  });
+
+  it("scores tonality against note n-grams on the bundle's own validation songs", async () => {
+    const result = await runCli(["tonality", "--model", bundleDir, "--data", dataDir, "--pieces", "2", "--length", "60", "--long-pieces", "1", "--long-length", "90", "--max-order", "2"]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { keyNormalization: string; teacherForced: { notes: number; inKeyMass: number; noteAccuracy: number }; ngrams: { order: number; notes: number }[]; pieces: { count: number }; reference: { count: number } };
+    expect(report.keyNormalization).toBe("song");
+    expect(report.reference.count).toBe(2);
+    expect(report.teacherForced.notes).toBeGreaterThan(10);
+    expect(report.teacherForced.inKeyMass).toBeGreaterThan(0);
+    expect(report.teacherForced.inKeyMass).toBeLessThanOrEqual(1);
+    expect(report.ngrams.map((g) => g.order)).toEqual([1, 2]);
+    expect(report.pieces.count).toBe(2);
+    expect(result.stdout).toMatch(/in-key mass, teacher-forced/);
   });
 
   it("evaluates the model on a folder", async () => {

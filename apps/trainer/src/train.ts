@@ -1,7 +1,7 @@
 // `train`: ingest a MIDI folder (or the demo corpus), train with progress, checkpoint on Ctrl-C or
 // kill, and publish the bundle atomically with curves and a README.
 import path from "node:path";
-import { createModel, getTokenizer, packBundle, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
+import { createModel, getTokenizer, packBundle, pitchClassMasks, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
 import { backendLabel, selectBackend } from "./backend.js";
 import { bundleReadme } from "./bundle-readme.js";
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
@@ -143,7 +143,8 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   log(
     `model: preset ${modelConfig.preset}, ${modelConfig.input} input, LSTM ${modelConfig.units.join("x")}, seq ${modelConfig.seqLen}, ` +
       `${model.countParams().toLocaleString("en-US")} parameters; ${training.epochs} epochs, batch ${training.batchSize}, lr ${training.learningRate}, ` +
-      `augment ${training.augment.length === 0 ? "none" : `${Math.min(...training.augment)}..${Math.max(...training.augment)}`}`,
+      `augment ${training.augment.length === 0 ? "none" : `${Math.min(...training.augment)}..${Math.max(...training.augment)}`}, ` +
+      `keys ${training.keyNormalization === "song" ? "moved to C major / A minor" : "as written"}`,
   );
 
   const shards = training.gradientShards ?? 1;
@@ -177,6 +178,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       training,
       train: prepared.train,
       validation: prepared.validation,
+      pitchMasks: pitchClassMasks(prepared.vocabulary.tokens, tokenizer),
       ...(resumed ? { resume: resumed.checkpoint } : {}),
       ...(workers ? { workers } : {}),
       callbacks: {

@@ -1,0 +1,245 @@
+// `tonality`: is a model in key? Teacher-forced in-key mass and note accuracy on the bundle's own
+// validation songs against count-based note n-grams on the same split, then generated pieces'
+// music measures against those songs' (the targets of the "music in key" work, printed, not asserted).
+import { writeFile } from "node:fs/promises";
+import { z } from "zod";
+import {
+  createStepModel,
+  generateTokens,
+  inKeyWeights,
+  NoteNgram,
+  noteIds,
+  pieceFeatures,
+  pitchClassMasks,
+  scoreNgram,
+  summarize,
+  TonalityMeter,
+  type PieceFeatures,
+  type TonalitySummary,
+} from "@motif/core";
+import type { QuarterNote } from "@motif/midi";
+import { selectBackend } from "../backend.js";
+import { openBundle, type OpenedBundle } from "../bundle-dir.js";
+import type { CommandSpec } from "../command-args.js";
+import { CliError } from "../command-args.js";
+import { ingest, songForTraining, songScaleMask, type IngestedSong } from "../dataset.js";
+import { resolveUserPath, trainerEnv } from "../env.js";
+import { integerFlag } from "../flag-values.js";
+import { findMidiFiles, readMidiFile } from "../midi-files.js";
+import { formatTable } from "../text-table.js";
+
+export interface TonalityOptions {
+  model: string;
+  data: string;
+  pieces: number;
+  length: number;
+  longPieces: number;
+  longLength: number;
+  maxOrder: number;
+  json: string | undefined;
+}
+
+export const tonalityCommand: CommandSpec<TonalityOptions> = {
+  name: "tonality",
+  brief: "Music in key: in-key mass and note accuracy vs note n-grams, and generated pieces vs the validation songs",
+  summary:
+    "Scores a bundle on its own validation songs (the files its manifest marks `validation`, read from --data and key-normalised " +
+    "as in training): teacher-forced loss, in-key probability mass and note accuracy, next to count-based note n-grams " +
+    "(orders 1..--max-order) counted on its training songs. Then generates --pieces pieces of --length tokens and --long-pieces of " +
+    "--long-length tokens at the default recipe (temperature 1, top-p 0.95, guard on, no primer) and compares their scale " +
+    "consistency, pitch-class entropy, polyphony, groove and inter-onset interval with the validation songs'.",
+  positionals: [],
+  flags: {
+    model: { type: "string", value: "DIR", description: "A bundle folder or a model folder (its LATEST version)." },
+    data: { type: "string", value: "DIR", description: "The MIDI folder the model was trained on (files are matched by hash)." },
+    pieces: { type: "string", value: "N", description: "Generated pieces at --length.", defaultText: "16" },
+    length: { type: "string", value: "N", description: "Tokens per piece.", defaultText: "500" },
+    "long-pieces": { type: "string", value: "N", description: "Long pieces whose last third is measured for drift.", defaultText: "4" },
+    "long-length": { type: "string", value: "N", description: "Tokens per long piece.", defaultText: "2000" },
+    "max-order": { type: "string", value: "N", description: "Highest n-gram order (notes of context).", defaultText: "4" },
+    json: { type: "string", value: "FILE", description: "Also write every figure to this JSON file." },
+  },
+  examples: [
+    "pnpm --filter trainer tonality --model models/final-fantasy --data ../shared/datasets/final-fantasy",
+    "pnpm --filter trainer tonality --model models/mutopia --data ../shared/datasets/mutopia-keyboard/midi --json runs/tonality.json",
+  ],
+  schema: z
+    .object({
+      positionals: z.array(z.string()).max(0),
+      model: z.string().min(1),
+      data: z.string().min(1),
+      pieces: integerFlag(1, 1000).optional(),
+      length: integerFlag(1, 100_000).optional(),
+      "long-pieces": integerFlag(0, 1000).optional(),
+      "long-length": integerFlag(3, 100_000).optional(),
+      "max-order": integerFlag(1, 16).optional(),
+      json: z.string().min(1).optional(),
+    })
+    .transform((raw) => ({
+      model: raw.model,
+      data: raw.data,
+      pieces: raw.pieces ?? 16,
+      length: raw.length ?? 500,
+      longPieces: raw["long-pieces"] ?? 4,
+      longLength: raw["long-length"] ?? 2000,
+      maxOrder: raw["max-order"] ?? 4,
+      json: raw.json,
+    })),
+};
+
+const log = (line: string) => process.stderr.write(line + "\n");
+
+interface PreparedSong {
+  name: string;
+  notes: QuarterNote[];
+  ids: Int32Array;
+  weights: Float32Array;
+}
+
+/** The bundle's training and validation songs found in `dir`, as the model saw them. */
+async function bundleSongs(bundle: OpenedBundle, dir: string, masks: Uint16Array): Promise<{ train: PreparedSong[]; validation: PreparedSong[] }> {
+  const files = await findMidiFiles(dir);
+  const { songs } = await ingest(files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })), bundle.tokenizer);
+  const splitOf = new Map(bundle.manifest.dataset.files.map((file) => [file.sha256, file.split]));
+  const prepare = (song: IngestedSong): PreparedSong => {
+    const seen = songForTraining(song, bundle.tokenizer, bundle.manifest.training);
+    return { name: seen.name, notes: seen.notes, ids: bundle.vocabulary.encode(seen.tokens).ids, weights: inKeyWeights(masks, songScaleMask(seen.notes)) };
+  };
+  const train = songs.filter((song) => splitOf.get(song.sha256) === "train").map(prepare);
+  const validation = songs.filter((song) => splitOf.get(song.sha256) === "validation").map(prepare);
+  if (validation.length === 0) throw new CliError(`none of the bundle's validation files were found under ${dir}; pass --data with the folder it was trained on`);
+  return { train, validation };
+}
+
+/** Teacher-forced, stateful over each whole song (as generation runs): loss, token accuracy and tonality. */
+function teacherForced(bundle: OpenedBundle, songs: readonly PreparedSong[], masks: Uint16Array): TonalitySummary & { loss: number; accuracy: number; tokens: number } {
+  const step = createStepModel(bundle.model, bundle.manifest.model);
+  const meter = new TonalityMeter(masks);
+  let nll = 0;
+  let correct = 0;
+  let tokens = 0;
+  try {
+    for (const song of songs) {
+      step.reset();
+      for (let i = 0; i + 1 < song.ids.length; i++) {
+        const logits = step.step(song.ids[i] as number);
+        const target = song.ids[i + 1] as number;
+        let max = -Infinity;
+        let argmax = 0;
+        for (let id = 0; id < logits.length; id++) if ((logits[id] as number) > max) [max, argmax] = [logits[id] as number, id];
+        let sum = 0;
+        for (let id = 0; id < logits.length; id++) sum += Math.exp((logits[id] as number) - max);
+        nll += Math.log(sum) + max - (logits[target] as number);
+        if (argmax === target) correct++;
+        tokens++;
+        meter.add(logits, target, song.weights);
+      }
+    }
+  } finally {
+    step.dispose();
+  }
+  return { ...meter.summary(), loss: nll / Math.max(1, tokens), accuracy: correct / Math.max(1, tokens), tokens };
+}
+
+function generatePieces(bundle: OpenedBundle, count: number, length: number, firstSeed: number): QuarterNote[][] {
+  const step = createStepModel(bundle.model, bundle.manifest.model);
+  try {
+    return Array.from({ length: count }, (_, i) => {
+      const tokens = generateTokens({
+        step,
+        vocabulary: bundle.vocabulary,
+        tokenizer: bundle.tokenizer,
+        options: { length, seed: firstSeed + i, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true },
+      });
+      return bundle.tokenizer.decode(tokens);
+    });
+  } finally {
+    step.dispose();
+  }
+}
+
+/** The notes starting in the last third of the piece's time span. */
+function lastThird(notes: readonly QuarterNote[]): QuarterNote[] {
+  const end = Math.max(0, ...notes.map((note) => note.startQuarter));
+  return notes.filter((note) => note.startQuarter >= (2 * end) / 3);
+}
+
+type SetStats = Record<"scaleConsistency" | "windowedScaleConsistency" | "pitchClassEntropy" | "polyphony" | "grooveConsistency" | "meanInterOnsetInterval", ReturnType<typeof summarize>> & { collapsed: number; count: number };
+
+function setStats(features: readonly PieceFeatures[]): SetStats {
+  const of = (key: keyof SetStats & keyof PieceFeatures) => summarize(features.map((f) => f[key] as number));
+  return {
+    scaleConsistency: of("scaleConsistency"),
+    windowedScaleConsistency: of("windowedScaleConsistency"),
+    pitchClassEntropy: of("pitchClassEntropy"),
+    polyphony: of("polyphony"),
+    grooveConsistency: of("grooveConsistency"),
+    meanInterOnsetInterval: of("meanInterOnsetInterval"),
+    collapsed: features.filter((f) => f.collapsed).length,
+    count: features.length,
+  };
+}
+
+const f3 = (value: number): string => value.toFixed(3);
+const pass = (ok: boolean): string => (ok ? "met" : "MISSED");
+
+export async function runTonality(options: TonalityOptions): Promise<number> {
+  const env = trainerEnv();
+  const backend = await selectBackend(env.backend);
+  log(`backend: ${backend.description}`);
+  const bundle = await openBundle(resolveUserPath(options.model));
+  const m = bundle.manifest;
+  const masks = pitchClassMasks(bundle.vocabulary.tokens, bundle.tokenizer);
+  try {
+    const { train, validation } = await bundleSongs(bundle, resolveUserPath(options.data), masks);
+    log(`${m.name} ${m.version}: ${m.tokenizer.kind} tokens, keys ${m.training.keyNormalization === "song" ? "normalised to C major / A minor" : "as written"}; ${train.length} training and ${validation.length} validation songs found`);
+
+    log("teacher-forced on the validation songs ...");
+    const model = teacherForced(bundle, validation, masks);
+    const ngrams = Array.from({ length: options.maxOrder }, (_, i) => {
+      const ngram = new NoteNgram(i + 1);
+      for (const song of train) ngram.addSong(noteIds(song.ids, masks));
+      return { order: i + 1, ...scoreNgram(ngram, validation.map((song) => ({ notes: noteIds(song.ids, masks), weights: song.weights }))) };
+    });
+
+    log(`generating ${options.pieces} x ${options.length} and ${options.longPieces} x ${options.longLength} tokens ...`);
+    const reference = setStats(validation.map((song) => pieceFeatures(song.notes)));
+    const pieces = setStats(generatePieces(bundle, options.pieces, options.length, 1).map((notes) => pieceFeatures(notes)));
+    const long = options.longPieces > 0 ? setStats(generatePieces(bundle, options.longPieces, options.longLength, 1001).map((notes) => pieceFeatures(lastThird(notes)))) : null;
+
+    const best = ngrams[ngrams.length - 1]!;
+    const within = (value: number, target: number, tolerance: number) => Math.abs(value - target) <= tolerance;
+    const inRange = (value: number, range: { min: number; max: number }) => value >= range.min && value <= range.max;
+    const rows: (string | number)[][] = [
+      ["in-key mass, teacher-forced", f3(model.inKeyMass), `${f3(reference.scaleConsistency.mean)} ± 0.05 (songs' scale consistency)`, pass(within(model.inKeyMass, reference.scaleConsistency.mean, 0.05))],
+      ["note accuracy, teacher-forced", f3(model.noteAccuracy), `> ${f3(best.noteAccuracy)} (note ${best.order}-gram)`, pass(model.noteAccuracy > best.noteAccuracy)],
+      ...ngrams.map((g) => [`  note ${g.order}-gram: in-key mass / note accuracy`, `${f3(g.inKeyMass)} / ${f3(g.noteAccuracy)}`, "", ""]),
+      ["  true next notes in key", f3(model.targetsInKey), "", ""],
+      ["loss / accuracy per token (validation)", `${model.loss.toFixed(4)} / ${f3(model.accuracy)}`, "", ""],
+      [`scale consistency, ${pieces.count} pieces`, f3(pieces.scaleConsistency.mean), `${f3(reference.scaleConsistency.mean)} ± 0.05`, pass(within(pieces.scaleConsistency.mean, reference.scaleConsistency.mean, 0.05))],
+      ["  inside 8-beat windows", f3(pieces.windowedScaleConsistency.mean), f3(reference.windowedScaleConsistency.mean), ""],
+      ["pitch-class entropy (bits)", f3(pieces.pitchClassEntropy.mean), `${f3(reference.pitchClassEntropy.mean)} ± ${f3(reference.pitchClassEntropy.std)}`, pass(within(pieces.pitchClassEntropy.mean, reference.pitchClassEntropy.mean, reference.pitchClassEntropy.std))],
+      ...(long
+        ? [
+            [`scale consistency, last third of ${long.count} x ${options.longLength}`, f3(long.scaleConsistency.mean), `${f3(reference.scaleConsistency.mean)} ± 0.05`, pass(within(long.scaleConsistency.mean, reference.scaleConsistency.mean, 0.05))],
+            ["pitch-class entropy, last third", f3(long.pitchClassEntropy.mean), `${f3(reference.pitchClassEntropy.mean)} ± ${f3(reference.pitchClassEntropy.std)}`, pass(within(long.pitchClassEntropy.mean, reference.pitchClassEntropy.mean, reference.pitchClassEntropy.std))],
+          ]
+        : []),
+      ...(["polyphony", "grooveConsistency", "meanInterOnsetInterval"] as const).map((key) => [
+        key === "meanInterOnsetInterval" ? "inter-onset interval (beats)" : key === "grooveConsistency" ? "groove consistency" : "polyphony",
+        f3(pieces[key].mean),
+        `${f3(reference[key].min)}..${f3(reference[key].max)} (songs' range)`,
+        pass(inRange(pieces[key].mean, reference[key])),
+      ]),
+      ["collapsed pieces", `${pieces.collapsed + (long?.collapsed ?? 0)}`, "0", pass(pieces.collapsed + (long?.collapsed ?? 0) === 0)],
+    ];
+    process.stdout.write(`\n${m.name} ${m.version} on ${validation.length} validation songs (${model.notes} notes)\n`);
+    process.stdout.write(formatTable(["measure", "model", "target (validation songs)", ""], rows) + "\n");
+    const result = { model: `${m.name}/${m.version}`, bundle: m.contentHash, keyNormalization: m.training.keyNormalization ?? "none", teacherForced: model, ngrams, reference, pieces, long, options };
+    process.stdout.write(JSON.stringify(result) + "\n");
+    if (options.json !== undefined) await writeFile(resolveUserPath(options.json), JSON.stringify(result, null, 2) + "\n");
+    return 0;
+  } finally {
+    bundle.model.dispose();
+  }
+}
