@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { createModel, getTokenizer, packBundle, presetConfigs, sha256Hex, splitSongs, trainModel, Vocabulary } from "@motif/core";
+import { createModel, getTokenizer, normalizeKey, packBundle, presetConfigs, sha256Hex, splitSongs, trainModel, Vocabulary, type TrainingConfig } from "@motif/core";
 import { writeMidi, type QuarterNote } from "@motif/midi";
 
 /** A little C-major tune with chords, repeated: enough tokens for a few training windows. */
@@ -21,12 +21,14 @@ export function tinyTuneNotes(bars = 8): QuarterNote[] {
   return notes;
 }
 
-export async function writeTinyBundle(modelsDir: string, options: { name?: string; version?: string; epochs?: number } = {}) {
+/** `keyNormalization` defaults to the default preset's ("song": songs moved to C major / A minor, as the trainer does). */
+export async function writeTinyBundle(modelsDir: string, options: { name?: string; version?: string; epochs?: number; keyNormalization?: NonNullable<TrainingConfig["keyNormalization"]> } = {}) {
   const name = options.name ?? "tiny";
   const version = options.version ?? "v1";
   const tokenizer = getTokenizer("timed");
   const tuneBytes = writeMidi({ notes: tinyTuneNotes(), title: "tiny tune" });
-  const tokens = tokenizer.encode(tinyTuneNotes());
+  const keyNormalization = options.keyNormalization ?? presetConfigs("default", 2).training.keyNormalization ?? "none";
+  const tokens = tokenizer.encode(keyNormalization === "song" ? normalizeKey(tinyTuneNotes()).notes : tinyTuneNotes());
   const vocabulary = Vocabulary.build([tokens]);
   const { model: modelConfig, training } = presetConfigs("default", vocabulary.size, {
     units: [16],
@@ -36,6 +38,7 @@ export async function writeTinyBundle(modelsDir: string, options: { name?: strin
     batchSize: 8,
     validationShare: 0,
     augment: [],
+    keyNormalization,
   });
   const model = createModel(modelConfig, 1);
   const songs = [{ name: "tiny-tune.mid", ids: vocabulary.encode(tokens).ids }];

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { ALL_KEY_NAMES } from "@/lib/key-choice";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import { GENERATE_CLICK_KEY } from "./piece-view";
 
@@ -36,8 +37,12 @@ export function GenerateForm({ models }: { models: ModelOption[] }) {
   const [seed, setSeed] = useState(() => String(randomSeed()));
   const [primerKind, setPrimerKind] = useState<PrimerKind>("none");
   const [file, setFile] = useState<File | null>(null);
+  // null = not chosen yet: follows the primer ("primer" with one, else "as-trained"), like the server's default.
+  const [chosenKey, setChosenKey] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // "As the primer" means nothing without one: fall back to the model's key rather than send it.
+  const key = chosenKey === null || (chosenKey === "primer" && primerKind === "none") ? (primerKind === "none" ? "as-trained" : "primer") : chosenKey;
 
   async function submit() {
     setError(null);
@@ -58,6 +63,7 @@ export function GenerateForm({ models }: { models: ModelOption[] }) {
         topK: topK.trim() === "" ? null : Number(topK),
         topP: topP.trim() === "" ? null : Number(topP),
         seed: Number(seed),
+        key,
         primer,
       });
       router.push(`/pieces/${piece.id}`);
@@ -127,6 +133,23 @@ export function GenerateForm({ models }: { models: ModelOption[] }) {
         ))}
         {primerKind === "upload" ? <input type="file" name="midi" accept=".mid,.midi,audio/midi" onChange={(event) => setFile(event.target.files?.[0] ?? null)} /> : null}
       </fieldset>
+      <label>
+        <span>Key</span>
+        <select name="key" value={key} onChange={(event) => setChosenKey(event.target.value)}>
+          <option value="as-trained">As the model wrote it</option>
+          <option value="primer" disabled={primerKind === "none"}>
+            As the primer{primerKind === "none" ? " (choose a primer above)" : ""}
+          </option>
+          <optgroup label="Move the piece to">
+            {ALL_KEY_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+        <small className="muted">Only the notes move; the same recipe in another key has the same tokens.</small>
+      </label>
       {error ? (
         <p className="error" role="alert" data-testid="form-error">
           {error}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDate, formatDuration } from "@/lib/format";
+import { keyChoiceLabel } from "@/lib/key-choice";
 import { applyNotesUpdate, durationSeconds, type RollNote } from "@/lib/roll";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import type { AppRouter } from "@/server/routers/app-router";
@@ -177,6 +178,8 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
           <dd>
             {piece.primerKind === "none" ? "none" : `${piece.primerKind}: ${piece.primerLabel ?? ""}`} ({piece.primerTokens.length} tokens)
           </dd>
+          <dt>Key</dt>
+          <dd data-testid="recipe-key">{keyChoiceLabel(piece.key)}</dd>
           <dt>Result</dt>
           <dd>
             {tokenCount} tokens, {notes.length} notes, {formatDuration(total)} · played {piece.playCount}×

@@ -6,7 +6,18 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { createStepModel, generateTokens, loadBundle, readManifest, type BundleFiles, type BundleManifest } from "@motif/core";
+import {
+  createStepModel,
+  generateTokens,
+  keyShiftForPiece,
+  loadBundle,
+  normalizeKey,
+  parseKeyChoice,
+  readManifest,
+  transposeNotes,
+  type BundleFiles,
+  type BundleManifest,
+} from "@motif/core";
 import { pianoNotes, tryParseMidi, writeMidi, type QuarterNote } from "@motif/midi";
 import { durationSeconds, firstDifference, type RollNote } from "../lib/roll";
 import type { WorkerMessage, WorkerRequest } from "./protocol";
@@ -161,6 +172,18 @@ async function loadedForDir(dir: string): Promise<Loaded> {
   return loaded(dir, readManifest(files).contentHash, files);
 }
 
+/** A model trained on songs moved to C major / A minor (absent = keys as written). */
+function isKeyNormalized(bundle: Loaded): boolean {
+  return bundle.manifest.training.keyNormalization === "song";
+}
+
+/** The primer's notes as the model was trained on them: the whole song moved to C major / A minor when it was. */
+function primerNotes(bundle: Loaded, notes: QuarterNote[]): { notes: QuarterNote[]; keyShift: number } {
+  if (!isKeyNormalized(bundle)) return { notes, keyShift: 0 };
+  const normalized = normalizeKey(notes);
+  return { notes: normalized.notes, keyShift: normalized.shift };
+}
+
 /**
  * Up to `maxTokens` tokens of a note list, from about `offset` on, that the model knows and its
  * grammar accepts in order (generation refuses an ungrammatical primer); the rest are skipped.
@@ -189,10 +212,11 @@ async function primerFromMidi(modelDir: string, bytes: Uint8Array, fileName: str
   const notes = pianoNotes(parsed.sequence);
   if (notes.length === 0) throw new PrimerProblem(`"${fileName}" is a MIDI file but has no (non-drum) notes to start from`);
   const bundle = await loadedForDir(modelDir);
-  const primer = primerTokens(bundle, notes, maxTokens);
+  const moved = primerNotes(bundle, notes);
+  const primer = primerTokens(bundle, moved.notes, maxTokens);
   if (primer.tokens.length === 0) throw new PrimerProblem(`none of the tokens of "${fileName}" are in this model's vocabulary`);
   const dropped = primer.skipped > 0 ? `, ${primer.skipped} token(s) the model does not know skipped` : "";
-  return { tokens: primer.tokens, label: `${fileName}: first ${primer.tokens.length} tokens${dropped}` };
+  return { tokens: primer.tokens, label: `${fileName}: first ${primer.tokens.length} tokens${dropped}`, keyShift: moved.keyShift };
 }
 
 async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-corpus" }>): Promise<PrimerResult> {
@@ -207,9 +231,11 @@ async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-co
     if (!bytes) continue;
     const parsed = tryParseMidi(bytes);
     if (!parsed.ok) continue;
-    const primer = primerTokens(bundle, pianoNotes(parsed.sequence), maxTokens, (seed * 7919) % 4096);
+    // The whole song is normalised (as in training), not just the snippet: its key is the song's.
+    const moved = primerNotes(bundle, pianoNotes(parsed.sequence));
+    const primer = primerTokens(bundle, moved.notes, maxTokens, (seed * 7919) % 4096);
     if (primer.tokens.length === 0) continue;
-    return { tokens: primer.tokens, label: `${candidate.name}, tokens ${primer.start}–${primer.start + primer.tokens.length}` };
+    return { tokens: primer.tokens, label: `${candidate.name}, tokens ${primer.start}–${primer.start + primer.tokens.length}`, keyShift: moved.keyShift };
   }
   throw new PrimerProblem(`none of the model's ${candidates.length} corpus files were found (searched ${[join(modelDir, "corpus"), ...corpusDirs].join(", ")}; set MOTIF_CORPUS_DIR)`);
 }
@@ -230,14 +256,22 @@ function toRoll(notes: readonly QuarterNote[]): RollNote[] {
 }
 
 async function generate(requestId: number, job: GenerateJob): Promise<GenerateResult> {
+  const choice = parseKeyChoice(job.key);
+  // The app validates the key before storing it; a bad one here is a bug, not listener input.
+  if (choice === null) throw new Error(`"${job.key}" is not a key choice ("as-trained", "primer" or a key such as "D minor")`);
   const bundle = await loaded(job.modelDir, job.bundleHash);
+  const normalized = isKeyNormalized(bundle);
+  const shiftFor = (notes: readonly QuarterNote[]) => keyShiftForPiece({ normalized, choice, primerShift: job.primerKeyShift, notes });
+  // Known before a single token exists, except for a named key on a model that writes in any key:
+  // that shift depends on the finished piece's key, so the stream goes out unmoved and the final
+  // update replaces the whole roll.
+  const streamShift = choice.kind === "key" && !normalized ? 0 : shiftFor([]);
   const step = createStepModel(bundle.model, bundle.manifest.model);
-  const decode = (tokens: readonly string[]) => toRoll(bundle.tokenizer.decode(tokens));
+  const decode = (tokens: readonly string[]) => transposeNotes(bundle.tokenizer.decode(tokens), streamShift);
   const sequence = [...job.primerTokens];
   let sent: RollNote[] = [];
   let lastSent = 0;
-  const publish = () => {
-    const notes = decode(sequence);
+  const publish = (notes: RollNote[] = toRoll(decode(sequence))) => {
     const from = firstDifference(sent, notes);
     if (from === notes.length && from === sent.length) return;
     sent = notes;
@@ -259,9 +293,15 @@ async function generate(requestId: number, job: GenerateJob): Promise<GenerateRe
   } finally {
     step.dispose();
   }
-  publish();
-  const quarterNotes = bundle.tokenizer.decode(sequence);
+  const decoded = bundle.tokenizer.decode(sequence);
+  const shift = shiftFor(decoded);
+  const quarterNotes = transposeNotes(decoded, shift);
   const notes = toRoll(quarterNotes);
-  const midi = writeMidi({ notes: quarterNotes, title: job.title, texts: [`Motif ${bundle.manifest.name}/${bundle.manifest.version} seed ${job.seed}`] });
+  // A shift the stream did not have moves every note: one update from 0 replaces the whole roll.
+  if (shift !== streamShift) sent = [];
+  publish(notes);
+  // Its own text event, so the existing recipe line reads exactly as before.
+  const texts = [`Motif ${bundle.manifest.name}/${bundle.manifest.version} seed ${job.seed}`, `key ${job.key}`];
+  const midi = writeMidi({ notes: quarterNotes, title: job.title, texts });
   return { tokens: sequence, notes, midi, durationSeconds: durationSeconds(notes) };
 }

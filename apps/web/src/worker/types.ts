@@ -41,6 +41,10 @@ export interface GenerateJob {
   topP: number | null;
   length: number;
   primerTokens: string[];
+  /** Semitones normalizeKey moved the primer's notes by (0 without a primer or for a non-normalised model). */
+  primerKeyShift: number;
+  /** keyChoiceText form: "as-trained" | "primer" | "D minor"; only the decoded notes move, never the tokens. */
+  key: string;
   title: string;
 }
 
@@ -61,4 +65,6 @@ export interface GenerateResult {
 export interface PrimerResult {
   tokens: string[];
   label: string;
+  /** The shift normalizeKey applied to the primer's notes for a key-normalised model; 0 otherwise. */
+  keyShift: number;
 }

@@ -6,12 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ZodError } from "zod";
+import { normalizeKey, transposeNotes } from "@motif/core";
 import { parseMidi, writeMidi } from "@motif/midi";
 import type { Database } from "@/server/db";
 import { createWorkerPool } from "@/server/generation/worker-pool";
 import { createServices, type Services } from "@/server/services/services";
 import type { StreamEvent } from "@/server/services/piece-service";
-import { createCallerFactory } from "@/server/trpc";
+import { createCallerFactory, describeZodError } from "@/server/trpc";
 import { createTestDatabase } from "../../../test-support/test-database";
 import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundle";
 import { appRouter } from "./app-router";
@@ -203,6 +205,56 @@ describe(`routers on a real database`, () => {
     expect(snippet.primerTokens.length).toBeGreaterThan(0);
   });
 
+  it("stores the key asked for in its canonical spelling and replays it; defaults follow the primer", async () => {
+    const { id } = await caller.pieces.create(recipe({ seed: 31, key: "d min" }));
+    const inD = await finished(id);
+    expect(inD).toMatchObject({ status: "done", key: "D minor", primerKeyShift: 0 });
+    const replay = await finished((await caller.pieces.regenerate({ id })).id);
+    expect(replay).toMatchObject({ key: "D minor", matchesOriginal: true });
+    expect(replay.notes).toEqual(inD.notes);
+    expect((await finished((await caller.pieces.variation({ id })).id)).key).toBe("D minor");
+    expect(parseMidi((await services.pieces.midi(id)).bytes).texts).toContain("key D minor");
+
+    // Same recipe without a key: the model's own key, same tokens, other pitches.
+    const plain = await finished((await caller.pieces.create(recipe({ seed: 31 }))).id);
+    expect(plain.key).toBe("as-trained");
+    const tokens = await db.piece.findMany({ where: { id: { in: [id, plain.id] } }, select: { tokens: true } });
+    expect(tokens[0]!.tokens).toEqual(tokens[1]!.tokens);
+    expect(plain.notes.map((n) => n.slice(1))).toEqual(inD.notes.map((n) => n.slice(1)));
+    expect(plain.notes.map((n) => n[0])).not.toEqual(inD.notes.map((n) => n[0]));
+    const snippet = await finished((await caller.pieces.create(recipe({ seed: 31, primer: { kind: "corpus" } }))).id);
+    expect(snippet.key).toBe("primer");
+  });
+
+  it("rejects a key it cannot read with BAD_REQUEST naming it", async () => {
+    const error = await caller.pieces.create(recipe({ key: "H major" })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+    // The sentence the form shows (the error formatter's), not the raw zod issue list.
+    expect(describeZodError((error as TRPCError).cause as ZodError)).toBe('key must be "as-trained", "primer" or a key such as "D minor" (got "H major")');
+    await expectTrpcError(caller.pieces.create(recipe({ key: 7 })), "BAD_REQUEST", /key/);
+  });
+
+  it("normalises an uploaded primer for a key-normalised model and moves the piece back for key \"primer\"", async () => {
+    // The tiny tune moved to E major: the model sees it in C major (shift −4) and the piece returns to E.
+    const inE = transposeNotes(tinyTuneNotes(2), 4);
+    const expectedShift = normalizeKey(inE).shift;
+    expect(expectedShift).toBe(-4);
+    const upload = Buffer.from(writeMidi({ notes: inE })).toString("base64");
+    const primer = { kind: "upload" as const, fileName: "in-e.mid", base64: upload };
+    const back = await finished((await caller.pieces.create(recipe({ seed: 41, primer }))).id);
+    expect(back).toMatchObject({ status: "done", key: "primer", primerKeyShift: expectedShift });
+    const asTrained = await finished((await caller.pieces.create(recipe({ seed: 41, primer, key: "as-trained" }))).id);
+    expect(asTrained.primerTokens).toEqual(back.primerTokens);
+    // The primer's own notes come back in E major, exactly as uploaded.
+    const firstChord = (pitches: { pitch: number; start: number }[]) => pitches.filter((n) => n.start === 0).map((n) => n.pitch).sort((a, b) => a - b);
+    expect(firstChord(back.notes.map(([pitch, , start]) => ({ pitch, start })))).toEqual(firstChord(inE.map((n) => ({ pitch: n.pitch, start: n.startQuarter }))));
+    expect(back.notes.map((n, i) => n[0] - asTrained.notes[i]![0]).every((d) => ((d % 12) + 12) % 12 === 4)).toBe(true);
+    const replay = await finished((await caller.pieces.regenerate({ id: back.id })).id);
+    expect(replay).toMatchObject({ key: "primer", primerKeyShift: expectedShift, matchesOriginal: true });
+    expect(replay.notes).toEqual(back.notes);
+  });
+
   it("renames with validation and counts plays", async () => {
     const { id } = await caller.pieces.create(recipe({ seed: 5, length: 16 }));
     await finished(id);
@@ -230,14 +282,23 @@ describe(`routers on a real database`, () => {
     await writeFile(join(extra.dir, "weights.bin"), weights);
 
     // A piece a stopped server left "generating" is replayed from its recipe.
-    const done = await finished((await caller.pieces.create(recipe({ seed: 99 }))).id);
+    const done = await finished((await caller.pieces.create(recipe({ seed: 99, key: "F# major" }))).id);
     const orphan = await db.piece.create({
-      data: { title: "orphan", modelId: tinyId, bundleHash: done.bundleHash, seed: 99, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], tokens: [], notes: [] },
+      data: { title: "orphan", modelId: tinyId, bundleHash: done.bundleHash, seed: 99, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], key: "F# major", tokens: [], notes: [] },
       select: { id: true },
     });
-    expect(await services.pieces.resumeInterrupted()).toBe(1);
+    // A row from before keys existed reads as "as-trained".
+    const old = await db.piece.create({
+      data: { title: "old", modelId: tinyId, bundleHash: done.bundleHash, seed: 99, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], tokens: [], notes: [] },
+      select: { id: true, key: true, primerKeyShift: true },
+    });
+    expect(old).toMatchObject({ key: "as-trained", primerKeyShift: 0 });
+    expect(await services.pieces.resumeInterrupted()).toBe(2);
     const resumed = await finished(orphan.id);
     expect(resumed.status).toBe("done");
     expect(resumed.notes).toEqual(done.notes);
+    const plain = await finished(old.id);
+    expect(plain.key).toBe("as-trained");
+    expect(plain.notes.map((n) => n.slice(1))).toEqual(done.notes.map((n) => n.slice(1)));
   });
 });

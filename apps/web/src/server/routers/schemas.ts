@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { keyChoiceText, parseKeyChoice } from "@/lib/key-choice";
 import { MAX_UPLOAD_BYTES } from "../services/piece-service";
 
 export const idSchema = z.string().trim().min(1, "an id is required").max(64, "that id is too long");
@@ -21,6 +22,19 @@ export const primerSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** "as-trained", "primer" or a key name, stored in keyChoiceText's canonical spelling ("d min" → "D minor"). */
+export const keySchema = z
+  .string()
+  .max(40, "key is longer than 40 characters")
+  .transform((text, context) => {
+    const choice = parseKeyChoice(text);
+    if (choice === null) {
+      context.addIssue({ code: "custom", message: `key must be "as-trained", "primer" or a key such as "D minor" (got "${text}")` });
+      return z.NEVER;
+    }
+    return keyChoiceText(choice);
+  });
+
 export const recipeSchema = z.object({
   modelId: idSchema,
   length: z.number().int("length must be a whole number").min(16, "length must be at least 16 tokens").max(2000, "length must be at most 2000 tokens"),
@@ -28,6 +42,8 @@ export const recipeSchema = z.object({
   topK: z.number().int("top-k must be a whole number").min(1, "top-k must be at least 1").max(10_000).nullable(),
   topP: z.number().gt(0, "top-p must be above 0").max(1, "top-p must be at most 1").nullable(),
   seed: z.number().int("seed must be a whole number").min(0, "seed must be ≥ 0").max(2 ** 31 - 1, "seed must be below 2^31"),
+  /** Absent: the service picks "primer" with a primer, else "as-trained", and stores that. */
+  key: keySchema.optional(),
 });
 
 export const createPieceSchema = recipeSchema.extend({ primer: primerSchema });

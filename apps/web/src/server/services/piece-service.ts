@@ -19,6 +19,8 @@ export interface Recipe {
   topK: number | null;
   topP: number | null;
   seed: number;
+  /** keyChoiceText form ("as-trained", "primer", "D minor"); absent = the default for the primer. */
+  key?: string | undefined;
 }
 
 export type PrimerInput =
@@ -51,10 +53,17 @@ const pieceDetailSelect = {
   primerKind: true,
   primerLabel: true,
   primerTokens: true,
+  primerKeyShift: true,
+  key: true,
   tokenCount: true,
   regeneratedFromId: true,
   finishedAt: true,
 } as const;
+
+/** A listener who starts from a primer most likely wants its key; without one, the model's own. */
+export function defaultKey(primerKind: PrimerInput["kind"]): string {
+  return primerKind === "none" ? "as-trained" : "primer";
+}
 
 export type StreamEvent =
   | { type: "snapshot"; status: string; tokenCount: number; notes: RollNote[]; durationSeconds: number; error: string | null }
@@ -114,6 +123,8 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       throw new InputError(`topK ${recipe.topK} is larger than the model's vocabulary (${model.vocabSize} tokens)`);
     }
     const primerResult = await resolvePrimer(model.path, model.datasetSummary.primerCandidates ?? [], recipe.seed, primer);
+    // Stored explicitly, so the recipe still says what it meant if the default ever changes.
+    const key = recipe.key ?? defaultKey(primer.kind);
     const title = initialTitle(recipe.seed);
     const piece = await db.piece.create({
       data: {
@@ -128,18 +139,32 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         primerKind: primer.kind,
         primerTokens: primerResult.tokens,
         primerLabel: primerResult.label,
+        primerKeyShift: primerResult.keyShift,
+        key,
         tokens: [],
         notes: [],
       },
       select: { id: true },
     });
-    start(piece.id, { ...recipe, modelDir: model.path, bundleHash: model.bundleHash, primerTokens: primerResult.tokens, title });
+    start(piece.id, {
+      modelDir: model.path,
+      bundleHash: model.bundleHash,
+      seed: recipe.seed,
+      temperature: recipe.temperature,
+      topK: recipe.topK,
+      topP: recipe.topP,
+      length: recipe.length,
+      primerTokens: primerResult.tokens,
+      primerKeyShift: primerResult.keyShift,
+      key,
+      title,
+    });
     return piece;
   }
 
   async function resolvePrimer(modelDir: string, candidates: { name: string; sha256: string }[], seed: number, primer: PrimerInput) {
     try {
-      if (primer.kind === "none") return { tokens: [], label: null };
+      if (primer.kind === "none") return { tokens: [], label: null, keyShift: 0 };
       if (primer.kind === "upload") {
         if (primer.bytes.length > MAX_UPLOAD_BYTES) throw new InputError(`the MIDI file is ${primer.bytes.length} bytes; the limit is 1 MB`);
         return await engine.primerFromMidi({ modelDir, bytes: primer.bytes, fileName: primer.fileName, maxTokens: PRIMER_TOKENS });
@@ -156,7 +181,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   async function derive(id: string, mode: "variation" | "regenerate", newSeed: number) {
     const source = await db.piece.findUnique({
       where: { id },
-      select: { id: true, modelId: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerKind: true, primerTokens: true, primerLabel: true, model: { select: { path: true, bundleHash: true, usable: true, present: true, name: true, version: true } } },
+      select: { id: true, modelId: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerKind: true, primerTokens: true, primerLabel: true, primerKeyShift: true, key: true, model: { select: { path: true, bundleHash: true, usable: true, present: true, name: true, version: true } } },
     });
     if (!source) throw new NotFoundError(`no piece with id ${id}`);
     if (!source.model.usable || !source.model.present) throw new InputError(`model ${source.model.name}/${source.model.version} is no longer usable`);
@@ -179,13 +204,27 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         primerKind: source.primerKind,
         primerTokens,
         primerLabel: source.primerLabel,
+        primerKeyShift: source.primerKeyShift,
+        key: source.key,
         tokens: [],
         notes: [],
         regeneratedFromId: mode === "regenerate" ? source.id : null,
       },
       select: { id: true },
     });
-    start(piece.id, { modelDir: source.model.path, bundleHash: source.bundleHash, seed, temperature: source.temperature, topK: source.topK, topP: source.topP, length: source.length, primerTokens, title });
+    start(piece.id, {
+      modelDir: source.model.path,
+      bundleHash: source.bundleHash,
+      seed,
+      temperature: source.temperature,
+      topK: source.topK,
+      topP: source.topP,
+      length: source.length,
+      primerTokens,
+      primerKeyShift: source.primerKeyShift,
+      key: source.key,
+      title,
+    });
     return piece;
   }
 
@@ -244,7 +283,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   async function resumeInterrupted(): Promise<number> {
     const stuck = await db.piece.findMany({
       where: { status: "generating" },
-      select: { id: true, title: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerTokens: true, model: { select: { path: true, usable: true, bundleHash: true } } },
+      select: { id: true, title: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerTokens: true, primerKeyShift: true, key: true, model: { select: { path: true, usable: true, bundleHash: true } } },
     });
     let resumed = 0;
     for (const piece of stuck) {
@@ -253,7 +292,19 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         await db.piece.update({ where: { id: piece.id }, data: { status: "failed", error: "the server stopped during generation and the model is no longer available", finishedAt: new Date() }, select: { id: true } });
         continue;
       }
-      start(piece.id, { modelDir: piece.model.path, bundleHash: piece.bundleHash, seed: piece.seed, temperature: piece.temperature, topK: piece.topK, topP: piece.topP, length: piece.length, primerTokens: piece.primerTokens as unknown as string[], title: piece.title });
+      start(piece.id, {
+        modelDir: piece.model.path,
+        bundleHash: piece.bundleHash,
+        seed: piece.seed,
+        temperature: piece.temperature,
+        topK: piece.topK,
+        topP: piece.topP,
+        length: piece.length,
+        primerTokens: piece.primerTokens as unknown as string[],
+        primerKeyShift: piece.primerKeyShift,
+        key: piece.key,
+        title: piece.title,
+      });
       resumed += 1;
     }
     return resumed;

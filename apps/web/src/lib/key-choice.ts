@@ -1,0 +1,20 @@
+// Core's key names and key choices for the Next app (server and browser). The app cannot import
+// "@motif/core" itself: its index pulls in tfjs and the package exports only a built dist that a
+// plain `next build` does not have (the generation worker gets core from source through esbuild).
+// key.ts is pure (a type-only import of @motif/midi), so its source is used directly: one parser
+// for the form, the router's zod schema and the worker. key-choice.test.ts checks it is core's own.
+import { keyChoiceText, keyName, parseKeyChoice, type Key, type KeyChoice } from "../../../../packages/core/src/evaluation/key";
+
+export { keyChoiceText, keyName, parseKeyChoice, type Key, type KeyChoice };
+
+/** The 24 keys in the order a listener scans them: C major, C minor, Db major, C# minor, … B minor. */
+export const ALL_KEY_NAMES: readonly string[] = Array.from({ length: 12 }, (_, tonic) =>
+  (["major", "minor"] as const).map((mode) => keyName({ tonic, mode })),
+).flat();
+
+/** How a stored key choice reads on a piece page. */
+export function keyChoiceLabel(text: string): string {
+  if (text === "as-trained") return "as the model wrote it";
+  if (text === "primer") return "as the primer";
+  return text;
+}
