@@ -20,6 +20,7 @@ export interface TrainOptions {
   units: number | undefined;
   layers: number | undefined;
   cell: "stock" | "fast" | undefined;
+  embeddingInit: "uniform" | "normal" | undefined;
   lr: number | undefined;
   val: number | undefined;
   split: "songs" | "random-windows" | undefined;
@@ -50,11 +51,12 @@ const flags = {
   stride: { type: "string", value: "N", description: "Tokens between the starts of consecutive training windows (smaller = more, overlapping windows per epoch; useful on small corpora).", defaultText: "seq-len for default (contiguous chunks), 1 for seed/parent" },
   units: { type: "string", value: "N", description: "LSTM units per layer.", defaultText: "preset's; 128 on the demo corpus" },
   layers: { type: "string", value: "N", description: "Number of stacked LSTM layers.", defaultText: "preset's" },
+  "embedding-init": { type: "string", value: "KIND", description: "Initial token embeddings: normal (N(0,1), the LSTM tells tokens apart from the first step) or uniform (Keras' ±0.05).", defaultText: "preset's" },
   cell: { type: "string", value: "KIND", description: "LSTM implementation: fast (Motif's own layer, same weights as tf.layers.lstm, much faster on wasm/cpu) or stock (tf.layers.lstm).", defaultText: "fast (every preset)" },
   lr: { type: "string", value: "X", description: "Learning rate.", defaultText: "preset's" },
   val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (seed preset: 0.6)" },
   split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (seed preset: random-windows)" },
-  keys: { type: "string", value: "MODE", description: "song: move every song to C major / A minor by its estimated key (Krumhansl-Schmuckler) before tokenizing, so the model learns one scale; generation then moves pieces to the key asked for. none: keep the keys as written.", defaultText: "song for the default preset, none for seed/parent" },
+  keys: { type: "string", value: "MODE", description: "song: move every song to C major / A minor by its estimated key (Krumhansl-Schmuckler) before tokenizing, so the model learns one scale; generation then moves pieces to the key asked for. none: keep the keys as written.", defaultText: "song for the default preset on timed tokens; none for seed/parent and for notes-chords" },
   augment: { type: "string", value: "RANGE", description: 'Transpose training songs by these semitones: "-5..6", "-2,2,5" or "none". Validation songs are never transposed.', defaultText: "-5..6 for the default preset (-3..3 on the demo corpus), none for seed/parent" },
   patience: { type: "string", value: "N", description: "Stop after N epochs without a better validation loss; 0 = never stop early.", defaultText: "preset's" },
   seed: { type: "string", value: "N", description: "Random seed for initialisation, split and shuffling.", defaultText: "1" },
@@ -79,6 +81,7 @@ const schema = z
     units: integerFlag(1, 2048).optional(),
     layers: integerFlag(1, 8).optional(),
     cell: z.enum(["stock", "fast"]).optional(),
+    "embedding-init": z.enum(["uniform", "normal"]).optional(),
     lr: numberFlag(0, 1, { exclusiveMin: true }).optional(),
     val: numberFlag(0, 0.9).optional(),
     split: z.enum(["songs", "random-windows"]).optional(),
@@ -105,6 +108,7 @@ const schema = z
       units: raw.units,
       layers: raw.layers,
       cell: raw.cell,
+      embeddingInit: raw["embedding-init"],
       lr: raw.lr,
       val: raw.val,
       split: raw.split,
@@ -145,7 +149,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
  * Flags that only the interrupted run's saved settings may decide (--epochs and --patience may
  * change: train longer; --workers too: it never changes the arithmetic).
  */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "lr", "val", "split", "augment", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "embeddingInit", "lr", "val", "split", "augment", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

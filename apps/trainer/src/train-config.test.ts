@@ -26,8 +26,10 @@ describe("train configs from flags", () => {
     expect(() => options(["--keys", "sometimes"])).toThrow(/keys/);
   });
 
-  it("gives the default preset on notes-chords short windows in small batches", () => {
-    const { model, training } = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--keys", "none"]), 90);
+  it("gives the default preset on notes-chords its measured defaults: keys as written, transpositions, short windows in small batches", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords"]), 90);
+    expect(training.keyNormalization).toBe("none");
+    expect(resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--keys", "song"]), 90).training).toMatchObject({ keyNormalization: "song", augment: [] });
     expect(model).toMatchObject({ preset: "default", seqLen: NOTES_CHORDS_DEFAULT.seqLen });
     expect(training).toMatchObject({ batchSize: NOTES_CHORDS_DEFAULT.batch, augment: DEFAULT_AUGMENT, stride: NOTES_CHORDS_DEFAULT.seqLen });
     const explicit = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--batch", "64", "--seq-len", "48", "--augment", "none"]), 90);

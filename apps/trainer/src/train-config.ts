@@ -29,14 +29,16 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
   const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
   const layers = options.layers ?? quick?.layers ?? base.length;
   const units = options.units ?? quick?.units ?? base[0]!;
-  const keyNormalization = options.keys ?? presetConfigs(preset, 2).training.keyNormalization ?? "none";
+  const shape = preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
+  // notes-chords keeps the transposed copies its time-to-quality figures were measured with (BENCHMARKS.md).
+  const keyNormalization = options.keys ?? (shape === null ? (presetConfigs(preset, 2).training.keyNormalization ?? "none") : "none");
   // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
   // normalised songs are already in one key, and seed/parent train as their notebooks did: no copies.
   const augment = options.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
-  const shape = preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
   const overrides: Partial<ModelConfig & TrainingConfig> = {
     units: Array.from({ length: layers }, () => units),
     cell: options.cell,
+    embeddingInit: options.embeddingInit,
     seqLen: options.seqLen ?? quick?.seqLen ?? shape?.seqLen,
     stride: options.stride,
     epochs: options.epochs ?? quick?.epochs,

@@ -14,6 +14,12 @@ export interface ModelConfig {
   input: "scalar" | "embedding";
   /** Embedding width; ignored (1) for `scalar` input. */
   embeddingDim: number;
+  /**
+   * Initial embedding values: `uniform` ±0.05 (Keras), or `normal` N(0, 1) (PyTorch), whose larger
+   * inputs let the LSTM tell tokens apart from the first step instead of after a long plateau.
+   * Optional: absent (configs made before it existed) = `uniform`. Only training reads it.
+   */
+  embeddingInit?: "uniform" | "normal";
   /** One entry per LSTM layer. */
   units: number[];
   /** Dropout after the LSTM layers (seed: after the first only). */
@@ -78,6 +84,7 @@ export const modelConfigSchema: z.ZodType<ModelConfig> = z
     seqLen: positiveInt,
     input: z.enum(["scalar", "embedding"]),
     embeddingDim: positiveInt,
+    embeddingInit: z.enum(["uniform", "normal"]).optional(),
     units: z.array(positiveInt).min(1),
     dropout: rate,
     denseUnits: positiveInt.nullable(),
@@ -115,7 +122,7 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
   });
 
 const MODEL_KEYS = new Set<string>([
-  "preset", "vocabSize", "seqLen", "input", "embeddingDim", "units", "dropout", "denseUnits", "denseDropout", "target", "cell",
+  "preset", "vocabSize", "seqLen", "input", "embeddingDim", "embeddingInit", "units", "dropout", "denseUnits", "denseDropout", "target", "cell",
 ]);
 
 function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {

@@ -57,7 +57,10 @@ export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
       : (motifEmbedding({
           inputDim: config.vocabSize,
           outputDim: config.embeddingDim,
-          embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: nextSeed() }),
+          embeddingsInitializer:
+            config.embeddingInit === "normal"
+              ? tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: nextSeed() })
+              : tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: nextSeed() }),
           name: "embedding",
         }).apply(input) as tf.SymbolicTensor);
 
