@@ -3,3 +3,5 @@ export * from "./key.js";
 export * from "./piece-features.js";
 export * from "./tonality.js";
 export * from "./note-ngram.js";
+export * from "./set-comparison.js";
+export * from "./copy-detection.js";
