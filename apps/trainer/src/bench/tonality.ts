@@ -4,6 +4,8 @@
 import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import {
+  compareSets,
+  CopyIndex,
   createStepModel,
   generateTokens,
   inKeyWeights,
@@ -203,8 +205,17 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     });
 
     log(`generating ${options.pieces} x ${options.length} and ${options.longPieces} x ${options.longLength} tokens ...`);
-    const reference = setStats(validation.map((song) => pieceFeatures(song.notes)));
-    const pieces = setStats(generatePieces(bundle, options.pieces, options.length, 1).map((notes) => pieceFeatures(notes)));
+    const referenceFeatures = validation.map((song) => pieceFeatures(song.notes));
+    const reference = setStats(referenceFeatures);
+    const generated = generatePieces(bundle, options.pieces, options.length, 1);
+    const generatedFeatures = generated.map((notes) => pieceFeatures(notes));
+    const pieces = setStats(generatedFeatures);
+    const overlap = referenceFeatures.length >= 2 ? compareSets(generatedFeatures, referenceFeatures).meanOA : null;
+    // Transposition-invariant, so normalised training songs and pieces compare as they are.
+    const copyIndex = new CopyIndex(train.map((song) => ({ name: song.name, notes: song.notes })));
+    const copies = generated.map((notes) => copyIndex.check(notes));
+    const longestCopy = copies.reduce<(typeof copies)[number]["longest"]>((best, report) => (report.longest !== null && (best === null || report.longest.notes > best.notes) ? report.longest : best), null);
+    const copyAt16 = summarize(copies.map((report) => report.copyAt16)).mean;
     const long = options.longPieces > 0 ? setStats(generatePieces(bundle, options.longPieces, options.longLength, 1001).map((notes) => pieceFeatures(lastThird(notes)))) : null;
 
     const best = ngrams[ngrams.length - 1]!;
@@ -231,11 +242,14 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
         `${f3(reference[key].min)}..${f3(reference[key].max)} (songs' range)`,
         pass(inRange(pieces[key].mean, reference[key])),
       ]),
+      ["mean overlapping area (OA) with the validation songs' features", overlap === null ? "-" : f3(overlap), "(1 = the same distributions)", ""],
+      ["copied: share of 16-note n-grams found in training songs", f3(copyAt16), "", ""],
+      ["  longest run copied verbatim", longestCopy === null ? "none ≥ 9 notes" : `${longestCopy.notes} notes from ${longestCopy.source}, bar ${longestCopy.sourceBar}`, "", ""],
       ["collapsed pieces", `${pieces.collapsed + (long?.collapsed ?? 0)}`, "0", pass(pieces.collapsed + (long?.collapsed ?? 0) === 0)],
     ];
     process.stdout.write(`\n${m.name} ${m.version} on ${validation.length} validation songs (${model.notes} notes)\n`);
     process.stdout.write(formatTable(["measure", "model", "target (validation songs)", ""], rows) + "\n");
-    const result = { model: `${m.name}/${m.version}`, bundle: m.contentHash, keyNormalization: m.training.keyNormalization ?? "none", teacherForced: model, ngrams, reference, pieces, long, options };
+    const result = { model: `${m.name}/${m.version}`, bundle: m.contentHash, keyNormalization: m.training.keyNormalization ?? "none", teacherForced: model, ngrams, reference, pieces, long, overlap, copyAt16, longestCopy, options };
     process.stdout.write(JSON.stringify(result) + "\n");
     if (options.json !== undefined) await writeFile(resolveUserPath(options.json), JSON.stringify(result, null, 2) + "\n");
     return 0;
