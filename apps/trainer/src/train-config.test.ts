@@ -20,7 +20,7 @@ describe("train configs from flags", () => {
   it("uses the preset's sizes with --data, songs moved to one key, and transpositions only for keys as written", () => {
     const { model, training } = resolveConfigs(options(["--data", "x"]), 90);
     expect(model).toMatchObject({ units: [256, 256], seqLen: 64 });
-    expect(training).toMatchObject({ batchSize: 64, augment: [], keyNormalization: "song" });
+    expect(training).toMatchObject({ batchSize: 16, augment: [], keyNormalization: "song" });
     expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 90).training).toMatchObject({ augment: DEFAULT_AUGMENT, keyNormalization: "none" });
     expect(resolveConfigs(options(["--data", "x", "--augment", "-1..1"]), 90).training).toMatchObject({ augment: [-1, 1], keyNormalization: "song" });
     expect(() => options(["--keys", "sometimes"])).toThrow(/keys/);

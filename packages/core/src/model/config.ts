@@ -145,10 +145,12 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
     case "default":
       // Motif: learned embedding, 2×LSTM(256) many-to-many over contiguous 64-token chunks,
       // dropout, clipping, cosine schedule with warmup, Adam, whole songs for validation, and
-      // every song in C major / A minor so the scale is the same 7 notes everywhere.
+      // every song in C major / A minor so the scale is the same 7 notes everywhere. N(0,1)
+      // embeddings and batches of 16 chunks: pitch context is learned in far fewer minutes
+      // (BENCHMARKS.md, "Music in key"); at this size a smaller batch costs no tokens/s here.
       return {
-        model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "fast" },
-        training: { epochs: 30, batchSize: 64, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam", gradientShards: 2, keyNormalization: "song" },
+        model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, embeddingInit: "normal", units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "fast" },
+        training: { epochs: 30, batchSize: 16, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam", gradientShards: 2, keyNormalization: "song" },
       };
   }
 }
