@@ -76,6 +76,7 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
   it("generates: notes appear on the roll while streaming, measured from the Generate click", async () => {
     await page.fill('input[name="length"]', "2000");
     await page.fill('input[name="seed"]', "4242");
+    await page.selectOption('select[name="key"]', "D minor");
     const clickedAt = Date.now();
     await page.getByTestId("generate").click();
     await page.waitForURL(/\/pieces\/[^/]+$/);
@@ -90,6 +91,7 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     const noteCount = Number(await page.getByTestId("piano-roll").getAttribute("data-note-count"));
     expect(noteCount).toBeGreaterThan(0);
     expect(await page.getByTestId("recipe-seed").innerText()).toBe("4242");
+    expect(await page.getByTestId("recipe-key").innerText()).toBe("D minor");
   });
 
   it("plays: the audio context runs and the playhead moves", async () => {
