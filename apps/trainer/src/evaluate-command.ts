@@ -1,8 +1,9 @@
-// `evaluate` flags.
+// `evaluate` flags: next-token loss / accuracy on a MIDI folder, or, with --pieces / --pieces-dir,
+// a music report of pieces against a reference corpus.
 import { z } from "zod";
 import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
-import { integerFlag } from "./flag-values.js";
+import { integerFlag, numberFlag } from "./flag-values.js";
 
 export interface EvaluateOptions {
   model: string | undefined;
@@ -10,31 +11,88 @@ export interface EvaluateOptions {
   maxTokens: number;
   json: boolean;
   backend: BackendChoice | undefined;
+  /** Music report: generate this many pieces (seeds 1..N) and write them to `out`. */
+  pieces: number | undefined;
+  /** Music report on the MIDI files of this folder instead of generated pieces. */
+  piecesDir: string | undefined;
+  out: string | undefined;
+  /** Tokens per generated piece. */
+  length: number;
+  temperature: number;
+  topP: number | null;
 }
+
+const PIECE_ONLY = ["length", "temperature", "top-p", "out"] as const;
 
 export const evaluateCommand: CommandSpec<EvaluateOptions> = {
   name: "evaluate",
-  brief: "Loss, accuracy and perplexity of a model on a MIDI folder",
+  brief: "Loss, accuracy and perplexity of a model on a MIDI folder, or a music report of pieces",
   summary:
     "Measure a model on a folder of MIDI files: next-token loss, accuracy and perplexity per file and overall " +
-    "(the model is run step by step with its state carried, like generation). Tokens the vocabulary lacks are counted and skipped.",
+    "(the model is run step by step with its state carried, like generation). Tokens the vocabulary lacks are counted and skipped. " +
+    "With --pieces N: generate N pieces (seeds 1..N, default recipe: temperature 1, top-p 0.95, guard on, no primer), write them to --out " +
+    "and report, per piece and overall, the collapse rate, the scalar piece features and their overlap (OA, KL) with the reference songs, " +
+    "and how much they copy (copy@8/16/32: share of n-note-move runs found in the reference; the longest copy with its source and bar). " +
+    "The reference is the bundle's training songs found in --data by hash; its validation songs are the human baseline, checked for copies the same way. " +
+    "With --pieces-dir DIR: the same report for MIDI files made elsewhere (reference: every file of --data, or the bundle's training songs with --model).",
   positionals: [],
   flags: {
-    model: { type: "string", value: "DIR", description: "A bundle folder or a model folder (uses its LATEST version).", defaultText: "<models root>/demo" },
-    data: { type: "string", value: "DIR", description: "Folder of MIDI files to evaluate on.", defaultText: "the demo corpus" },
-    "max-tokens": { type: "string", value: "N", description: "Evaluate at most the first N tokens of each file.", defaultText: "2000" },
+    model: { type: "string", value: "DIR", description: "A bundle folder or a model folder (uses its LATEST version).", defaultText: "<models root>/demo; none with --pieces-dir" },
+    data: { type: "string", value: "DIR", description: "Folder of MIDI files to evaluate on; with --pieces / --pieces-dir, the reference corpus.", defaultText: "the demo corpus" },
+    "max-tokens": { type: "string", value: "N", description: "Evaluate at most the first N tokens of each file (loss mode).", defaultText: "2000" },
+    pieces: { type: "string", value: "N", description: "Music report: generate N pieces with seeds 1..N and write them to --out as piece-<seed>.mid." },
+    "pieces-dir": { type: "string", value: "DIR", description: "Music report on the MIDI files of DIR (made elsewhere) instead of generating." },
+    out: { type: "string", value: "DIR", description: "With --pieces: the folder the pieces are written to (created if missing)." },
+    length: { type: "string", value: "N", description: "With --pieces: tokens per generated piece.", defaultText: "500" },
+    temperature: { type: "string", value: "T", description: "With --pieces: sampling temperature (> 0).", defaultText: "1" },
+    "top-p": { type: "string", value: "P", description: 'With --pieces: nucleus sampling threshold (0 < P ≤ 1); "none" = off.', defaultText: "0.95" },
     json: { type: "boolean", description: "Print one JSON object on stdout instead of the table." },
     backend: { type: "string", value: "KIND", description: "auto, node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
   },
-  examples: ["pnpm --filter trainer evaluate --model models/final-fantasy --data ../shared/datasets/final-fantasy"],
+  examples: [
+    "pnpm --filter trainer evaluate --model models/final-fantasy --data ../shared/datasets/final-fantasy",
+    "pnpm --filter trainer evaluate --model models/final-fantasy --data ../shared/datasets/final-fantasy --pieces 16 --out runs/ff-pieces",
+    "pnpm --filter trainer evaluate --pieces-dir runs/ff-pieces --data ../shared/datasets/final-fantasy --model models/final-fantasy --json",
+  ],
   schema: z
     .object({
       positionals: z.array(z.string()).max(0),
       model: z.string().min(1).optional(),
       data: z.string().min(1).optional(),
       "max-tokens": integerFlag(2, 1_000_000).optional(),
+      pieces: integerFlag(1, 10_000).optional(),
+      "pieces-dir": z.string().min(1).optional(),
+      out: z.string().min(1).optional(),
+      length: integerFlag(1, 100_000).optional(),
+      temperature: numberFlag(0, 10, { exclusiveMin: true }).optional(),
+      "top-p": z.union([z.enum(["none", "off", "0"]).transform(() => null), numberFlag(0, 1, { exclusiveMin: true })]).optional(),
       json: z.boolean().optional(),
       backend: z.enum(BACKEND_CHOICES).optional(),
     })
-    .transform((raw) => ({ model: raw.model, data: raw.data, maxTokens: raw["max-tokens"] ?? 2000, json: raw.json ?? false, backend: raw.backend })),
+    .superRefine((raw, ctx) => {
+      if (raw.pieces !== undefined && raw["pieces-dir"] !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["pieces-dir"], message: "give either --pieces N (generate) or --pieces-dir DIR (existing files), not both" });
+      }
+      if (raw.pieces !== undefined || raw["pieces-dir"] !== undefined) {
+        if (raw["max-tokens"] !== undefined) ctx.addIssue({ code: "custom", path: ["max-tokens"], message: "only for the loss mode, not with --pieces / --pieces-dir" });
+      }
+      if (raw.pieces === undefined) {
+        for (const flag of PIECE_ONLY) if (raw[flag] !== undefined) ctx.addIssue({ code: "custom", path: [flag], message: "only with --pieces N" });
+      }
+    })
+    .transform(
+      (raw): EvaluateOptions => ({
+        model: raw.model,
+        data: raw.data,
+        maxTokens: raw["max-tokens"] ?? 2000,
+        json: raw.json ?? false,
+        backend: raw.backend,
+        pieces: raw.pieces,
+        piecesDir: raw["pieces-dir"],
+        out: raw.out,
+        length: raw.length ?? 500,
+        temperature: raw.temperature ?? 1,
+        topP: raw["top-p"] === undefined ? 0.95 : raw["top-p"],
+      }),
+    ),
 };

@@ -1,14 +1,24 @@
-// `evaluate`: next-token loss / accuracy / perplexity of a bundle on a MIDI folder.
+// `evaluate`: next-token loss / accuracy / perplexity of a bundle on a MIDI folder, or (with
+// --pieces / --pieces-dir) a music report of pieces against a reference corpus (evaluate-pieces.ts).
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createStepModel } from "@motif/core";
+import { createStepModel, generateTokens, keyShiftForPiece, transposeNotes } from "@motif/core";
+import { pianoNotes, tryParseMidi, writeMidi } from "@motif/midi";
 import { selectBackend } from "./backend.js";
-import { openBundle } from "./bundle-dir.js";
-import { ingest, type MidiSource } from "./dataset.js";
+import { openBundle, type OpenedBundle } from "./bundle-dir.js";
+import { CliError } from "./command-args.js";
+import { ingest, songForTraining, type MidiSource } from "./dataset.js";
 import { demoCorpusFiles } from "./demo-corpus.js";
 import { resolveUserPath, trainerEnv } from "./env.js";
 import type { EvaluateOptions } from "./evaluate-command.js";
+import { buildMusicReport, formatMusicReport, type MusicReport, type NamedNotes } from "./evaluate-pieces.js";
+import type { GenerateCliOptions } from "./generate-command.js";
+import { recipeLines, resolvedKeyChoice } from "./generate.js";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
+import type { Primer } from "./primer.js";
 import { formatTable } from "./text-table.js";
+
+const log = (line: string) => process.stderr.write(line + "\n");
 
 interface FileScore {
   name: string;
@@ -34,14 +44,29 @@ export function scoreStep(logits: Float32Array, target: number): { nll: number; 
 }
 
 export async function runEvaluate(options: EvaluateOptions): Promise<number> {
+  if (options.pieces !== undefined) {
+    if (options.out === undefined) throw new CliError("--pieces N writes the generated pieces as MIDI files: add --out DIR (the folder for piece-<seed>.mid)", 2);
+    return runGeneratedReport(options, options.pieces, options.out);
+  }
+  if (options.piecesDir !== undefined) return runPiecesDirReport(options, options.piecesDir);
+  return runLossEvaluate(options);
+}
+
+/** --data as sources: the folder's MIDI files, or the built-in demo corpus. */
+async function dataSources(data: string | undefined): Promise<MidiSource[]> {
+  return data === undefined
+    ? demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes }))
+    : (await findMidiFiles(resolveUserPath(data))).map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
+}
+
+const bundleDirOf = (options: EvaluateOptions): string => (options.model === undefined ? path.join(trainerEnv().modelsDir, "demo") : resolveUserPath(options.model));
+
+async function runLossEvaluate(options: EvaluateOptions): Promise<number> {
   const env = trainerEnv();
   const backend = await selectBackend(options.backend ?? env.backend);
   process.stderr.write(`backend: ${backend.description}\n`);
   const bundle = await openBundle(options.model === undefined ? path.join(env.modelsDir, "demo") : resolveUserPath(options.model));
-  const sources: MidiSource[] =
-    options.data === undefined
-      ? demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes }))
-      : (await findMidiFiles(resolveUserPath(options.data))).map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
+  const sources = await dataSources(options.data);
   const { songs, skipped } = await ingest(sources, bundle.tokenizer);
   const step = createStepModel(bundle.model, bundle.manifest.model);
   const scores: FileScore[] = [];
@@ -82,4 +107,157 @@ export async function runEvaluate(options: EvaluateOptions): Promise<number> {
       "\n",
   );
   return 0;
+}
+
+// ---- music report (--pieces / --pieces-dir) ----
+
+const dataLabel = (data: string | undefined): string => (data === undefined ? "the demo corpus" : resolveUserPath(data));
+
+interface ReferenceSplit {
+  reference: NamedNotes[];
+  /** The bundle's validation songs; null without a bundle or when none were found. */
+  human: NamedNotes[] | null;
+  description: string;
+}
+
+/**
+ * With a bundle: its training songs found in --data by sha256 are the reference and its validation
+ * songs the human baseline, both key-normalised as the model saw them (`songForTraining`).
+ */
+async function bundleReference(bundle: OpenedBundle, data: string | undefined): Promise<ReferenceSplit> {
+  const { songs } = await ingest(await dataSources(data), bundle.tokenizer);
+  const splitOf = new Map(bundle.manifest.dataset.files.map((file) => [file.sha256, file.split]));
+  const seen = (song: (typeof songs)[number]): NamedNotes => {
+    const normalized = songForTraining(song, bundle.tokenizer, bundle.manifest.training);
+    return { name: normalized.name, notes: normalized.notes };
+  };
+  const reference = songs.filter((song) => splitOf.get(song.sha256) === "train").map(seen);
+  const human = songs.filter((song) => splitOf.get(song.sha256) === "validation").map(seen);
+  const where = dataLabel(data);
+  if (reference.length === 0) throw new CliError(`none of the bundle's training files were found in ${where}; pass --data with the folder it was trained on`);
+  if (human.length === 0) log(`none of the bundle's validation files were found in ${where}: no human baseline`);
+  const m = bundle.manifest;
+  return {
+    reference,
+    human: human.length === 0 ? null : human,
+    description: `${reference.length} training songs of ${m.name} ${m.version} found in ${where}` + (human.length === 0 ? "" : `; human baseline: its ${human.length} validation songs`),
+  };
+}
+
+/** Parses MIDI sources to piano notes as written; unreadable files are listed on stderr and left out. */
+async function readNotes(sources: readonly MidiSource[], what: string): Promise<NamedNotes[]> {
+  const out: NamedNotes[] = [];
+  for (const source of sources) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await source.read();
+    } catch (error) {
+      log(`skipped ${what} ${source.name}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const parsed = tryParseMidi(bytes);
+    if (!parsed.ok) {
+      log(`skipped ${what} ${source.name}: ${parsed.error.message}`);
+      continue;
+    }
+    out.push({ name: source.name, notes: pianoNotes(parsed.sequence) });
+  }
+  return out;
+}
+
+function printReport(report: MusicReport, options: EvaluateOptions, heading: string): number {
+  process.stdout.write(options.json ? JSON.stringify(report) + "\n" : formatMusicReport(report, heading));
+  return 0;
+}
+
+const NO_PRIMER: Primer = { tokens: [], description: "none", warnings: [], keyShift: 0 };
+
+/** `evaluate --pieces N --out DIR`: N pieces at the default recipe (flags override), written like `generate` writes them. */
+async function runGeneratedReport(options: EvaluateOptions, count: number, out: string): Promise<number> {
+  const backend = await selectBackend(options.backend ?? trainerEnv().backend);
+  log(`backend: ${backend.description}`);
+  const bundle = await openBundle(bundleDirOf(options));
+  const m = bundle.manifest;
+  // The recipe `generate` would record for each seed: so piece-<seed>.mid is what
+  // `generate --seed <seed> --length L --temperature T --top-p P` writes.
+  const recipe: GenerateCliOptions = {
+    model: options.model,
+    length: options.length,
+    temperature: options.temperature,
+    topK: null,
+    topP: options.topP,
+    seed: undefined,
+    primer: { kind: "none" },
+    primerLength: 32,
+    keepPrimer: false,
+    data: options.data,
+    out: undefined,
+    style: "motif",
+    repetitionGuard: true,
+    bpm: 120,
+    key: undefined,
+    backend: options.backend,
+  };
+  const outDir = resolveUserPath(out);
+  const pieces: NamedNotes[] = [];
+  let split: ReferenceSplit;
+  try {
+    split = await bundleReference(bundle, options.data);
+    await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
+      throw new CliError(`cannot create --out folder ${outDir}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const decodeOptions = bundle.tokenizer.kind === "notes-chords" ? { style: recipe.style } : {};
+    const normalized = m.training.keyNormalization === "song";
+    const step = createStepModel(bundle.model, m.model);
+    try {
+      for (let seed = 1; seed <= count; seed++) {
+        const tokens = generateTokens({
+          step,
+          vocabulary: bundle.vocabulary,
+          tokenizer: bundle.tokenizer,
+          options: { length: recipe.length, seed, primer: [], temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.repetitionGuard },
+        });
+        const decoded = bundle.tokenizer.decode(tokens, decodeOptions);
+        const notes = transposeNotes(decoded, keyShiftForPiece({ normalized, choice: resolvedKeyChoice(recipe), primerShift: 0, notes: decoded }));
+        const file = `piece-${seed}.mid`;
+        const bytes = writeMidi({ notes, title: `Motif: ${m.name} ${m.version}, seed ${seed}`, texts: recipeLines(bundle, recipe, seed, NO_PRIMER), tempos: [{ quarter: 0, bpm: recipe.bpm }] });
+        await writeFile(path.join(outDir, file), bytes);
+        log(`piece ${seed}/${count}: ${notes.length} notes from ${tokens.length} tokens → ${path.join(outDir, file)}`);
+        pieces.push({ name: file, notes });
+      }
+    } finally {
+      step.dispose();
+    }
+  } finally {
+    bundle.model.dispose();
+  }
+  const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
+  const topP = recipe.topP ?? "none";
+  return printReport(report, options, `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${recipe.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`);
+}
+
+/** `evaluate --pieces-dir DIR`: the same report for MIDI files made elsewhere. */
+async function runPiecesDirReport(options: EvaluateOptions, dir: string): Promise<number> {
+  const root = resolveUserPath(dir);
+  const files = await findMidiFiles(root);
+  if (files.length === 0) throw new CliError(`no MIDI files (.mid / .midi) in ${root}: nothing to evaluate`);
+  const pieces = await readNotes(files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })), "piece");
+  if (pieces.length === 0) throw new CliError(`none of the ${files.length} MIDI files in ${root} could be read`);
+  let split: ReferenceSplit;
+  if (options.model === undefined) {
+    const reference = (await readNotes(await dataSources(options.data), "reference file")).filter((song) => song.notes.length > 0);
+    if (reference.length === 0) throw new CliError(`no readable MIDI files with notes in ${dataLabel(options.data)}: no reference to compare with`);
+    split = { reference, human: null, description: `all ${reference.length} files of ${dataLabel(options.data)} (no human baseline without --model)` };
+  } else {
+    const backend = await selectBackend(options.backend ?? trainerEnv().backend);
+    log(`backend: ${backend.description}`);
+    const bundle = await openBundle(bundleDirOf(options));
+    try {
+      split = await bundleReference(bundle, options.data);
+    } finally {
+      bundle.model.dispose();
+    }
+  }
+  const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
+  return printReport(report, options, `${pieces.length} pieces from ${root}\nreference: ${split.description}`);
 }
