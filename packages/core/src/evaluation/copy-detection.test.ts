@@ -1,17 +1,13 @@
 import type { QuarterNote } from "@motif/midi";
 import { describe, expect, it } from "vitest";
+import { createRng } from "../sampling/rng.js";
 import { sortNotes } from "../tokenizer/validate-notes.js";
 import { CopyIndex, copySymbols, onsetClass, type CorpusPiece } from "./copy-detection.js";
 
-/** Seeded uniform [0, 1) (mulberry32), so every synthetic corpus is the same on every run. */
+/** Seeded uniform [0, 1) (core's own PRNG), so every synthetic corpus is the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRng(seed);
+  return () => random.next();
 }
 
 const pick = <T,>(random: () => number, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;

@@ -1,5 +1,6 @@
 import type { QuarterNote } from "@motif/midi";
 import { describe, expect, it } from "vitest";
+import { createRng } from "../sampling/rng.js";
 import { pieceFeatures, SCALAR_FEATURES, type PieceFeatures } from "./piece-features.js";
 import {
   compareDistances,
@@ -12,15 +13,10 @@ import {
   scottBandwidth,
 } from "./set-comparison.js";
 
-/** Seeded uniform [0, 1) (mulberry32), so every synthetic set is the same on every run. */
+/** Seeded uniform [0, 1) (core's own PRNG), so every synthetic set is the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRng(seed);
+  return () => random.next();
 }
 
 /** A random piece: 20–80 notes, random-walk pitches, onsets on a 16th grid, some chords. */
