@@ -2,7 +2,7 @@
 // a song-level split, transposition augmentation of training songs only, a vocabulary built from
 // the training songs, and an explicit report of validation tokens the vocabulary does not know.
 import { createHash } from "node:crypto";
-import { Vocabulary, keyName, normalizeKey, pieceFeatures, scaleMask, splitSongs, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
+import { Vocabulary, keyName, notesForModel, pieceFeatures, scaleMask, splitSongs, type BundleManifest, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
 import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 
 export interface MidiSource {
@@ -32,9 +32,15 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Parses and tokenizes every source; unreadable, note-less or too-short files are skipped with a reason. */
-export async function ingest(sources: readonly MidiSource[], tokenizer: Tokenizer): Promise<Ingested> {
-  const songs: IngestedSong[] = [];
+export interface ReadSong {
+  name: string;
+  sha256: string;
+  notes: QuarterNote[];
+}
+
+/** Reads and parses every source to piano notes; unreadable or non-MIDI files are skipped with a reason. */
+export async function readSongs(sources: readonly MidiSource[]): Promise<{ songs: ReadSong[]; skipped: SkippedFile[] }> {
+  const songs: ReadSong[] = [];
   const skipped: SkippedFile[] = [];
   for (const source of sources) {
     let bytes: Uint8Array;
@@ -49,18 +55,31 @@ export async function ingest(sources: readonly MidiSource[], tokenizer: Tokenize
       skipped.push({ name: source.name, reason: parsed.error.message });
       continue;
     }
-    const notes = pianoNotes(parsed.sequence);
-    if (notes.length === 0) {
-      skipped.push({ name: source.name, reason: "no piano notes (empty, or drums only)" });
-      continue;
-    }
-    const tokens = tokenizer.encode(notes);
-    if (tokens.length < 2) {
-      skipped.push({ name: source.name, reason: `only ${tokens.length} token(s): too short to learn from` });
-      continue;
-    }
-    songs.push({ name: source.name, sha256: sha256Of(bytes), notes, tokens });
+    songs.push({ name: source.name, sha256: sha256Of(bytes), notes: pianoNotes(parsed.sequence) });
   }
+  return { songs, skipped };
+}
+
+/** Parses and tokenizes every source; unreadable, note-less or too-short files are skipped with a reason. */
+export async function ingest(sources: readonly MidiSource[], tokenizer: Tokenizer): Promise<Ingested> {
+  const read = await readSongs(sources);
+  const songs: IngestedSong[] = [];
+  const skipped = read.skipped;
+  for (const song of read.songs) {
+    if (song.notes.length === 0) {
+      skipped.push({ name: song.name, reason: "no piano notes (empty, or drums only)" });
+      continue;
+    }
+    const tokens = tokenizer.encode(song.notes);
+    if (tokens.length < 2) {
+      skipped.push({ name: song.name, reason: `only ${tokens.length} token(s): too short to learn from` });
+      continue;
+    }
+    songs.push({ ...song, tokens });
+  }
+  // In source order, as one pass over the files would list them.
+  const order = new Map(sources.map((source, index) => [source.name, index]));
+  skipped.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   return { songs, skipped };
 }
 
@@ -79,9 +98,16 @@ export interface UnknownTokenReport {
 
 /** The song as the model sees it: moved to C major / A minor when the config normalises keys. */
 export function songForTraining(song: IngestedSong, tokenizer: Tokenizer, training: TrainingConfig): IngestedSong & { key: string | null } {
-  if ((training.keyNormalization ?? "none") === "none") return { ...song, key: null };
-  const normalized = normalizeKey(song.notes);
-  return { ...song, notes: normalized.notes, tokens: tokenizer.encode(normalized.notes), key: keyName(normalized.key) };
+  const seen = notesForModel(song.notes, training.keyNormalization);
+  if (seen.key === null) return { ...song, key: null };
+  return { ...song, notes: seen.notes, tokens: tokenizer.encode(seen.notes), key: keyName(seen.key) };
+}
+
+/** The songs of `sources` the bundle's manifest lists (by sha256) as training and as validation songs, as the model saw them. */
+export function bundleSplit(songs: readonly IngestedSong[], manifest: Pick<BundleManifest, "dataset" | "training">, tokenizer: Tokenizer): { train: IngestedSong[]; validation: IngestedSong[] } {
+  const splitOf = new Map(manifest.dataset.files.map((file) => [file.sha256, file.split]));
+  const seen = (split: "train" | "validation") => songs.filter((song) => splitOf.get(song.sha256) === split).map((song) => songForTraining(song, tokenizer, manifest.training));
+  return { train: seen("train"), validation: seen("validation") };
 }
 
 /** The 12-bit mask of the song's best-fitting major/minor scale (the one its scale consistency counts). */

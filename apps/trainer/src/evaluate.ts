@@ -3,11 +3,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createStepModel, generateTokens, keyShiftForPiece, transposeNotes } from "@motif/core";
-import { pianoNotes, tryParseMidi, writeMidi } from "@motif/midi";
+import { writeMidi } from "@motif/midi";
 import { selectBackend } from "./backend.js";
 import { openBundle, type OpenedBundle } from "./bundle-dir.js";
 import { CliError } from "./command-args.js";
-import { ingest, songForTraining, type MidiSource } from "./dataset.js";
+import { bundleSplit, ingest, readSongs, type IngestedSong, type MidiSource } from "./dataset.js";
 import { demoCorpusFiles } from "./demo-corpus.js";
 import { resolveUserPath, trainerEnv } from "./env.js";
 import type { EvaluateOptions } from "./evaluate-command.js";
@@ -126,13 +126,10 @@ interface ReferenceSplit {
  */
 async function bundleReference(bundle: OpenedBundle, data: string | undefined): Promise<ReferenceSplit> {
   const { songs } = await ingest(await dataSources(data), bundle.tokenizer);
-  const splitOf = new Map(bundle.manifest.dataset.files.map((file) => [file.sha256, file.split]));
-  const seen = (song: (typeof songs)[number]): NamedNotes => {
-    const normalized = songForTraining(song, bundle.tokenizer, bundle.manifest.training);
-    return { name: normalized.name, notes: normalized.notes };
-  };
-  const reference = songs.filter((song) => splitOf.get(song.sha256) === "train").map(seen);
-  const human = songs.filter((song) => splitOf.get(song.sha256) === "validation").map(seen);
+  const split = bundleSplit(songs, bundle.manifest, bundle.tokenizer);
+  const seen = (song: IngestedSong): NamedNotes => ({ name: song.name, notes: song.notes });
+  const reference = split.train.map(seen);
+  const human = split.validation.map(seen);
   const where = dataLabel(data);
   if (reference.length === 0) throw new CliError(`none of the bundle's training files were found in ${where}; pass --data with the folder it was trained on`);
   if (human.length === 0) log(`none of the bundle's validation files were found in ${where}: no human baseline`);
@@ -146,23 +143,9 @@ async function bundleReference(bundle: OpenedBundle, data: string | undefined): 
 
 /** Parses MIDI sources to piano notes as written; unreadable files are listed on stderr and left out. */
 async function readNotes(sources: readonly MidiSource[], what: string): Promise<NamedNotes[]> {
-  const out: NamedNotes[] = [];
-  for (const source of sources) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await source.read();
-    } catch (error) {
-      log(`skipped ${what} ${source.name}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
-    const parsed = tryParseMidi(bytes);
-    if (!parsed.ok) {
-      log(`skipped ${what} ${source.name}: ${parsed.error.message}`);
-      continue;
-    }
-    out.push({ name: source.name, notes: pianoNotes(parsed.sequence) });
-  }
-  return out;
+  const { songs, skipped } = await readSongs(sources);
+  for (const file of skipped) log(`skipped ${what} ${file.name}: ${file.reason}`);
+  return songs.map((song) => ({ name: song.name, notes: song.notes }));
 }
 
 function printReport(report: MusicReport, options: EvaluateOptions, heading: string): number {

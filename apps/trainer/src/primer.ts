@@ -1,7 +1,7 @@
 // Primers for `generate`: a seeded window of a training song, or the start of a MIDI file.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { createRng, keyName, normalizeKey, randomInt, type BundleManifest, type Tokenizer, type Vocabulary } from "@motif/core";
+import { createRng, keyName, notesForModel, randomInt, type BundleManifest, type Tokenizer, type Vocabulary } from "@motif/core";
 import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 import { CliError } from "./command-args.js";
 import { sha256Of, type MidiSource } from "./dataset.js";
@@ -18,9 +18,8 @@ export interface Primer {
 
 /** The notes a primer is cut from: moved to C major / A minor for a key-normalised model, as in training. */
 export function primerNotes(notes: QuarterNote[], normalize: boolean): { notes: QuarterNote[]; keyShift: number; key: string | null } {
-  if (!normalize) return { notes, keyShift: 0, key: null };
-  const normalized = normalizeKey(notes);
-  return { notes: normalized.notes, keyShift: normalized.shift, key: keyName(normalized.key) };
+  const seen = notesForModel(notes, normalize ? "song" : "none");
+  return { notes: seen.notes, keyShift: seen.shift, key: seen.key === null ? null : keyName(seen.key) };
 }
 
 const keyNote = (key: string | null): string => (key === null ? "" : ` key=${key.replace(" ", "-")}`);

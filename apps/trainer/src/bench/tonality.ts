@@ -24,7 +24,8 @@ import { selectBackend } from "../backend.js";
 import { openBundle, type OpenedBundle } from "../bundle-dir.js";
 import type { CommandSpec } from "../command-args.js";
 import { CliError } from "../command-args.js";
-import { ingest, songForTraining, songScaleMask, type IngestedSong } from "../dataset.js";
+import { bundleSplit, ingest, songScaleMask, type IngestedSong } from "../dataset.js";
+import { scoreStep } from "../evaluate.js";
 import { resolveUserPath, trainerEnv } from "../env.js";
 import { integerFlag } from "../flag-values.js";
 import { findMidiFiles, readMidiFile } from "../midi-files.js";
@@ -102,15 +103,10 @@ interface PreparedSong {
 async function bundleSongs(bundle: OpenedBundle, dir: string, masks: Uint16Array): Promise<{ train: PreparedSong[]; validation: PreparedSong[] }> {
   const files = await findMidiFiles(dir);
   const { songs } = await ingest(files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })), bundle.tokenizer);
-  const splitOf = new Map(bundle.manifest.dataset.files.map((file) => [file.sha256, file.split]));
-  const prepare = (song: IngestedSong): PreparedSong => {
-    const seen = songForTraining(song, bundle.tokenizer, bundle.manifest.training);
-    return { name: seen.name, notes: seen.notes, ids: bundle.vocabulary.encode(seen.tokens).ids, weights: inKeyWeights(masks, songScaleMask(seen.notes)) };
-  };
-  const train = songs.filter((song) => splitOf.get(song.sha256) === "train").map(prepare);
-  const validation = songs.filter((song) => splitOf.get(song.sha256) === "validation").map(prepare);
-  if (validation.length === 0) throw new CliError(`none of the bundle's validation files were found under ${dir}; pass --data with the folder it was trained on`);
-  return { train, validation };
+  const split = bundleSplit(songs, bundle.manifest, bundle.tokenizer);
+  const prepare = (song: IngestedSong): PreparedSong => ({ name: song.name, notes: song.notes, ids: bundle.vocabulary.encode(song.tokens).ids, weights: inKeyWeights(masks, songScaleMask(song.notes)) });
+  if (split.validation.length === 0) throw new CliError(`none of the bundle's validation files were found under ${dir}; pass --data with the folder it was trained on`);
+  return { train: split.train.map(prepare), validation: split.validation.map(prepare) };
 }
 
 /** Teacher-forced, stateful over each whole song (as generation runs): loss, token accuracy and tonality. */
@@ -126,13 +122,9 @@ function teacherForced(bundle: OpenedBundle, songs: readonly PreparedSong[], mas
       for (let i = 0; i + 1 < song.ids.length; i++) {
         const logits = step.step(song.ids[i] as number);
         const target = song.ids[i + 1] as number;
-        let max = -Infinity;
-        let argmax = 0;
-        for (let id = 0; id < logits.length; id++) if ((logits[id] as number) > max) [max, argmax] = [logits[id] as number, id];
-        let sum = 0;
-        for (let id = 0; id < logits.length; id++) sum += Math.exp((logits[id] as number) - max);
-        nll += Math.log(sum) + max - (logits[target] as number);
-        if (argmax === target) correct++;
+        const score = scoreStep(logits, target);
+        nll += score.nll;
+        if (score.correct) correct++;
         tokens++;
         meter.add(logits, target, song.weights);
       }

@@ -11,7 +11,7 @@ import {
   generateTokens,
   keyShiftForPiece,
   loadBundle,
-  normalizeKey,
+  notesForModel,
   parseKeyChoice,
   readManifest,
   transposeNotes,
@@ -179,9 +179,8 @@ function isKeyNormalized(bundle: Loaded): boolean {
 
 /** The primer's notes as the model was trained on them: the whole song moved to C major / A minor when it was. */
 function primerNotes(bundle: Loaded, notes: QuarterNote[]): { notes: QuarterNote[]; keyShift: number } {
-  if (!isKeyNormalized(bundle)) return { notes, keyShift: 0 };
-  const normalized = normalizeKey(notes);
-  return { notes: normalized.notes, keyShift: normalized.shift };
+  const seen = notesForModel(notes, bundle.manifest.training.keyNormalization);
+  return { notes: seen.notes, keyShift: seen.shift };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   keyName,
   keyShiftForPiece,
   normalizeKey,
+  notesForModel,
   parseKey,
   parseKeyChoice,
   scalePitchClasses,
@@ -106,6 +107,14 @@ describe("normalisation and moving between keys", () => {
     expect(normalized.shift).toBe(-4);
     expect(keyName(normalized.key)).toBe("E major");
     expect(inKeyShare(normalized.notes, { tonic: 0, mode: "major" })).toBe(1);
+  });
+
+  it("gives a model's view of the notes: moved for key-normalised models, as written otherwise", () => {
+    const inE = tonal(4, false);
+    expect(notesForModel(inE, "song")).toMatchObject({ shift: -4, key: { tonic: 4, mode: "major" } });
+    expect(notesForModel(inE, "song").notes).toEqual(normalizeKey(inE).notes);
+    expect(notesForModel(inE, "none")).toEqual({ notes: inE, shift: 0, key: null });
+    expect(notesForModel(inE, undefined).shift).toBe(0);
   });
 
   it("carries a scale onto another key's scale", () => {

@@ -181,6 +181,16 @@ export function normalizeKey(notes: readonly QuarterNote[]): NormalizedNotes {
   return { notes: transposeNotes(notes, shift), key, shift };
 }
 
+/**
+ * The notes as a model trained with `keyNormalization` sees them: moved to C major / A minor for
+ * `song` (training songs, validation songs and primers alike), unchanged otherwise.
+ */
+export function notesForModel(notes: readonly QuarterNote[], keyNormalization: "none" | "song" | undefined): { notes: QuarterNote[]; shift: number; key: KeyEstimate | null } {
+  if (keyNormalization !== "song") return { notes: [...notes], shift: 0, key: null };
+  const normalized = normalizeKey(notes);
+  return { notes: normalized.notes, shift: normalized.shift, key: normalized.key };
+}
+
 /** The tonic of the major key that shares `key`'s scale (its relative major). */
 function relativeMajorTonic(key: Key): number {
   return key.mode === "major" ? key.tonic : mod12(key.tonic + 3);
