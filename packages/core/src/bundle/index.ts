@@ -12,3 +12,14 @@ export { packBundle, computeContentHash } from "./pack-bundle.js";
 export { loadBundle } from "./load-bundle.js";
 export { sha256Hex } from "./sha256.js";
 export { canonicalJson } from "./bytes.js";
+export {
+  EVALUATION_FORMAT_VERSION,
+  EVALUATION_FILES,
+  bundleEvaluationSchema,
+  checkEvaluation,
+  buildBundleEvaluation,
+  type BundleEvaluation,
+  type EvaluationRecipe,
+  type ReferenceFile,
+} from "./evaluation.js";
+export { REFERENCE_TICKS_PER_QUARTER, encodeReferenceNotes, decodeReferenceNotes, packReferenceNotes, unpackReferenceNotes, passageNotes } from "./reference-notes.js";

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BUNDLE_FILES, BundleError, parseManifest, type BundleFiles, type BundleManifest } from "./manifest.js";
 import { computeContentHash } from "./pack-bundle.js";
+import { checkEvaluation, type BundleEvaluation } from "./evaluation.js";
 import { utf8Decode } from "./bytes.js";
 import { sha256Hex } from "./sha256.js";
 import { Vocabulary, getTokenizer, type Tokenizer } from "../tokenizer/index.js";
@@ -36,10 +37,13 @@ function parseModelJson(bytes: Uint8Array, reasons: string[]): ModelJson | null 
 /**
  * Loads a bundle after checking everything: format version, tokenizer kind/version, vocabulary
  * (valid, same tokenizer, size == vocabSize == the model's output units), model config, the
- * weights' sha256, the content hash and the parameter count. Any mismatch → BundleError whose
+ * weights' sha256, the content hash, the parameter count, and evaluation.json when present
+ * (made for this bundle, its reference notes intact). Any mismatch → BundleError whose
  * message lists exactly what differs. Registers Motif's custom layers before building the model.
  */
-export async function loadBundle(files: BundleFiles): Promise<{ model: tf.LayersModel; manifest: BundleManifest; vocabulary: Vocabulary; tokenizer: Tokenizer }> {
+export async function loadBundle(
+  files: BundleFiles,
+): Promise<{ model: tf.LayersModel; manifest: BundleManifest; vocabulary: Vocabulary; tokenizer: Tokenizer; evaluation: BundleEvaluation | null }> {
   const { manifest, reasons } = parseManifest(files);
   if (!manifest) throw new BundleError(reasons);
   const modelBytes = files[BUNDLE_FILES.model];
@@ -76,6 +80,9 @@ export async function loadBundle(files: BundleFiles): Promise<{ model: tf.Layers
     }
   }
 
+  const { evaluation, reasons: evaluationReasons } = await checkEvaluation(files, manifest);
+  reasons.push(...evaluationReasons);
+
   let model: tf.LayersModel | null = null;
   if (modelJson && weights && weightsOk) {
     registerMotifLayers();
@@ -97,5 +104,5 @@ export async function loadBundle(files: BundleFiles): Promise<{ model: tf.Layers
     model?.dispose();
     throw new BundleError(reasons.length > 0 ? reasons : ["the model could not be loaded"]);
   }
-  return { model, manifest, vocabulary, tokenizer: getTokenizer(manifest.tokenizer.kind) };
+  return { model, manifest, vocabulary, tokenizer: getTokenizer(manifest.tokenizer.kind), evaluation };
 }

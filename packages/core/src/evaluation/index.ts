@@ -5,3 +5,5 @@ export * from "./tonality.js";
 export * from "./note-ngram.js";
 export * from "./set-comparison.js";
 export * from "./copy-detection.js";
+export * from "./music-report.js";
+export * from "./feature-ranges.js";
