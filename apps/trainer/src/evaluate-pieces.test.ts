@@ -85,7 +85,7 @@ describe("buildMusicReport", () => {
     const sourceBar = Math.floor(SONG_A[20]!.startQuarter / 4) + 1;
     expect(sourceBar).toBeGreaterThan(1);
     // Starts at beat 9 of the piece: bar 3.
-    expect(row.copy.longest).toEqual({ notes: 40, source: "songs/a.mid", bar: sourceBar, pieceBar: 3, sourceStartQuarter: SONG_A[20]!.startQuarter, pieceStartQuarter: 8 });
+    expect(row.copy.longest).toEqual({ notes: 40, source: "songs/a.mid", bar: sourceBar, pieceBar: 3, sourceStartQuarter: SONG_A[20]!.startQuarter, pieceStartQuarter: 9 });
   });
 
   it("finds nothing copied in a seeded random walk", () => {
