@@ -25,6 +25,31 @@ export interface EpochMetrics {
 }
 
 /**
+ * One validation: at the end of an epoch (`epoch`), every `validateEvery` steps inside one
+ * (`step`), or where a time budget stopped training (`stop`). Apps write one per line (metrics.jsonl).
+ */
+export interface ValidationPoint {
+  at: "epoch" | "step" | "stop";
+  /** The epoch it falls in (1-based; the epoch just finished for `at: "epoch"`). */
+  epoch: number;
+  /** Optimizer steps done since training started, resumed runs included. */
+  step: number;
+  /** Target tokens trained on so far. */
+  tokensSeen: number;
+  /** The training clock (resumed runs included), as EpochMetrics.elapsedSeconds. */
+  elapsedSeconds: number;
+  /** Training loss and accuracy of the epoch so far. */
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  valInKeyMass: number | null;
+  valNoteAccuracy: number | null;
+  /** Learning rate of the last step. */
+  learningRate: number;
+}
+
+/**
  * Everything needed to continue training with an identical history: the state at the end of
  * `epoch` (completed epochs). Plain data + Float32Arrays; `serializeCheckpoint` makes bytes.
  */
@@ -39,11 +64,16 @@ export interface TrainCheckpoint {
   /** Model weights in `model.weights` order. */
   weights: Float32Array[];
   optimizer: OptimizerState;
-  /** Best epoch so far on the monitored loss (validation, else training) and its weights. */
-  best: { epoch: number; loss: number; weights: Float32Array[] } | null;
+  /**
+   * Best validation so far on the monitored loss (validation, else training) and its weights;
+   * `point` (absent in checkpoints made before it) says where it was measured, inside an epoch with validateEvery.
+   */
+  best: { epoch: number; loss: number; weights: Float32Array[]; point?: ValidationPoint } | null;
   epochsWithoutImprovement: number;
   stoppedEarly: boolean;
   elapsedSeconds: number;
+  /** Target tokens trained on after `epoch`. Absent in checkpoints made before it was counted. */
+  tokensSeen?: number;
 }
 
 const MAGIC = "MOTIF-CHECKPOINT-1\n";
@@ -51,7 +81,7 @@ const MAGIC = "MOTIF-CHECKPOINT-1\n";
 type Header = Omit<TrainCheckpoint, "weights" | "optimizer" | "best"> & {
   weights: number[];
   optimizer: Omit<OptimizerState, "slots"> & { slots: number[] };
-  best: { epoch: number; loss: number; weights: number[] } | null;
+  best: { epoch: number; loss: number; weights: number[]; point?: ValidationPoint } | null;
 };
 
 /** Bytes: magic line, 4-byte header length, JSON header, then all float32 arrays back to back. */

@@ -69,7 +69,28 @@ export interface TrainingConfig {
    * Optional: absent (configs made before it existed) = `none`. Done by the app, like `augment`.
    */
   keyNormalization?: KeyNormalization;
+  /**
+   * How `augment` is used: `all` trains on every transposition of every song in every epoch (an
+   * epoch is len(augment) + 1 passes over the music); `random` draws one of them (the original
+   * included) per song per epoch, seeded by the run seed and the epoch. Optional: absent (configs
+   * made before it existed) = `all`, so recorded configs keep their meaning. New runs use `random`.
+   */
+  augmentMode?: AugmentMode;
+  /**
+   * Timed tokens only: each epoch every training song is played faster or slower by a factor drawn
+   * from [1 - tempoStretch, 1 + tempoStretch], seeded like the transpositions. Needs
+   * `augmentMode: "random"`. Optional: absent = 0 (off).
+   */
+  tempoStretch?: number;
+  /**
+   * Also validate every this many optimizer steps (not only at the end of each epoch), for epochs
+   * too long to wait for. Optional: absent = at the end of each epoch only.
+   */
+  validateEvery?: number;
 }
+
+export const AUGMENT_MODES = ["random", "all"] as const;
+export type AugmentMode = (typeof AUGMENT_MODES)[number];
 
 export const KEY_NORMALIZATIONS = ["none", "song"] as const;
 export type KeyNormalization = (typeof KEY_NORMALIZATIONS)[number];
@@ -114,12 +135,28 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
     optimizer: z.enum(["adam", "rmsprop"]).optional(),
     gradientShards: positiveInt.max(64).optional(),
     keyNormalization: z.enum(KEY_NORMALIZATIONS).optional(),
+    augmentMode: z.enum(AUGMENT_MODES).optional(),
+    tempoStretch: z.number().min(0).max(0.5).optional(),
+    validateEvery: positiveInt.optional(),
   })
   .strict()
   .refine((c) => (c.gradientShards ?? 1) <= c.batchSize, {
     message: "gradientShards cannot exceed batchSize (every shard needs at least one window)",
     path: ["gradientShards"],
+  })
+  .refine((c) => !((c.tempoStretch ?? 0) > 0 && c.augmentMode !== "random"), {
+    message: "tempoStretch needs augmentMode 'random' (a new stretch is drawn every epoch)",
+    path: ["tempoStretch"],
+  })
+  .refine((c) => !(drawsAugmentation(c) && c.split === "random-windows"), {
+    message: "random augmentation needs split 'songs' (random-windows splits fixed windows of fixed songs); use augmentMode 'all'",
+    path: ["augmentMode"],
   });
+
+/** True when every epoch draws its own transposition (and stretch) per training song. */
+export function drawsAugmentation(training: Pick<TrainingConfig, "augment" | "augmentMode" | "tempoStretch">): boolean {
+  return training.augmentMode === "random" && (training.augment.length > 0 || (training.tempoStretch ?? 0) > 0);
+}
 
 const MODEL_KEYS = new Set<string>([
   "preset", "vocabSize", "seqLen", "input", "embeddingDim", "embeddingInit", "units", "dropout", "denseUnits", "denseDropout", "target", "cell",

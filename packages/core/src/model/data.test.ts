@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { materializeBatch, songWindows, splitSongs, splitWindowsAtRandom } from "./data.js";
+import { augmentationDraws, materializeBatch, songWindows, splitSongs, splitWindowsAtRandom } from "./data.js";
+import { drawsAugmentation, trainingConfigSchema } from "./config.js";
 import { deserializeCheckpoint, serializeCheckpoint, type TrainCheckpoint } from "./checkpoint.js";
 import { learnableSongs, tinyConfigs } from "./test-support/tiny.js";
 
@@ -91,5 +92,55 @@ describe("checkpoint bytes", () => {
     expect(() => deserializeCheckpoint(new Uint8Array([1, 2, 3]))).toThrow(/not a Motif training checkpoint/);
     const bytes = await serializeCheckpoint(checkpoint);
     expect(() => deserializeCheckpoint(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated Motif checkpoint/);
+  });
+});
+
+describe("random augmentation draws", () => {
+  const training = { seed: 5, augment: [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6], tempoStretch: 0.05 };
+
+  it("are a pure function of the seed and the epoch, and differ from epoch to epoch", () => {
+    expect(augmentationDraws(training, 3, 40)).toEqual(augmentationDraws(training, 3, 40));
+    expect(augmentationDraws(training, 3, 40)).not.toEqual(augmentationDraws(training, 4, 40));
+    expect(augmentationDraws({ ...training, seed: 6 }, 3, 40)).not.toEqual(augmentationDraws(training, 3, 40));
+  });
+
+  it("draw every transposition of the range, the original included, and stretches inside ±tempoStretch", () => {
+    const draws = Array.from({ length: 20 }, (_, epoch) => augmentationDraws(training, epoch + 1, 30)).flat();
+    expect(new Set(draws.map((d) => d.shift))).toEqual(new Set([0, ...training.augment]));
+    expect(draws.every((d) => d.stretch >= 0.95 && d.stretch <= 1.05)).toBe(true);
+    expect(Math.min(...draws.map((d) => d.stretch))).toBeLessThan(0.96);
+    expect(Math.max(...draws.map((d) => d.stretch))).toBeGreaterThan(1.04);
+  });
+
+  it("keep the tempo without a stretch and count the original once when the list names 0", () => {
+    expect(augmentationDraws({ seed: 1, augment: [2] }, 1, 50).every((d) => d.stretch === 1)).toBe(true);
+    const withZero = Array.from({ length: 30 }, (_, epoch) => augmentationDraws({ seed: 1, augment: [0, 7] }, epoch + 1, 20)).flat();
+    const originals = withZero.filter((d) => d.shift === 0).length / withZero.length;
+    expect(originals).toBeGreaterThan(0.4);
+    expect(originals).toBeLessThan(0.6);
+  });
+});
+
+describe("augmentation in the training config", () => {
+  const { training } = tinyConfigs({ augment: [-1, 1] });
+
+  it("reads a config without augmentMode (made before it existed) as enumerate-all", () => {
+    expect(trainingConfigSchema.safeParse(training).success).toBe(true);
+    expect(training.augmentMode).toBeUndefined();
+    expect(drawsAugmentation(training)).toBe(false);
+    expect(drawsAugmentation({ ...training, augmentMode: "random" })).toBe(true);
+    expect(drawsAugmentation({ ...training, augment: [], augmentMode: "random" })).toBe(false);
+    expect(drawsAugmentation({ ...training, augment: [], augmentMode: "random", tempoStretch: 0.05 })).toBe(true);
+  });
+
+  it("refuses a tempo stretch without random draws, and random draws over random windows", () => {
+    const issues = (config: object) => {
+      const result = trainingConfigSchema.safeParse(config);
+      return result.success ? "" : result.error.issues.map((i) => i.message).join("; ");
+    };
+    expect(issues({ ...training, tempoStretch: 0.05 })).toMatch(/tempoStretch needs augmentMode 'random'/);
+    expect(issues({ ...training, augmentMode: "random", tempoStretch: 0.05 })).toBe("");
+    expect(issues({ ...training, augmentMode: "random", split: "random-windows" })).toMatch(/random augmentation needs split 'songs'/);
+    expect(issues({ ...training, augmentMode: "all", split: "random-windows" })).toBe("");
   });
 });

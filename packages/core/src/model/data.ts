@@ -1,5 +1,15 @@
 import type { ModelConfig, TrainingConfig } from "./config.js";
-import { createRng, shuffleInPlace } from "../sampling/rng.js";
+import { createRng, randomInt, shuffleInPlace } from "../sampling/rng.js";
+
+/** Mixes integers into one 31-bit seed (per-step dropout seeds, per-epoch augmentation draws). */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    h = Math.imul(h ^ (part >>> 0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+  return h & 0x7fffffff;
+}
 
 /** One song's token ids (after the app tokenized and, if asked, transposed it). */
 export interface SongTokens {
@@ -79,4 +89,32 @@ export function materializeBatch(
     else targets[row] = ids[window.start + time] as number;
   });
   return { inputs, targets };
+}
+
+/** What random augmentation does to one training song in one epoch. */
+export interface AugmentationDraw {
+  /** Semitones; 0 = the song as it was given (key-normalised when the config normalises keys). */
+  shift: number;
+  /** Time factor: 1 = as written, 1.05 = 5% slower. */
+  stretch: number;
+}
+
+/** Keeps the augmentation stream apart from the dropout seeds, which mix the same run seed. */
+const AUGMENT_STREAM = 0x41554721;
+
+/**
+ * Random augmentation of epoch `epoch` (1-based) for `count` training songs, in song order: a
+ * transposition drawn uniformly from 0 and `training.augment` (the copies `all` mode would make)
+ * and a tempo factor uniform in [1 - tempoStretch, 1 + tempoStretch]. A pure function of the run
+ * seed and the epoch, so a resumed run draws exactly what the uninterrupted one did.
+ * @example augmentationDraws({ seed: 1, augment: [-1, 1], tempoStretch: 0.05 }, 3, 2) // [{ shift: 1, stretch: 0.98… }, …]
+ */
+export function augmentationDraws(training: Pick<TrainingConfig, "seed" | "augment" | "tempoStretch">, epoch: number, count: number): AugmentationDraw[] {
+  const rng = createRng(mixSeed(training.seed, epoch, AUGMENT_STREAM));
+  const shifts = [...new Set([0, ...training.augment])];
+  const spread = training.tempoStretch ?? 0;
+  return Array.from({ length: count }, () => {
+    const shift = shifts[randomInt(rng, shifts.length)] as number;
+    return { shift, stretch: spread > 0 ? 1 - spread + 2 * spread * rng.next() : 1 };
+  });
 }

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { describeIssues, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "./config.js";
+import { describeIssues, drawsAugmentation, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "./config.js";
 import { encodeInput, outputsProbabilities } from "./create-model.js";
-import { materializeBatch, songWindows, splitWindowsAtRandom, type SongTokens, type Window } from "./data.js";
+import { augmentationDraws, materializeBatch, mixSeed, songWindows, splitWindowsAtRandom, type AugmentationDraw, type SongTokens, type Window } from "./data.js";
 import { TrainingOptimizer } from "./optimizer.js";
-import type { EpochMetrics, TrainCheckpoint } from "./checkpoint.js";
+import type { EpochMetrics, TrainCheckpoint, ValidationPoint } from "./checkpoint.js";
 import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
 import { combineShardGradients, createShardComputer, dropoutLayersOf, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
@@ -11,29 +11,31 @@ import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
 import { inKeyWeights, TonalityMeter } from "../evaluation/tonality.js";
 
 export interface TrainCallbacks {
-  onBatch?(progress: { epoch: number; batch: number; batches: number; loss: number }): void;
+  /** After every optimizer step: `tokens` trained on in it, `step` = steps done since training started. */
+  onBatch?(progress: { epoch: number; batch: number; batches: number; loss: number; tokens: number; step: number }): void;
   onEpoch?(metrics: EpochMetrics): void;
+  /** Every validation (epoch ends, every validateEvery steps, a time-budget stop), awaited: apps log it (metrics.jsonl). */
+  onValidation?(point: ValidationPoint): void | Promise<void>;
   /** After every epoch, the state to resume from (awaited): apps save it so even a hard kill loses at most one epoch. */
   onCheckpoint?(checkpoint: TrainCheckpoint): void | Promise<void>;
   /** Checked between batches; true → stop, return `interrupted` with the last completed epoch's checkpoint. */
   shouldStop?(): boolean;
 }
 
+/** Why training ended: all epochs done, patience ran out, the time budget, or the app asked (shouldStop). */
+export type StopReason = "epochs" | "patience" | "time-budget" | "interrupted";
+
 export interface TrainResult {
+  /** One entry per epoch; after a time-budget stop inside an epoch the last entry covers its steps up to the stop. */
   history: EpochMetrics[];
   stoppedEarly: boolean;
   interrupted: boolean;
+  stopReason: StopReason;
+  /** Where the weights the model holds now were validated (null when the checkpoint predates this record). */
+  best: ValidationPoint | null;
+  /** Target tokens trained on since training started (resumed runs included). */
+  tokensSeen: number;
   checkpoint: TrainCheckpoint;
-}
-
-/** Mixes integers into one 31-bit seed (for per-step dropout seeds). */
-function mixSeed(...parts: number[]): number {
-  let h = 0x811c9dc5;
-  for (const part of parts) {
-    h = Math.imul(h ^ (part >>> 0), 0x01000193) >>> 0;
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
-  }
-  return h & 0x7fffffff;
 }
 
 const now = (): number => performance.now();
@@ -78,6 +80,7 @@ interface RunState {
   epochsWithoutImprovement: number;
   stoppedEarly: boolean;
   elapsedSeconds: number;
+  tokensSeen: number;
 }
 
 function checkResumable(resume: TrainCheckpoint, modelConfig: ModelConfig, training: TrainingConfig): void {
@@ -87,6 +90,19 @@ function checkResumable(resume: TrainCheckpoint, modelConfig: ModelConfig, train
   const strip = ({ epochs: _e, patience: _p, ...rest }: TrainingConfig) => rest;
   if (JSON.stringify(strip(resume.training)) !== JSON.stringify(strip(training))) differences.push("training config (other than epochs/patience)");
   if (differences.length > 0) throw new Error(`cannot resume: the checkpoint was made with a different ${differences.join(" and ")}`);
+}
+
+function checkIds(song: SongTokens, vocabSize: number): void {
+  const bad = song.ids.find((id) => id < 0 || id >= vocabSize);
+  if (bad !== undefined) throw new Error(`song "${song.name}" has token id ${bad}, outside the vocabulary (0..${vocabSize - 1})`);
+}
+
+type Validation = ReturnType<typeof evaluateWindows>;
+
+/** A validation as a metrics.jsonl line: where it falls, and the epoch's training figures so far. */
+function validationPoint(at: ValidationPoint["at"], metrics: EpochMetrics, step: number, tokensSeen: number): ValidationPoint {
+  const { epoch, elapsedSeconds, loss, accuracy, valLoss, valAccuracy, learningRate } = metrics;
+  return { at, epoch, step, tokensSeen, elapsedSeconds, loss, accuracy, valLoss, valAccuracy, valInKeyMass: metrics.valInKeyMass ?? null, valNoteAccuracy: metrics.valNoteAccuracy ?? null, learningRate };
 }
 
 /**
@@ -101,6 +117,14 @@ function checkResumable(resume: TrainCheckpoint, modelConfig: ModelConfig, train
  *
  * Split: with `split: "songs"` pass splitSongs' train/validation; with `"random-windows"` the
  * windows of all given songs are split at random (validationShare), as the seed did.
+ *
+ * Random augmentation (augmentMode "random"): every epoch draws one transposition and tempo
+ * factor per training song (augmentationDraws) and asks `augmentSong` for its ids; `train` holds
+ * the songs as given (shift 0), and the cosine schedule spans `epochs` passes over them.
+ * `validateEvery` adds validations inside epochs; one that beats the best keeps its weights, and
+ * patience counts epochs in which no validation did. `timeBudgetSeconds` stops at the end of the
+ * step that reaches it on the training clock (resumed runs included): inside an epoch, the weights
+ * there are validated (unless that step just was) and the partial epoch ends the history.
  */
 export async function trainModel(args: {
   model: tf.LayersModel;
@@ -117,6 +141,13 @@ export async function trainModel(args: {
    * with it, validation also reports the in-key mass and note accuracy on songs that carry a scaleMask.
    */
   pitchMasks?: Uint16Array;
+  /**
+   * Random augmentation: the ids of `train[song]` transposed and stretched as `draw` says, in the
+   * run's vocabulary (the app owns the notes and the tokenizer). Not called for the identity draw.
+   */
+  augmentSong?: (song: number, draw: AugmentationDraw) => Int32Array;
+  /** Stop at the end of the step at which the training clock reaches this many seconds. */
+  timeBudgetSeconds?: number;
 }): Promise<TrainResult> {
   const { model, modelConfig, training, callbacks = {}, resume, workers } = args;
   const modelCheck = modelConfigSchema.safeParse(modelConfig);
@@ -125,10 +156,10 @@ export async function trainModel(args: {
   if (!trainingCheck.success) throw new Error(`invalid training config: ${describeIssues(trainingCheck.error)}`);
   const outputUnits = model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
   if (outputUnits !== modelConfig.vocabSize) throw new Error(`the model outputs ${String(outputUnits)} units but the config says vocabSize ${modelConfig.vocabSize}`);
-  for (const song of [...args.train, ...args.validation]) {
-    const bad = song.ids.find((id) => id < 0 || id >= modelConfig.vocabSize);
-    if (bad !== undefined) throw new Error(`song "${song.name}" has token id ${bad}, outside the vocabulary (0..${modelConfig.vocabSize - 1})`);
-  }
+  for (const song of [...args.train, ...args.validation]) checkIds(song, modelConfig.vocabSize);
+  const random = drawsAugmentation(training);
+  const augmentSong = args.augmentSong;
+  if (random && augmentSong === undefined) throw new Error("random augmentation needs augmentSong: the app transposes and stretches the songs' notes");
 
   // Windows (never across songs); songs are indexed in one list.
   const songs = [...args.train, ...args.validation];
@@ -144,8 +175,8 @@ export async function trainModel(args: {
     throw new Error(`no training window: every training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`);
   }
 
-  const batchesPerEpoch = Math.ceil(trainWindows.length / training.batchSize);
-  const totalSteps = training.epochs * batchesPerEpoch;
+  const totalSteps = training.epochs * Math.ceil(trainWindows.length / training.batchSize);
+  const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new TrainingOptimizer(training.optimizer ?? "adam", variables);
   const dropoutLayers = dropoutLayersOf(model);
@@ -169,48 +200,38 @@ export async function trainModel(args: {
       epochsWithoutImprovement: resume.epochsWithoutImprovement,
       stoppedEarly: resume.stoppedEarly,
       elapsedSeconds: resume.elapsedSeconds,
+      // Checkpoints made before tokens were counted come from runs with the same windows every epoch.
+      tokensSeen: resume.tokensSeen ?? resume.epoch * trainWindows.length * tokensPerWindow,
     };
   } else {
-    state = { epoch: 0, history: [], rngState: createRng(training.seed).state(), best: null, epochsWithoutImprovement: 0, stoppedEarly: false, elapsedSeconds: 0 };
+    state = { epoch: 0, history: [], rngState: createRng(training.seed).state(), best: null, epochsWithoutImprovement: 0, stoppedEarly: false, elapsedSeconds: 0, tokensSeen: 0 };
   }
   let checkpoint: TrainCheckpoint = { version: 1, ...state, modelConfig, training, weights: snapshot(model), optimizer: optimizer.getState() };
   let interrupted = false;
+  let stopReason: StopReason | null = null;
   const startedAt = now() - state.elapsedSeconds * 1000;
+  const overBudget = () => args.timeBudgetSeconds !== undefined && (now() - startedAt) / 1000 >= args.timeBudgetSeconds;
+  const validate = (epochSongs: readonly SongTokens[]): Validation | null =>
+    validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, epochSongs, validationWindows, training.batchSize, args.pitchMasks) : null;
 
   try {
-    while (!state.stoppedEarly && state.epoch < training.epochs && !interrupted) {
+    while (!state.stoppedEarly && state.epoch < training.epochs && !interrupted && stopReason === null) {
       const epoch = state.epoch + 1;
+      const data = random ? augmentedEpoch(epoch) : { songs, windows: trainWindows };
+      const batchesPerEpoch = Math.ceil(data.windows.length / training.batchSize);
       const rng = restoreRng(state.rngState);
-      const order = shuffleInPlace([...trainWindows], rng);
+      const order = shuffleInPlace([...data.windows], rng);
       const epochStart = now();
       let lossSum = 0;
       let accuracySum = 0;
       let tokenCount = 0;
+      let tokensSeen = state.tokensSeen;
       let learningRate = training.learningRate;
-      for (let batch = 0; batch < batchesPerEpoch; batch++) {
-        if (callbacks.shouldStop?.()) {
-          interrupted = true;
-          break;
-        }
-        const step = optimizer.step;
-        learningRate = training.lrSchedule === "cosine" ? learningRateAt(step, totalSteps, training.learningRate) : training.learningRate;
-        const windows = order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
-        const { inputs, targets } = materializeBatch(songs, windows, modelConfig);
-        const results = await computeShards(shardRequests(step, windows.length, inputs, targets));
-        const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
-        const loss = results.reduce((sum, r) => sum + r.lossSum, 0) / tokens;
-        if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${step}`);
-        applyGradients(results, learningRate);
-        lossSum += loss * tokens;
-        accuracySum += results.reduce((sum, r) => sum + r.correct, 0);
-        tokenCount += tokens;
-        callbacks.onBatch?.({ epoch, batch: batch + 1, batches: batchesPerEpoch, loss });
-        await tf.nextFrame(); // lets the app's signal handlers run between batches
-      }
-      if (interrupted) break;
-      const trainSeconds = (now() - epochStart) / 1000;
-      const validation = validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, songs, validationWindows, training.batchSize, args.pitchMasks) : null;
-      const metrics: EpochMetrics = {
+      let validationSeconds = 0;
+      // A validation inside this epoch that beat the best so far, and the last one made in it.
+      let epochBest = null as RunState["best"];
+      let lastInside = null as { step: number; validation: Validation | null } | null;
+      const metricsNow = (validation: Validation | null, trainSeconds: number): EpochMetrics => ({
         epoch,
         loss: lossSum / tokenCount,
         accuracy: accuracySum / tokenCount,
@@ -222,28 +243,108 @@ export async function trainModel(args: {
         tokensPerSecond: tokenCount / Math.max(trainSeconds, 1e-9),
         elapsedSeconds: (now() - startedAt) / 1000,
         learningRate,
+      });
+      /** Validates the weights inside the epoch; better than the best so far → they are kept. */
+      const validateInside = async (at: "step" | "stop", stepsDone: number): Promise<void> => {
+        const validationStart = now();
+        const trainSeconds = (validationStart - epochStart) / 1000 - validationSeconds;
+        const validation = validate(data.songs);
+        validationSeconds += (now() - validationStart) / 1000;
+        const point = validationPoint(at, metricsNow(validation, trainSeconds), stepsDone, tokensSeen);
+        const monitored = point.valLoss ?? point.loss;
+        const bestLoss = (epochBest ?? state.best)?.loss;
+        if (bestLoss === undefined || monitored < bestLoss) epochBest = { epoch, loss: monitored, weights: snapshot(model), point };
+        lastInside = { step: stepsDone, validation };
+        await callbacks.onValidation?.(point);
       };
+      for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        if (callbacks.shouldStop?.()) {
+          interrupted = true;
+          break;
+        }
+        const step = optimizer.step;
+        learningRate = training.lrSchedule === "cosine" ? learningRateAt(step, totalSteps, training.learningRate) : training.learningRate;
+        const windows = order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
+        const { inputs, targets } = materializeBatch(data.songs, windows, modelConfig);
+        const results = await computeShards(shardRequests(step, windows.length, inputs, targets));
+        const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
+        const loss = results.reduce((sum, r) => sum + r.lossSum, 0) / tokens;
+        if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${step}`);
+        applyGradients(results, learningRate);
+        lossSum += loss * tokens;
+        accuracySum += results.reduce((sum, r) => sum + r.correct, 0);
+        tokenCount += tokens;
+        tokensSeen += tokens;
+        callbacks.onBatch?.({ epoch, batch: batch + 1, batches: batchesPerEpoch, loss, tokens, step: step + 1 });
+        await tf.nextFrame(); // lets the app's signal handlers run between batches
+        if (batch === batchesPerEpoch - 1) break; // the epoch's end validates and checks the budget
+        if (training.validateEvery !== undefined && (step + 1) % training.validateEvery === 0 && validationWindows.length > 0) await validateInside("step", step + 1);
+        if (overBudget()) {
+          if (lastInside?.step !== step + 1) await validateInside("stop", step + 1);
+          stopReason = "time-budget";
+          break;
+        }
+      }
+      if (interrupted) break;
+      if (stopReason === "time-budget") {
+        // The partial epoch ends the history and its weights compete for best; no checkpoint: a
+        // run stopped by its budget is published, and a checkpoint only holds whole epochs.
+        const metrics = metricsNow(lastInside?.validation ?? null, (now() - epochStart) / 1000 - validationSeconds);
+        state = { ...state, history: [...state.history, metrics], best: epochBest ?? state.best, tokensSeen };
+        break;
+      }
+      const trainSeconds = (now() - epochStart) / 1000 - validationSeconds;
+      const metrics = metricsNow(validate(data.songs), trainSeconds);
       const monitored = metrics.valLoss ?? metrics.loss;
-      const improved = state.best === null || monitored < state.best.loss;
+      const before = epochBest ?? state.best;
+      const endImproved = before === null || monitored < before.loss;
+      const improved = endImproved || epochBest !== null;
       const weights = snapshot(model);
+      const point = validationPoint("epoch", metrics, optimizer.step, tokensSeen);
       state = {
         epoch,
         history: [...state.history, metrics],
         rngState: rng.state(),
-        best: improved ? { epoch, loss: monitored, weights } : state.best,
+        best: endImproved ? { epoch, loss: monitored, weights, point } : before,
         epochsWithoutImprovement: improved ? 0 : state.epochsWithoutImprovement + 1,
         stoppedEarly: training.patience !== null && !improved && state.epochsWithoutImprovement + 1 >= training.patience,
         elapsedSeconds: metrics.elapsedSeconds,
+        tokensSeen,
       };
       checkpoint = { version: 1, ...state, modelConfig, training, weights, optimizer: optimizer.getState() };
       callbacks.onEpoch?.(metrics);
+      await callbacks.onValidation?.(point);
       await callbacks.onCheckpoint?.(checkpoint);
+      if (!state.stoppedEarly && state.epoch < training.epochs && overBudget()) stopReason = "time-budget";
     }
   } finally {
     optimizer.dispose();
   }
   restore(model, state.best?.weights ?? checkpoint.weights);
-  return { history: state.history, stoppedEarly: state.stoppedEarly, interrupted, checkpoint };
+  return {
+    history: state.history,
+    stoppedEarly: state.stoppedEarly,
+    interrupted,
+    stopReason: interrupted ? "interrupted" : (stopReason ?? (state.stoppedEarly ? "patience" : "epochs")),
+    best: state.best?.point ?? null,
+    tokensSeen: state.tokensSeen,
+    checkpoint,
+  };
+
+  /** Random augmentation: this epoch's variant of every training song (validation songs never change). */
+  function augmentedEpoch(epoch: number): { songs: SongTokens[]; windows: Window[] } {
+    const draws = augmentationDraws(training, epoch, args.train.length);
+    const train = args.train.map((song, index) => {
+      const draw = draws[index] as AugmentationDraw;
+      if (draw.shift === 0 && draw.stretch === 1) return song;
+      const variant = { ...song, name: `${song.name} (${draw.shift} semitones, tempo x${draw.stretch.toFixed(3)})`, ids: (augmentSong as NonNullable<typeof augmentSong>)(index, draw) };
+      checkIds(variant, modelConfig.vocabSize);
+      return variant;
+    });
+    const windows = songWindows(train, modelConfig, training.stride);
+    if (windows.length === 0) throw new Error(`no training window in epoch ${epoch}: every augmented training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`);
+    return { songs: [...train, ...args.validation], windows };
+  }
 
   /** The batch cut into `shards` row slices (empty slices of a short last batch left out). */
   function shardRequests(step: number, rows: number, inputs: Int32Array, targets: Int32Array): ShardRequest[] {
