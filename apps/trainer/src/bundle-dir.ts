@@ -1,17 +1,17 @@
 // Reading a published bundle folder back into the bytes core's loadBundle checks.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { BUNDLE_FILES, BundleError, loadBundle, type BundleFiles } from "@motif/core";
+import { BUNDLE_FILES, BundleError, EVALUATION_FILES, loadBundle, type BundleFiles } from "@motif/core";
 import { CliError } from "./command-args.js";
 import { resolveBundleDir } from "./publish.js";
 
-/** The checked files of a bundle folder (curves and README beside them are not part of the contract). */
+/** The checked files of a bundle folder: the contract and the optional evaluation (curves and README are not checked). */
 export async function readBundleDir(dir: string): Promise<BundleFiles> {
   if ((await stat(dir).catch(() => null)) === null) throw new CliError(`no model at ${dir}: train one with \`pnpm --filter trainer train\` or pass --model <models>/<name>[/<version>]`);
   const manifest = await readFile(path.join(dir, BUNDLE_FILES.manifest)).catch(() => null);
   if (manifest === null) throw new CliError(`${dir} is not a model bundle (no ${BUNDLE_FILES.manifest}); point --model at <models>/<name>/<version> or <models>/<name>`);
   const files: BundleFiles = { [BUNDLE_FILES.manifest]: new Uint8Array(manifest) };
-  for (const name of [BUNDLE_FILES.model, BUNDLE_FILES.weights]) {
+  for (const name of [BUNDLE_FILES.model, BUNDLE_FILES.weights, EVALUATION_FILES.evaluation, EVALUATION_FILES.reference]) {
     // A missing file is left out so loadBundle names it among its reasons.
     const bytes = await readFile(path.join(dir, name)).catch(() => null);
     if (bytes !== null) files[name] = new Uint8Array(bytes);

@@ -47,7 +47,19 @@ describe("train → publish → generate", () => {
     expect(result.stderr).toContain("keys moved to C major / A minor");
     bundleDir = path.join(modelsDir, "tiny", "v1");
     expect(result.stderr).toContain(`published ${bundleDir}`);
-    expect((await readdir(bundleDir)).sort()).toEqual(["README.md", "bundle.json", "curves.png", "curves.svg", "model.json", "weights.bin"]);
+    expect((await readdir(bundleDir)).sort()).toEqual([
+      "README.md",
+      "bundle.json",
+      "curves.png",
+      "curves.svg",
+      "evaluation.json",
+      "evaluation.png",
+      "evaluation.svg",
+      "model.json",
+      "reference-notes.bin.gz",
+      "weights.bin",
+    ]);
+    expect(result.stderr).toMatch(/evaluation \(8 pieces of 500 tokens, [\d.]+ s\): collapse \d/);
     expect((await readFile(path.join(modelsDir, "tiny", "LATEST"), "utf8")).trim()).toBe("v1");
     expect((await readdir(modelsDir)).filter((name) => name.startsWith("."))).toEqual([]); // no staging folder left
 
@@ -67,6 +79,10 @@ describe("train → publish → generate", () => {
   it("reloads with core's loadBundle and generates without leaking tensors", async () => {
     const bundle = await loadBundle(await readBundleDir(bundleDir));
     expect(bundle.vocabulary.size).toBe(bundle.manifest.model.vocabSize);
+    // Its evaluation: 8 pieces against the 5 training songs, the 2 validation songs as the baseline.
+    expect(bundle.evaluation?.report.pieces).toHaveLength(8);
+    expect(bundle.evaluation?.report.human?.pieces).toBe(2);
+    expect(bundle.evaluation?.reference?.songs).toBe(5);
     const before = tf.memory().numTensors;
     const step = createStepModel(bundle.model, bundle.manifest.model);
     const tokens = generateTokens({ step, vocabulary: bundle.vocabulary, tokenizer: bundle.tokenizer, options: { length: 50, seed: 1, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true } });

@@ -16,6 +16,7 @@ import { findMidiFiles, readMidiFile } from "./midi-files.js";
 import { createProgressReporter, formatDuration, formatEpochLine } from "./progress.js";
 import { createGradientPool, defaultThreadCount, GradientWorkerError } from "./parallel/gradient-worker-pool.js";
 import { nextVersion, publishBundle } from "./publish.js";
+import { bundleEvaluationFiles } from "./publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-command.js";
 import { resolveConfigs } from "./train-config.js";
 
@@ -221,10 +222,13 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     backend: run.backend,
   };
   const files = await packBundle({ model, manifest });
-  model.dispose();
   const fullManifest = readManifest(files);
+  // Every published model carries its music report (publish-evaluation.ts).
+  const evaluated = await bundleEvaluationFiles({ bundle: { model, manifest: fullManifest, vocabulary: prepared.vocabulary, tokenizer }, songs: ingested.songs });
+  model.dispose();
+  log(evaluated.summary);
   const scene = curvesScene(result.history, `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`);
-  const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene), ...ownCorpusFiles(dataDir) };
+  const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene), ...ownCorpusFiles(dataDir), ...(evaluated.files ?? {}), ...evaluated.pictures };
   const readme = bundleReadme(fullManifest, [...new Set([...Object.keys(files), ...Object.keys(extras)].map((file) => file.replace(/\/.*/, "/")))]);
   const target = await publishBundle(root, name, version, { ...files, ...extras, "README.md": readme });
   await removeCheckpoint(checkpointFolder);

@@ -1,0 +1,89 @@
+// The music report a bundle carries (evaluation.json + reference-notes.bin.gz): a few pieces at the
+// default recipe compared with the bundle's training songs, its validation songs as the human
+// baseline. `train` runs it when it publishes; `evaluate --attach` adds it to an existing bundle.
+import {
+  buildBundleEvaluation,
+  createStepModel,
+  generateTokens,
+  type BundleFiles,
+  type BundleManifest,
+  type EvaluationRecipe,
+  type NamedNotes,
+  type Tokenizer,
+  type Vocabulary,
+} from "@motif/core";
+import type * as tf from "@tensorflow/tfjs";
+import { sceneToPng } from "./curves-png.js";
+import { sceneToSvg } from "./curves-svg.js";
+import { bundleSplit, type IngestedSong } from "./dataset.js";
+import { musicReportScene } from "./music-report-scene.js";
+
+/** The default recipe of `generate` (temperature 1, top-p 0.95, guard on, no primer) for seeds 1..pieces. */
+export const PUBLISH_EVALUATION_RECIPE: EvaluationRecipe = { pieces: 8, length: 500, temperature: 1, topK: null, topP: 0.95, guard: true };
+
+export interface EvaluableBundle {
+  model: tf.LayersModel;
+  manifest: BundleManifest;
+  vocabulary: Vocabulary;
+  tokenizer: Tokenizer;
+}
+
+/**
+ * Notes of pieces with seeds 1..recipe.pieces, as the model writes them (no key move: a key-normalised
+ * model's pieces compare with its key-normalised training songs). `piece-<seed>` names them.
+ */
+export function generateEvaluationPieces(bundle: EvaluableBundle, recipe: EvaluationRecipe): NamedNotes[] {
+  const step = createStepModel(bundle.model, bundle.manifest.model);
+  try {
+    return Array.from({ length: recipe.pieces }, (_, i) => {
+      const seed = i + 1;
+      const tokens = generateTokens({
+        step,
+        vocabulary: bundle.vocabulary,
+        tokenizer: bundle.tokenizer,
+        options: { length: recipe.length, seed, primer: [], temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.guard },
+      });
+      return { name: `piece-${seed}`, notes: bundle.tokenizer.decode(tokens, bundle.tokenizer.kind === "notes-chords" ? { style: "motif" } : {}) };
+    });
+  } finally {
+    step.dispose();
+  }
+}
+
+/**
+ * evaluation.json and reference-notes.bin.gz for a bundle, from the songs it was trained on (matched
+ * by sha256 against its dataset manifest, key-normalised as in training). Null with a reason when
+ * none of its training songs are among `songs`.
+ */
+export async function bundleEvaluationFiles(args: {
+  bundle: EvaluableBundle;
+  songs: readonly IngestedSong[];
+  recipe?: EvaluationRecipe;
+  withReference?: boolean;
+}): Promise<{ files: BundleFiles; pictures: Record<string, Uint8Array | string>; summary: string } | { files: null; pictures: Record<string, never>; summary: string }> {
+  const recipe = args.recipe ?? PUBLISH_EVALUATION_RECIPE;
+  const { bundle } = args;
+  const split = bundleSplit(args.songs, bundle.manifest, bundle.tokenizer);
+  if (split.train.length === 0) return { files: null, pictures: {}, summary: "no evaluation: none of the bundle's training songs were given" };
+  const seen = (song: IngestedSong): NamedNotes => ({ name: song.name, notes: song.notes });
+  const started = performance.now();
+  const pieces = generateEvaluationPieces(bundle, recipe);
+  const { evaluation, files } = await buildBundleEvaluation({
+    contentHash: bundle.manifest.contentHash,
+    recipe,
+    pieces,
+    train: split.train.map(seen),
+    validation: split.validation.map(seen),
+    createdAt: new Date().toISOString(),
+    ...(args.withReference === undefined ? {} : { withReference: args.withReference }),
+  });
+  const { summary, human } = evaluation.report;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const line =
+    `evaluation (${recipe.pieces} pieces of ${recipe.length} tokens, ${seconds} s): collapse ${summary.collapseRate.toFixed(3)}, ` +
+    `copy@16 ${summary["copy@16"].toFixed(3)}${human === null ? "" : ` (human ${human["copy@16"].toFixed(3)})`}, ` +
+    `longest copy ${summary.longestMax} notes${human === null ? "" : ` (human max ${human.longestMax})`}, mean OA ${summary.meanOA?.toFixed(3) ?? "-"}`;
+  const m = bundle.manifest;
+  const scene = musicReportScene({ title: `${m.name} ${m.version}: ${recipe.pieces} pieces vs its training songs`, report: evaluation.report, histograms: evaluation.histograms });
+  return { files, pictures: { "evaluation.svg": sceneToSvg(scene), "evaluation.png": sceneToPng(scene) }, summary: line };
+}
