@@ -4,3 +4,4 @@ export * from "./model/index.js";
 export * from "./sampling/index.js";
 export * from "./bundle/index.js";
 export * from "./evaluation/index.js";
+export * from "./compose/index.js";
