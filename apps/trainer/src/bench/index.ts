@@ -13,6 +13,7 @@ import { formatHelp, parseCommand, type CommandSpec } from "../command-args.js";
 import { readEnv } from "../env.js";
 import { FigureLog } from "./figures.js";
 import { benchGeneration } from "./generation.js";
+import { benchCopyDetection } from "./copy-detection.js";
 import { benchIngest } from "./ingest.js";
 import { describeMachine, peakRssMiB } from "./machine.js";
 import {
@@ -158,6 +159,7 @@ export async function runBench(argv: string[]): Promise<number> {
   if (existsSync(corpusDir)) {
     progress(`ingest ${corpusDir}`);
     songs = (await benchIngest(corpusDir, log, options.quick ? 1 : 3)).songs;
+    await benchCopyDetection(corpusDir, log, options.quick ? 1 : 3);
   } else {
     notes.push(`corpus not found at ${corpusDir}: ingest skipped, training on a synthetic token stream`);
   }
