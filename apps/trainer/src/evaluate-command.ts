@@ -1,6 +1,7 @@
 // `evaluate` flags: next-token loss / accuracy on a MIDI folder, or, with --pieces / --pieces-dir,
 // a music report of pieces against a reference corpus.
 import { z } from "zod";
+import { RECIPE_DEFAULTS } from "@motif/core";
 import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
 import { integerFlag, numberFlag } from "./flag-values.js";
@@ -16,7 +17,7 @@ export interface EvaluateOptions {
   /** Music report on the MIDI files of this folder instead of generated pieces. */
   piecesDir: string | undefined;
   out: string | undefined;
-  /** Tokens per generated piece. */
+  /** The generated pieces' recipe: generate's defaults but for these. */
   length: number;
   temperature: number;
   topP: number | null;
@@ -90,9 +91,9 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
         pieces: raw.pieces,
         piecesDir: raw["pieces-dir"],
         out: raw.out,
-        length: raw.length ?? 500,
-        temperature: raw.temperature ?? 1,
-        topP: raw["top-p"] === undefined ? 0.95 : raw["top-p"],
+        length: raw.length ?? RECIPE_DEFAULTS.length,
+        temperature: raw.temperature ?? RECIPE_DEFAULTS.temperature,
+        topP: raw["top-p"] === undefined ? RECIPE_DEFAULTS.topP : raw["top-p"],
       }),
     ),
 };

@@ -2,8 +2,7 @@
 // --pieces / --pieces-dir) a music report of pieces against a reference corpus (evaluate-pieces.ts).
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createStepModel, generateTokens, keyShiftForPiece, transposeNotes } from "@motif/core";
-import { writeMidi } from "@motif/midi";
+import { Composer, createRecipe, createStepModel, pieceToMidi } from "@motif/core";
 import { selectBackend } from "./backend.js";
 import { openBundle, type OpenedBundle } from "./bundle-dir.js";
 import { CliError } from "./command-args.js";
@@ -12,10 +11,7 @@ import { demoCorpusFiles } from "./demo-corpus.js";
 import { resolveUserPath, trainerEnv } from "./env.js";
 import type { EvaluateOptions } from "./evaluate-command.js";
 import { buildMusicReport, formatMusicReport, type MusicReport, type NamedNotes } from "./evaluate-pieces.js";
-import type { GenerateCliOptions } from "./generate-command.js";
-import { recipeLines, resolvedKeyChoice } from "./generate.js";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
-import type { Primer } from "./primer.js";
 import { formatTable } from "./text-table.js";
 
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -153,34 +149,12 @@ function printReport(report: MusicReport, options: EvaluateOptions, heading: str
   return 0;
 }
 
-const NO_PRIMER: Primer = { tokens: [], description: "none", warnings: [], keyShift: 0 };
-
 /** `evaluate --pieces N --out DIR`: N pieces at the default recipe (flags override), written like `generate` writes them. */
 async function runGeneratedReport(options: EvaluateOptions, count: number, out: string): Promise<number> {
   const backend = await selectBackend(options.backend ?? trainerEnv().backend);
   log(`backend: ${backend.description}`);
   const bundle = await openBundle(bundleDirOf(options));
   const m = bundle.manifest;
-  // The recipe `generate` would record for each seed: so piece-<seed>.mid is what
-  // `generate --seed <seed> --length L --temperature T --top-p P` writes.
-  const recipe: GenerateCliOptions = {
-    model: options.model,
-    length: options.length,
-    temperature: options.temperature,
-    topK: null,
-    topP: options.topP,
-    seed: undefined,
-    primer: { kind: "none" },
-    primerLength: 32,
-    keepPrimer: false,
-    data: options.data,
-    out: undefined,
-    style: "motif",
-    repetitionGuard: true,
-    bpm: 120,
-    key: undefined,
-    backend: options.backend,
-  };
   const outDir = resolveUserPath(out);
   const pieces: NamedNotes[] = [];
   let split: ReferenceSplit;
@@ -189,34 +163,26 @@ async function runGeneratedReport(options: EvaluateOptions, count: number, out: 
     await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
       throw new CliError(`cannot create --out folder ${outDir}: ${error instanceof Error ? error.message : String(error)}`);
     });
-    const decodeOptions = bundle.tokenizer.kind === "notes-chords" ? { style: recipe.style } : {};
-    const normalized = m.training.keyNormalization === "song";
-    const step = createStepModel(bundle.model, m.model);
+    const composer = new Composer(bundle);
     try {
       for (let seed = 1; seed <= count; seed++) {
-        const tokens = generateTokens({
-          step,
-          vocabulary: bundle.vocabulary,
-          tokenizer: bundle.tokenizer,
-          options: { length: recipe.length, seed, primer: [], temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.repetitionGuard },
-        });
-        const decoded = bundle.tokenizer.decode(tokens, decodeOptions);
-        const notes = transposeNotes(decoded, keyShiftForPiece({ normalized, choice: resolvedKeyChoice(recipe), primerShift: 0, notes: decoded }));
-        const file = `piece-${seed}.mid`;
-        const bytes = writeMidi({ notes, title: `Motif: ${m.name} ${m.version}, seed ${seed}`, texts: recipeLines(bundle, recipe, seed, NO_PRIMER), tempos: [{ quarter: 0, bpm: recipe.bpm }] });
-        await writeFile(path.join(outDir, file), bytes);
-        log(`piece ${seed}/${count}: ${notes.length} notes from ${tokens.length} tokens → ${path.join(outDir, file)}`);
-        pieces.push({ name: file, notes });
+        // generate's default recipe, so piece-<seed>.mid is what
+        // `generate --seed <seed> --length L --temperature T --top-p P` writes.
+        const piece = composer.compose(createRecipe({ seed, length: options.length, temperature: options.temperature, topP: options.topP }));
+        const file = path.join(outDir, `piece-${seed}.mid`);
+        await writeFile(file, pieceToMidi(piece));
+        log(`piece ${seed}/${count}: ${piece.notes.length} notes from ${piece.tokens.length} tokens → ${file}`);
+        pieces.push({ name: path.basename(file), notes: piece.notes });
       }
     } finally {
-      step.dispose();
+      composer.dispose();
     }
   } finally {
     bundle.model.dispose();
   }
   const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
-  const topP = recipe.topP ?? "none";
-  return printReport(report, options, `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${recipe.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`);
+  const topP = options.topP ?? "none";
+  return printReport(report, options, `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${options.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`);
 }
 
 /** `evaluate --pieces-dir DIR`: the same report for MIDI files made elsewhere. */

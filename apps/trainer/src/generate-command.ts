@@ -1,27 +1,20 @@
-// `generate` flags: parsed and validated here (no tfjs import, so --help stays fast).
+// `generate` flags: parsed and validated here into a Composer recipe and the files to read and write.
 import { z } from "zod";
-import { parseKeyChoice, type KeyChoice } from "@motif/core";
+import { RECIPE_DEFAULTS, parseKeyChoice, type KeyChoice, type Recipe } from "@motif/core";
 import { BACKEND_CHOICES, type BackendChoice } from "./backend-choice.js";
 import type { CommandSpec } from "./command-args.js";
 import { integerFlag, numberFlag, seedFlag } from "./flag-values.js";
 
-export interface GenerateCliOptions {
+/** The flags: a Composer recipe (seed optional, primer as the CLI names it) and where to read and write. */
+export interface GenerateCliOptions extends Omit<Recipe, "seed" | "primer" | "key"> {
   /** undefined = <models root>/demo (its LATEST version). */
   model: string | undefined;
-  length: number;
-  temperature: number;
-  topK: number | null;
-  topP: number | null;
   /** undefined = a random seed, printed. */
   seed: number | undefined;
   primer: { kind: "none" } | { kind: "corpus" } | { kind: "file"; path: string };
-  primerLength: number;
-  keepPrimer: boolean;
+  /** For --primer corpus: the MIDI folder the model was trained on; undefined = the demo corpus. */
   data: string | undefined;
   out: string | undefined;
-  style: "seed" | "motif";
-  repetitionGuard: boolean;
-  bpm: number;
   /** undefined = "primer" with a primer, "as-trained" without. */
   key: KeyChoice | undefined;
   backend: BackendChoice | undefined;
@@ -65,19 +58,19 @@ const schema = z
   .transform(
     (raw): GenerateCliOptions => ({
       model: raw.model,
-      length: raw.length ?? 500,
-      temperature: raw.temperature ?? 1,
-      topK: raw["top-k"] === undefined ? null : raw["top-k"],
-      topP: raw["top-p"] === undefined ? 0.95 : raw["top-p"],
+      length: raw.length ?? RECIPE_DEFAULTS.length,
+      temperature: raw.temperature ?? RECIPE_DEFAULTS.temperature,
+      topK: raw["top-k"] === undefined ? RECIPE_DEFAULTS.topK : raw["top-k"],
+      topP: raw["top-p"] === undefined ? RECIPE_DEFAULTS.topP : raw["top-p"],
       seed: raw.seed,
       primer: raw.primer === undefined || raw.primer === "none" ? { kind: "none" } : raw.primer === "corpus" ? { kind: "corpus" } : { kind: "file", path: raw.primer },
-      primerLength: raw["primer-length"] ?? 32,
-      keepPrimer: raw["keep-primer"] ?? false,
+      primerLength: raw["primer-length"] ?? RECIPE_DEFAULTS.primerLength,
+      keepPrimer: raw["keep-primer"] ?? RECIPE_DEFAULTS.keepPrimer,
       data: raw.data,
       out: raw.out,
-      style: raw.style ?? "motif",
-      repetitionGuard: (raw.guard ?? "on") === "on",
-      bpm: raw.bpm ?? 120,
+      style: raw.style ?? RECIPE_DEFAULTS.style,
+      repetitionGuard: raw.guard === undefined ? RECIPE_DEFAULTS.repetitionGuard : raw.guard === "on",
+      bpm: raw.bpm ?? RECIPE_DEFAULTS.bpm,
       key: raw.key,
       backend: raw.backend,
     }),

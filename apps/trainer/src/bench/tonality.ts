@@ -5,9 +5,10 @@ import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   compareSets,
+  Composer,
   CopyIndex,
+  createRecipe,
   createStepModel,
-  generateTokens,
   inKeyWeights,
   NoteNgram,
   noteIds,
@@ -135,20 +136,13 @@ function teacherForced(bundle: OpenedBundle, songs: readonly PreparedSong[], mas
   return { ...meter.summary(), loss: nll / Math.max(1, tokens), accuracy: correct / Math.max(1, tokens), tokens };
 }
 
+/** Pieces at generate's default recipe (no primer, the model's own key), seeds firstSeed.. */
 function generatePieces(bundle: OpenedBundle, count: number, length: number, firstSeed: number): QuarterNote[][] {
-  const step = createStepModel(bundle.model, bundle.manifest.model);
+  const composer = new Composer(bundle);
   try {
-    return Array.from({ length: count }, (_, i) => {
-      const tokens = generateTokens({
-        step,
-        vocabulary: bundle.vocabulary,
-        tokenizer: bundle.tokenizer,
-        options: { length, seed: firstSeed + i, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true },
-      });
-      return bundle.tokenizer.decode(tokens);
-    });
+    return Array.from({ length: count }, (_, i) => composer.compose(createRecipe({ seed: firstSeed + i, length })).notes);
   } finally {
-    step.dispose();
+    composer.dispose();
   }
 }
 
