@@ -1,10 +1,9 @@
 // The music report a bundle carries (evaluation.json + reference-notes.bin.gz): a few pieces at the
 // default recipe compared with the bundle's training songs, its validation songs as the human
 // baseline. `train` runs it when it publishes; `evaluate --attach` adds it to an existing bundle.
+import { Composer, createRecipe } from "@motif/core/compose";
 import {
   buildBundleEvaluation,
-  createStepModel,
-  generateTokens,
   type BundleFiles,
   type BundleManifest,
   type EvaluationRecipe,
@@ -33,20 +32,15 @@ export interface EvaluableBundle {
  * model's pieces compare with its key-normalised training songs). `piece-<seed>` names them.
  */
 export function generateEvaluationPieces(bundle: EvaluableBundle, recipe: EvaluationRecipe): NamedNotes[] {
-  const step = createStepModel(bundle.model, bundle.manifest.model);
+  const composer = new Composer(bundle);
   try {
     return Array.from({ length: recipe.pieces }, (_, i) => {
       const seed = i + 1;
-      const tokens = generateTokens({
-        step,
-        vocabulary: bundle.vocabulary,
-        tokenizer: bundle.tokenizer,
-        options: { length: recipe.length, seed, primer: [], temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.guard },
-      });
-      return { name: `piece-${seed}`, notes: bundle.tokenizer.decode(tokens, bundle.tokenizer.kind === "notes-chords" ? { style: "motif" } : {}) };
+      const piece = composer.compose(createRecipe({ seed, length: recipe.length, temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.guard }));
+      return { name: `piece-${seed}`, notes: piece.notes };
     });
   } finally {
-    step.dispose();
+    composer.dispose();
   }
 }
 

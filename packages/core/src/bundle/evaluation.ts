@@ -5,18 +5,9 @@
 // the reference file's sha256, and loading checks both.
 import { z } from "zod";
 import { describeIssues } from "../model/config.js";
-import {
-  buildMusicReport,
-  featureHistograms,
-  featureRanges,
-  pieceFeatures,
-  SCALAR_FEATURES,
-  type FeatureHistogram,
-  type FeatureRange,
-  type MusicReport,
-  type NamedNotes,
-  type ScalarFeature,
-} from "../evaluation/index.js";
+import { featureHistograms, featureRanges, type FeatureHistogram, type FeatureRange } from "../evaluation/feature-ranges.js";
+import { buildMusicReport, type MusicReport, type NamedNotes } from "../evaluation/music-report.js";
+import { pieceFeatures, SCALAR_FEATURES, type ScalarFeature } from "../evaluation/piece-features.js";
 import { utf8Decode, utf8Encode } from "./bytes.js";
 import type { BundleFiles, BundleManifest } from "./manifest.js";
 import { packReferenceNotes } from "./reference-notes.js";
