@@ -30,3 +30,23 @@ export function readCorpus(): CorpusFile[] {
     .sort()
     .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(corpusDir!, name))) }));
 }
+
+/** The clean corpora recovery must never change, beside the repo in ../shared/datasets. */
+export const REGRESSION_CORPORA = ["final-fantasy", "mutopia-keyboard/midi"].map((relative) => ({
+  relative,
+  dir: resolve(repoRoot, "../shared/datasets", relative),
+}));
+
+/** Every .mid/.midi file below `dir`, recursively, sorted, named by its path from `dir`. */
+export function readMidiTree(dir: string): CorpusFile[] {
+  const walk = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return walk(path);
+      return /\.midi?$/i.test(entry.name) ? [path] : [];
+    });
+  return walk(dir)
+    .map((path) => path.slice(dir.length + 1))
+    .sort()
+    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+}
