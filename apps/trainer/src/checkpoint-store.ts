@@ -21,6 +21,10 @@ export interface SavedRun {
   vocabulary: string[];
   backend: string;
   startedAt: string;
+  /** The run folder's name (<out>/<name>/runs/<runId>/). Absent in runs saved before it existed. */
+  runId?: string;
+  /** --time-budget in seconds, kept for --resume (which may change it); absent = none. */
+  timeBudgetSeconds?: number;
 }
 
 const savedRunSchema = z.object({
@@ -34,6 +38,8 @@ const savedRunSchema = z.object({
   vocabulary: z.array(z.string()),
   backend: z.string(),
   startedAt: z.string(),
+  runId: z.string().regex(/^[\w.-]+$/).optional(),
+  timeBudgetSeconds: z.number().positive().optional(),
 });
 
 export function checkpointDir(root: string, name: string): string {

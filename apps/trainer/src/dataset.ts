@@ -1,8 +1,9 @@
 // Ingest for training: MIDI sources → piano notes → tokens, with broken files listed and skipped,
-// a song-level split, transposition augmentation of training songs only, a vocabulary built from
-// the training songs, and an explicit report of validation tokens the vocabulary does not know.
+// a song-level split, transposition augmentation of training songs only (every copy, or one drawn
+// per song per epoch), a vocabulary built from the training songs, and an explicit report of
+// validation tokens the vocabulary does not know.
 import { createHash } from "node:crypto";
-import { Vocabulary, keyName, notesForModel, pieceFeatures, scaleMask, splitSongs, type BundleManifest, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
+import { Vocabulary, allTimedTokens, drawsAugmentation, keyName, notesForModel, pieceFeatures, scaleMask, splitSongs, type AugmentationDraw, type BundleManifest, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
 import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 
 export interface MidiSource {
@@ -89,6 +90,11 @@ export function transposeNotes(notes: readonly QuarterNote[], shift: number): Qu
   return moved.every((note) => note.pitch >= 0 && note.pitch <= 127) ? moved : null;
 }
 
+/** Notes played `factor` times as long (1.05 = 5% slower), onsets and durations alike. */
+export function stretchNotes(notes: readonly QuarterNote[], factor: number): QuarterNote[] {
+  return notes.map((note) => ({ ...note, startQuarter: note.startQuarter * factor, endQuarter: note.endQuarter * factor }));
+}
+
 export interface UnknownTokenReport {
   /** Total validation tokens dropped because the vocabulary (built from training songs) lacks them. */
   dropped: number;
@@ -124,10 +130,48 @@ export interface PreparedDataset {
   /** Estimated key of each file (by name) when keys were normalised, else empty. */
   keys: Record<string, string>;
   unknownInValidation: UnknownTokenReport;
-  /** Training streams added by transposition. */
+  /** Training streams added by transposition (`all` mode; random draws add none). */
   augmentedSongs: number;
-  /** Transpositions dropped because a note would leave 0..127. */
+  /** Transpositions dropped (all) or played untransposed (random) because a note would leave 0..127. */
   augmentSkipped: number;
+  /**
+   * Random augmentation (drawsAugmentation): `train` holds each song once, and this gives the ids of
+   * `train[song]` transposed and stretched as drawn for an epoch (trainModel's augmentSong).
+   */
+  augmentSong?: (song: number, draw: AugmentationDraw) => Int32Array;
+}
+
+/** The song's transposed copies (augment order), skipping those that would leave 0..127. */
+function* transposedCopies(song: IngestedSong, tokenizer: Tokenizer, shifts: readonly number[]): Generator<{ name: string; tokens: string[] } | null> {
+  for (const shift of shifts) {
+    const moved = transposeNotes(song.notes, shift);
+    yield moved === null ? null : { name: `${song.name} (${shift > 0 ? "+" : ""}${shift})`, tokens: tokenizer.encode(moved) };
+  }
+}
+
+/**
+ * Every token random draws can produce: those of every transposed copy (the vocabulary `all` mode
+ * would build, so both modes share it) and, with a tempo stretch, every wait and duration of the
+ * timed language (a stretched song can land on any of them). Streamed: no copy is kept.
+ */
+function* drawableStreams(songs: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig, onSkipped: () => void): Generator<readonly string[]> {
+  for (const song of songs) {
+    yield song.tokens;
+    for (const copy of transposedCopies(song, tokenizer, training.augment)) {
+      if (copy === null) onSkipped();
+      else yield copy.tokens;
+    }
+  }
+  if ((training.tempoStretch ?? 0) > 0) yield allTimedTokens().filter((token) => token.startsWith("W") || token.startsWith("D"));
+}
+
+/** One epoch's variant of a training song: transposed (as written if a note would leave 0..127), then stretched. */
+function drawnVariant(song: IngestedSong, draw: AugmentationDraw, tokenizer: Tokenizer, vocabulary: Vocabulary): Int32Array {
+  const moved = draw.shift === 0 ? song.notes : (transposeNotes(song.notes, draw.shift) ?? song.notes);
+  const encoded = vocabulary.encode(tokenizer.encode(draw.stretch === 1 ? moved : stretchNotes(moved, draw.stretch)));
+  const unknown = Object.keys(encoded.unknown);
+  if (unknown.length > 0) throw new Error(`${song.name} shifted by ${draw.shift} and stretched by ${draw.stretch} has tokens outside the vocabulary: ${unknown.slice(0, 5).join(", ")}`);
+  return encoded.ids;
 }
 
 export function prepareDataset(ingested: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig): PreparedDataset {
@@ -139,17 +183,18 @@ export function prepareDataset(ingested: readonly IngestedSong[], tokenizer: Tok
   const trainSongs = songs.filter((song) => !validationNames.has(song.name));
   const validationSongs = songs.filter((song) => validationNames.has(song.name));
 
+  const random = drawsAugmentation(training);
   const trainStreams: { name: string; tokens: string[] }[] = [];
   let augmentSkipped = 0;
   for (const song of trainSongs) {
     trainStreams.push({ name: song.name, tokens: song.tokens });
-    for (const shift of training.augment) {
-      const moved = transposeNotes(song.notes, shift);
-      if (moved === null) augmentSkipped++;
-      else trainStreams.push({ name: `${song.name} (${shift > 0 ? "+" : ""}${shift})`, tokens: tokenizer.encode(moved) });
+    if (random) continue; // the copies are drawn epoch by epoch
+    for (const copy of transposedCopies(song, tokenizer, training.augment)) {
+      if (copy === null) augmentSkipped++;
+      else trainStreams.push(copy);
     }
   }
-  const vocabulary = Vocabulary.build(trainStreams.map((stream) => stream.tokens));
+  const vocabulary = Vocabulary.build(random ? drawableStreams(trainSongs, tokenizer, training, () => augmentSkipped++) : trainStreams.map((stream) => stream.tokens));
   const train = trainStreams.map((stream) => ({ name: stream.name, ids: vocabulary.encode(stream.tokens).ids }));
   const scales = new Map(validationSongs.map((song) => [song.name, songScaleMask(song.notes)]));
 
@@ -169,5 +214,6 @@ export function prepareDataset(ingested: readonly IngestedSong[], tokenizer: Tok
     unknownInValidation: { dropped: Object.values(unknown).reduce((a, b) => a + b, 0), tokens: sortedUnknown },
     augmentedSongs: trainStreams.length - trainSongs.length,
     augmentSkipped,
+    ...(random ? { augmentSong: (song: number, draw: AugmentationDraw) => drawnVariant(trainSongs[song] as IngestedSong, draw, tokenizer, vocabulary) } : {}),
   };
 }

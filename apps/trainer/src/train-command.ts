@@ -6,6 +6,25 @@ import { integerFlag, numberFlag, seedFlag, transpositionFlag } from "./flag-val
 
 export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 
+/** "90s", "30m", "1h", "1h30m", "2.5h" → seconds, or a message saying what was expected. */
+export function parseDuration(text: string): number | string {
+  const match = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(text.trim());
+  if (!match || text.trim() === "") return `expected a duration like 90s, 30m, 1h or 1h30m; got "${text}"`;
+  const [hours, minutes, seconds] = [match[1], match[2], match[3]].map((part) => Number(part ?? 0)) as [number, number, number];
+  const total = hours * 3600 + minutes * 60 + seconds;
+  return total > 0 ? total : "the duration must be longer than 0";
+}
+
+/** A --time-budget value: a duration string → seconds. */
+export const durationFlag = z.string().transform((text, ctx) => {
+  const seconds = parseDuration(text);
+  if (typeof seconds === "string") {
+    ctx.addIssue({ code: "custom", message: seconds });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
 export interface TrainOptions {
   /** null = the built-in demo corpus. */
   data: string | null;
@@ -26,6 +45,16 @@ export interface TrainOptions {
   split: "songs" | "random-windows" | undefined;
   /** Semitone shifts; undefined = the default for the tokenizer. */
   augment: number[] | undefined;
+  /** `random`: one drawn transposition per song per epoch; `all`: every one; undefined = random (all with random-windows). */
+  augmentMode: "random" | "all" | undefined;
+  /** Timed tokens: a tempo factor in [1 - x, 1 + x] drawn per song per epoch; undefined = off. */
+  tempoStretch: number | undefined;
+  /** Seconds of training after which the run stops (at the end of that step) and publishes its best. */
+  timeBudget: number | undefined;
+  /** Also validate every N optimizer steps. */
+  valEvery: number | undefined;
+  /** Print one JSON summary object on stdout at the end. */
+  json: boolean;
   /** `song`: move every song to C major / A minor by its estimated key; undefined = the preset's. */
   keys: "song" | "none" | undefined;
   /** 0 = no early stopping. */
@@ -57,7 +86,12 @@ const flags = {
   val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (seed preset: 0.6)" },
   split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (seed preset: random-windows)" },
   keys: { type: "string", value: "MODE", description: "song: move every song to C major / A minor by its estimated key (Krumhansl-Schmuckler) before tokenizing, so the model learns one scale; generation then moves pieces to the key asked for. none: keep the keys as written.", defaultText: "song for the default preset on timed tokens; none for seed/parent and for notes-chords" },
-  augment: { type: "string", value: "RANGE", description: 'Transpose training songs by these semitones: "-5..6", "-2,2,5" or "none". Validation songs are never transposed.', defaultText: "-5..6 for the default preset (-3..3 on the demo corpus), none for seed/parent" },
+  augment: { type: "string", value: "RANGE", description: 'Transpose training songs by these semitones: "-5..6", "-2,2,5" or "none" (after --keys song has moved them to C major / A minor). Validation songs are never transposed.', defaultText: "none with --keys song; -5..6 for the default preset with --keys none (-3..3 on the demo corpus); none for seed/parent" },
+  "augment-mode": { type: "string", value: "MODE", description: "random: every epoch each training song is played at one transposition drawn from the range (the original included), seeded by --seed and the epoch, so an epoch is one pass over the music; all: every transposition every epoch (an epoch is one pass per transposition).", defaultText: "random (all with --split random-windows); a resumed run keeps its own" },
+  "tempo-stretch": { type: "string", value: "X", description: "Timed tokens: every epoch each training song is also played faster or slower by a factor drawn from [1-X, 1+X], e.g. 0.05 for ±5%. Needs --augment-mode random; 0 = off.", defaultText: "0" },
+  "time-budget": { type: "string", value: "TIME", description: "Stop at the end of the step that reaches this much training time (90s, 30m, 1h, 1h30m; resumed runs count their earlier time), validate there if that step did not, and publish the best validation so far." },
+  "val-every": { type: "string", value: "N", description: "Also validate every N optimizer steps, not only at the end of each epoch (for long epochs); a better validation keeps its weights. Every validation is a line of metrics.jsonl.", defaultText: "end of each epoch only" },
+  json: { type: "boolean", description: "Print one JSON object on stdout at the end: bundle folder, name, version, best validation, epochs, wall time, tokens/s and why training stopped." },
   patience: { type: "string", value: "N", description: "Stop after N epochs without a better validation loss; 0 = never stop early.", defaultText: "preset's" },
   seed: { type: "string", value: "N", description: "Random seed for initialisation, split and shuffling.", defaultText: "1" },
   name: { type: "string", value: "NAME", description: "Model name: bundles go to <out>/<name>/<version>/.", defaultText: "demo, or the data folder's name" },
@@ -65,7 +99,7 @@ const flags = {
   backend: { type: "string", value: "KIND", description: "auto (tfjs-node, else wasm, else cpu), node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
   shards: { type: "string", value: "N", description: "Cut every batch into N row slices whose gradients are summed in a fixed order: the result is the same on any number of threads. At most the batch size; fixed for a run.", defaultText: "2" },
   workers: { type: "string", value: "N", description: "Threads computing the gradient shards (worker threads + the main thread); 1 = the main thread only. Never changes what is learned, only the speed.", defaultText: "min(CPU cores, shards)" },
-  resume: { type: "boolean", description: "Continue the interrupted run saved in <out>/<name>/.checkpoint/ with its saved settings (only --epochs, --patience and --workers may change)." },
+  resume: { type: "boolean", description: "Continue the interrupted run saved in <out>/<name>/.checkpoint/ with its saved settings (only --epochs, --patience, --time-budget and --workers may change)." },
 } as const satisfies CommandSpec<unknown>["flags"];
 
 const schema = z
@@ -86,6 +120,11 @@ const schema = z
     val: numberFlag(0, 0.9).optional(),
     split: z.enum(["songs", "random-windows"]).optional(),
     augment: transpositionFlag.optional(),
+    "augment-mode": z.enum(["random", "all"]).optional(),
+    "tempo-stretch": numberFlag(0, 0.5).optional(),
+    "time-budget": durationFlag.optional(),
+    "val-every": integerFlag(1, 100_000_000).optional(),
+    json: z.boolean().optional(),
     keys: z.enum(["song", "none"]).optional(),
     patience: integerFlag(0, 10_000).optional(),
     seed: seedFlag.optional(),
@@ -113,6 +152,11 @@ const schema = z
       val: raw.val,
       split: raw.split,
       augment: raw.augment,
+      augmentMode: raw["augment-mode"],
+      tempoStretch: raw["tempo-stretch"],
+      timeBudget: raw["time-budget"],
+      valEvery: raw["val-every"],
+      json: raw.json ?? false,
       keys: raw.keys,
       patience: raw.patience,
       seed: raw.seed,
@@ -140,16 +184,17 @@ export const trainCommand: CommandSpec<TrainOptions> = {
     "pnpm --filter trainer train --data ./midi --epochs 20 --units 256 --layers 2 --seq-len 64",
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --preset seed --epochs 40",
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --workers 1",
+    "pnpm --filter trainer train --data ./midi --keys none --augment=-5..6 --tempo-stretch 0.05 --time-budget 30m --val-every 500 --json",
     "pnpm --filter trainer train --resume --name final-fantasy",
   ],
   schema,
 };
 
 /**
- * Flags that only the interrupted run's saved settings may decide (--epochs and --patience may
- * change: train longer; --workers too: it never changes the arithmetic).
+ * Flags that only the interrupted run's saved settings may decide (--epochs, --patience and
+ * --time-budget may change: train longer; --workers too: it never changes the arithmetic).
  */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "embeddingInit", "lr", "val", "split", "augment", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "embeddingInit", "lr", "val", "split", "augment", "augmentMode", "tempoStretch", "valEvery", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { trainCommand, type TrainOptions } from "./train-command.js";
+import { parseDuration, trainCommand, type TrainOptions } from "./train-command.js";
 import { DEFAULT_AUGMENT, NOTES_CHORDS_DEFAULT, resolveConfigs } from "./train-config.js";
 import { parseCommand } from "./command-args.js";
 
@@ -63,5 +63,35 @@ describe("train configs from flags", () => {
     expect(options(["--workers", "3"]).workers).toBe(3);
     expect(() => resolveConfigs(options(["--data", "x", "--shards", "16", "--batch", "8"]), 50)).toThrow(/gradientShards cannot exceed batchSize/);
     expect(() => options(["--workers", "0"])).toThrow(/workers/);
+  });
+
+  it("draws one transposition per song per epoch for new runs, enumerates them on request or with random windows", () => {
+    expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 50).training).toMatchObject({ augment: DEFAULT_AUGMENT, augmentMode: "random" });
+    expect(resolveConfigs(options(["--data", "x", "--keys", "none", "--augment-mode", "all"]), 50).training.augmentMode).toBe("all");
+    expect(resolveConfigs(options(["--data", "x", "--preset", "seed"]), 50).training.augmentMode).toBe("all");
+    expect(resolveConfigs(options(["--data", "x"]), 50).training).toMatchObject({ augment: [], keyNormalization: "song" }); // keys song: still no copies
+    expect(() => resolveConfigs(options(["--data", "x", "--split", "random-windows", "--augment", "-1..1", "--augment-mode", "random"]), 50)).toThrow(/random augmentation needs split 'songs'/);
+    expect(() => options(["--augment-mode", "some"])).toThrow(/augment-mode/);
+  });
+
+  it("maps --tempo-stretch (timed tokens, random draws only) and --val-every onto the training config", () => {
+    expect(resolveConfigs(options(["--data", "x", "--tempo-stretch", "0.05", "--val-every", "200"]), 50).training).toMatchObject({ tempoStretch: 0.05, validateEvery: 200, augmentMode: "random" });
+    expect(() => resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--tempo-stretch", "0.05"]), 50)).toThrow(/--tempo-stretch needs --tokenizer timed/);
+    expect(() => resolveConfigs(options(["--data", "x", "--tempo-stretch", "0.05", "--augment-mode", "all"]), 50)).toThrow(/tempoStretch needs augmentMode 'random'/);
+    expect(() => options(["--tempo-stretch", "0.9"])).toThrow(/tempo-stretch.*at most 0.5/);
+    expect(resolveConfigs(options(["--data", "x"]), 50).training).not.toHaveProperty("validateEvery");
+  });
+
+  it("reads time budgets as seconds", () => {
+    expect(parseDuration("90s")).toBe(90);
+    expect(parseDuration("30m")).toBe(1800);
+    expect(parseDuration("1h")).toBe(3600);
+    expect(parseDuration("1h30m")).toBe(5400);
+    expect(parseDuration("2.5m")).toBe(150);
+    expect(parseDuration("30")).toMatch(/expected a duration/);
+    expect(parseDuration("")).toMatch(/expected a duration/);
+    expect(parseDuration("0m")).toMatch(/longer than 0/);
+    expect(options(["--time-budget", "2m"]).timeBudget).toBe(120);
+    expect(() => options(["--time-budget", "soon"])).toThrow(/time-budget: expected a duration/);
   });
 });

@@ -35,6 +35,12 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
   // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
   // normalised songs are already in one key, and seed/parent train as their notebooks did: no copies.
   const augment = options.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
+  // New runs draw one transposition per song per epoch; the seed's random-windows split needs fixed songs.
+  const split = options.split ?? presetConfigs(preset, 2).training.split;
+  const augmentMode = options.augmentMode ?? (split === "random-windows" ? "all" : "random");
+  if (options.tempoStretch !== undefined && options.tempoStretch > 0 && resolvedTokenizer(options) !== "timed") {
+    throw new CliError("--tempo-stretch needs --tokenizer timed (notes-chords tokens carry no time to stretch)", 2);
+  }
   const overrides: Partial<ModelConfig & TrainingConfig> = {
     units: Array.from({ length: layers }, () => units),
     cell: options.cell,
@@ -47,6 +53,9 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
     validationShare: options.val,
     split: options.split,
     augment,
+    augmentMode,
+    tempoStretch: options.tempoStretch,
+    validateEvery: options.valEvery,
     keyNormalization,
     patience: options.patience === undefined ? undefined : options.patience === 0 ? null : options.patience,
     seed: options.seed,

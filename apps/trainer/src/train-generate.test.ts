@@ -12,6 +12,7 @@ import { readBundleDir } from "./bundle-dir.js";
 import { demoCorpusFiles } from "./demo-corpus.js";
 import { BROKEN_MIDI, writeFiles } from "./test-support/midi-fixtures.js";
 import { runCli, startCli } from "./test-support/run-cli.js";
+import { parseMetricsLog, type TrainSummary } from "./run-log.js";
 
 let work: string;
 let dataDir: string;
@@ -33,6 +34,13 @@ afterAll(async () => {
 const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, "bundle.json"), "utf8")) as BundleManifest;
 /** The deterministic part of the history (timings vary run to run). */
 const trajectory = (history: EpochMetrics[]) => history.map(({ tokensPerSecond: _t, elapsedSeconds: _e, ...rest }) => rest);
+/** The model's one run folder (<out>/<name>/runs/<run id>/) and its metrics.jsonl lines. */
+async function runLog(name: string) {
+  const runs = await readdir(path.join(modelsDir, name, "runs"));
+  expect(runs).toHaveLength(1);
+  const dir = path.join(modelsDir, name, "runs", runs[0]!);
+  return { dir, points: parseMetricsLog(await readFile(path.join(dir, "metrics.jsonl"), "utf8")) };
+}
 
 describe("train → publish → generate", () => {
   let bundleDir: string;
@@ -74,6 +82,17 @@ describe("train → publish → generate", () => {
     expect(manifest.metrics.every((m) => typeof m.valInKeyMass === "number")).toBe(true);
     expect(await readFile(path.join(bundleDir, "curves.svg"), "utf8")).toContain("<svg");
     expect(await readFile(path.join(bundleDir, "README.md"), "utf8")).toContain(manifest.contentHash);
+  });
+
+  it("logs one metrics.jsonl line per validation in a run folder that outlives the checkpoint", async () => {
+    const manifest = await manifestOf(bundleDir);
+    expect(manifest.training.augmentMode).toBe("random");
+    const { dir, points } = await runLog("tiny");
+    expect(points.map((p) => [p.at, p.epoch, p.valLoss, p.valInKeyMass])).toEqual(manifest.metrics.map((m) => ["epoch", m.epoch, m.valLoss, m.valInKeyMass]));
+    expect(points[1]!.step).toBe(2 * points[0]!.step);
+    expect(points[1]!.tokensSeen).toBeGreaterThan(points[0]!.tokensSeen);
+    const summary = JSON.parse(await readFile(path.join(dir, "summary.json"), "utf8")) as TrainSummary;
+    expect(summary).toMatchObject({ name: "tiny", version: "v1", bundleDir, stoppedReason: "epochs", epochsRun: 2, metricsFile: path.join(dir, "metrics.jsonl") });
   });
 
   it("reloads with core's loadBundle and generates without leaking tensors", async () => {
@@ -186,6 +205,35 @@ describe("train → publish → generate", () => {
   });
 });
 
+describe("time budget, validation inside epochs, --json", () => {
+  it("stops at the budget, publishes the best validation so far and prints one JSON summary", async () => {
+    const result = await runCli(["train", "--data", dataDir, "--out", modelsDir, "--name", "budget", "--epochs", "400", "--time-budget", "5s", "--val-every", "6", "--json", ...TINY, "--stride", "4"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    const summary = JSON.parse(result.stdout) as TrainSummary;
+    expect(summary).toMatchObject({ name: "budget", version: "v1", bundleDir: path.join(modelsDir, "budget", "v1"), stoppedReason: "time-budget", checkpointDir: null });
+    expect(summary.epochsRun).toBeGreaterThan(0);
+    expect(summary.epochsRun).toBeLessThan(400);
+    expect(summary.wallSeconds).toBeGreaterThan(5);
+    expect(summary.tokensPerSecond).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/speed: [\d,]+ tok\/s, [\d.]+ s\/step; an epoch of \d+ steps ≈ \d+:\d\d \(time budget 0:05 ≈ [\d.]+ epochs\)/);
+    expect(result.stderr).toContain(`time budget 0:05 reached after ${summary.epochsRun} epochs`);
+
+    // One line per validation: every 6th step, every epoch's end, and the step the budget stopped at.
+    const { points } = await runLog("budget");
+    expect(points.length).toBe((result.stderr.match(/^(step [\d,]+ \(epoch|epoch +\d+\/400 {2}loss|time budget reached at step)/gm) ?? []).length);
+    expect(points.filter((p) => p.at === "step").every((p) => p.step % 6 === 0)).toBe(true);
+    expect(points.at(-1)!.step).toBe(summary.steps);
+    expect(points.every((p, i) => i === 0 || p.step > points[i - 1]!.step)).toBe(true);
+    const best = points.reduce((a, b) => ((b.valLoss as number) < (a.valLoss as number) ? b : a));
+    expect(summary).toMatchObject({ bestStep: best.step, bestEpoch: best.epoch, bestValLoss: best.valLoss, bestValAccuracy: best.valAccuracy });
+    const manifest = await manifestOf(summary.bundleDir!);
+    expect(manifest.training.validateEvery).toBe(6);
+    expect(manifest.metrics).toHaveLength(Math.ceil(summary.epochsRun));
+    expect(await readdir(path.join(modelsDir, "budget"))).not.toContain(".checkpoint");
+  });
+});
+
 describe("interrupt and resume", () => {
   it("SIGINT saves a checkpoint; --resume finishes with the same history as an uninterrupted run", async () => {
     // Enough epochs that the interrupt lands mid-run even on a fast machine.
@@ -196,13 +244,14 @@ describe("interrupt and resume", () => {
     expect(straight.code, straight.stderr).toBe(0);
     expect(straight.stderr).toContain("gradients: 2 shards on 1 thread\n");
 
-    const interrupted = startCli(["train", ...args, "--name", "resumed", "--workers", "2"]);
+    const interrupted = startCli(["train", ...args, "--name", "resumed", "--workers", "2", "--json"]);
     await interrupted.waitForStderr(/epoch 1\/5 {2}loss/);
     interrupted.child.kill("SIGINT");
     const stopped = await interrupted.done;
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toMatch(/Interrupted after epoch \d\. Checkpoint saved to .*resumed\/\.checkpoint/);
     expect(stopped.stderr).toContain("Resume with: pnpm --filter trainer train --resume --name resumed");
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ name: "resumed", version: null, bundleDir: null, stoppedReason: "interrupted", checkpointDir: path.join(modelsDir, "resumed", ".checkpoint") });
     expect((await readdir(path.join(modelsDir, "resumed", ".checkpoint"))).sort()).toEqual(["checkpoint.bin", "run.json"]);
 
     const conflicting = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--lr", "0.1"]);
@@ -223,6 +272,10 @@ describe("interrupt and resume", () => {
     expect(trajectory(b.metrics)).toEqual(trajectory(a.metrics));
     expect(b.weightsSha256).toBe(a.weightsSha256);
     expect(await readdir(path.join(modelsDir, "resumed"))).not.toContain(".checkpoint");
+    // TINY's transpositions are drawn per song per epoch; the run's log continues in its own folder.
+    expect(b.training.augmentMode).toBe("random");
+    const deterministic = (points: Awaited<ReturnType<typeof runLog>>["points"]) => points.map(({ elapsedSeconds: _e, ...rest }) => rest);
+    expect(deterministic((await runLog("resumed")).points)).toEqual(deterministic((await runLog("straight")).points));
   });
 
   it("a hard kill (SIGKILL) loses at most the running epoch: --resume continues from the last epoch's checkpoint", async () => {

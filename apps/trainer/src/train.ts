@@ -1,7 +1,8 @@
 // `train`: ingest a MIDI folder (or the demo corpus), train with progress, checkpoint on Ctrl-C or
-// kill, and publish the bundle atomically with curves and a README.
+// kill, log every validation to the run folder's metrics.jsonl, stop at a time budget if asked,
+// and publish the bundle atomically with curves and a README.
 import path from "node:path";
-import { createModel, getTokenizer, packBundle, pitchClassMasks, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
+import { createModel, drawsAugmentation, getTokenizer, packBundle, pitchClassMasks, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint, type TrainingConfig, type TrainResult } from "@motif/core";
 import { backendLabel, selectBackend } from "./backend.js";
 import { bundleReadme } from "./bundle-readme.js";
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
@@ -19,6 +20,7 @@ import { nextVersion, publishBundle } from "./publish.js";
 import { bundleEvaluationFiles } from "./publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-command.js";
 import { resolveConfigs } from "./train-config.js";
+import { appendMetrics, openMetricsLog, runDir, runIdOf, writeRunSummary, type TrainSummary } from "./run-log.js";
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
@@ -84,6 +86,48 @@ function bestEpoch(history: readonly EpochMetrics[]): EpochMetrics | null {
   return best ?? history[history.length - 1] ?? null;
 }
 
+/** "augment -5..6 (one per song per epoch, tempo ±5%)" for the run header. */
+function describeAugmentation(training: TrainingConfig): string {
+  const stretch = (training.tempoStretch ?? 0) > 0 ? `tempo ±${Number(((training.tempoStretch ?? 0) * 100).toPrecision(3))}%` : null;
+  if (training.augment.length === 0) return stretch === null ? "augment none" : `augment ${stretch} (drawn per song per epoch)`;
+  const range = `${Math.min(...training.augment)}..${Math.max(...training.augment)}`;
+  return drawsAugmentation(training) ? `augment ${range} (one per song per epoch${stretch === null ? "" : `, ${stretch}`})` : `augment ${range} (every copy every epoch)`;
+}
+
+/** The end-of-run figures (`--json`, summary.json); best = where the published weights were validated. */
+function trainSummary(args: {
+  name: string;
+  result: TrainResult;
+  published: { version: string; dir: string } | null;
+  lastBatch: { batch: number; batches: number; step: number } | null;
+  trainedTokens: number;
+  trainSeconds: number;
+  wallSeconds: number;
+  metricsFile: string;
+  checkpointDir: string;
+}): TrainSummary {
+  const { result } = args;
+  const fallback = result.best === null ? bestEpoch(result.history) : null; // a run resumed from a checkpoint older than ValidationPoint
+  const partial = result.stopReason === "time-budget" && result.history.length > result.checkpoint.epoch && args.lastBatch !== null;
+  return {
+    name: args.name,
+    version: args.published?.version ?? null,
+    bundleDir: args.published?.dir ?? null,
+    stoppedReason: result.stopReason,
+    bestEpoch: result.best?.epoch ?? fallback?.epoch ?? null,
+    bestStep: result.best?.step ?? null,
+    bestValLoss: result.best?.valLoss ?? fallback?.valLoss ?? null,
+    bestValAccuracy: result.best?.valAccuracy ?? fallback?.valAccuracy ?? null,
+    epochsRun: Number((result.checkpoint.epoch + (partial && args.lastBatch ? args.lastBatch.batch / args.lastBatch.batches : 0)).toFixed(3)),
+    steps: args.lastBatch?.step ?? result.checkpoint.optimizer.step,
+    tokensSeen: result.tokensSeen,
+    wallSeconds: Number(args.wallSeconds.toFixed(1)),
+    tokensPerSecond: Math.round(args.trainedTokens / Math.max(args.trainSeconds, 1e-9)),
+    metricsFile: args.metricsFile,
+    checkpointDir: result.interrupted ? args.checkpointDir : null,
+  };
+}
+
 export async function runTrain(options: TrainOptions): Promise<number> {
   const started = performance.now();
   const env = trainerEnv();
@@ -127,8 +171,11 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const trainTokens = prepared.train.reduce((sum, song) => sum + song.ids.length, 0);
   const validationTokens = prepared.validation.reduce((sum, song) => sum + song.ids.length, 0);
   const validationFiles = prepared.files.filter((f) => f.split === "validation").length;
+  const keys = trainingForSplit.augment.length + 1;
+  const stretched = (trainingForSplit.tempoStretch ?? 0) > 0 ? " and a tempo" : "";
+  const copies = prepared.augmentSong ? `one of ${keys} transposition${keys === 1 ? "" : "s"}${stretched} drawn per song per epoch` : `+${prepared.augmentedSongs} transpositions`;
   log(
-    `songs: ${prepared.files.length - validationFiles} train (+${prepared.augmentedSongs} transpositions, ${trainTokens} tokens), ` +
+    `songs: ${prepared.files.length - validationFiles} train (${copies}, ${trainTokens} tokens), ` +
       `${validationFiles} validation (${validationTokens} tokens); vocabulary ${prepared.vocabulary.size} tokens`,
   );
   if (prepared.unknownInValidation.dropped > 0) {
@@ -144,7 +191,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   log(
     `model: preset ${modelConfig.preset}, ${modelConfig.input} input, LSTM ${modelConfig.units.join("x")}, seq ${modelConfig.seqLen}, ` +
       `${model.countParams().toLocaleString("en-US")} parameters; ${training.epochs} epochs, batch ${training.batchSize}, lr ${training.learningRate}, ` +
-      `augment ${training.augment.length === 0 ? "none" : `${Math.min(...training.augment)}..${Math.max(...training.augment)}`}, ` +
+      `${describeAugmentation(training)}, ` +
       `keys ${training.keyNormalization === "song" ? "moved to C major / A minor" : "as written"}`,
   );
 
@@ -153,7 +200,10 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const capped = options.workers !== undefined && options.workers > shards ? ` (--workers ${options.workers} capped: a thread needs a shard)` : "";
   log(`gradients: ${shards} shard${shards === 1 ? "" : "s"} on ${threads} thread${threads === 1 ? "" : "s"}${capped}`);
 
-  const run: SavedRun = resumed ? { ...resumed.run, training } : {
+  const timeBudgetSeconds = options.timeBudget ?? resumed?.run.timeBudgetSeconds;
+  const budget = timeBudgetSeconds === undefined ? {} : { timeBudgetSeconds };
+  // A run saved before run folders existed gets one now.
+  const run: SavedRun = resumed ? { ...resumed.run, training, runId: resumed.run.runId ?? runIdOf(new Date().toISOString()), ...budget } : {
     formatVersion: 1,
     name,
     data: dataDir,
@@ -164,12 +214,21 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     vocabulary: [...prepared.vocabulary.tokens],
     backend: backendLabel(backend),
     startedAt: new Date().toISOString(),
+    ...budget,
   };
-  const progress = createProgressReporter({ totalEpochs: training.epochs, tty: stderrIsTty(), write: (text) => process.stderr.write(text), columns: process.stderr.columns });
+  run.runId ??= runIdOf(run.startedAt);
+  // Outlives the checkpoint (removed on publish): <out>/<name>/runs/<run id>/metrics.jsonl, trimmed to the checkpoint on resume.
+  const runFolder = runDir(root, name, run.runId);
+  const metricsFile = await openMetricsLog(runFolder, resumed ? resumed.checkpoint.optimizer.step : null);
+  log(`metrics: ${metricsFile}${timeBudgetSeconds === undefined ? "" : `; time budget ${formatDuration(timeBudgetSeconds)}`}`);
+  const progress = createProgressReporter({ totalEpochs: training.epochs, tty: stderrIsTty(), write: (text) => process.stderr.write(text), columns: process.stderr.columns, ...budget });
   for (const m of resumed?.checkpoint.history ?? []) log(`(done) ${formatEpochLine(m, training.epochs)}`);
   const signals = installStopSignals();
   let result: Awaited<ReturnType<typeof trainModel>>;
   let workers: Awaited<ReturnType<typeof createGradientPool>> | null = null;
+  let lastBatch: { batch: number; batches: number; step: number } | null = null;
+  let trainedTokens = 0;
+  const trainStart = performance.now();
   try {
     // Extra threads (the main thread computes shards too); disposed on every path, Ctrl-C included.
     if (threads > 1) workers = await createGradientPool({ workers: threads - 1, backend: backend.name, modelConfig });
@@ -182,9 +241,19 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       pitchMasks: pitchClassMasks(prepared.vocabulary.tokens, tokenizer),
       ...(resumed ? { resume: resumed.checkpoint } : {}),
       ...(workers ? { workers } : {}),
+      ...(prepared.augmentSong ? { augmentSong: prepared.augmentSong } : {}),
+      ...budget,
       callbacks: {
-        onBatch: (p) => progress.onBatch(p),
+        onBatch: (p) => {
+          lastBatch = p;
+          trainedTokens += p.tokens;
+          progress.onBatch(p);
+        },
         onEpoch: (m) => progress.onEpoch(m),
+        onValidation: async (point) => {
+          progress.onValidation(point);
+          await appendMetrics(metricsFile, point);
+        },
         // Every epoch's state goes to disk, so a hard kill (kill -9, power loss) loses at most one epoch.
         onCheckpoint: (checkpoint) => saveCheckpoint(checkpointFolder, run, checkpoint),
         shouldStop: signals.stopRequested,
@@ -198,6 +267,13 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     signals.dispose();
     progress.clear();
   }
+  const trainSeconds = (performance.now() - trainStart) / 1000;
+  const summaryOf = (published: { version: string; dir: string } | null) =>
+    trainSummary({ name, result, published, lastBatch, trainedTokens, trainSeconds, wallSeconds: (performance.now() - started) / 1000, metricsFile, checkpointDir: checkpointFolder });
+  const report = async (summary: TrainSummary) => {
+    await writeRunSummary(runFolder, summary);
+    if (options.json) process.stdout.write(JSON.stringify(summary) + "\n");
+  };
 
   if (result.interrupted) {
     await saveCheckpoint(checkpointFolder, run, result.checkpoint);
@@ -205,6 +281,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     log(`Interrupted after epoch ${result.checkpoint.epoch}. Checkpoint saved to ${checkpointFolder}`);
     log(`Resume with: pnpm --filter trainer train --resume --name ${name}${outFlag}`);
     model.dispose();
+    await report(summaryOf(null));
     return INTERRUPTED_EXIT_CODE;
   }
 
@@ -233,16 +310,16 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const target = await publishBundle(root, name, version, { ...files, ...extras, "README.md": readme });
   await removeCheckpoint(checkpointFolder);
 
-  const best = bestEpoch(result.history);
-  const last = result.history[result.history.length - 1];
-  const wall = (performance.now() - started) / 1000;
+  const summary = summaryOf({ version, dir: target });
+  const stopped = { epochs: "", patience: "stopped early (no better validation loss); ", "time-budget": `time budget ${formatDuration(timeBudgetSeconds ?? 0)} reached after ${summary.epochsRun} epochs; `, interrupted: "" }[summary.stoppedReason];
   log(
-    `${result.stoppedEarly ? "stopped early (no better validation loss); " : ""}best epoch ${best?.epoch ?? "-"}: ` +
-      `val loss ${best?.valLoss?.toFixed(4) ?? "-"}, val acc ${best?.valAccuracy?.toFixed(4) ?? "-"}; ` +
-      `${Math.round(last?.tokensPerSecond ?? 0)} tokens/s; wall time ${formatDuration(wall)}`,
+    `${stopped}best epoch ${summary.bestEpoch ?? "-"}${summary.bestStep === null ? "" : ` (step ${summary.bestStep})`}: ` +
+      `val loss ${summary.bestValLoss?.toFixed(4) ?? "-"}, val acc ${summary.bestValAccuracy?.toFixed(4) ?? "-"}; ` +
+      `${summary.tokensPerSecond} tokens/s; wall time ${formatDuration(summary.wallSeconds)}`,
   );
   log(`published ${target}`);
   const shown = path.relative(env.invocationDir, target);
   log(`generate with: pnpm --filter trainer generate --model ${shown.startsWith("..") ? target : shown}`);
+  await report(summary);
   return 0;
 }
