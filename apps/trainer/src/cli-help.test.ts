@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { augmentBenchCommand } from "./bench/augment.js";
 import { formatHelp, type CommandSpec } from "./command-args.js";
 import { evaluateCommand } from "./evaluate-command.js";
 import { generateCommand } from "./generate-command.js";
@@ -6,7 +7,7 @@ import { scanCommand } from "./scan.js";
 import { runCli } from "./test-support/run-cli.js";
 import { trainCommand } from "./train-command.js";
 
-const specs = [scanCommand, trainCommand, generateCommand, evaluateCommand] as CommandSpec<unknown>[];
+const specs = [scanCommand, trainCommand, generateCommand, evaluateCommand, augmentBenchCommand] as CommandSpec<unknown>[];
 
 describe("--help", () => {
   it.each(specs.map((spec) => [spec.name, spec] as const))("%s documents every flag", (_name, spec) => {
@@ -24,7 +25,7 @@ describe("--help", () => {
     expect(result.stdout).toContain("--augment RANGE");
     const overview = await runCli(["help"]);
     expect(overview.code).toBe(0);
-    for (const name of ["scan", "train", "generate", "evaluate", "bench"]) expect(overview.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
+    for (const name of ["scan", "train", "generate", "evaluate", "bench", "bench-augment"]) expect(overview.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
     const unknown = await runCli(["trian"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "trian"');

@@ -1,4 +1,4 @@
-// Motif trainer command line: `scan`, `train`, `generate`, `evaluate`, `quality`, `tonality`, `bench`.
+// Motif trainer command line: `scan`, `train`, `generate`, `evaluate`, `quality`, `tonality`, `bench`, `bench-augment`.
 // Exit codes: 0 ok, 1 failure (message on stderr), 2 bad command-line input, 130 interrupted.
 import { CliError, UsageError, formatHelp, parseCommand, type CommandSpec } from "./command-args.js";
 import { runScan, scanCommand } from "./scan.js";
@@ -32,6 +32,7 @@ async function commands(): Promise<Record<string, Command>> {
   const { evaluateCommand } = await import("./evaluate-command.js");
   const { qualityCommand, runQuality } = await import("./bench/quality.js");
   const { tonalityCommand } = await import("./bench/tonality.js");
+  const { augmentBenchCommand, runAugmentBench } = await import("./bench/augment.js");
   return {
     scan: command(scanCommand, async () => (options) => runScan(options, (text) => process.stdout.write(text))),
     train: command(trainCommand, async () => (await import("./train.js")).runTrain),
@@ -39,6 +40,7 @@ async function commands(): Promise<Record<string, Command>> {
     evaluate: command(evaluateCommand, async () => (await import("./evaluate.js")).runEvaluate),
     quality: command(qualityCommand, async () => runQuality),
     tonality: command(tonalityCommand, async () => (await import("./bench/tonality.js")).runTonality),
+    "bench-augment": command(augmentBenchCommand, async () => runAugmentBench),
     bench: {
       summary: "Run the performance benchmarks (see src/bench)",
       async run(argv) {
