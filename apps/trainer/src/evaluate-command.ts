@@ -21,9 +21,11 @@ export interface EvaluateOptions {
   length: number;
   temperature: number;
   topP: number | null;
+  /** Write the bundle's own evaluation (evaluation.json, reference notes, pictures) into its folder. */
+  attach: boolean;
 }
 
-const PIECE_ONLY = ["length", "temperature", "top-p", "out"] as const;
+const PIECE_ONLY = ["length", "temperature", "top-p"] as const;
 
 export const evaluateCommand: CommandSpec<EvaluateOptions> = {
   name: "evaluate",
@@ -43,7 +45,15 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
     "max-tokens": { type: "string", value: "N", description: "Evaluate at most the first N tokens of each file (loss mode).", defaultText: "2000" },
     pieces: { type: "string", value: "N", description: "Music report: generate N pieces with seeds 1..N and write them to --out as piece-<seed>.mid." },
     "pieces-dir": { type: "string", value: "DIR", description: "Music report on the MIDI files of DIR (made elsewhere) instead of generating." },
-    out: { type: "string", value: "DIR", description: "With --pieces: the folder the pieces are written to (created if missing)." },
+    attach: {
+      type: "boolean",
+      description: "Compute the bundle's own evaluation (what `train` writes when it publishes: 8 pieces, the training songs' notes, histograms) and write it into the bundle folder.",
+    },
+    out: {
+      type: "string",
+      value: "DIR",
+      description: "With --pieces: the folder the pieces are written to (created if missing). With --pieces or --pieces-dir: report.json, report.svg and report.png (feature histograms, pieces vs reference) go there too.",
+    },
     length: { type: "string", value: "N", description: "With --pieces: tokens per generated piece.", defaultText: "500" },
     temperature: { type: "string", value: "T", description: "With --pieces: sampling temperature (> 0).", defaultText: "1" },
     "top-p": { type: "string", value: "P", description: 'With --pieces: nucleus sampling threshold (0 < P ≤ 1); "none" = off.', defaultText: "0.95" },
@@ -54,6 +64,7 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
     "pnpm --filter trainer evaluate --model models/final-fantasy --data ../shared/datasets/final-fantasy",
     "pnpm --filter trainer evaluate --model models/final-fantasy --data ../shared/datasets/final-fantasy --pieces 16 --out runs/ff-pieces",
     "pnpm --filter trainer evaluate --pieces-dir runs/ff-pieces --data ../shared/datasets/final-fantasy --model models/final-fantasy --json",
+    "pnpm --filter trainer evaluate --attach --model models/final-fantasy --data ../shared/datasets/final-fantasy",
   ],
   schema: z
     .object({
@@ -68,6 +79,7 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
       temperature: numberFlag(0, 10, { exclusiveMin: true }).optional(),
       "top-p": z.union([z.enum(["none", "off", "0"]).transform(() => null), numberFlag(0, 1, { exclusiveMin: true })]).optional(),
       json: z.boolean().optional(),
+      attach: z.boolean().optional(),
       backend: z.enum(BACKEND_CHOICES).optional(),
     })
     .superRefine((raw, ctx) => {
@@ -80,6 +92,13 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
       if (raw.pieces === undefined) {
         for (const flag of PIECE_ONLY) if (raw[flag] !== undefined) ctx.addIssue({ code: "custom", path: [flag], message: "only with --pieces N" });
       }
+      if (raw.out !== undefined && raw.pieces === undefined && raw["pieces-dir"] === undefined) ctx.addIssue({ code: "custom", path: ["out"], message: "only with --pieces N or --pieces-dir DIR" });
+      if (raw.attach === true) {
+        if (raw.model === undefined) ctx.addIssue({ code: "custom", path: ["attach"], message: "--attach writes into a bundle: add --model DIR" });
+        for (const flag of ["pieces", "pieces-dir", "out", "max-tokens", "json"] as const) {
+          if (raw[flag] !== undefined) ctx.addIssue({ code: "custom", path: [flag], message: "not with --attach (it always writes the publish-time evaluation into the bundle)" });
+        }
+      }
     })
     .transform(
       (raw): EvaluateOptions => ({
@@ -87,6 +106,7 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
         data: raw.data,
         maxTokens: raw["max-tokens"] ?? 2000,
         json: raw.json ?? false,
+        attach: raw.attach ?? false,
         backend: raw.backend,
         pieces: raw.pieces,
         piecesDir: raw["pieces-dir"],

@@ -1,8 +1,9 @@
 // `evaluate`: next-token loss / accuracy / perplexity of a bundle on a MIDI folder, or (with
-// --pieces / --pieces-dir) a music report of pieces against a reference corpus (evaluate-pieces.ts).
+// --pieces / --pieces-dir) a music report of pieces against a reference corpus (evaluate-pieces.ts),
+// or (with --attach) the evaluation a bundle carries, written into its folder.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Composer, createRecipe, createStepModel, pieceToMidi } from "@motif/core";
+import { Composer, createRecipe, createStepModel, featureHistograms, pieceFeatures, pieceToMidi } from "@motif/core";
 import { selectBackend } from "./backend.js";
 import { openBundle, type OpenedBundle } from "./bundle-dir.js";
 import { CliError } from "./command-args.js";
@@ -12,6 +13,11 @@ import { resolveUserPath, trainerEnv } from "./env.js";
 import type { EvaluateOptions } from "./evaluate-command.js";
 import { buildMusicReport, formatMusicReport, type MusicReport, type NamedNotes } from "./evaluate-pieces.js";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
+import { sceneToPng } from "./curves-png.js";
+import { sceneToSvg } from "./curves-svg.js";
+import { musicReportScene } from "./music-report-scene.js";
+import { bundleEvaluationFiles } from "./publish-evaluation.js";
+import { writeFileAtomic } from "./publish.js";
 import { formatTable } from "./text-table.js";
 
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -40,6 +46,7 @@ export function scoreStep(logits: Float32Array, target: number): { nll: number; 
 }
 
 export async function runEvaluate(options: EvaluateOptions): Promise<number> {
+  if (options.attach) return runAttach(options);
   if (options.pieces !== undefined) {
     if (options.out === undefined) throw new CliError("--pieces N writes the generated pieces as MIDI files: add --out DIR (the folder for piece-<seed>.mid)", 2);
     return runGeneratedReport(options, options.pieces, options.out);
@@ -144,9 +151,40 @@ async function readNotes(sources: readonly MidiSource[], what: string): Promise<
   return songs.map((song) => ({ name: song.name, notes: song.notes }));
 }
 
-function printReport(report: MusicReport, options: EvaluateOptions, heading: string): number {
+/** Prints the report; with an --out folder also writes report.json and the histograms as report.svg/png there. */
+async function printReport(report: MusicReport, options: EvaluateOptions, heading: string, files: { pieces: readonly NamedNotes[]; reference: readonly NamedNotes[]; outDir: string | null }): Promise<number> {
+  if (files.outDir !== null) {
+    await mkdir(files.outDir, { recursive: true });
+    const histograms = featureHistograms(
+      files.pieces.map((p) => pieceFeatures(p.notes)),
+      files.reference.map((r) => pieceFeatures(r.notes)),
+    );
+    const scene = musicReportScene({ title: heading.split("\n")[0]!.slice(0, 110), report, histograms });
+    await writeFile(path.join(files.outDir, "report.json"), JSON.stringify(report) + "\n");
+    await writeFile(path.join(files.outDir, "report.svg"), sceneToSvg(scene));
+    await writeFile(path.join(files.outDir, "report.png"), sceneToPng(scene));
+    log(`report: ${path.join(files.outDir, "report.{json,svg,png}")}`);
+  }
   process.stdout.write(options.json ? JSON.stringify(report) + "\n" : formatMusicReport(report, heading));
   return 0;
+}
+
+/** `evaluate --attach`: the evaluation `train` writes when it publishes, written into an existing bundle folder. */
+async function runAttach(options: EvaluateOptions): Promise<number> {
+  const backend = await selectBackend(options.backend ?? trainerEnv().backend);
+  log(`backend: ${backend.description}`);
+  const bundle = await openBundle(bundleDirOf(options));
+  try {
+    const { songs } = await ingest(await dataSources(options.data), bundle.tokenizer);
+    const evaluated = await bundleEvaluationFiles({ bundle, songs });
+    if (evaluated.files === null) throw new CliError(`${evaluated.summary} in ${dataLabel(options.data)}; pass --data with the folder it was trained on`);
+    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures })) await writeFileAtomic(path.join(bundle.dir, file), contents);
+    log(evaluated.summary);
+    process.stdout.write(`attached ${Object.keys(evaluated.files).join(", ")} (and evaluation.svg/png) to ${bundle.dir}\n`);
+    return 0;
+  } finally {
+    bundle.model.dispose();
+  }
 }
 
 /** `evaluate --pieces N --out DIR`: N pieces at the default recipe (flags override), written like `generate` writes them. */
@@ -182,7 +220,7 @@ async function runGeneratedReport(options: EvaluateOptions, count: number, out: 
   }
   const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
   const topP = options.topP ?? "none";
-  return printReport(report, options, `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${options.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`);
+  return printReport(report, options, `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${options.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`, { pieces, reference: split.reference, outDir });
 }
 
 /** `evaluate --pieces-dir DIR`: the same report for MIDI files made elsewhere. */
@@ -208,5 +246,6 @@ async function runPiecesDirReport(options: EvaluateOptions, dir: string): Promis
     }
   }
   const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
-  return printReport(report, options, `${pieces.length} pieces from ${root}\nreference: ${split.description}`);
+  const outDir = options.out === undefined ? null : resolveUserPath(options.out);
+  return printReport(report, options, `${pieces.length} pieces from ${root}\nreference: ${split.description}`, { pieces, reference: split.reference, outDir });
 }
