@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The main job: `pnpm start` on a fresh clone (after `pnpm install`).
-// 1. applies the database migrations, 2. trains the quick demo model if no bundle exists yet,
-// 3. builds the gallery, 4. serves it on http://localhost:$PORT (3000 by default).
+// 1. applies the database migrations, 2. trains the quick demo model only when there is neither a
+// built-in model (builtin-models/, committed) nor a published bundle, 3. builds the gallery,
+// 4. serves it on http://localhost:$PORT (3000 by default).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -9,9 +10,11 @@ import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const modelsRoot = resolve(process.env.MOTIF_MODELS_DIR ?? join(repoRoot, "models"));
+const builtinRoot = resolve(process.env.MOTIF_BUILTIN_MODELS_DIR ?? join(repoRoot, "builtin-models"));
 const env = {
   ...process.env,
   MOTIF_MODELS_DIR: modelsRoot,
+  MOTIF_BUILTIN_MODELS_DIR: builtinRoot,
   TURBO_TELEMETRY_DISABLED: "1",
   NEXT_TELEMETRY_DISABLED: "1",
   CHECKPOINT_DISABLE: "1",
@@ -39,8 +42,9 @@ function hasPublishedBundle(root) {
 }
 
 run("Applying database migrations", ["--filter", "web", "db:deploy"]);
-if (hasPublishedBundle(modelsRoot)) {
-  console.log(`\n✔ Using the model bundles in ${modelsRoot}`);
+if (hasPublishedBundle(builtinRoot) || hasPublishedBundle(modelsRoot)) {
+  const roots = [builtinRoot, modelsRoot].filter(hasPublishedBundle);
+  console.log(`\n✔ Using the model bundles in ${roots.join(" and ")} (train your own with \`pnpm --filter trainer train\`)`);
 } else {
   run("No model yet: training the quick demo model on Motif's built-in corpus", ["--filter", "trainer", "train"]);
 }

@@ -32,6 +32,7 @@ async function commands(): Promise<Record<string, Command>> {
   const { evaluateCommand } = await import("./evaluate-command.js");
   const { qualityCommand, runQuality } = await import("./bench/quality.js");
   const { tonalityCommand } = await import("./bench/tonality.js");
+  const { shipCommand } = await import("./ship-command.js");
   const { augmentBenchCommand, runAugmentBench } = await import("./bench/augment.js");
   return {
     scan: command(scanCommand, async () => (options) => runScan(options, (text) => process.stdout.write(text))),
@@ -40,6 +41,7 @@ async function commands(): Promise<Record<string, Command>> {
     evaluate: command(evaluateCommand, async () => (await import("./evaluate.js")).runEvaluate),
     quality: command(qualityCommand, async () => runQuality),
     tonality: command(tonalityCommand, async () => (await import("./bench/tonality.js")).runTonality),
+    ship: command(shipCommand, async () => (await import("./ship.js")).runShip),
     "bench-augment": command(augmentBenchCommand, async () => runAugmentBench),
     bench: {
       summary: "Run the performance benchmarks (see src/bench)",
