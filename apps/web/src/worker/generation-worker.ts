@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import {
+  EVALUATION_FILES,
   createStepModel,
   generateTokens,
   keyShiftForPiece,
@@ -20,10 +21,14 @@ import {
 } from "@motif/core";
 import { pianoNotes, tryParseMidi, writeMidi, type QuarterNote } from "@motif/midi";
 import { durationSeconds, firstDifference, type RollNote } from "../lib/roll";
+import type { PieceReport } from "../lib/music-report";
+import { buildPieceReport, modelEvaluation, referenceOf, rememberReference, sourcePassage } from "./piece-report";
 import type { WorkerMessage, WorkerRequest } from "./protocol";
-import type { BundleInfo, BundleInspection, GenerateJob, GenerateResult, PrimerResult } from "./types";
+import type { BundleInfo, BundleInspection, GenerateJob, GenerateResult, PassageResult, PrimerResult } from "./types";
 
 const BUNDLE_FILE_NAMES = ["model.json", "weights.bin", "bundle.json"] as const;
+/** Read when present; loadBundle checks them against bundle.json. */
+const OPTIONAL_FILE_NAMES = [EVALUATION_FILES.evaluation, EVALUATION_FILES.reference] as const;
 const PROGRESS_EVERY_MS = 80;
 const MAX_CACHED_BUNDLES = 3;
 
@@ -54,7 +59,11 @@ async function handle(request: WorkerRequest): Promise<void> {
           ? await primerFromMidi(request.modelDir, request.bytes, request.fileName, request.maxTokens)
           : request.op === "primer-corpus"
             ? await primerFromCorpus(request)
-            : await generate(request.id, request.job);
+            : request.op === "report"
+              ? await reportFromTokens(request)
+              : request.op === "passage"
+                ? await passage(request)
+                : await generate(request.id, request.job);
     send({ id: request.id, type: "result", value });
   } catch (error) {
     send({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error), primer: error instanceof PrimerProblem });
@@ -86,6 +95,10 @@ async function readBundleFiles(dir: string): Promise<{ files: BundleFiles; missi
     if (bytes) files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     else missing.push(name);
   }
+  for (const name of OPTIONAL_FILE_NAMES) {
+    const bytes = await readFile(join(dir, name)).catch(() => null);
+    if (bytes) files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   return { files, missing };
 }
 
@@ -111,6 +124,7 @@ function describe(manifest: BundleManifest): BundleInfo {
     parameters: manifest.parameters,
     bundleHash: manifest.contentHash,
     finalMetrics: last ? { ...last } : null,
+    evaluation: null,
     datasetSummary: {
       files: files.length,
       trainFiles: train.length,
@@ -136,8 +150,8 @@ async function inspect(dir: string): Promise<BundleInspection> {
     return { ok: false, reasons: reasonsOf(error), info: {} };
   }
   try {
-    await loaded(dir, info.bundleHash, files);
-    return { ok: true, info };
+    const bundle = await loaded(dir, info.bundleHash, files);
+    return { ok: true, info: { ...info, evaluation: bundle.evaluation ? modelEvaluation(bundle.evaluation) : null } };
   } catch (error) {
     return { ok: false, reasons: reasonsOf(error), info };
   }
@@ -148,11 +162,13 @@ async function loaded(dir: string, bundleHash: string, files?: BundleFiles): Pro
   let entry = cache.get(key);
   if (!entry) {
     entry = (async () => {
-      const bundle = await loadBundle(files ?? (await readBundleFiles(dir)).files);
+      const loadFiles = files ?? (await readBundleFiles(dir)).files;
+      const bundle = await loadBundle(loadFiles);
       if (bundle.manifest.contentHash !== bundleHash) {
         bundle.model.dispose();
         throw new Error(`the bundle in ${dir} changed (content hash ${bundle.manifest.contentHash.slice(0, 12)}, expected ${bundleHash.slice(0, 12)})`);
       }
+      rememberReference(bundle, loadFiles);
       return bundle;
     })();
     cache.set(key, entry);
@@ -302,5 +318,34 @@ async function generate(requestId: number, job: GenerateJob): Promise<GenerateRe
   // Its own text event, so the existing recipe line reads exactly as before.
   const texts = [`Motif ${bundle.manifest.name}/${bundle.manifest.version} seed ${job.seed}`, `key ${job.key}`];
   const midi = writeMidi({ notes: quarterNotes, title: job.title, texts });
-  return { tokens: sequence, notes, midi, durationSeconds: durationSeconds(notes) };
+  return { tokens: sequence, notes, midi, durationSeconds: durationSeconds(notes), ...(await safeReport(bundle, job.bundleHash, decoded, quarterNotes)) };
+}
+
+const fromRoll = (notes: readonly RollNote[]): QuarterNote[] => notes.map(([pitch, velocity, startQuarter, endQuarter]) => ({ pitch, velocity, startQuarter, endQuarter }));
+
+async function pieceReport(bundle: Loaded, bundleHash: string, written: readonly QuarterNote[], heard: readonly QuarterNote[]): Promise<PieceReport> {
+  const reference = await referenceOf(bundle);
+  return buildPieceReport({ evaluation: bundle.evaluation, reference, bundleHash, written, heard, computedAt: new Date().toISOString() });
+}
+
+/** A report that cannot be made must not cost the piece: it is computed again on the next view. */
+async function safeReport(bundle: Loaded, bundleHash: string, written: readonly QuarterNote[], heard: readonly QuarterNote[]): Promise<Pick<GenerateResult, "report" | "reportError">> {
+  try {
+    return { report: await pieceReport(bundle, bundleHash, written, heard), reportError: null };
+  } catch (error) {
+    return { report: null, reportError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The report of a stored piece (one made before reports): its tokens decoded as the model wrote them. */
+async function reportFromTokens(request: Extract<WorkerRequest, { op: "report" }>): Promise<PieceReport> {
+  const bundle = await loaded(request.modelDir, request.bundleHash);
+  return pieceReport(bundle, request.bundleHash, bundle.tokenizer.decode(request.tokens), fromRoll(request.notes));
+}
+
+async function passage(request: Extract<WorkerRequest, { op: "passage" }>): Promise<PassageResult> {
+  const bundle = await loaded(request.modelDir, request.bundleHash);
+  const reference = await referenceOf(bundle);
+  if (!reference) throw new Error(`the bundle in ${request.modelDir} carries no training notes`);
+  return { notes: toRoll(sourcePassage(reference, request.source, request.startQuarter, request.count)) };
 }

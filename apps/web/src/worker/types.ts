@@ -1,4 +1,5 @@
 // Plain data shared by the app and the generation worker (no server-only: the worker imports it too).
+import type { ModelEvaluation, PieceReport } from "../lib/music-report";
 import type { RollNote } from "../lib/roll";
 
 /** What the registry stores about a bundle that passed (or partly passed) its checks. */
@@ -13,6 +14,8 @@ export interface BundleInfo {
   bundleHash: string;
   datasetSummary: DatasetSummary;
   finalMetrics: Record<string, number | null> | null;
+  /** The bundle's evaluation.json as the model page shows it; null when it has none. */
+  evaluation: ModelEvaluation | null;
 }
 
 export interface DatasetSummary {
@@ -60,6 +63,14 @@ export interface GenerateResult {
   notes: RollNote[];
   midi: Uint8Array;
   durationSeconds: number;
+  /** The piece's music report; null (with the reason) when it could not be made. */
+  report: PieceReport | null;
+  reportError: string | null;
+}
+
+/** A passage of a training song, from beat 0, as the player plays it. */
+export interface PassageResult {
+  notes: RollNote[];
 }
 
 export interface PrimerResult {

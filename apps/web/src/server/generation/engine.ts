@@ -1,7 +1,9 @@
 import "server-only";
-import type { BundleInspection, GenerateJob, GenerateProgress, GenerateResult, PrimerResult } from "@/worker/types";
+import type { PieceReport } from "@/lib/music-report";
+import type { RollNote } from "@/lib/roll";
+import type { BundleInspection, GenerateJob, GenerateProgress, GenerateResult, PassageResult, PrimerResult } from "@/worker/types";
 
-export type { BundleInfo, BundleInspection, DatasetSummary, GenerateJob, GenerateProgress, GenerateResult, PrimerResult } from "@/worker/types";
+export type { BundleInfo, BundleInspection, DatasetSummary, GenerateJob, GenerateProgress, GenerateResult, PassageResult, PrimerResult } from "@/worker/types";
 
 /** Thrown for primer input the listener can fix (not MIDI, no notes, file not found). */
 export class PrimerError extends Error {
@@ -14,5 +16,9 @@ export interface GenerationEngine {
   primerFromMidi(args: { modelDir: string; bytes: Uint8Array; fileName: string; maxTokens: number }): Promise<PrimerResult>;
   primerFromCorpus(args: { modelDir: string; corpusDirs: string[]; candidates: { name: string; sha256: string }[]; seed: number; maxTokens: number }): Promise<PrimerResult>;
   generate(job: GenerateJob, onProgress: (progress: GenerateProgress) => void): Promise<GenerateResult>;
+  /** The music report of a stored piece (its tokens, its notes as they sound) against its bundle. */
+  pieceReport(args: { modelDir: string; bundleHash: string; tokens: string[]; notes: RollNote[] }): Promise<PieceReport>;
+  /** `count` notes of a training song from `startQuarter` on, out of the bundle's reference notes. */
+  sourcePassage(args: { modelDir: string; bundleHash: string; source: string; startQuarter: number; count: number }): Promise<PassageResult>;
   close(): Promise<void>;
 }

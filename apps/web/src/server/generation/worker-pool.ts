@@ -102,6 +102,8 @@ export function createWorkerPool(options: { script: string; size: number }): Gen
     primerFromMidi: (args) => run({ op: "primer-midi", ...args }),
     primerFromCorpus: (args) => run({ op: "primer-corpus", ...args }),
     generate: (job, onProgress) => run({ op: "generate", job }, onProgress),
+    pieceReport: (args) => run({ op: "report", ...args }),
+    sourcePassage: (args) => run({ op: "passage", ...args }),
     backends: () => slots.map((s) => s.backend),
     async close() {
       closed = true;
