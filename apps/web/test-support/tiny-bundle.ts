@@ -1,9 +1,23 @@
 // A tiny real model bundle for tests: a hand-made piece, the timed tokenizer, a 1-layer LSTM of
 // 16 units, one short training epoch, packed by core and written as a published folder.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { createModel, getTokenizer, normalizeKey, packBundle, presetConfigs, sha256Hex, splitSongs, trainModel, Vocabulary, type TrainingConfig } from "@motif/core";
+import {
+  buildBundleEvaluation,
+  createModel,
+  getTokenizer,
+  normalizeKey,
+  packBundle,
+  presetConfigs,
+  readManifest,
+  sha256Hex,
+  splitSongs,
+  trainModel,
+  Vocabulary,
+  type NamedNotes,
+  type TrainingConfig,
+} from "@motif/core";
 import { writeMidi, type QuarterNote } from "@motif/midi";
 
 /** A little C-major tune with chords, repeated: enough tokens for a few training windows. */
@@ -21,8 +35,53 @@ export function tinyTuneNotes(bars = 8): QuarterNote[] {
   return notes;
 }
 
+/** A walk over the C major scale unlike the tiny tune: the human baseline's held-out song. */
+export function scaleWalkNotes(count = 48): QuarterNote[] {
+  const major = [0, 2, 4, 5, 7, 9, 11];
+  return Array.from({ length: count }, (_, i) => ({ pitch: 60 + major[(i * 3 + ((i * i) % 5)) % 7]!, velocity: 72, startQuarter: i / 2, endQuarter: i / 2 + 0.45 }));
+}
+
+/** Broken chords in eighths drifting up a semitone every 8 beats: a second training song unlike both. */
+export function brokenChordNotes(count = 64): QuarterNote[] {
+  return Array.from({ length: count }, (_, i) => ({ pitch: [48, 55, 52, 60, 53, 57, 50, 59][i % 8]! + (i >> 4), velocity: 64, startQuarter: i / 2, endQuarter: i / 2 + 0.5 }));
+}
+
+export interface TinyEvaluationOptions {
+  /** More songs for the reference beside the tiny tune (e.g. a second song, so the OA exists). */
+  extraReference?: NamedNotes[];
+}
+
+/**
+ * Writes evaluation.json + reference-notes.bin.gz into a bundle folder, as the trainer publishes
+ * them: the reference is the tiny tune as the model saw it (plus `extraReference`), the human
+ * baseline a scale walk, the evaluated pieces a copy of the tune's bars 3–6 and a one-note piece.
+ */
+export async function writeTinyEvaluation(dir: string, options: TinyEvaluationOptions = {}) {
+  const manifest = readManifest({ "bundle.json": new Uint8Array(await readFile(join(dir, "bundle.json"))) });
+  const seen = manifest.training.keyNormalization === "song" ? normalizeKey(tinyTuneNotes()).notes : tinyTuneNotes();
+  const train = [{ name: "tiny-tune.mid", notes: seen }, ...(options.extraReference ?? [])];
+  const copied = seen.filter((n) => n.startQuarter >= 8 && n.startQuarter < 24).map((n) => ({ ...n, startQuarter: n.startQuarter - 8, endQuarter: n.endQuarter - 8 }));
+  const oneNote = Array.from({ length: 12 }, (_, i) => ({ pitch: 60, velocity: 80, startQuarter: i, endQuarter: i + 1 }));
+  const { evaluation, files } = await buildBundleEvaluation({
+    contentHash: manifest.contentHash,
+    recipe: { pieces: 2, length: 100, temperature: 1, topK: null, topP: 0.95, guard: true },
+    pieces: [
+      { name: "piece-1.mid", notes: copied },
+      { name: "piece-2.mid", notes: oneNote },
+    ],
+    train,
+    validation: [{ name: "held-out.mid", notes: scaleWalkNotes() }],
+    createdAt: new Date().toISOString(),
+  });
+  for (const [file, bytes] of Object.entries(files)) await writeFile(join(dir, file), bytes);
+  return evaluation;
+}
+
 /** `keyNormalization` defaults to the default preset's ("song": songs moved to C major / A minor, as the trainer does). */
-export async function writeTinyBundle(modelsDir: string, options: { name?: string; version?: string; epochs?: number; keyNormalization?: NonNullable<TrainingConfig["keyNormalization"]> } = {}) {
+export async function writeTinyBundle(
+  modelsDir: string,
+  options: { name?: string; version?: string; epochs?: number; keyNormalization?: NonNullable<TrainingConfig["keyNormalization"]>; evaluation?: TinyEvaluationOptions } = {},
+) {
   const name = options.name ?? "tiny";
   const version = options.version ?? "v1";
   const tokenizer = getTokenizer("timed");
@@ -64,6 +123,7 @@ export async function writeTinyBundle(modelsDir: string, options: { name?: strin
   await mkdir(dir, { recursive: true });
   for (const [file, bytes] of Object.entries(files)) await writeFile(join(dir, file), bytes);
   await writeFile(join(dir, "curves.svg"), lossCurveSvg(history.map((m) => m.loss)));
+  if (options.evaluation) await writeTinyEvaluation(dir, options.evaluation);
   return { dir, tuneBytes, vocabulary };
 }
 

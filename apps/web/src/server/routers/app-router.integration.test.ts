@@ -15,6 +15,8 @@ import { createServices, type Services } from "@/server/services/services";
 import type { StreamEvent } from "@/server/services/piece-service";
 import { createCallerFactory, describeZodError } from "@/server/trpc";
 import { createTestDatabase } from "../../../test-support/test-database";
+import { closeTestServices } from "../../../test-support/test-services";
+import { expectTrpcError } from "../../../test-support/trpc-errors";
 import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundle";
 import { appRouter } from "./app-router";
 
@@ -41,16 +43,6 @@ const recipe = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"], message: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  expect((error as TRPCError).message).toMatch(message);
-}
-
 async function finished(id: string) {
   await services.pieces.idle();
   return caller.pieces.byId({ id });
@@ -74,13 +66,7 @@ beforeAll(async () => {
   tinyId = (await caller.models.list()).find((m) => m.name === "tiny")!.id;
 }, 300_000);
 
-afterAll(async () => {
-  await services?.pieces.idle();
-  await services?.engine.close();
-  await db?.$disconnect();
-  await rm(modelsDir, { recursive: true, force: true });
-  await rm(corpusDir, { recursive: true, force: true });
-});
+afterAll(() => closeTestServices(services, db, [modelsDir, corpusDir]));
 
 describe(`routers on a real database`, () => {
   it(`uses the expected provider (${process.env.DATABASE_URL?.startsWith("postgres") ? "postgresql" : "sqlite"})`, () => {

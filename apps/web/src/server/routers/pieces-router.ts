@@ -5,8 +5,12 @@ import { createPieceSchema, idSchema, listPiecesSchema, randomSeed, titleSchema 
 
 export const piecesRouter = router({
   list: publicProcedure.input(listPiecesSchema).query(({ ctx, input }) =>
-    ctx.services.pieces.list({ limit: input.limit, cursor: input.cursor ?? null, modelId: input.modelId ?? null }),
+    ctx.services.pieces.list({ limit: input.limit, cursor: input.cursor ?? null, modelId: input.modelId ?? null, copies: input.copies }),
   ),
+  /** The piece's music report; computed (once) and stored if it has none yet. */
+  report: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.reports.report(input.id)),
+  /** The notes of the training passage the piece copied most; 400 without one. */
+  sourcePassage: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.reports.sourcePassage(input.id)),
   byId: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.pieces.get(input.id)),
   create: publicProcedure.input(createPieceSchema).mutation(({ ctx, input }) => {
     const { primer, ...recipe } = input;

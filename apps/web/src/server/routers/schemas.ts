@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { keyChoiceText, parseKeyChoice } from "@/lib/key-choice";
+import { COPY_FILTERS } from "@/lib/music-report";
 import { MAX_UPLOAD_BYTES } from "../services/piece-service";
 
 export const idSchema = z.string().trim().min(1, "an id is required").max(64, "that id is too long");
@@ -52,6 +53,8 @@ export const listPiecesSchema = z.object({
   limit: z.number().int().min(1).max(60).default(12),
   cursor: idSchema.nullish(),
   modelId: idSchema.nullish(),
+  /** "heavy": only pieces copying more than the human baseline's maximum; "hide-heavy": the others. */
+  copies: z.enum(COPY_FILTERS, { error: 'copies must be "all", "heavy" or "hide-heavy"' }).default("all"),
 });
 
 export const titleSchema = z.object({

@@ -1,11 +1,11 @@
 import "server-only";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Database } from "../db";
+import { DbNull, type Database } from "../db";
 import type { BundleInspection, DatasetSummary, GenerationEngine } from "../generation/engine";
 import { InputError, NotFoundError } from "../errors";
 
-const LISTED_FILES = ["model.json", "weights.bin", "bundle.json", "curves.svg", "curves.png"] as const;
+const LISTED_FILES = ["model.json", "weights.bin", "bundle.json", "evaluation.json", "reference-notes.bin.gz", "curves.svg", "curves.png"] as const;
 
 /** Columns a model card shows (never the absolute path). */
 export const modelCardSelect = {
@@ -20,6 +20,7 @@ export const modelCardSelect = {
   datasetSummary: true,
   finalMetrics: true,
   fileSizes: true,
+  evaluation: true,
   bundleHash: true,
   usable: true,
   unusableReason: true,
@@ -54,6 +55,8 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
         parameters: info.parameters ?? 0,
         datasetSummary: (info.datasetSummary ?? emptyDatasetSummary()) as object,
         finalMetrics: info.finalMetrics ?? undefined,
+        // Cleared when a bundle loses its evaluation (or fails its checks): the page must not show a stale one.
+        evaluation: info.evaluation ? (info.evaluation as object) : DbNull,
         fileSizes,
         bundleHash: info.bundleHash ?? "",
         usable: inspection.ok,

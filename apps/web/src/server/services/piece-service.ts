@@ -1,10 +1,12 @@
 import "server-only";
 import { applyNotesUpdate, type RollNote } from "@/lib/roll";
+import type { CopyFilter, PieceReport } from "@/lib/music-report";
 import { finishedTitle, initialTitle } from "@/lib/piece-title";
 import type { Database } from "../db";
 import { InputError, NotFoundError } from "../errors";
 import type { GenerationEngine, GenerateJob } from "../generation/engine";
 import type { ModelRegistry } from "./model-registry";
+import { reportColumns } from "./piece-reports";
 import type { PieceEvent, PieceEvents } from "./piece-events";
 
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -37,6 +39,8 @@ const pieceCardSelect = {
   notes: true,
   playCount: true,
   createdAt: true,
+  heavyCopy: true,
+  longestCopyNotes: true,
   model: { select: { id: true, name: true, version: true } },
 } as const;
 
@@ -58,6 +62,7 @@ const pieceDetailSelect = {
   tokenCount: true,
   regeneratedFromId: true,
   finishedAt: true,
+  report: true,
 } as const;
 
 /** A listener who starts from a primer most likely wants its key; without one, the model's own. */
@@ -75,9 +80,10 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   /** Notes so far of each running piece: a new subscriber's snapshot must match the live stream, not the (lagging) database. */
   const live = new Map<string, { notes: RollNote[]; tokenCount: number }>();
 
-  async function list(args: { limit: number; cursor: string | null; modelId: string | null }) {
+  /** `copies` filters on the heavy-copy flag; a piece without a report counts as not heavy. */
+  async function list(args: { limit: number; cursor: string | null; modelId: string | null; copies: CopyFilter }) {
     const rows = await db.piece.findMany({
-      where: args.modelId ? { modelId: args.modelId } : {},
+      where: { ...(args.modelId ? { modelId: args.modelId } : {}), ...(args.copies === "all" ? {} : { heavyCopy: args.copies === "heavy" }) },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: args.limit + 1,
       ...(args.cursor ? { cursor: { id: args.cursor }, skip: 0 } : {}),
@@ -95,6 +101,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       ...piece,
       notes: piece.notes as unknown as RollNote[],
       primerTokens: piece.primerTokens as unknown as string[],
+      report: piece.report as unknown as PieceReport | null,
       matchesOriginal: await matchesOriginal(piece.id, piece.regeneratedFromId, piece.status),
     };
   }
@@ -263,7 +270,10 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
             midi: new Uint8Array(result.midi),
             durationSeconds: result.durationSeconds,
             finishedAt: new Date(),
+            // Stored with the piece, so no view recomputes it; without one, the first view will.
+            ...(result.report ? reportColumns(result.report) : {}),
           });
+          if (result.reportError) console.error(`piece ${pieceId}: no music report: ${result.reportError}`);
           await db.piece.updateMany({ where: { id: pieceId, title: job.title }, data: { title: finishedTitle(job.seed, result.notes) } });
           live.delete(pieceId);
           events.emit(pieceId, { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length });

@@ -3,13 +3,15 @@ import type { Database } from "../db";
 import type { GenerationEngine } from "../generation/engine";
 import { createModelRegistry } from "./model-registry";
 import { PieceEvents } from "./piece-events";
+import { createPieceReports } from "./piece-reports";
 import { createPieceService } from "./piece-service";
 
 export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; corpusDirs: string[] }) {
   const models = createModelRegistry(deps);
   const events = new PieceEvents();
   const pieces = createPieceService({ ...deps, registry: models, events });
-  return { models, pieces, engine: deps.engine, db: deps.db };
+  const reports = createPieceReports(deps);
+  return { models, pieces, reports, engine: deps.engine, db: deps.db };
 }
 
 export type Services = ReturnType<typeof createServices>;
