@@ -1,9 +1,10 @@
 "use client";
 import { useState } from "react";
 import { errorMessage, trpc } from "@/lib/trpc-client";
+import type { CopyFilter } from "@/lib/music-report";
 import { PieceCard, type PieceCardData } from "./piece-card";
 
-export function GalleryGrid(props: { initial: PieceCardData[]; nextCursor: string | null; modelId: string | null }) {
+export function GalleryGrid(props: { initial: PieceCardData[]; nextCursor: string | null; modelId: string | null; copies: CopyFilter }) {
   const [pieces, setPieces] = useState(props.initial);
   const [cursor, setCursor] = useState(props.nextCursor);
   const [loading, setLoading] = useState(false);
@@ -14,7 +15,7 @@ export function GalleryGrid(props: { initial: PieceCardData[]; nextCursor: strin
     setLoading(true);
     setError(null);
     try {
-      const page = await trpc.pieces.list.query({ cursor, modelId: props.modelId, limit: 12 });
+      const page = await trpc.pieces.list.query({ cursor, modelId: props.modelId, copies: props.copies, limit: 12 });
       setPieces((current) => [...current, ...page.items]);
       setCursor(page.nextCursor);
     } catch (failure) {

@@ -1,8 +1,13 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { formatBytes, formatCount, formatDate } from "@/lib/format";
+import type { ModelEvaluation } from "@/lib/music-report";
 import type { AppRouter } from "@/server/routers/app-router";
 import type { DatasetSummary } from "@/worker/types";
+import { ModelEvaluationView } from "./model-evaluation";
+
+/** Files a bundle may lack without being broken: listed only when present. */
+const OPTIONAL_FILES = ["curves.svg", "curves.png", "evaluation.json", "reference-notes.bin.gz"];
 
 export type ModelCardData = inferRouterOutputs<AppRouter>["models"]["list"][number];
 
@@ -73,7 +78,7 @@ export function ModelCard({ model }: { model: ModelCardData }) {
           <dt>Files</dt>
           <dd>
             {Object.entries(sizes)
-              .filter(([name, size]) => size !== null || !name.startsWith("curves"))
+              .filter(([name, size]) => size !== null || !OPTIONAL_FILES.includes(name))
               .map(([name, size]) => `${name} ${formatBytes(size)}`)
               .join(" · ")}
           </dd>
@@ -83,6 +88,7 @@ export function ModelCard({ model }: { model: ModelCardData }) {
           </dd>
         </dl>
       </div>
+      <ModelEvaluationView evaluation={(model.evaluation ?? null) as ModelEvaluation | null} />
     </article>
   );
 }

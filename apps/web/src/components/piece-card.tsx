@@ -13,6 +13,8 @@ export interface PieceCardData {
   notes: RollNote[];
   playCount: number;
   createdAt: Date | string;
+  heavyCopy: boolean;
+  longestCopyNotes: number | null;
   model: { id: string; name: string; version: string };
 }
 
@@ -28,6 +30,15 @@ export function PieceCard({ piece }: { piece: PieceCardData }) {
           <Link href={`/pieces/${piece.id}`} className="piece-title">
             {piece.title}
           </Link>
+          {piece.heavyCopy ? (
+            <span
+              className="badge badge-heavy"
+              data-testid="heavy-copy-badge"
+              title={`${piece.longestCopyNotes ?? "?"} notes in a row are found in one training song: more than any held-out human song copies`}
+            >
+              heavy copy · {piece.longestCopyNotes} notes
+            </span>
+          ) : null}
           <div className="muted small">
             {piece.model.name}/{piece.model.version} · {piece.status === "done" ? formatDuration(piece.durationSeconds) : <StatusBadge status={piece.status} />} ·{" "}
             {formatDate(piece.createdAt)}

@@ -5,11 +5,12 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDate, formatDuration } from "@/lib/format";
 import { keyChoiceLabel } from "@/lib/key-choice";
-import { applyNotesUpdate, durationSeconds, type RollNote } from "@/lib/roll";
+import { applyNotesUpdate, durationSeconds, SECONDS_PER_QUARTER, type RollNote } from "@/lib/roll";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import type { AppRouter } from "@/server/routers/app-router";
 import { StatusBadge } from "./piece-card";
 import { PianoRoll } from "./piano-roll";
+import { PieceReportView } from "./piece-report-view";
 import { usePianoPlayer } from "./use-piano-player";
 
 export type PieceDetail = inferRouterOutputs<AppRouter>["pieces"]["byId"];
@@ -156,6 +157,8 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
           {piece.matchesOriginal === null ? "comparing when both are finished…" : piece.matchesOriginal ? "identical tokens ✓ (reproducible)" : "tokens differ ✗"}
         </p>
       ) : null}
+
+      <PieceReportView pieceId={piece.id} status={status} report={piece.report} onHearInPiece={(startQuarter) => void player.play(startQuarter * SECONDS_PER_QUARTER)} />
 
       <section className="card recipe">
         <h2>Recipe</h2>
