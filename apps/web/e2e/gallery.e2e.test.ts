@@ -1,15 +1,19 @@
 // The listener's path through the built app in Debian's Chromium: gallery → generate → notes
 // stream onto the roll → play (audio context running, playhead moving) → download and parse the
-// MIDI → find the piece in the gallery after a reload. Also: 404 page, form errors, non-MIDI upload.
+// MIDI → the piece's music report (metrics against the training songs, provenance, the source
+// passage played) → find the piece in the gallery after a reload, with the heavy-copy filter.
+// Also: 404 page, form errors, non-MIDI upload, the models page with and without an evaluation.
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMidi } from "@motif/midi";
+import { resolveDatabaseTarget } from "@/database-url";
+import { createDatabase, DbNull } from "@/server/db";
 import { deployMigrations, webDir } from "../test-support/test-database";
-import { writeTinyBundle } from "../test-support/tiny-bundle";
+import { brokenChordNotes, writeTinyBundle } from "../test-support/tiny-bundle";
 import { buildApp, startApp, type RunningApp } from "./app-server";
 
 const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
@@ -21,14 +25,26 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
   let browser: Browser;
   let page: Page;
   let workDir: string;
+  let databaseUrl: string;
   let pieceId = "";
+  /** Pieces whose report was read, and whether their provenance panel called them a heavy copy. */
+  const heavyById = new Map<string, boolean>();
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), "motif-e2e-"));
     // MOTIF_E2E_MODELS_DIR runs the same path on real bundles (e.g. the demo model) to measure it.
     const modelsDir = process.env.MOTIF_E2E_MODELS_DIR ?? join(workDir, "models");
-    if (!process.env.MOTIF_E2E_MODELS_DIR) await writeTinyBundle(modelsDir, { name: "e2e-tiny", version: "v1", epochs: 2 });
-    const databaseUrl = `file:${join(workDir, "e2e.db")}`;
+    if (!process.env.MOTIF_E2E_MODELS_DIR) {
+      // With an evaluation (a second reference song, so the OA exists); the same weights once more without one.
+      const tiny = await writeTinyBundle(modelsDir, { name: "e2e-tiny", version: "v1", epochs: 2, evaluation: { extraReference: [{ name: "broken-chords.mid", notes: brokenChordNotes() }] } });
+      // The training song itself, for a corpus-snippet primer (the manifest's name and sha256).
+      await writeFile(join(workDir, "tiny-tune.mid"), tiny.tuneBytes);
+      const plain = join(modelsDir, "e2e-unevaluated", "v1");
+      await cp(tiny.dir, plain, { recursive: true });
+      await rm(join(plain, "evaluation.json"));
+      await rm(join(plain, "reference-notes.bin.gz"));
+    }
+    databaseUrl = `file:${join(workDir, "e2e.db")}`;
     deployMigrations(databaseUrl);
     buildApp();
     app = await startApp({ DATABASE_URL: databaseUrl, MOTIF_MODELS_DIR: modelsDir, MOTIF_CORPUS_DIR: workDir });
@@ -40,20 +56,37 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     mkdirSync(shotsDir, { recursive: true });
   });
 
+  /** Read from the piece page on screen: does the provenance panel say it copies more than the human baseline? */
+  async function isHeavy(): Promise<boolean> {
+    const baseline = page.getByTestId("provenance-baseline");
+    return (await baseline.count()) > 0 && (await baseline.innerText()).includes("this piece copies more");
+  }
+
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  it("opens the empty gallery and lists the test model", async () => {
+  it("opens the empty gallery and lists the test models with their evaluation, or says there is none", async () => {
     await page.goto(app.url);
     await expect(page.getByRole("heading", { name: "Gallery" }).isVisible()).resolves.toBe(true);
     await page.goto(`${app.url}/models`);
     const cards = page.getByTestId("model-card");
-    if (process.env.MOTIF_E2E_MODELS_DIR) expect(await cards.count()).toBeGreaterThan(0);
-    else expect(await cards.innerText()).toContain("e2e-tiny/v1");
+    expect(await cards.count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(shotsDir, "models.png"), fullPage: true });
+    if (process.env.MOTIF_E2E_MODELS_DIR) return;
+    const tiny = cards.filter({ hasText: "e2e-tiny/v1" });
+    const evaluation = tiny.getByTestId("model-evaluation");
+    expect(await evaluation.getAttribute("data-state")).toBe("ready");
+    expect(await evaluation.getByTestId("evaluation-mean-oa").innerText()).toMatch(/mean OA\s+\d\.\d{3}/);
+    expect(await evaluation.getByTestId("evaluation-copy16").innerText()).toMatch(/copy@16\s+[\d.]+%\s+[\d.]+%/);
+    expect(await evaluation.getByTestId("evaluation-longest").innerText()).toMatch(/longest copy\s+\d+ notes\s+\d+ notes \(median/);
+    expect(await evaluation.getByTestId("evaluation-collapse").innerText()).toContain("50%");
+    expect(await evaluation.locator('[data-testid="evaluation-feature"] svg rect').count()).toBeGreaterThan(20);
+    const plain = cards.filter({ hasText: "e2e-unevaluated/v1" }).getByTestId("model-evaluation");
+    expect(await plain.getAttribute("data-state")).toBe("none");
+    expect(await plain.innerText()).toContain("No evaluation in this bundle");
   });
 
   it("shows the server's message for bad input and for an upload that is not MIDI", async () => {
@@ -94,6 +127,25 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     expect(await page.getByTestId("recipe-key").innerText()).toBe("D minor");
   });
 
+  it("shows the piece's music report: metrics against the training songs, and where it copied from", async () => {
+    const card = page.locator('[data-testid="metrics-card"][data-state="ready"]');
+    await card.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("report-key").innerText()).toMatch(/^[A-G][b#]? (major|minor)/);
+    const metrics = card.getByTestId("metric");
+    expect(await metrics.count()).toBeGreaterThan(6);
+    if (!process.env.MOTIF_E2E_MODELS_DIR) {
+      // Every measure has a training-set range here: a bar and typical / below / above.
+      expect(await card.locator('[data-testid="metric"] svg.range-bar').count()).toBe(await metrics.count());
+      expect(await card.locator('[data-testid="metric"][data-position="none"]').count()).toBe(0);
+    }
+    const provenance = page.getByTestId("provenance-panel");
+    const text = await provenance.getByTestId("provenance-text").innerText();
+    console.log(`e2e: provenance: ${text}`);
+    expect(text).toMatch(/Longest passage found in the training data: \d+ notes from \S+\.mid, bar \d+|No passage of 9 or more notes|No copy figures: no evaluation in this bundle/);
+    await page.screenshot({ path: join(shotsDir, "piece-report.png"), fullPage: true });
+    heavyById.set(pieceId, await isHeavy());
+  });
+
   it("plays: the audio context runs and the playhead moves", async () => {
     await page.getByTestId("play").click();
     await page.waitForSelector('[data-testid="piece-view"][data-audio-state="running"]', { timeout: 30_000 });
@@ -132,12 +184,58 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     await page.screenshot({ path: join(shotsDir, "piece-regenerated.png") });
   });
 
+  it("measures a piece from before reports when its page is first opened", async () => {
+    const id = page.url().split("/").pop()!;
+    const db = createDatabase(resolveDatabaseTarget(databaseUrl, webDir));
+    try {
+      await db.piece.update({ where: { id }, data: { report: DbNull, heavyCopy: false, longestCopyNotes: null }, select: { id: true } });
+      await page.reload();
+      await page.locator('[data-testid="metrics-card"][data-state="ready"]').waitFor({ timeout: 30_000 });
+      expect((await db.piece.findUniqueOrThrow({ where: { id }, select: { report: true } })).report).not.toBeNull();
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("names the training song a piece started from and plays that passage from the source", async () => {
+    if (process.env.MOTIF_E2E_MODELS_DIR) return;
+    await page.goto(`${app.url}/generate`);
+    await page.check('input[name="primer"][value="corpus"]');
+    await page.fill('input[name="length"]', "100");
+    await page.fill('input[name="seed"]', "7");
+    await page.getByTestId("generate").click();
+    await page.waitForURL(/\/pieces\/[^/]+$/);
+    await page.waitForSelector('[data-testid="piece-view"][data-status="done"]', { timeout: 120_000 });
+    const provenance = page.getByTestId("provenance-panel");
+    await provenance.waitFor({ timeout: 30_000 });
+    const text = await provenance.getByTestId("provenance-text").innerText();
+    console.log(`e2e: provenance of a piece primed from the training song: ${text}`);
+    expect(text).toMatch(/Longest passage found in the training data: \d+ notes from tiny-tune\.mid, bar \d+/);
+    heavyById.set(page.url().split("/").pop()!, await isHeavy());
+    // Only the passage's notes come from the server; they play on the same piano.
+    const play = provenance.getByTestId("source-play");
+    await play.click();
+    await page.waitForSelector('[data-testid="source-play"][data-state="playing"]', { timeout: 30_000 });
+    expect(await play.getAttribute("data-audio-state")).toBe("running");
+    await page.screenshot({ path: join(shotsDir, "piece-provenance.png"), fullPage: true });
+    await play.click();
+    expect(await play.getAttribute("data-state")).not.toBe("playing");
+  });
+
   it("finds the piece in the gallery after a reload, and shows a 404 page for an unknown piece", async () => {
     await page.goto(app.url);
     await page.reload();
     const card = page.locator(`[data-testid="piece-card"][data-piece-id="${pieceId}"]`);
     expect(await card.count()).toBe(1);
+    const cardOf = (id: string) => page.locator(`[data-testid="piece-card"][data-piece-id="${id}"]`);
+    for (const [id, heavy] of heavyById) expect(await cardOf(id).getByTestId("heavy-copy-badge").count()).toBe(heavy ? 1 : 0);
     await page.screenshot({ path: join(shotsDir, "gallery.png"), fullPage: true });
+    // The heavy-copy filter: each piece is on exactly one side.
+    await page.selectOption('select[name="copies"]', "heavy");
+    await Promise.all([page.waitForURL(/copies=heavy/), page.getByRole("button", { name: "Filter" }).click()]);
+    for (const [id, heavy] of heavyById) expect(await cardOf(id).count()).toBe(heavy ? 1 : 0);
+    await page.goto(`${app.url}/?copies=hide-heavy`);
+    for (const [id, heavy] of heavyById) expect(await cardOf(id).count()).toBe(heavy ? 0 : 1);
     const response = await page.goto(`${app.url}/pieces/no-such-piece`);
     expect(response?.status()).toBe(404);
     expect(await page.getByTestId("not-found").isVisible()).toBe(true);
