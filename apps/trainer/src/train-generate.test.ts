@@ -286,8 +286,13 @@ describe("interrupt and resume", () => {
     const stopped = await killed.done;
     expect(stopped.code).not.toBe(0);
     expect((await readdir(path.join(modelsDir, "killed", ".checkpoint"))).sort()).toEqual(["checkpoint.bin", "run.json"]);
+    // As saved before run folders existed: the resumed run gets a folder of its own.
+    const runFile = path.join(modelsDir, "killed", ".checkpoint", "run.json");
+    const { runId, ...oldRun } = JSON.parse(await readFile(runFile, "utf8")) as { runId: string };
+    await writeFile(runFile, JSON.stringify(oldRun));
     const resumed = await runCli(["train", "--resume", "--name", "killed", "--out", modelsDir]);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`metrics: .*killed/runs/(?!${runId})[\\w-]+/metrics\\.jsonl`));
     expect(resumed.stderr).toMatch(/resuming "killed" from epoch [12]/);
     const a = await manifestOf(path.join(modelsDir, "straight", "v1"));
     const b = await manifestOf(path.join(modelsDir, "killed", "v1"));

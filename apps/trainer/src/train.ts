@@ -119,7 +119,8 @@ function trainSummary(args: {
     bestValLoss: result.best?.valLoss ?? fallback?.valLoss ?? null,
     bestValAccuracy: result.best?.valAccuracy ?? fallback?.valAccuracy ?? null,
     epochsRun: Number((result.checkpoint.epoch + (partial && args.lastBatch ? args.lastBatch.batch / args.lastBatch.batches : 0)).toFixed(3)),
-    steps: args.lastBatch?.step ?? result.checkpoint.optimizer.step,
+    // Interrupted: what the checkpoint keeps (the running epoch's steps are redone on resume).
+    steps: result.interrupted ? result.checkpoint.optimizer.step : (args.lastBatch?.step ?? result.checkpoint.optimizer.step),
     tokensSeen: result.tokensSeen,
     wallSeconds: Number(args.wallSeconds.toFixed(1)),
     tokensPerSecond: Math.round(args.trainedTokens / Math.max(args.trainSeconds, 1e-9)),

@@ -86,6 +86,23 @@ describe("trainModel", () => {
     [straight, first, second].forEach((m) => m.dispose());
   });
 
+  it("resumes a checkpoint made before tokens and validation points were recorded, counting the tokens it trained on", async () => {
+    const { model: config, training } = tinyConfigs({ epochs: 3 });
+    const { train, validation } = splitSongs(learnableSongs(5), training);
+    const straight = createModel(config, training.seed);
+    const full = await trainModel({ model: straight, modelConfig: config, training, train, validation });
+    let stopNow = false;
+    const first = createModel(config, training.seed);
+    const partial = await trainModel({ model: first, modelConfig: config, training, train, validation, callbacks: { onEpoch: () => void (stopNow = true), shouldStop: () => stopNow } });
+    const { tokensSeen: _tokens, ...old } = partial.checkpoint;
+    const oldBest = old.best && { epoch: old.best.epoch, loss: old.best.loss, weights: old.best.weights };
+    const second = createModel(config, 999);
+    const resumed = await trainModel({ model: second, modelConfig: config, training, train, validation, resume: { ...old, best: oldBest } });
+    expect(learningCurve(resumed.history)).toEqual(learningCurve(full.history));
+    expect(resumed.tokensSeen).toBe(full.tokensSeen);
+    [straight, first, second].forEach((m) => m.dispose());
+  });
+
   it("refuses to resume with a different config", async () => {
     const { model: config, training } = tinyConfigs({ epochs: 1 });
     const { train, validation } = splitSongs(learnableSongs(3), training);
