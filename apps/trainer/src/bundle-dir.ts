@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { BUNDLE_FILES, BundleError, EVALUATION_FILES, loadBundle, type BundleFiles } from "@motif/core";
 import { CliError } from "./command-args.js";
+import { resolveUserPath, trainerEnv } from "./env.js";
 import { resolveBundleDir } from "./publish.js";
 
 /** The checked files of a bundle folder: the contract and the optional evaluation (curves and README are not checked). */
@@ -31,4 +32,26 @@ export async function openBundle(dirOrModel: string): Promise<OpenedBundle> {
     if (error instanceof BundleError) throw new CliError(`refusing to load ${dir}:\n${error.reasons.map((reason) => `  - ${reason}`).join("\n")}`);
     throw error;
   }
+}
+
+/** The built-in model `generate` and `evaluate` use when no --model is given and no demo model was trained. */
+export const DEFAULT_BUILTIN_MODEL = "mutopia-piano";
+
+/**
+ * The folder a --model argument means: a path (from where the command was run) when it exists, else
+ * a model name under the models root, else one under the built-in models. Without --model: the demo
+ * model when one was trained, else the built-in default.
+ */
+export async function modelDirFor(model: string | undefined): Promise<string> {
+  const env = trainerEnv();
+  const exists = async (dir: string) => (await stat(dir).catch(() => null)) !== null;
+  if (model === undefined) {
+    const demo = path.join(env.modelsDir, "demo");
+    const builtin = path.join(env.builtinModelsDir, DEFAULT_BUILTIN_MODEL);
+    return (await exists(demo)) || !(await exists(builtin)) ? demo : builtin;
+  }
+  const asPath = resolveUserPath(model);
+  if ((await exists(asPath)) || model.includes("/") || model.includes(path.sep)) return asPath;
+  for (const root of [env.modelsDir, env.builtinModelsDir]) if (await exists(path.join(root, model))) return path.join(root, model);
+  return asPath;
 }

@@ -8,6 +8,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 const envSchema = z.object({
   MOTIF_MODELS_DIR: z.string().min(1).optional(),
+  MOTIF_BUILTIN_MODELS_DIR: z.string().min(1).optional(),
   MOTIF_CORPUS_DIR: z.string().min(1).optional(),
   MOTIF_BACKEND: z.enum(["auto", "node", "wasm", "cpu"]).optional(),
   // pnpm runs scripts inside apps/trainer but records where the user typed the command.
@@ -17,6 +18,8 @@ const envSchema = z.object({
 export interface TrainerEnv {
   /** Root of published model bundles: `<modelsDir>/<name>/<version>/`. */
   modelsDir: string;
+  /** The models that ship with Motif (committed): `<repo>/builtin-models/<name>/<version>/`. */
+  builtinModelsDir: string;
   /** The seed's corpus (third-party, never copied into the repo). */
   corpusDir: string;
   /** Default for `--backend` when the flag is absent. */
@@ -35,6 +38,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): TrainerEnv {
   const invocationDir = path.resolve(env.INIT_CWD ?? process.cwd());
   return {
     modelsDir: path.resolve(invocationDir, env.MOTIF_MODELS_DIR ?? path.join(repoRoot, "models")),
+    builtinModelsDir: path.resolve(invocationDir, env.MOTIF_BUILTIN_MODELS_DIR ?? path.join(repoRoot, "builtin-models")),
     corpusDir: path.resolve(invocationDir, env.MOTIF_CORPUS_DIR ?? path.join(repoRoot, "../shared/datasets/final-fantasy")),
     backend: env.MOTIF_BACKEND ?? "auto",
     invocationDir,

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Composer, createRecipe, createStepModel, featureHistograms, pieceFeatures, pieceToMidi } from "@motif/core";
 import { selectBackend } from "./backend.js";
-import { openBundle, type OpenedBundle } from "./bundle-dir.js";
+import { modelDirFor, openBundle, type OpenedBundle } from "./bundle-dir.js";
 import { CliError } from "./command-args.js";
 import { bundleSplit, ingest, readSongs, type IngestedSong, type MidiSource } from "./dataset.js";
 import { demoCorpusFiles } from "./demo-corpus.js";
@@ -62,13 +62,13 @@ async function dataSources(data: string | undefined): Promise<MidiSource[]> {
     : (await findMidiFiles(resolveUserPath(data))).map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
 }
 
-const bundleDirOf = (options: EvaluateOptions): string => (options.model === undefined ? path.join(trainerEnv().modelsDir, "demo") : resolveUserPath(options.model));
+const bundleDirOf = (options: EvaluateOptions): Promise<string> => modelDirFor(options.model);
 
 async function runLossEvaluate(options: EvaluateOptions): Promise<number> {
   const env = trainerEnv();
   const backend = await selectBackend(options.backend ?? env.backend);
   process.stderr.write(`backend: ${backend.description}\n`);
-  const bundle = await openBundle(options.model === undefined ? path.join(env.modelsDir, "demo") : resolveUserPath(options.model));
+  const bundle = await openBundle(await bundleDirOf(options));
   const sources = await dataSources(options.data);
   const { songs, skipped } = await ingest(sources, bundle.tokenizer);
   const step = createStepModel(bundle.model, bundle.manifest.model);
@@ -173,7 +173,7 @@ async function printReport(report: MusicReport, options: EvaluateOptions, headin
 async function runAttach(options: EvaluateOptions): Promise<number> {
   const backend = await selectBackend(options.backend ?? trainerEnv().backend);
   log(`backend: ${backend.description}`);
-  const bundle = await openBundle(bundleDirOf(options));
+  const bundle = await openBundle(await bundleDirOf(options));
   try {
     const { songs } = await ingest(await dataSources(options.data), bundle.tokenizer);
     const evaluated = await bundleEvaluationFiles({ bundle, songs });
@@ -191,7 +191,7 @@ async function runAttach(options: EvaluateOptions): Promise<number> {
 async function runGeneratedReport(options: EvaluateOptions, count: number, out: string): Promise<number> {
   const backend = await selectBackend(options.backend ?? trainerEnv().backend);
   log(`backend: ${backend.description}`);
-  const bundle = await openBundle(bundleDirOf(options));
+  const bundle = await openBundle(await bundleDirOf(options));
   const m = bundle.manifest;
   const outDir = resolveUserPath(out);
   const pieces: NamedNotes[] = [];
@@ -238,7 +238,7 @@ async function runPiecesDirReport(options: EvaluateOptions, dir: string): Promis
   } else {
     const backend = await selectBackend(options.backend ?? trainerEnv().backend);
     log(`backend: ${backend.description}`);
-    const bundle = await openBundle(bundleDirOf(options));
+    const bundle = await openBundle(await bundleDirOf(options));
     try {
       split = await bundleReference(bundle, options.data);
     } finally {

@@ -2,11 +2,10 @@
 // the MIDI file the Composer makes and prints its recipe.
 import { randomInt } from "node:crypto";
 import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { ComposeError, Composer, pieceToMidi, type ComposeErrorCode, type Piece, type PrimerSource, type Recipe } from "@motif/core";
 import { selectBackend } from "./backend.js";
-import { openBundle } from "./bundle-dir.js";
+import { modelDirFor, openBundle } from "./bundle-dir.js";
 import { CliError } from "./command-args.js";
 import { resolveUserPath, trainerEnv } from "./env.js";
 import type { GenerateCliOptions } from "./generate-command.js";
@@ -40,7 +39,7 @@ export async function runGenerate(options: GenerateCliOptions): Promise<number> 
   const env = trainerEnv();
   const backend = await selectBackend(options.backend ?? env.backend);
   log(`backend: ${backend.description}`);
-  const bundle = await openBundle(options.model === undefined ? path.join(env.modelsDir, "demo") : resolveUserPath(options.model));
+  const bundle = await openBundle(await modelDirFor(options.model));
   const seed = options.seed ?? randomInt(2 ** 32);
   const recipe = recipeOf(options, seed, await primerSource(options));
 
