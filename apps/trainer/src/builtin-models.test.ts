@@ -3,7 +3,8 @@
 // file it learned from with a licence that allows shipping it, and (with ../shared present) those
 // files are exactly the corpus catalog's. Its music: no collapse, no copy longer than a human's.
 import { existsSync } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { readBundleDir } from "./bundle-dir.js";
 import { repoRoot } from "./env.js";
 import { resolveBundleDir } from "./publish.js";
 import { isRedistributable, type ShippedSource } from "./ship.js";
+import { runCli } from "./test-support/run-cli.js";
 
 const root = path.join(repoRoot, "builtin-models");
 const names = existsSync(root) ? (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name) : [];
@@ -26,6 +28,20 @@ describe("built-in models", () => {
   it("exist: pnpm start serves one without training", () => {
     expect(names.length).toBeGreaterThan(0);
   });
+
+  it("are what generate uses on a fresh clone (no trained model), and can be named with --model", async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), "motif-no-models-"));
+    try {
+      const fresh = await runCli(["generate", "--seed", "3", "--length", "40", "--out", path.join(empty, "a.mid")], { MOTIF_MODELS_DIR: empty });
+      expect(fresh.code, fresh.stderr).toBe(0);
+      expect(fresh.stdout).toMatch(/^model mutopia-piano v1$/m);
+      const named = await runCli(["generate", "--model", "mutopia-piano", "--seed", "3", "--length", "40", "--out", path.join(empty, "b.mid")], { MOTIF_MODELS_DIR: empty });
+      expect(named.stdout).toBe(fresh.stdout.replace("a.mid", "b.mid"));
+      expect(await readFile(path.join(empty, "b.mid"))).toEqual(await readFile(path.join(empty, "a.mid")));
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   describe.each(names)("%s", (name) => {
     it("loads with every check, carries its evaluation and fits in 6 MB", async () => {
