@@ -42,6 +42,8 @@ const send = (message: WorkerMessage) => port.postMessage(message);
 
 const backendReady = selectBackend();
 const cache = new Map<string, Promise<Loaded>>();
+/** The evaluation files each cached bundle was loaded with (they sit outside its content hash). */
+const loadedWith = new Map<string, string>();
 let queue = Promise.resolve();
 
 port.on("message", (request: WorkerRequest) => {
@@ -95,11 +97,16 @@ async function readBundleFiles(dir: string): Promise<{ files: BundleFiles; missi
     if (bytes) files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     else missing.push(name);
   }
+  return { files: { ...files, ...(await readOptionalFiles(dir)) }, missing };
+}
+
+async function readOptionalFiles(dir: string): Promise<BundleFiles> {
+  const files: BundleFiles = {};
   for (const name of OPTIONAL_FILE_NAMES) {
     const bytes = await readFile(join(dir, name)).catch(() => null);
     if (bytes) files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  return { files, missing };
+  return files;
 }
 
 function reasonsOf(error: unknown): string[] {
@@ -157,8 +164,24 @@ async function inspect(dir: string): Promise<BundleInspection> {
   }
 }
 
+function evaluationFingerprint(files: BundleFiles): string {
+  return OPTIONAL_FILE_NAMES.map((name) => (files[name] ? createHash("sha256").update(files[name]).digest("hex") : "-")).join(":");
+}
+
+/** After `evaluate --attach` (same content hash, new evaluation.json) the bundle is loaded again. */
+function forgetIfEvaluationChanged(key: string, files: BundleFiles): void {
+  const was = loadedWith.get(key);
+  if (was === undefined || was === evaluationFingerprint(files)) return;
+  const stale = cache.get(key);
+  cache.delete(key);
+  loadedWith.delete(key);
+  void stale?.then((b) => b.model.dispose(), () => undefined);
+}
+
 async function loaded(dir: string, bundleHash: string, files?: BundleFiles): Promise<Loaded> {
   const key = `${dir}\n${bundleHash}`;
+  // Cheap next to a generation (two small files), and keeps every worker of the pool current.
+  forgetIfEvaluationChanged(key, files ?? (await readOptionalFiles(dir)));
   let entry = cache.get(key);
   if (!entry) {
     entry = (async () => {
@@ -169,6 +192,7 @@ async function loaded(dir: string, bundleHash: string, files?: BundleFiles): Pro
         throw new Error(`the bundle in ${dir} changed (content hash ${bundle.manifest.contentHash.slice(0, 12)}, expected ${bundleHash.slice(0, 12)})`);
       }
       rememberReference(bundle, loadFiles);
+      loadedWith.set(key, evaluationFingerprint(loadFiles));
       return bundle;
     })();
     cache.set(key, entry);
@@ -176,6 +200,7 @@ async function loaded(dir: string, bundleHash: string, files?: BundleFiles): Pro
     while (cache.size > MAX_CACHED_BUNDLES) {
       const [oldestKey, oldest] = cache.entries().next().value as [string, Promise<Loaded>];
       cache.delete(oldestKey);
+      loadedWith.delete(oldestKey);
       void oldest.then((b) => b.model.dispose(), () => undefined);
     }
   }

@@ -26,6 +26,7 @@ let services: Services;
 let caller: ReturnType<typeof createCaller>;
 let modelsDir: string;
 let plainId: string;
+let plainDir: string;
 let copierId: string;
 /** A piece of the plain model whose notes are a song of the copier's reference. */
 let earlier: Awaited<ReturnType<typeof finished>>;
@@ -41,6 +42,7 @@ beforeAll(async () => {
   ({ db } = await createTestDatabase());
   modelsDir = mkdtempSync(join(tmpdir(), "motif-web-reports-"));
   const plain = await writeTinyBundle(modelsDir, { name: "plain", version: "v1" });
+  plainDir = plain.dir;
   services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [] });
   caller = createCaller({ services });
   await caller.models.refresh();
@@ -157,5 +159,15 @@ describe("music reports", () => {
       select: { id: true },
     });
     await expectTrpcError(caller.pieces.report({ id: failed.id }), "BAD_REQUEST", /a failed piece has no report/);
+  });
+
+  it("picks up an evaluation attached to a bundle the worker already loaded (same content hash)", async () => {
+    await writeTinyEvaluation(plainDir);
+    const piece = await finished((await caller.pieces.create(recipe(plainId, 6))).id);
+    expect(piece.report).toMatchObject({ unavailable: null, referenceSongs: 1 });
+    expect(piece.report!.copy).not.toBeNull();
+    await caller.models.refresh();
+    const plain = (await caller.models.list()).find((m) => m.name === "plain")!;
+    expect((plain.evaluation as unknown as ModelEvaluation | null)?.reference).toMatchObject({ songs: 1 });
   });
 });
