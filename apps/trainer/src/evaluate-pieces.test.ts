@@ -183,7 +183,7 @@ describe("evaluate --pieces through the CLI", () => {
     expect(typeof report.summary["copy@16"]).toBe("number");
     expect(report.summary.meanOA).not.toBeNull(); // 5 training songs in the reference
     expect(report.human?.pieces).toBe(2); // the 2 validation songs
-    expect((await readdir(out)).sort()).toEqual(["piece-1.mid", "piece-2.mid"]);
+    expect((await readdir(out)).sort()).toEqual(["piece-1.mid", "piece-2.mid", "report.json", "report.png", "report.svg"]);
 
     const written = await readFile(path.join(out, "piece-1.mid"));
     const sequence = parseMidi(new Uint8Array(written));
