@@ -1,4 +1,4 @@
-import type { RawNoteEvent } from "./smf-reader.js";
+import type { RawNoteEvent } from "./raw-smf.js";
 
 export interface PairedNote {
   channel: number;

@@ -1,9 +1,11 @@
 import { lastIndexAtOrBefore } from "./binary-search.js";
 import { MidiParseError } from "./errors.js";
 import { pairNotes } from "./note-pairing.js";
-import { readSmf, type RawProgramChange, type RawTrack } from "./smf-reader.js";
+import type { RawProgramChange, RawTrack, SmfHeader } from "./raw-smf.js";
+import { readSmf } from "./smf-reader.js";
 import { TempoMap } from "./tempo-map.js";
 import type { Note, NoteSequence, TimeSignature, TrackInfo } from "./types.js";
+import type { MidiWarning } from "./warnings.js";
 
 const DRUM_CHANNEL = 9; // channel 10 in 1-based GM numbering
 
@@ -12,25 +14,50 @@ export interface ParseMidiOptions {
   title?: string;
 }
 
+/** A sequence and what the reader repaired to read it (empty for a clean file). */
+export interface ParsedMidi {
+  sequence: NoteSequence;
+  warnings: MidiWarning[];
+}
+
 /**
- * Reads a Standard MIDI File (format 0, 1 or 2) into a plain NoteSequence.
- * Throws `MidiParseError` (and nothing else) for input it cannot read.
+ * Reads a Standard MIDI File (format 0, 1 or 2, bare or in a RIFF RMID wrapper) into a plain
+ * NoteSequence, repairing what lenient readers repair and listing each repair as a warning.
+ * Throws `MidiParseError` (and nothing else) for input with nothing to read: 0 bytes, not MIDI,
+ * no track chunk, no note left after a repair that lost bytes, or a cap exceeded.
+ *
+ * @example
+ * const { sequence, warnings } = parseMidiWithWarnings(bytes, { title: "song.mid" });
+ * warnings[0]; // { code: "stray-status", byteOffset: 208, track: 0, message: "track 0: skipped real-time byte 0xF8 at byte 208" }
+ */
+export function parseMidiWithWarnings(bytes: Uint8Array, options: ParseMidiOptions = {}): ParsedMidi {
+  const { header, tracks, warnings } = readSmf(bytes);
+  return { sequence: toSequence(header, tracks, options), warnings: warnings.list() };
+}
+
+/**
+ * `parseMidiWithWarnings` for callers that only want the music: the same recovery, the same
+ * errors, the warnings left out.
  *
  * @example
  * const seq = parseMidi(new Uint8Array(await file.arrayBuffer()), { title: file.name });
  * seq.notes[0]; // { pitch: 60, velocity: 90, startTime: 0, endTime: 0.5, startQuarter: 0, ... }
  */
 export function parseMidi(bytes: Uint8Array, options: ParseMidiOptions = {}): NoteSequence {
-  const { header, tracks } = readSmf(bytes);
-  const { format, ticksPerQuarter } = header;
+  return parseMidiWithWarnings(bytes, options).sequence;
+}
+
+function toSequence(header: SmfHeader, tracks: RawTrack[], options: ParseMidiOptions): NoteSequence {
+  const { format, ticksPerQuarter, fixedMicrosecondsPerQuarter } = header;
   // Formats 0 and 1 share one timeline (tempo and programs apply to every track); in format 2
   // every track is its own sequence with its own tempo map and programs.
   const timelines = format === 2 ? tracks.map((track) => [track]) : [tracks];
   const timelineOf = (track: RawTrack): number => (format === 2 ? track.index : 0);
+  // SMPTE time is absolute: one fixed tempo, whatever tempo events the tracks hold.
   const tempoMaps = timelines.map(
     (members) =>
       new TempoMap(
-        members.flatMap((track) => track.tempos),
+        fixedMicrosecondsPerQuarter === null ? members.flatMap((track) => track.tempos) : [{ tick: 0, microsecondsPerQuarter: fixedMicrosecondsPerQuarter }],
         ticksPerQuarter,
       ),
   );
@@ -86,13 +113,20 @@ export function parseMidi(bytes: Uint8Array, options: ParseMidiOptions = {}): No
   };
 }
 
-/** Like `parseMidi`, but answers with a result instead of throwing. */
+/**
+ * Like `parseMidiWithWarnings`, but answers with a result instead of throwing.
+ *
+ * @example
+ * const result = tryParseMidi(bytes);
+ * if (result.ok) for (const warning of result.warnings) console.log(warning.message);
+ * else console.log(result.error.code, result.error.message);
+ */
 export function tryParseMidi(
   bytes: Uint8Array,
   options: ParseMidiOptions = {},
-): { ok: true; sequence: NoteSequence } | { ok: false; error: MidiParseError } {
+): ({ ok: true } & ParsedMidi) | { ok: false; error: MidiParseError } {
   try {
-    return { ok: true, sequence: parseMidi(bytes, options) };
+    return { ok: true, ...parseMidiWithWarnings(bytes, options) };
   } catch (error) {
     if (error instanceof MidiParseError) return { ok: false, error };
     throw error;

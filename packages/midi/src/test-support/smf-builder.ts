@@ -49,3 +49,15 @@ export function runningEvent(delta: number, ...data: number[]): number[] {
 export function smf(format: number, division: number, tracks: number[][], extra: number[] = []): Uint8Array {
   return new Uint8Array([...headerChunk(format, tracks.length, division), ...tracks.flat(), ...extra]);
 }
+
+/** A RIFF chunk: little-endian length, data padded to an even length. */
+export function riffChunk(id: string, data: number[], declaredLength = data.length): number[] {
+  const length = [declaredLength & 0xff, (declaredLength >>> 8) & 0xff, (declaredLength >>> 16) & 0xff, (declaredLength >>> 24) & 0xff];
+  return [...Array.from(id, (c) => c.charCodeAt(0)), ...length, ...data, ...(data.length % 2 ? [0] : [])];
+}
+
+/** A RIFF file of `form` ("RMID" for .rmi) holding `chunks` (made with riffChunk). */
+export function riff(form: string, chunks: number[][]): Uint8Array {
+  const body = [...Array.from(form, (c) => c.charCodeAt(0)), ...chunks.flat()];
+  return new Uint8Array(riffChunk("RIFF", body));
+}
