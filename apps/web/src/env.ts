@@ -10,6 +10,8 @@ const schema = z.object({
   MOTIF_WEB_DIR: z.string().optional(),
   /** Published bundles: <root>/<name>/<version>/{model.json,weights.bin,bundle.json,curves.*}. */
   MOTIF_MODELS_DIR: z.string().optional(),
+  /** Models that ship with Motif (committed): <repo>/builtin-models/<name>/<version>/. */
+  MOTIF_BUILTIN_MODELS_DIR: z.string().optional(),
   /** MIDI folders searched for corpus-snippet primers (path-delimited list). */
   MOTIF_CORPUS_DIR: z.string().optional(),
   /** Generation workers (each holds its own tfjs + loaded bundles). */
@@ -36,6 +38,7 @@ function loadEnv() {
     repoRoot,
     database: resolveDatabaseTarget(raw.DATABASE_URL, webDir),
     modelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_MODELS_DIR ?? resolve(repoRoot, "models")),
+    builtinModelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_BUILTIN_MODELS_DIR ?? resolve(repoRoot, "builtin-models")),
     corpusDirs,
     generationWorkers: raw.MOTIF_GENERATION_WORKERS,
     workerScript: resolve(webDir, "dist-worker", "generation-worker.mjs"),

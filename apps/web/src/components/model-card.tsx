@@ -7,7 +7,7 @@ import type { DatasetSummary } from "@/worker/types";
 import { ModelEvaluationView } from "./model-evaluation";
 
 /** Files a bundle may lack without being broken: listed only when present. */
-const OPTIONAL_FILES = ["curves.svg", "curves.png", "evaluation.json", "reference-notes.bin.gz"];
+const OPTIONAL_FILES = ["curves.svg", "curves.png", "evaluation.json", "reference-notes.bin.gz", "NOTICE.md"];
 
 export type ModelCardData = inferRouterOutputs<AppRouter>["models"]["list"][number];
 
@@ -82,6 +82,16 @@ export function ModelCard({ model }: { model: ModelCardData }) {
               .map(([name, size]) => `${name} ${formatBytes(size)}`)
               .join(" · ")}
           </dd>
+          {sizes["NOTICE.md"] ? (
+            <>
+              <dt>Music from</dt>
+              <dd>
+                <a href={`/api/models/${model.id}/notice`} target="_blank" rel="noreferrer" data-testid="model-notice">
+                  Notice and attribution
+                </a>
+              </dd>
+            </>
+          ) : null}
           <dt>Bundle hash</dt>
           <dd>
             <code>{model.bundleHash.slice(0, 16) || "—"}</code>

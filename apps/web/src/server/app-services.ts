@@ -14,6 +14,7 @@ export async function getServices(): Promise<Services> {
       db: getDatabase(),
       engine: createWorkerPool({ script: env.workerScript, size: env.generationWorkers }),
       modelsDir: env.modelsDir,
+      builtinModelsDir: env.builtinModelsDir,
       corpusDirs: env.corpusDirs,
     });
     const started = startServices(services).catch((error: unknown) => console.error("startup scan failed", error));

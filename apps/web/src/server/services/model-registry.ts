@@ -5,7 +5,7 @@ import { DbNull, type Database } from "../db";
 import type { BundleInspection, DatasetSummary, GenerationEngine } from "../generation/engine";
 import { InputError, NotFoundError } from "../errors";
 
-const LISTED_FILES = ["model.json", "weights.bin", "bundle.json", "evaluation.json", "reference-notes.bin.gz", "curves.svg", "curves.png"] as const;
+const LISTED_FILES = ["model.json", "weights.bin", "bundle.json", "evaluation.json", "reference-notes.bin.gz", "curves.svg", "curves.png", "NOTICE.md"] as const;
 
 /** Columns a model card shows (never the absolute path). */
 export const modelCardSelect = {
@@ -33,12 +33,18 @@ export interface RefreshSummary {
   unusable: { name: string; version: string; reason: string }[];
 }
 
-export function createModelRegistry(deps: { db: Database; engine: GenerationEngine; modelsDir: string }) {
-  const { db, engine, modelsDir } = deps;
+export function createModelRegistry(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string }) {
+  const { db, engine, modelsDir, builtinModelsDir } = deps;
 
-  /** Scans <modelsDir>/<name>/<version>/ and records every bundle, usable or not. */
+  /**
+   * Scans <modelsDir>/<name>/<version>/ and the built-in models, and records every bundle, usable or
+   * not. A trained bundle with the same name and version as a built-in one hides it.
+   */
   async function refresh(): Promise<RefreshSummary> {
-    const folders = await findBundleFolders(modelsDir);
+    const trained = await findBundleFolders(modelsDir);
+    const taken = new Set(trained.map((f) => `${f.name}/${f.version}`));
+    const builtin = builtinModelsDir === undefined ? [] : (await findBundleFolders(builtinModelsDir)).filter((f) => !taken.has(`${f.name}/${f.version}`));
+    const folders = [...trained, ...builtin];
     const summary: RefreshSummary = { found: folders.length, usable: 0, unusable: [] };
     const seenIds: string[] = [];
     for (const folder of folders) {
@@ -120,7 +126,15 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
     return (await stat(file).catch(() => null))?.isFile() ? file : null;
   }
 
-  return { refresh, list, get, requireUsable, curvesFile };
+  /** Absolute path of the bundle's NOTICE.md (attribution of the music it learned from), or null. */
+  async function noticeFile(id: string): Promise<string | null> {
+    const model = await db.model.findUnique({ where: { id }, select: { path: true } });
+    if (!model) throw new NotFoundError(`no model with id ${id}`);
+    const file = join(model.path, "NOTICE.md");
+    return (await stat(file).catch(() => null))?.isFile() ? file : null;
+  }
+
+  return { refresh, list, get, requireUsable, curvesFile, noticeFile };
 }
 
 export type ModelRegistry = ReturnType<typeof createModelRegistry>;

@@ -6,7 +6,7 @@ import { PieceEvents } from "./piece-events";
 import { createPieceReports } from "./piece-reports";
 import { createPieceService } from "./piece-service";
 
-export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; corpusDirs: string[] }) {
+export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string; corpusDirs: string[] }) {
   const models = createModelRegistry(deps);
   const events = new PieceEvents();
   const pieces = createPieceService({ ...deps, registry: models, events });
