@@ -22,9 +22,9 @@ async function tryNode(): Promise<string | null> {
   try {
     require("@tensorflow/tfjs-node");
   } catch (error) {
-    // The loader's message ends with a long store path; the first clause says what is wrong.
-    const message = (error instanceof Error ? error.message.split("\n")[0]! : String(error)).replace(/ at path: .*$/, "");
-    return `tfjs-node unavailable: ${message}`;
+    // The loader's whole message, hint included (it says how to rebuild the addon), on one line.
+    const message = (error instanceof Error ? error.message : String(error)).split("\n").map((line) => line.trim()).filter(Boolean).join(" ");
+    return `tfjs-node unavailable: ${message} With pnpm: \`pnpm rebuild @tensorflow/tfjs-node\` (apps/trainer/README.md, "Bigger machines").`;
   }
   if (!(await tf.setBackend("tensorflow"))) return "tfjs-node loaded but the tensorflow backend failed to initialise";
   return null;
