@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import { ModelCard, type ModelCardData } from "@/components/model-card";
 import { toWire } from "@/lib/wire";
 import { RefreshModelsButton } from "@/components/refresh-models-button";
+import { TrainingRuns } from "@/components/training-runs";
 import { serverCaller } from "@/server/caller";
 
 export const metadata: Metadata = { title: "Models" };
@@ -25,6 +26,11 @@ export default async function ModelsPage() {
           <ModelCard key={model.id} model={toWire<ModelCardData>(model)} />
         ))}
       </div>
+      <section className="card training-section">
+        <h2>Training runs</h2>
+        <p className="muted small">Validation loss of the trainer&apos;s runs as they are recorded (metrics.jsonl), updated live while one runs; tick several to compare them.</p>
+        <TrainingRuns />
+      </section>
     </>
   );
 }

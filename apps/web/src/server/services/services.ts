@@ -5,13 +5,15 @@ import { createModelRegistry } from "./model-registry";
 import { PieceEvents } from "./piece-events";
 import { createPieceReports } from "./piece-reports";
 import { createPieceService } from "./piece-service";
+import { createTrainingRuns } from "./training-runs";
 
 export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string; corpusDirs: string[] }) {
   const models = createModelRegistry(deps);
   const events = new PieceEvents();
   const pieces = createPieceService({ ...deps, registry: models, events });
   const reports = createPieceReports(deps);
-  return { models, pieces, reports, engine: deps.engine, db: deps.db };
+  const training = createTrainingRuns(deps);
+  return { models, pieces, reports, training, engine: deps.engine, db: deps.db };
 }
 
 export type Services = ReturnType<typeof createServices>;
