@@ -44,11 +44,12 @@ export interface GenerateJob {
   topP: number | null;
   length: number;
   primerTokens: string[];
+  /** How the primer was chosen (the Composer's description, or an older piece's label): the recipe's `primer` line. */
+  primerLabel: string | null;
   /** Semitones normalizeKey moved the primer's notes by (0 without a primer or for a non-normalised model). */
   primerKeyShift: number;
   /** keyChoiceText form: "as-trained" | "primer" | "D minor"; only the decoded notes move, never the tokens. */
   key: string;
-  title: string;
 }
 
 export interface GenerateProgress {
@@ -75,6 +76,7 @@ export interface PassageResult {
 
 export interface PrimerResult {
   tokens: string[];
+  /** The Composer's description (e.g. `corpus:song.mid@120+48 key=G-major`), stored as the piece's primerLabel. */
   label: string;
   /** The shift normalizeKey applied to the primer's notes for a key-normalised model; 0 otherwise. */
   keyShift: number;

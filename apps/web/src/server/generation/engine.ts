@@ -14,7 +14,8 @@ export class PrimerError extends Error {
 export interface GenerationEngine {
   inspectBundle(modelDir: string): Promise<BundleInspection>;
   primerFromMidi(args: { modelDir: string; bytes: Uint8Array; fileName: string; maxTokens: number }): Promise<PrimerResult>;
-  primerFromCorpus(args: { modelDir: string; corpusDirs: string[]; candidates: { name: string; sha256: string }[]; seed: number; maxTokens: number }): Promise<PrimerResult>;
+  /** A window of one of the bundle's training songs found in `<bundle>/corpus/` or `corpusDirs`, chosen by the seed as the CLI chooses it. */
+  primerFromCorpus(args: { modelDir: string; corpusDirs: string[]; seed: number; maxTokens: number }): Promise<PrimerResult>;
   generate(job: GenerateJob, onProgress: (progress: GenerateProgress) => void): Promise<GenerateResult>;
   /** The music report of a stored piece (its tokens, its notes as they sound) against its bundle. */
   pieceReport(args: { modelDir: string; bundleHash: string; tokens: string[]; notes: RollNote[] }): Promise<PieceReport>;

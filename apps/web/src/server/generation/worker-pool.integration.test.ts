@@ -28,7 +28,7 @@ beforeAll(async () => {
   await pool.close();
   if (!inspection.ok) throw new Error(inspection.reasons.join("; "));
   if (!asWrittenInspection.ok) throw new Error(asWrittenInspection.reasons.join("; "));
-  job = { modelDir: dir, bundleHash: inspection.info.bundleHash, seed: 3, temperature: 1, topK: null, topP: 0.95, length: 300, primerTokens: [], primerKeyShift: 0, key: "as-trained", title: "t" };
+  job = { modelDir: dir, bundleHash: inspection.info.bundleHash, seed: 3, temperature: 1, topK: null, topP: 0.95, length: 300, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained" };
   asWrittenJob = { ...job, modelDir: asWritten.dir, bundleHash: asWrittenInspection.info.bundleHash };
 }, 120_000);
 
@@ -136,7 +136,7 @@ describe("worker pool", () => {
     await expect(pool.generate({ ...job, bundleHash: "0".repeat(64) }, () => undefined)).rejects.toThrow(/changed \(content hash/);
     const error = await pool.primerFromMidi({ modelDir: job.modelDir, bytes: new TextEncoder().encode("MThd but not really"), fileName: "x.mid", maxTokens: 8 }).catch((e: unknown) => e);
     expect((error as Error).name).toBe("PrimerError");
-    expect((error as Error).message).toMatch(/^"x.mid" is not a MIDI file Motif can read: /);
+    expect((error as Error).message).toMatch(/^x\.mid is not a MIDI file Motif can read: /);
     await pool.close();
     await expect(pool.generate(job, () => undefined)).rejects.toThrow(/closed/);
   });

@@ -174,7 +174,7 @@ describe(`routers on a real database`, () => {
 
   it("starts from an uploaded MIDI or a corpus snippet, and says clearly when an upload is not MIDI", async () => {
     const notMidi = Buffer.from("this is a text file, not a song").toString("base64");
-    await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "notes.txt", base64: notMidi } })), "BAD_REQUEST", /"notes.txt" is not a MIDI file/);
+    await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "notes.txt", base64: notMidi } })), "BAD_REQUEST", /notes\.txt is not a MIDI file Motif can read/);
     const huge = Buffer.alloc(1024 * 1024 + 10).toString("base64");
     await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "big.mid", base64: huge } })), "BAD_REQUEST", /larger than 1 MB/);
 
@@ -184,10 +184,11 @@ describe(`routers on a real database`, () => {
     expect(uploaded.primerKind).toBe("upload");
     expect(uploaded.primerTokens.length).toBeGreaterThan(0);
     expect(uploaded.tokenCount).toBe(40 + uploaded.primerTokens.length);
-    expect(uploaded.primerLabel).toMatch(/^mine\.mid: first \d+ tokens/);
+    // The Composer's description: the recipe line the MIDI file and the CLI print.
+    expect(uploaded.primerLabel).toMatch(/^file:mine\.mid sha256=[0-9a-f]{16} tokens=\d+/);
 
     const snippet = await finished((await caller.pieces.create(recipe({ primer: { kind: "corpus" } }))).id);
-    expect(snippet.primerLabel).toMatch(/^tiny-tune\.mid, tokens \d+–\d+/);
+    expect(snippet.primerLabel).toMatch(/^corpus:tiny-tune\.mid@\d+\+\d+/);
     expect(snippet.primerTokens.length).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { applyNotesUpdate, type RollNote } from "@/lib/roll";
 import type { CopyFilter, PieceReport } from "@/lib/music-report";
+import { GALLERY_RECIPE } from "@/lib/gallery-recipe";
 import { finishedTitle, initialTitle } from "@/lib/piece-title";
 import type { Database } from "../db";
 import { InputError, NotFoundError } from "../errors";
@@ -10,8 +11,6 @@ import { reportColumns } from "./piece-reports";
 import type { PieceEvent, PieceEvents } from "./piece-events";
 
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
-/** How many primer tokens a corpus snippet or an uploaded file contributes. */
-export const PRIMER_TOKENS = 48;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
 
 export interface Recipe {
@@ -99,6 +98,8 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     if (!piece) throw new NotFoundError(`no piece with id ${id}`);
     return {
       ...piece,
+      // No tempo column: every gallery piece is at the gallery recipe's bpm (the roll and the player need it).
+      bpm: GALLERY_RECIPE.bpm,
       notes: piece.notes as unknown as RollNote[],
       primerTokens: piece.primerTokens as unknown as string[],
       report: piece.report as unknown as PieceReport | null,
@@ -129,7 +130,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     if (recipe.topK !== null && recipe.topK > model.vocabSize) {
       throw new InputError(`topK ${recipe.topK} is larger than the model's vocabulary (${model.vocabSize} tokens)`);
     }
-    const primerResult = await resolvePrimer(model.path, model.datasetSummary.primerCandidates ?? [], recipe.seed, primer);
+    const primerResult = await resolvePrimer(model.path, recipe.seed, primer);
     // Stored explicitly, so the recipe still says what it meant if the default ever changes.
     const key = recipe.key ?? defaultKey(primer.kind);
     const title = initialTitle(recipe.seed);
@@ -162,21 +163,21 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       topP: recipe.topP,
       length: recipe.length,
       primerTokens: primerResult.tokens,
+      primerLabel: primerResult.label,
       primerKeyShift: primerResult.keyShift,
       key,
-      title,
-    });
+    }, title);
     return piece;
   }
 
-  async function resolvePrimer(modelDir: string, candidates: { name: string; sha256: string }[], seed: number, primer: PrimerInput) {
+  async function resolvePrimer(modelDir: string, seed: number, primer: PrimerInput) {
     try {
       if (primer.kind === "none") return { tokens: [], label: null, keyShift: 0 };
       if (primer.kind === "upload") {
         if (primer.bytes.length > MAX_UPLOAD_BYTES) throw new InputError(`the MIDI file is ${primer.bytes.length} bytes; the limit is 1 MB`);
-        return await engine.primerFromMidi({ modelDir, bytes: primer.bytes, fileName: primer.fileName, maxTokens: PRIMER_TOKENS });
+        return await engine.primerFromMidi({ modelDir, bytes: primer.bytes, fileName: primer.fileName, maxTokens: GALLERY_RECIPE.primerLength });
       }
-      return await engine.primerFromCorpus({ modelDir, corpusDirs, candidates, seed, maxTokens: PRIMER_TOKENS });
+      return await engine.primerFromCorpus({ modelDir, corpusDirs, seed, maxTokens: GALLERY_RECIPE.primerLength });
     } catch (error) {
       // By name: the pool may come from another bundle layer's copy of the class (see errors.ts).
       if (error instanceof Error && error.name === "PrimerError") throw new InputError(error.message);
@@ -228,15 +229,15 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       topP: source.topP,
       length: source.length,
       primerTokens,
+      primerLabel: source.primerLabel,
       primerKeyShift: source.primerKeyShift,
       key: source.key,
-      title,
-    });
+    }, title);
     return piece;
   }
 
   /** Runs the job in the engine; progress is broadcast at once and written at most once a second. */
-  function start(pieceId: string, job: GenerateJob): void {
+  function start(pieceId: string, job: GenerateJob, title: string): void {
     let notes: RollNote[] = [];
     let tokenCount = 0;
     let lastWrite = 0;
@@ -274,7 +275,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
             ...(result.report ? reportColumns(result.report) : {}),
           });
           if (result.reportError) console.error(`piece ${pieceId}: no music report: ${result.reportError}`);
-          await db.piece.updateMany({ where: { id: pieceId, title: job.title }, data: { title: finishedTitle(job.seed, result.notes) } });
+          await db.piece.updateMany({ where: { id: pieceId, title }, data: { title: finishedTitle(job.seed, result.notes) } });
           live.delete(pieceId);
           events.emit(pieceId, { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length });
         },
@@ -293,7 +294,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   async function resumeInterrupted(): Promise<number> {
     const stuck = await db.piece.findMany({
       where: { status: "generating" },
-      select: { id: true, title: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerTokens: true, primerKeyShift: true, key: true, model: { select: { path: true, usable: true, bundleHash: true } } },
+      select: { id: true, title: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerTokens: true, primerLabel: true, primerKeyShift: true, key: true, model: { select: { path: true, usable: true, bundleHash: true } } },
     });
     let resumed = 0;
     for (const piece of stuck) {
@@ -311,10 +312,10 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         topP: piece.topP,
         length: piece.length,
         primerTokens: piece.primerTokens as unknown as string[],
+        primerLabel: piece.primerLabel,
         primerKeyShift: piece.primerKeyShift,
         key: piece.key,
-        title: piece.title,
-      });
+      }, piece.title);
       resumed += 1;
     }
     return resumed;

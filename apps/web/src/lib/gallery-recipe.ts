@@ -1,0 +1,18 @@
+// The fields of a Composer recipe the gallery does not let a listener choose, shared by the server
+// (what a Piece row means) and the generation worker (the recipe it composes). With them a gallery
+// piece is the CLI's `generate --primer-length 48 --keep-primer` (guard on, style motif, bpm 120):
+// byte-identical MIDI (src/server/generation/byte-identity.integration.test.ts).
+export const GALLERY_RECIPE = {
+  /** Tokens a corpus snippet or an uploaded file contributes. */
+  primerLength: 48,
+  /**
+   * The piece starts with its primer's notes: the gallery always showed them on the roll, a corpus
+   * snippet's provenance names the song it came from, and pieces stored before the Composer replay
+   * to the same notes.
+   */
+  keepPrimer: true,
+  repetitionGuard: true,
+  style: "motif",
+  /** The Piece table has no tempo column: every gallery piece is written, drawn and played at this. */
+  bpm: 120,
+} as const;
