@@ -2,10 +2,11 @@
 // The piece's piano roll on a canvas (thousands of notes stay cheap), with a playhead and
 // click-to-seek. Velocity shows as colour strength.
 import { useEffect, useRef } from "react";
-import { pitchRange, SECONDS_PER_QUARTER, type RollNote } from "@/lib/roll";
+import { pitchRange, quartersToSeconds, type RollNote } from "@/lib/roll";
 
-export function PianoRoll(props: { notes: readonly RollNote[]; totalSeconds: number; position: number; onSeek?(seconds: number): void; generating: boolean }) {
-  const { notes, totalSeconds, position, onSeek, generating } = props;
+/** `bpm` places the notes (in quarters) on the time axis (in seconds) the playhead moves along. */
+export function PianoRoll(props: { notes: readonly RollNote[]; bpm: number; totalSeconds: number; position: number; onSeek?(seconds: number): void; generating: boolean }) {
+  const { notes, bpm, totalSeconds, position, onSeek, generating } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   // While notes stream in, a minimum width keeps the first notes from filling the whole roll.
   const span = Math.max(totalSeconds, generating ? 8 : 1);
@@ -37,12 +38,12 @@ export function PianoRoll(props: { notes: readonly RollNote[]; totalSeconds: num
       }
     }
     for (const [pitch, velocity, start, end] of notes) {
-      const x = ((start * SECONDS_PER_QUARTER) / span) * width;
-      const w = Math.max(1.5, (((end - start) * SECONDS_PER_QUARTER) / span) * width - 0.5);
+      const x = (quartersToSeconds(start, bpm) / span) * width;
+      const w = Math.max(1.5, (quartersToSeconds(end - start, bpm) / span) * width - 0.5);
       context.fillStyle = `hsla(${250 - (pitch - low) * 2}, 62%, ${60 - (velocity / 127) * 22}%, 0.95)`;
       context.fillRect(x, (high - pitch) * rowHeight + 0.5, w, Math.max(1.5, rowHeight - 1));
     }
-  }, [notes, span]);
+  }, [notes, span, bpm]);
 
   return (
     <div

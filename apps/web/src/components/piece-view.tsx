@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDate, formatDuration } from "@/lib/format";
 import { keyChoiceLabel } from "@/lib/key-choice";
-import { applyNotesUpdate, durationSeconds, SECONDS_PER_QUARTER, type RollNote } from "@/lib/roll";
+import { applyNotesUpdate, durationSeconds, quartersToSeconds, type RollNote } from "@/lib/roll";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import type { AppRouter } from "@/server/routers/app-router";
 import { StatusBadge } from "./piece-card";
@@ -28,8 +28,8 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [firstNoteMs, setFirstNoteMs] = useState<number | null>(null);
-  const total = durationSeconds(notes);
-  const player = usePianoPlayer(notes, total, () => void trpc.pieces.countPlay.mutate({ id: piece.id }).catch(() => undefined));
+  const total = durationSeconds(notes, piece.bpm);
+  const player = usePianoPlayer(notes, total, () => void trpc.pieces.countPlay.mutate({ id: piece.id }).catch(() => undefined), piece.bpm);
 
   // Stream notes while the piece is being generated.
   useEffect(() => {
@@ -108,7 +108,7 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
         </div>
       </div>
 
-      <PianoRoll notes={notes} totalSeconds={total} position={player.position} onSeek={player.seek} generating={status === "generating"} />
+      <PianoRoll notes={notes} bpm={piece.bpm} totalSeconds={total} position={player.position} onSeek={player.seek} generating={status === "generating"} />
 
       <div className="transport">
         <button type="button" className="button" data-testid="play" onClick={() => (playing ? player.pause() : void player.play())} disabled={notes.length === 0}>
@@ -158,7 +158,7 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
         </p>
       ) : null}
 
-      <PieceReportView pieceId={piece.id} status={status} report={piece.report} onHearInPiece={(startQuarter) => void player.play(startQuarter * SECONDS_PER_QUARTER)} />
+      <PieceReportView pieceId={piece.id} status={status} report={piece.report} onHearInPiece={(startQuarter) => void player.play(quartersToSeconds(startQuarter, piece.bpm))} />
 
       <section className="card recipe">
         <h2>Recipe</h2>

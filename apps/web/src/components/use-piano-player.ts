@@ -4,7 +4,8 @@
 // heard too. The audio context starts on the listener's click (browsers require it).
 import { useCallback, useEffect, useRef, useState } from "react";
 import type * as ToneTypes from "tone";
-import { SECONDS_PER_QUARTER, type RollNote } from "@/lib/roll";
+import { quartersToSeconds, type RollNote } from "@/lib/roll";
+import { GALLERY_RECIPE } from "@/lib/gallery-recipe";
 
 const LOOKAHEAD_SECONDS = 0.4;
 const SAMPLE_NOTES = [
@@ -32,7 +33,8 @@ async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sampler }
 
 export type PlayerState = "idle" | "loading" | "playing" | "paused";
 
-export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number, onFirstPlay?: () => void) {
+/** Plays `notes` (in quarters) at `bpm`; positions are seconds. */
+export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number, onFirstPlay?: () => void, bpm: number = GALLERY_RECIPE.bpm) {
   const [state, setState] = useState<PlayerState>("idle");
   const [position, setPosition] = useState(0);
   const [audioState, setAudioState] = useState<string>("none");
@@ -75,9 +77,9 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
         const now = offset + (tone.now() - startedAt);
         const until = now + LOOKAHEAD_SECONDS;
         for (const [pitch, velocity, start, end] of notesRef.current) {
-          const at = start * SECONDS_PER_QUARTER;
+          const at = quartersToSeconds(start, bpm);
           if (at < current.scheduledUntil || at >= until) continue;
-          const duration = Math.max(0.05, (end - start) * SECONDS_PER_QUARTER);
+          const duration = Math.max(0.05, quartersToSeconds(end - start, bpm));
           sampler.triggerAttackRelease(tone.Frequency(pitch, "midi").toNote(), duration, startedAt + (at - offset), velocity / 127);
         }
         current.scheduledUntil = until;
@@ -102,7 +104,7 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
       setState("playing");
 
     },
-    [onFirstPlay, owner, position, stop],
+    [onFirstPlay, owner, position, stop, bpm],
   );
 
   const pause = useCallback(() => {
