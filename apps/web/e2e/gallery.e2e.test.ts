@@ -2,7 +2,8 @@
 // stream onto the roll → play (audio context running, playhead moving) → download and parse the
 // MIDI → the piece's music report (metrics against the training songs, provenance, the source
 // passage played) → find the piece in the gallery after a reload, with the heavy-copy filter.
-// Also: 404 page, form errors, non-MIDI upload, the models page with and without an evaluation.
+// Also: a recipe URL filling the form, 404 page, form errors, non-MIDI upload, the models page with
+// and without an evaluation.
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -101,7 +102,7 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     await page.setInputFiles('input[name="midi"]', { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a song at all") });
     await page.getByTestId("generate").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="form-error"]')?.textContent?.includes("is not a MIDI file"));
-    expect(await page.getByTestId("form-error").innerText()).toMatch(/"notes.txt" is not a MIDI file Motif can read/);
+    expect(await page.getByTestId("form-error").innerText()).toMatch(/notes\.txt is not a MIDI file Motif can read/);
     await page.screenshot({ path: join(shotsDir, "generate-error.png"), fullPage: true });
     await page.check('input[name="primer"][value="none"]');
   });
@@ -195,6 +196,32 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     } finally {
       await db.$disconnect();
     }
+  });
+
+  it("replays a recipe from its URL: the piece's link fills the form, bad values are left out with a note", async () => {
+    await page.getByTestId("replay-recipe").click();
+    await page.waitForURL(/\/generate\?/);
+    const query = new URL(page.url()).searchParams;
+    expect(Object.fromEntries(query)).toMatchObject({ seed: "4242", length: "2000", temperature: "1", topK: "off", topP: "0.95", primer: "none", key: "D minor" });
+    await page.getByTestId("generate-form").waitFor();
+    expect(await page.inputValue('input[name="seed"]')).toBe("4242");
+    expect(await page.inputValue('input[name="length"]')).toBe("2000");
+    expect(await page.inputValue('input[name="topK"]')).toBe("");
+    expect(await page.inputValue('select[name="key"]')).toBe("D minor");
+    expect(await page.inputValue('select[name="modelId"]')).toBe(query.get("model"));
+    expect(await page.getByTestId("recipe-notes").count()).toBe(0);
+
+    await page.goto(`${app.url}/generate?model=nope&seed=abc&length=64&temperature=9&topP=off&primer=corpus&key=H%20major`);
+    const notes = page.getByTestId("recipe-notes");
+    await notes.waitFor();
+    const text = await notes.innerText();
+    for (const expected of ['model "nope" ignored', 'seed "abc" ignored: not a number', 'temperature "9" ignored: temperature must be at most 2.5', 'key "H major" ignored']) expect(text).toContain(expected);
+    expect(await page.inputValue('input[name="length"]')).toBe("64");
+    expect(await page.inputValue('input[name="topP"]')).toBe("");
+    expect(await page.inputValue('input[name="temperature"]')).toBe("1");
+    expect(await page.inputValue('input[name="seed"]')).toMatch(/^\d+$/);
+    expect(await page.isChecked('input[name="primer"][value="corpus"]')).toBe(true);
+    await page.screenshot({ path: join(shotsDir, "generate-from-url.png"), fullPage: true });
   });
 
   it("names the training song a piece started from and plays that passage from the source", async () => {

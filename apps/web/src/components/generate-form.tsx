@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ALL_KEY_NAMES } from "@/lib/key-choice";
+import type { FormValues, PrimerKind } from "@/lib/recipe-url";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import { GENERATE_CLICK_KEY } from "./piece-view";
 
@@ -15,8 +16,6 @@ interface ModelOption {
   preset: string;
 }
 
-type PrimerKind = "none" | "corpus" | "upload";
-
 function randomSeed() {
   return Math.floor(Math.random() * 2 ** 31);
 }
@@ -27,18 +26,19 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-export function GenerateForm({ models }: { models: ModelOption[] }) {
+/** `initial`: the values a recipe URL set (already validated); `notes`: what it set that was ignored, and why. */
+export function GenerateForm({ models, initial = {}, notes = [] }: { models: ModelOption[]; initial?: Partial<FormValues>; notes?: string[] }) {
   const router = useRouter();
-  const [modelId, setModelId] = useState(models[0]!.id);
-  const [length, setLength] = useState("300");
-  const [temperature, setTemperature] = useState("1");
-  const [topK, setTopK] = useState("");
-  const [topP, setTopP] = useState("0.95");
-  const [seed, setSeed] = useState(() => String(randomSeed()));
-  const [primerKind, setPrimerKind] = useState<PrimerKind>("none");
+  const [modelId, setModelId] = useState(initial.modelId ?? models[0]!.id);
+  const [length, setLength] = useState(initial.length ?? "300");
+  const [temperature, setTemperature] = useState(initial.temperature ?? "1");
+  const [topK, setTopK] = useState(initial.topK ?? "");
+  const [topP, setTopP] = useState(initial.topP ?? "0.95");
+  const [seed, setSeed] = useState(() => initial.seed ?? String(randomSeed()));
+  const [primerKind, setPrimerKind] = useState<PrimerKind>(initial.primer ?? "none");
   const [file, setFile] = useState<File | null>(null);
   // null = not chosen yet: follows the primer ("primer" with one, else "as-trained"), like the server's default.
-  const [chosenKey, setChosenKey] = useState<string | null>(null);
+  const [chosenKey, setChosenKey] = useState<string | null>(initial.key ?? null);
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   // "As the primer" means nothing without one: fall back to the model's key rather than send it.
@@ -85,6 +85,21 @@ export function GenerateForm({ models }: { models: ModelOption[] }) {
         void submit();
       }}
     >
+      {notes.length > 0 ? (
+        <div className="muted small" role="status" data-testid="recipe-notes">
+          Some values in the link were not used:
+          <ul>
+            {notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {initial.primer === "upload" ? (
+        <p className="muted small" data-testid="recipe-upload-hint">
+          This recipe started from a MIDI file: choose the same file below to replay it.
+        </p>
+      ) : null}
       <label>
         <span>Model</span>
         <select name="modelId" value={modelId} onChange={(event) => setModelId(event.target.value)}>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDate, formatDuration } from "@/lib/format";
 import { keyChoiceLabel } from "@/lib/key-choice";
+import { recipeHref } from "@/lib/recipe-url";
 import { applyNotesUpdate, durationSeconds, quartersToSeconds, type RollNote } from "@/lib/roll";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import type { AppRouter } from "@/server/routers/app-router";
@@ -162,6 +163,12 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
 
       <section className="card recipe">
         <h2>Recipe</h2>
+        <p className="small">
+          <Link href={recipeHref(piece)} data-testid="replay-recipe">
+            Replay this recipe
+          </Link>{" "}
+          <span className="muted">(the generate form with this recipe filled in)</span>
+        </p>
         <dl>
           <dt>Model</dt>
           <dd>
@@ -179,7 +186,7 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
           <dd>{piece.topP ?? "off"}</dd>
           <dt>Primer</dt>
           <dd>
-            {piece.primerKind === "none" ? "none" : `${piece.primerKind}: ${piece.primerLabel ?? ""}`} ({piece.primerTokens.length} tokens)
+            {primerText(piece.primerKind, piece.primerLabel)} ({piece.primerTokens.length} tokens)
           </dd>
           <dt>Key</dt>
           <dd data-testid="recipe-key">{keyChoiceLabel(piece.key)}</dd>
@@ -191,6 +198,12 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
       </section>
     </div>
   );
+}
+
+/** The Composer's descriptions name their kind ("corpus:…", "file:…"); older labels did not. */
+function primerText(kind: string, label: string | null): string {
+  if (kind === "none") return "none";
+  return label !== null && /^(corpus|file):/.test(label) ? label : `${kind}: ${label ?? ""}`;
 }
 
 function TitleEditor({ id, title, onSaved }: { id: string; title: string; onSaved(title: string): void }) {
