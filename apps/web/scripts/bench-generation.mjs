@@ -73,7 +73,7 @@ for (let run = 0; run < runs; run += 1) {
   const started = performance.now();
   let firstNotes = null;
   const result = await call(
-    { op: "generate", job: { modelDir: chosen.dir, bundleHash: chosen.info.bundleHash, seed: 100 + run, temperature: 1, topK: null, topP: 0.95, length, primerTokens: [], title: "bench" } },
+    { op: "generate", job: { modelDir: chosen.dir, bundleHash: chosen.info.bundleHash, seed: 100 + run, temperature: 1, topK: null, topP: 0.95, length, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained" } },
     (progress) => {
       if (firstNotes === null && progress.notes.length > 0) firstNotes = performance.now() - started;
     },
