@@ -14,7 +14,7 @@ import {
 import type * as tf from "@tensorflow/tfjs";
 import { sceneToPng } from "./curves-png.js";
 import { sceneToSvg } from "./curves-svg.js";
-import { bundleSplit, type IngestedSong } from "./dataset.js";
+import { bundleSplit, readBundleSplit, type IngestedSong, type MidiSource } from "./dataset.js";
 import { musicReportScene } from "./music-report-scene.js";
 
 /** The default recipe of `generate` (temperature 1, top-p 0.95, guard on, no primer) for seeds 1..pieces. */
@@ -44,30 +44,35 @@ export function generateEvaluationPieces(bundle: EvaluableBundle, recipe: Evalua
   }
 }
 
+/** The bundle's training and validation songs as the model saw them: from songs in memory, or read from `sources` one file at a time. */
+async function seenSplit(given: { songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] }, bundle: EvaluableBundle): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
+  if ("sources" in given) return readBundleSplit(given.sources, bundle.manifest);
+  const split = bundleSplit(given.songs, bundle.manifest, bundle.tokenizer);
+  const seen = (song: IngestedSong): NamedNotes => ({ name: song.name, notes: song.notes });
+  return { train: split.train.map(seen), validation: split.validation.map(seen) };
+}
+
 /**
  * evaluation.json and reference-notes.bin.gz for a bundle, from the songs it was trained on (matched
  * by sha256 against its dataset manifest, key-normalised as in training). Null with a reason when
- * none of its training songs are among `songs`.
+ * none of its training songs are among `songs` (or `sources`, which `train` passes so that no
+ * song's notes are held through training).
  */
-export async function bundleEvaluationFiles(args: {
-  bundle: EvaluableBundle;
-  songs: readonly IngestedSong[];
-  recipe?: EvaluationRecipe;
-  withReference?: boolean;
-}): Promise<{ files: BundleFiles; pictures: Record<string, Uint8Array | string>; summary: string } | { files: null; pictures: Record<string, never>; summary: string }> {
+export async function bundleEvaluationFiles(
+  args: { bundle: EvaluableBundle; recipe?: EvaluationRecipe; withReference?: boolean } & ({ songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] }),
+): Promise<{ files: BundleFiles; pictures: Record<string, Uint8Array | string>; summary: string } | { files: null; pictures: Record<string, never>; summary: string }> {
   const recipe = args.recipe ?? PUBLISH_EVALUATION_RECIPE;
   const { bundle } = args;
-  const split = bundleSplit(args.songs, bundle.manifest, bundle.tokenizer);
+  const split = await seenSplit(args, bundle);
   if (split.train.length === 0) return { files: null, pictures: {}, summary: "no evaluation: none of the bundle's training songs were given" };
-  const seen = (song: IngestedSong): NamedNotes => ({ name: song.name, notes: song.notes });
   const started = performance.now();
   const pieces = generateEvaluationPieces(bundle, recipe);
   const { evaluation, files } = await buildBundleEvaluation({
     contentHash: bundle.manifest.contentHash,
     recipe,
     pieces,
-    train: split.train.map(seen),
-    validation: split.validation.map(seen),
+    train: split.train,
+    validation: split.validation,
     createdAt: new Date().toISOString(),
     ...(args.withReference === undefined ? {} : { withReference: args.withReference }),
   });

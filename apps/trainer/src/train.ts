@@ -1,8 +1,9 @@
 // `train`: ingest a MIDI folder (or the demo corpus), train with progress, checkpoint on Ctrl-C or
 // kill, log every validation to the run folder's metrics.jsonl, stop at a time budget if asked,
 // and publish the bundle atomically with curves and a README.
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createModel, drawsAugmentation, getTokenizer, packBundle, pitchClassMasks, readManifest, trainModel, type BundleManifest, type EpochMetrics, type TrainCheckpoint, type TrainingConfig, type TrainResult } from "@motif/core";
+import { createModel, drawsAugmentation, getTokenizer, packBundle, pitchClassMasks, readManifest, trainModel, type BundleManifest, type EpochMetrics, type Tokenizer, type TrainCheckpoint, type TrainingConfig, type TrainResult } from "@motif/core";
 import { backendLabel, selectBackend } from "./backend.js";
 import { bundleReadme } from "./bundle-readme.js";
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
@@ -10,7 +11,7 @@ import { CliError, UsageError } from "./command-args.js";
 import { sceneToPng } from "./curves-png.js";
 import { curvesScene } from "./curves-scene.js";
 import { sceneToSvg } from "./curves-svg.js";
-import { ingest, prepareDataset, type MidiSource } from "./dataset.js";
+import { ingestForTraining, prepareDataset, type PreparedDataset, type RereadableSource, type SkippedFile } from "./dataset.js";
 import { demoCorpusFiles } from "./demo-corpus.js";
 import { resolveUserPath, stderrIsTty, trainerEnv } from "./env.js";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
@@ -33,11 +34,26 @@ function defaultName(options: TrainOptions): string {
   return preset === "default" ? base : `${base}-${preset}`;
 }
 
-async function midiSources(dataDir: string | null): Promise<MidiSource[]> {
-  if (dataDir === null) return demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes }));
+/** The files to train on; `readSync` lets augmentation read a song again when an epoch draws its copy. */
+async function midiSources(dataDir: string | null): Promise<RereadableSource[]> {
+  if (dataDir === null) return demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes, readSync: () => file.bytes }));
   const files = await findMidiFiles(dataDir);
   if (files.length === 0) throw new CliError(`no .mid or .midi files under ${dataDir}`);
-  return files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
+  return files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file), readSync: () => new Uint8Array(readFileSync(file.absolutePath)) }));
+}
+
+/**
+ * Ingest and prepare, with broken files listed. The ingest's ids go out of scope here: training holds
+ * only the prepared ids, and notes are read again from the files where they are needed.
+ */
+async function loadDataset(sources: readonly RereadableSource[], tokenizer: Tokenizer, training: TrainingConfig): Promise<{ prepared: PreparedDataset; skipped: SkippedFile[]; fingerprint: string[] }> {
+  const ingested = await ingestForTraining(sources, tokenizer, training.keyNormalization);
+  if (ingested.skipped.length > 0) {
+    log(`skipped ${ingested.skipped.length} file(s):`);
+    for (const file of ingested.skipped) log(`  ${file.name}: ${file.reason}`);
+  }
+  if (ingested.songs.length === 0) throw new CliError("no usable MIDI files left to train on");
+  return { prepared: prepareDataset(ingested, tokenizer, training), skipped: ingested.skipped, fingerprint: ingested.songs.map((song) => song.sha256) };
 }
 
 /**
@@ -153,17 +169,9 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   for (const fallback of backend.fallbacks) log(`  (${fallback})`);
   log(`backend: ${backend.description}`);
   log(`data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`);
-  const ingested = await ingest(sources, tokenizer);
-  if (ingested.skipped.length > 0) {
-    log(`skipped ${ingested.skipped.length} file(s):`);
-    for (const file of ingested.skipped) log(`  ${file.name}: ${file.reason}`);
-  }
-  if (ingested.songs.length === 0) throw new CliError("no usable MIDI files left to train on");
-
   const trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
-  const prepared = prepareDataset(ingested.songs, tokenizer, trainingForSplit);
+  const { prepared, skipped, fingerprint } = await loadDataset(sources, tokenizer, trainingForSplit);
   const configs = resumed ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) } : resolveConfigs(options, prepared.vocabulary.size);
-  const fingerprint = ingested.songs.map((song) => song.sha256);
   if (resumed) {
     if (JSON.stringify(fingerprint) !== JSON.stringify(resumed.run.fingerprint)) throw new CliError(`the data changed since the interrupted run (files added, removed or edited under ${dataDir ?? "the demo corpus"}); cannot resume`);
     if (JSON.stringify(prepared.vocabulary.tokens) !== JSON.stringify(resumed.run.vocabulary)) throw new CliError("the vocabulary rebuilt from the data differs from the interrupted run's (tokenizer changed?); cannot resume");
@@ -295,14 +303,14 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     vocabulary: prepared.vocabulary.toJSON(),
     model: modelConfig,
     training,
-    dataset: { files: prepared.files, skipped: ingested.skipped },
+    dataset: { files: prepared.files, skipped },
     metrics: result.history,
     backend: run.backend,
   };
   const files = await packBundle({ model, manifest });
   const fullManifest = readManifest(files);
-  // Every published model carries its music report (publish-evaluation.ts).
-  const evaluated = await bundleEvaluationFiles({ bundle: { model, manifest: fullManifest, vocabulary: prepared.vocabulary, tokenizer }, songs: ingested.songs });
+  // Every published model carries its music report (publish-evaluation.ts); it reads the songs it needs again, one file at a time.
+  const evaluated = await bundleEvaluationFiles({ bundle: { model, manifest: fullManifest, vocabulary: prepared.vocabulary, tokenizer }, sources });
   model.dispose();
   log(evaluated.summary);
   const scene = curvesScene(result.history, `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`);
