@@ -3,7 +3,7 @@
 // MIDI → the piece's music report (metrics against the training songs, provenance, the source
 // passage played) → find the piece in the gallery after a reload, with the heavy-copy filter.
 // Also: a recipe URL filling the form, 404 page, form errors, non-MIDI upload, the models page with
-// and without an evaluation.
+// and without an evaluation, the built-in model's notice and the attribution page, a training run's curve.
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -88,6 +88,32 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     const plain = cards.filter({ hasText: "e2e-unevaluated/v1" }).getByTestId("model-evaluation");
     expect(await plain.getAttribute("data-state")).toBe("none");
     expect(await plain.innerText()).toContain("No evaluation in this bundle");
+  });
+
+  it("lists the built-in model with its notice, linked from the footer's attribution page, and a training run's curve", async () => {
+    if (process.env.MOTIF_E2E_MODELS_DIR) return;
+    // A run as the trainer records it (<models>/<name>/runs/<id>/metrics.jsonl), finished.
+    const runDir = join(workDir, "models", "e2e-tiny", "runs", "2026-12-02T00-00-00-000Z");
+    mkdirSync(runDir, { recursive: true });
+    const line = (epoch: number, valLoss: number) =>
+      JSON.stringify({ at: "epoch", epoch, step: epoch * 4, tokensSeen: epoch * 256, elapsedSeconds: epoch * 20, loss: valLoss, accuracy: 0.2, valLoss, valAccuracy: 0.3, learningRate: 0.002 });
+    await writeFile(join(runDir, "metrics.jsonl"), `${line(1, 3.1)}\n${line(2, 2.7)}\n`);
+    await writeFile(join(runDir, "summary.json"), JSON.stringify({ version: "v1", stoppedReason: "epochs", bestValLoss: 2.7, bestValAccuracy: 0.3, epochsRun: 2, wallSeconds: 41, tokensPerSecond: 500 }));
+    await page.goto(`${app.url}/models`);
+    const builtin = page.getByTestId("model-card").filter({ hasText: "mutopia-piano/v1" });
+    expect(await builtin.getByTestId("model-evaluation").getAttribute("data-state")).toBe("ready");
+    const noticeHref = await builtin.getByTestId("model-notice").getAttribute("href");
+    const notice = await fetch(`${app.url}${noticeHref}`);
+    expect(notice.status).toBe(200);
+    expect(await notice.text()).toMatch(/## Creative Commons Attribution \(\d+ files\)/);
+    const run = page.getByTestId("training-run").filter({ hasText: "e2e-tiny" });
+    await run.waitFor();
+    expect(await run.getAttribute("data-state")).toBe("finished");
+    expect(await run.innerText()).toMatch(/2 validation\(s\).*best val loss 2\.700/s);
+    expect(await page.getByTestId("training-chart").locator("circle").count()).toBeGreaterThanOrEqual(2);
+    await page.locator("footer").getByRole("link", { name: "attribution", exact: true }).click();
+    await page.waitForURL(/\/attribution$/);
+    expect(await page.getByTestId("attribution-notice").first().getAttribute("href")).toBe(noticeHref);
   });
 
   it("shows the server's message for bad input and for an upload that is not MIDI", async () => {
