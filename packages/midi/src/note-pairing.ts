@@ -33,6 +33,7 @@ const keyOf = (event: RawNoteEvent): number => event.channel * 128 + event.pitch
  * keys left with open notes.
  */
 export function pairNotes(events: readonly RawNoteEvent[], trackEndTick: number): PairedNote[] {
+  if (events.length === 0) return []; // conductor tracks, and files of 65,535 empty tracks
   // Queues with a moving head: Array#shift is O(n), and hostile files can stack up a million
   // note-ons of one key.
   const open = new Map<number, { items: OpenNote[]; head: number }>();

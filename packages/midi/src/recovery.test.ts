@@ -1,13 +1,12 @@
 // Each repair on hand-built bytes: the notes kept, and the warning's code, byte offset and track.
 // Where @tonejs/midi reads the file at all, every note it finds is found here too.
-import pkg from "@tonejs/midi";
 import { describe, expect, it } from "vitest";
 import { MAX_TICK, MAX_WARNINGS } from "./limits.js";
 import { parseMidiWithWarnings } from "./parse-midi.js";
+import { notesOnlyToneFinds } from "./test-support/tone-oracle.js";
 import { END_OF_TRACK, channelEvent, chunk, headerChunk, riff, riffChunk, runningEvent, smf, tempoEvent, textEvent, trackChunk, vlq } from "./test-support/smf-builder.js";
 import { writeMidi } from "./write-midi.js";
 
-const { Midi } = pkg;
 const NOTE_ON = 0x90;
 /** Byte offset of the first event of the first track chunk (14-byte header + 8-byte chunk header). */
 const FIRST_EVENT = 22;
@@ -28,19 +27,7 @@ function read(bytes: Uint8Array) {
 
 /** Every note @tonejs/midi finds (pitch@tick) is among ours; true when it refuses the file. */
 function keepsToneNotes(bytes: Uint8Array): boolean {
-  let theirs: string[];
-  try {
-    theirs = new Midi(bytes).tracks.flatMap((track) => track.notes.map((n) => `${n.midi}@${n.ticks}`));
-  } catch {
-    return true;
-  }
-  const ours = new Map<string, number>();
-  for (const n of parseMidiWithWarnings(bytes).sequence.notes) ours.set(`${n.pitch}@${n.startTick}`, (ours.get(`${n.pitch}@${n.startTick}`) ?? 0) + 1);
-  return theirs.every((key) => {
-    const left = ours.get(key) ?? 0;
-    ours.set(key, left - 1);
-    return left > 0;
-  });
+  return (notesOnlyToneFinds(bytes, parseMidiWithWarnings(bytes).sequence.notes) ?? []).length === 0;
 }
 
 describe("stray status bytes inside a track are skipped with their data bytes", () => {
@@ -63,12 +50,6 @@ describe("stray status bytes inside a track are skipped with their data bytes", 
     expect(result.warnings).toEqual([["stray-status", FIRST_EVENT + 5, 0]]);
     expect(result.messages).toEqual([`track 0: skipped ${described} at byte ${FIRST_EVENT + 5}`]);
     expect(keepsToneNotes(bytes)).toBe(true);
-  });
-
-  it("a real-time byte between the data bytes of a note (MIDI allows it there)", () => {
-    const result = read(smf(0, 96, [trackChunk([0, NOTE_ON, 60, 0xf8, 100, ...runningEvent(10, 60, 0), ...END_OF_TRACK])]));
-    expect(result.notes).toEqual([[60, 100, 0, 10, 0]]);
-    expect(result.warnings).toEqual([["stray-status", FIRST_EVENT + 3, 0]]);
   });
 
   it("a thousand clock bytes make one warning that counts them", () => {
@@ -165,7 +146,8 @@ describe("chunk repairs", () => {
     const bytes = new Uint8Array([...headerChunk(1, 3, 96), ...trackChunk(events, events.length + noteTrack(62).length), ...noteTrack(62), ...noteTrack(64)]);
     const result = read(bytes);
     expect(result.notes.map((n) => n[0])).toEqual([60, 62, 64]);
-    expect(result.warnings).toEqual([["chunk-length", FIRST_EVENT + events.length, 0]]);
+    expect(result.warnings).toEqual([["chunk-length", 18, 0]]);
+    expect(result.messages[0]).toBe(`track 0: chunk length ${events.length + noteTrack(62).length} runs past the next "MTrk" at byte ${FIRST_EVENT + events.length}; the track ends there`);
     expect(keepsToneNotes(bytes)).toBe(true);
   });
 
@@ -235,7 +217,7 @@ describe("chunk repairs", () => {
     expect(result.notes).toEqual([[60, 100, 0, 10, 0]]);
     expect(result.warnings).toEqual([
       ["track-count", 10, null],
-      ["truncated", 14 + noteTrack(60).length, 1],
+      ["truncated", 14 + noteTrack(60).length, null],
     ]);
   });
 
@@ -251,10 +233,16 @@ describe("chunk repairs", () => {
     expect(result.messages).toEqual([`skipped 4 bytes at byte ${gap} that are not a chunk, up to the "MTrk" at byte ${gap + 4}`, `skipped 5 bytes at byte ${bytes.length - 5} too few for a chunk`]);
   });
 
-  it("bytes after the end-of-track event inside the chunk", () => {
-    const result = read(smf(0, 96, [trackChunk([...NOTE, ...END_OF_TRACK, 0x12, 0x34])]));
-    expect(result.notes).toEqual([[60, 100, 0, 10, 0]]);
-    expect(result.warnings).toEqual([["skipped-bytes", FIRST_EVENT + NOTE.length + 4, 0]]);
+  it("events after an early end-of-track event, inside the chunk's length, are read (mido and @tonejs/midi read them)", () => {
+    const bytes = smf(0, 96, [trackChunk([...NOTE, ...END_OF_TRACK, ...channelEvent(5, NOTE_ON, 62, 90), ...runningEvent(5, 62, 0), ...END_OF_TRACK])]);
+    const result = read(bytes);
+    expect(result.notes).toEqual([
+      [60, 100, 0, 10, 0],
+      [62, 90, 15, 20, 0],
+    ]);
+    expect(result.warnings).toEqual([["events-after-end-of-track", FIRST_EVENT + NOTE.length, 0]]);
+    expect(result.messages[0]).toBe(`track 0: 11 bytes of the chunk follow its end-of-track event at byte ${FIRST_EVENT + NOTE.length}; read them as events too, up to byte ${bytes.length}`);
+    expect(keepsToneNotes(bytes)).toBe(true);
   });
 
   it("a track without an end-of-track event ends at its last event", () => {
@@ -306,12 +294,25 @@ describe("event repairs", () => {
     expect(result.warnings).toEqual([["long-vlq", FIRST_EVENT, 0]]);
   });
 
-  it("a channel message cut short by a status byte is dropped; that byte starts the next event", () => {
-    // Note-on 62 lacks its velocity: the note-off of 60 comes straight after its pitch.
-    const result = read(smf(0, 96, [trackChunk([...channelEvent(0, NOTE_ON, 60, 100), ...channelEvent(10, NOTE_ON, 62), 0x80, 60, 0, ...END_OF_TRACK])]));
-    expect(result.notes).toEqual([[60, 100, 0, 10, 0]]);
-    expect(result.warnings).toEqual([["incomplete-event", FIRST_EVENT + 5, 0]]);
-    expect(result.messages[0]).toBe(`track 0: note-on event at byte ${FIRST_EVENT + 5} is cut short by status byte 0x80 at byte ${FIRST_EVENT + 7}; dropped`);
+  it("a data byte with its top bit set is read as its low 7 bits, and the events after it stay in place", () => {
+    // Velocity 0x64 with its top bit flipped; @tonejs/midi reads the same events after it.
+    const bytes = smf(0, 96, [trackChunk([...channelEvent(0, NOTE_ON, 60, 0xe4), ...runningEvent(10, 60, 0), ...channelEvent(0, NOTE_ON, 62, 90), ...runningEvent(5, 62, 0), ...END_OF_TRACK])]);
+    const result = read(bytes);
+    expect(result.notes).toEqual([
+      [60, 100, 0, 10, 0],
+      [62, 90, 10, 15, 0],
+    ]);
+    expect(result.warnings).toEqual([["bad-data-byte", FIRST_EVENT + 3, 0]]);
+    expect(result.messages[0]).toBe(`track 0: note-on event at byte ${FIRST_EVENT + 1}: data byte 0xE4 at byte ${FIRST_EVENT + 3} is not below 0x80; read as 0x64`);
+    expect(keepsToneNotes(bytes)).toBe(true);
+  });
+
+  it("a note-on velocity byte of 0x80 stays a note (velocity 127), as in mido and @tonejs/midi", () => {
+    const bytes = smf(0, 96, [trackChunk([...channelEvent(0, NOTE_ON, 60, 0x80), ...runningEvent(10, 60, 0), ...END_OF_TRACK])]);
+    const result = read(bytes);
+    expect(result.notes).toEqual([[60, 127, 0, 10, 0]]);
+    expect(result.messages[0]).toMatch(/data byte 0x80 at byte 25 is not below 0x80; read as 0x7F$/);
+    expect(keepsToneNotes(bytes)).toBe(true);
   });
 
   it("data bytes with no running status are skipped up to the next status byte", () => {
@@ -330,19 +331,25 @@ describe("event repairs", () => {
     expect(result.messages[0]).toBe(`track 0: tempo meta event at byte ${FIRST_EVENT + 1} has length 2, expected 3; skipped`);
   });
 
-  it("a delta time past the tick limit ends the track; the notes before it stay", () => {
+  it("a delta time past the last tick is read as 0; the events after it stay", () => {
     const huge = vlq(MAX_TICK);
     const result = read(smf(0, 96, [trackChunk([...NOTE, ...huge, NOTE_ON, 62, 100, ...runningEvent(10, 62, 0), ...END_OF_TRACK])]));
-    expect(result.notes).toEqual([[60, 100, 0, 10, 0]]);
+    expect(result.notes).toEqual([
+      [60, 100, 0, 10, 0],
+      [62, 100, 10, 20, 0],
+    ]);
     expect(result.warnings).toEqual([["tick-limit", FIRST_EVENT + NOTE.length, 0]]);
-    expect(result.messages[0]).toBe(`track 0: delta time at byte ${FIRST_EVENT + NOTE.length} puts the next event at tick ${MAX_TICK + 10}, past the last tick read (${MAX_TICK - 1}); the rest of the track is not read`);
+    expect(result.messages[0]).toBe(`track 0: delta time at byte ${FIRST_EVENT + NOTE.length} puts the next event at tick ${MAX_TICK + 10}, past the last tick (${MAX_TICK}); read as 0`);
   });
 
-  it("the last tick read is still written and read back", () => {
-    const result = read(smf(0, 96, [trackChunk([...channelEvent(MAX_TICK - 1, NOTE_ON, 60, 100), ...runningEvent(0, 60, 0), ...END_OF_TRACK])]));
+  it("a note-on on the last tick is dropped, a note-off there still ends its note, and both are written back", () => {
+    const bytes = smf(0, 96, [trackChunk([...channelEvent(MAX_TICK - 1, NOTE_ON, 60, 100), ...channelEvent(1, NOTE_ON, 62, 100), ...runningEvent(0, 60, 0), ...END_OF_TRACK])]);
+    const result = read(bytes);
     expect(result.notes).toEqual([[60, 100, MAX_TICK - 1, MAX_TICK, 0]]);
+    expect(result.warnings).toEqual([["tick-limit", FIRST_EVENT + 8, 0]]);
     const again = read(writeMidi({ notes: result.sequence.notes, ticksPerQuarter: 96 }));
     expect(again.notes).toEqual([[60, 100, MAX_TICK - 1, MAX_TICK, 1]]);
+    expect(again.warnings).toEqual([]);
   });
 });
 

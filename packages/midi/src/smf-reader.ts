@@ -7,7 +7,7 @@ import { MidiParseError } from "./errors.js";
 import { MAX_TRACKS } from "./limits.js";
 import type { RawTrack, SmfFile, SmfHeader } from "./raw-smf.js";
 import { findSmf, readHeader } from "./smf-header.js";
-import { parseTrack, type ParseBudget, type TrackEnding } from "./track-parser.js";
+import { TrackParser, type ParseBudget, type TrackEnding } from "./track-parser.js";
 import { WarningLog } from "./warnings.js";
 
 const CHUNK_HEADER_BYTES = 8;
@@ -33,74 +33,83 @@ interface Walk {
  * event or the next "MTrk" instead.
  */
 function readTrackChunk(walk: Walk, at: number): number {
-  const { bytes, end, log } = walk;
-  const index = walk.tracks.length;
+  const { bytes, end } = walk;
   const start = at + CHUNK_HEADER_BYTES;
-  const length = u32(bytes, at + 4);
-  const declaredEnd = start + length;
+  const declaredEnd = start + u32(bytes, at + 4);
   const trusted = declaredEnd <= end && (declaredEnd === end || isChunkAt(bytes, declaredEnd, end));
-  const limit = trusted ? declaredEnd : end;
-  const { track, ending } = parseTrack(bytes, index, { start, limit, stopAtTrackId: !trusted }, walk.budget, log);
-  walk.tracks.push(track);
-  const where = { byteOffset: at + 4, track: index };
-  const lengthNote = `chunk length ${length} ${declaredEnd > end ? `runs past end of file at byte ${end}` : `ends at byte ${declaredEnd}`}`;
-  if (trusted) return afterTrustedTrack(walk, index, ending, declaredEnd);
-  switch (ending.how) {
-    case "end-of-track":
-    case "next-track":
-      if (ending.end !== declaredEnd) {
-        const found = ending.how === "end-of-track" ? `its end-of-track event ends at byte ${ending.end}` : `the next "MTrk" starts at byte ${ending.end}, with no end-of-track before it`;
-        log.add("chunk-length", `${lengthNote}, but ${found}; read up to there`, where);
-      }
-      return ending.end;
-    case "cut":
-      log.add("truncated", `${lengthNote}: the file ends inside a ${ending.what} at byte ${ending.end}; kept the events before it`, where);
-      return end;
-    case "limit":
-      if (declaredEnd > end) log.add("truncated", `${lengthNote}; kept the events up to the cut, without an end-of-track event`, where);
-      else log.add("chunk-length", `${lengthNote}, inside its events; read to the end of the file and found no end-of-track event`, where);
-      return end;
-    case "abandoned":
-      return resync(walk, ending.end);
+  const parser = new TrackParser(bytes, walk.tracks.length, start, walk.budget, walk.log);
+  walk.tracks.push(parser.track);
+  const ending = parser.read(trusted ? declaredEnd : end, !trusted);
+  if (ending.how === "end-of-track") return afterEndOfTrack(walk, parser, ending.end, at, trusted);
+  return trusted ? afterTrustedTrack(walk, parser.track.index, ending, declaredEnd) : afterUntrustedTrack(walk, parser.track.index, ending, at);
+}
+
+/**
+ * An end-of-track event with more of its declared chunk after it came too early: mido and
+ * @tonejs/midi read on to the declared end, and so does this reader, up to an "MTrk" that the
+ * length swallowed (then the length was too long, and the next track starts there).
+ */
+function afterEndOfTrack(walk: Walk, parser: TrackParser, eotEnd: number, at: number, trusted: boolean): number {
+  const { bytes, end, log } = walk;
+  const index = parser.track.index;
+  const length = u32(bytes, at + 4);
+  const declaredEnd = at + CHUNK_HEADER_BYTES + length;
+  const bound = Math.min(declaredEnd, end);
+  const nextTrack = eotEnd < bound ? findTrackId(bytes, eotEnd, bound) : -1;
+  const readOnTo = nextTrack >= 0 ? nextTrack : Math.max(bound, eotEnd);
+  let ending: TrackEnding = { how: "end-of-track", end: eotEnd };
+  if (readOnTo > eotEnd) {
+    log.add("events-after-end-of-track", `${readOnTo - eotEnd} bytes of the chunk follow its end-of-track event at byte ${eotEnd - 4}; read them as events too, up to byte ${readOnTo}`, {
+      byteOffset: eotEnd - 4,
+      track: index,
+    });
+    while (ending.how === "end-of-track" && ending.end < readOnTo) ending = parser.read(readOnTo, false);
+    if (ending.how === "cut") log.add("cut-event", `${ending.what} at byte ${ending.end} runs past byte ${readOnTo}; dropped, and the track ends there`, { byteOffset: ending.end, track: index });
   }
+  if (nextTrack >= 0) {
+    log.add("chunk-length", `chunk length ${length} runs past the next "MTrk" at byte ${nextTrack}; the track ends there`, { byteOffset: at + 4, track: index });
+    return nextTrack;
+  }
+  if (!trusted && declaredEnd !== readOnTo) {
+    const declared = declaredEnd > end ? `runs past end of file at byte ${end}` : `ends at byte ${declaredEnd}`;
+    const found = readOnTo === eotEnd ? `its end-of-track event ends at byte ${readOnTo}` : `the file ends at byte ${readOnTo}`;
+    log.add("chunk-length", `chunk length ${length} ${declared}, but ${found}; read up to there`, { byteOffset: at + 4, track: index });
+  }
+  return readOnTo;
 }
 
 function afterTrustedTrack(walk: Walk, index: number, ending: TrackEnding, declaredEnd: number): number {
-  const { bytes, log } = walk;
+  const { log } = walk;
   switch (ending.how) {
-    case "end-of-track": {
-      if (ending.end === declaredEnd) return declaredEnd;
-      // A length that swallowed the next track: its "MTrk" sits between this end-of-track and the declared end.
-      const next = findTrackId(bytes, ending.end, declaredEnd);
-      if (next >= 0) {
-        log.add("chunk-length", `chunk length ${declaredEnd - ending.end} bytes too long: its end-of-track event ends at byte ${ending.end} and the next "MTrk" starts at byte ${next}; read on from there`, {
-          byteOffset: ending.end,
-          track: index,
-        });
-        return next;
-      }
-      log.add("skipped-bytes", `ignored ${declaredEnd - ending.end} bytes after its end-of-track event, from byte ${ending.end} to the chunk end at byte ${declaredEnd}`, {
-        byteOffset: ending.end,
-        track: index,
-      });
-      return declaredEnd;
-    }
     case "limit":
       log.add("no-end-of-track", `chunk ends at byte ${declaredEnd} without an end-of-track event; the track ends at its last event`, { byteOffset: declaredEnd, track: index });
       return declaredEnd;
     case "cut":
       log.add("cut-event", `${ending.what} at byte ${ending.end} runs past the end of its chunk at byte ${declaredEnd}; dropped, and the track ends there`, { byteOffset: ending.end, track: index });
       return declaredEnd;
-    case "next-track":
-    case "abandoned":
+    default:
       return declaredEnd;
   }
 }
 
-/** After a track was abandoned in an untrusted chunk: the next "MTrk", or the end. */
-function resync(walk: Walk, from: number): number {
-  const next = findTrackId(walk.bytes, from, walk.end);
-  return next >= 0 ? next : walk.end;
+function afterUntrustedTrack(walk: Walk, index: number, ending: TrackEnding, at: number): number {
+  const { bytes, end, log } = walk;
+  const length = u32(bytes, at + 4);
+  const declaredEnd = at + CHUNK_HEADER_BYTES + length;
+  const where = { byteOffset: at + 4, track: index };
+  const lengthNote = `chunk length ${length} ${declaredEnd > end ? `runs past end of file at byte ${end}` : `ends at byte ${declaredEnd}`}`;
+  switch (ending.how) {
+    case "next-track":
+      log.add("chunk-length", `${lengthNote}, but the next "MTrk" starts at byte ${ending.end}, with no end-of-track before it; read up to there`, where);
+      return ending.end;
+    case "cut":
+      log.add("truncated", `${lengthNote}: the file ends inside a ${ending.what} at byte ${ending.end}; kept the events before it`, where);
+      return end;
+    default:
+      if (declaredEnd > end) log.add("truncated", `${lengthNote}; kept the events up to the cut, without an end-of-track event`, where);
+      else log.add("chunk-length", `${lengthNote}, inside its events; read to the end of the file and found no end-of-track event`, where);
+      return end;
+  }
 }
 
 /** Skips a chunk that is not MTrk (as the SMF spec asks), or bytes that are no chunk at all. */
@@ -142,7 +151,8 @@ function readChunks(walk: Walk, start: number): void {
 }
 
 function cutChunkHeader(walk: Walk, at: number): number {
-  walk.log.add("truncated", `chunk header at byte ${at} is cut off by end of file at byte ${walk.end}`, { byteOffset: at, track: walk.tracks.length });
+  // No track was read from it, so the warning names none.
+  walk.log.add("truncated", `track chunk header at byte ${at} is cut off by end of file at byte ${walk.end}`, { byteOffset: at });
   return walk.end;
 }
 

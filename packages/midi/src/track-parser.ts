@@ -1,6 +1,6 @@
 // The events of one MTrk chunk. Strict about what it reads (every byte is accounted for) and
-// recovering where lenient readers are: stray system bytes are skipped, an event cut short by a
-// status byte is dropped, and each repair is logged as a warning. Only the caps throw.
+// recovering where lenient readers are: stray system bytes are skipped, a data byte with its top
+// bit set is read as its low 7 bits, and each repair is logged as a warning. Only the caps throw.
 import { hex, isTrackIdAt } from "./byte-reading.js";
 import { MidiParseError } from "./errors.js";
 import { MAX_EVENTS, MAX_NOTES, MAX_TICK } from "./limits.js";
@@ -14,22 +14,13 @@ export interface ParseBudget {
   notes: number;
 }
 
-/** Where to read: from `start` up to `limit`; `stopAtTrackId` also ends the track at an "MTrk" between events. */
-export interface TrackRegion {
-  start: number;
-  limit: number;
-  stopAtTrackId: boolean;
-}
-
 /** Why reading stopped; `end` is the byte after the last one read. */
 export type TrackEnding =
   | { how: "end-of-track"; end: number }
   | { how: "limit"; end: number }
   | { how: "next-track"; end: number }
   /** An event runs past the limit; `end` is where it starts (it is dropped). */
-  | { how: "cut"; end: number; what: string }
-  /** The tick cap: the rest of the chunk is not read (already warned). */
-  | { how: "abandoned"; end: number };
+  | { how: "cut"; end: number; what: string };
 
 /** Data bytes of the system common messages; real-time and undefined status bytes have none. */
 const SYSTEM_DATA_BYTES: Record<number, number> = { 0xf1: 1, 0xf2: 2, 0xf3: 1 };
@@ -39,7 +30,7 @@ function systemKind(status: number): string {
   return status >= 0xf8 ? "real-time byte" : "system common byte";
 }
 
-/** Thrown inside the parser when an event runs past the limit; never escapes `parseTrack`. */
+/** Thrown inside the parser when an event runs past the limit; never escapes `read`. */
 class EventCut extends Error {
   constructor(readonly what: string) {
     super(what);
@@ -49,17 +40,13 @@ class EventCut extends Error {
 /**
  * Parses the events of one track chunk. Running status continues across meta and sysex events,
  * with a warning: the SMF spec says they cancel it, but mido and @tonejs/midi read on, and a
- * data byte there has no other meaning.
+ * data byte there has no other meaning. `read` can be called again to read on past an
+ * end-of-track event, with the track's tick and running status kept.
  */
-export function parseTrack(bytes: Uint8Array, index: number, region: TrackRegion, budget: ParseBudget, log: WarningLog): { track: RawTrack; ending: TrackEnding } {
-  const parser = new TrackParser(bytes, index, region, budget, log);
-  const ending = parser.run();
-  return { track: parser.track, ending };
-}
-
-class TrackParser {
+export class TrackParser {
   readonly track: RawTrack;
   private at: number;
+  private limit = 0;
   private tick = 0;
   private runningStatus = -1;
   private afterMetaOrSysex = false;
@@ -69,20 +56,21 @@ class TrackParser {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly index: number,
-    private readonly region: TrackRegion,
+    start: number,
     private readonly budget: ParseBudget,
     private readonly log: WarningLog,
   ) {
-    this.at = region.start;
+    this.at = start;
     this.track = { index, name: null, noteEvents: [], programChanges: [], tempos: [], timeSignatures: [], texts: [], endTick: 0 };
   }
 
-  run(): TrackEnding {
-    const { limit } = this.region;
+  /** Reads events up to `limit`; `stopAtTrackId` also stops at an "MTrk" between events. */
+  read(limit: number, stopAtTrackId: boolean): TrackEnding {
+    this.limit = limit;
     while (this.at < limit) {
       const eventStart = this.at;
       this.track.endTick = this.tick;
-      if (!this.statusPending && this.region.stopAtTrackId && isTrackIdAt(this.bytes, eventStart, limit)) return { how: "next-track", end: eventStart };
+      if (!this.statusPending && stopAtTrackId && isTrackIdAt(this.bytes, eventStart, limit)) return { how: "next-track", end: eventStart };
       if (++this.budget.events > MAX_EVENTS) this.fail(`more than ${MAX_EVENTS} events; the limit is ${MAX_EVENTS} events per file`, eventStart);
       try {
         const ending = this.event(eventStart);
@@ -110,12 +98,19 @@ class TrackParser {
       this.statusPending = false;
     } else {
       const delta = this.vlq("delta time");
-      if (this.tick + delta >= MAX_TICK) {
+      // Past the last tick is no music (16 days of silence), but the events after such a delta
+      // usually are: they are kept, at the tick they follow.
+      if (this.tick + delta > MAX_TICK) {
         const reached = Number.isSafeInteger(this.tick + delta) ? `tick ${this.tick + delta}` : "a tick beyond 2^53";
-        this.warn("tick-limit", `delta time at byte ${eventStart} puts the next event at ${reached}, past the last tick read (${MAX_TICK - 1}); the rest of the track is not read`, eventStart);
-        return { how: "abandoned", end: eventStart };
+        this.log.add("tick-limit", `delta time at byte ${eventStart} puts the next event at ${reached}, past the last tick (${MAX_TICK}); read as 0`, {
+          byteOffset: eventStart,
+          track: this.index,
+          group: "delta",
+          lossy: false,
+        });
+      } else {
+        this.tick += delta;
       }
-      this.tick += delta;
     }
     const statusAt = this.at;
     const first = this.byte("event");
@@ -132,7 +127,9 @@ class TrackParser {
       return this.meta(statusAt);
     } else if (first === 0xf0 || first === 0xf7) {
       const length = this.vlq("sysex length");
-      this.skip(length, `sysex event of length ${length}`);
+      // The message is built only when it is needed: this runs for every sysex event.
+      if (this.at + length > this.limit) throw new EventCut(`sysex event of length ${length}`);
+      this.at += length;
       this.afterMetaOrSysex = true;
     } else {
       this.systemMessage(first, statusAt);
@@ -143,8 +140,8 @@ class TrackParser {
   /** A data byte with no running status: skip to the next status byte and read on from there. */
   private skipToStatus(at: number, first: number): null {
     let next = at;
-    while (next < this.region.limit && this.bytes[next]! < 0x80) next++;
-    const where = next < this.region.limit ? `up to the status byte at byte ${next}` : "to the end of the chunk";
+    while (next < this.limit && this.bytes[next]! < 0x80) next++;
+    const where = next < this.limit ? `up to the status byte at byte ${next}` : "to the end of the chunk";
     this.warn("no-running-status", `data byte ${hex(first)} at byte ${at} with no running status to continue: skipped ${next - at} bytes ${where}`, at, "no-running-status");
     this.at = next;
     this.statusPending = true;
@@ -157,11 +154,15 @@ class TrackParser {
     const kind = status >> 4;
     const what = CHANNEL_EVENT_NAMES[kind]!;
     const first = this.dataByte(what, statusAt);
-    const second = first < 0 || kind === 0xc || kind === 0xd ? 0 : this.dataByte(what, statusAt);
-    if (first < 0 || second < 0) return;
+    // A note-on velocity byte that is not 0 makes a note for every reader; its low 7 bits alone must not turn it into a note-off.
+    const second = kind === 0xc || kind === 0xd ? 0 : this.dataByte(what, statusAt, kind === 0x9 ? 0x7f : 0);
     const channel = status & 0x0f;
     if (kind === 0x9 || kind === 0x8) {
       const velocity = kind === 0x9 ? second : 0;
+      if (velocity > 0 && this.tick === MAX_TICK) {
+        this.warn("tick-limit", `note-on at byte ${statusAt} starts on the last tick (${MAX_TICK}) and has no tick left to sound; dropped`, statusAt);
+        return;
+      }
       if (velocity > 0 && ++this.budget.notes > MAX_NOTES) this.fail(`more than ${MAX_NOTES} notes; the limit is ${MAX_NOTES} notes per file`, statusAt);
       this.track.noteEvents.push({ tick: this.tick, channel, pitch: first, velocity });
     } else if (kind === 0xc) {
@@ -170,31 +171,25 @@ class TrackParser {
   }
 
   /**
-   * A data byte, skipping real-time bytes (MIDI lets them fall between any two bytes). Any other
-   * status byte ends the message early, as it does on a MIDI cable: the message is dropped, the
-   * status byte starts the next event, and -1 is returned.
+   * A data byte. One with its top bit set is read as its low 7 bits (`zeroAs` if those are 0):
+   * that undoes a flipped top bit exactly, and it keeps the following events where @tonejs/midi
+   * and mido (clip=True) read them, so every note they find after it is found here too.
    */
-  private dataByte(what: string, statusAt: number): number {
-    for (;;) {
-      const at = this.at;
-      const value = this.byte(what);
-      if (value < 0x80) return value;
-      if (value >= 0xf8 && value !== 0xff) {
-        this.warn("stray-status", `skipped ${systemKind(value)} ${hex(value)} at byte ${at}`, at, value);
-        continue;
-      }
-      this.at = at;
-      this.statusPending = true;
-      this.warn("incomplete-event", `${what} at byte ${statusAt} is cut short by status byte ${hex(value)} at byte ${at}; dropped`, statusAt, "incomplete");
-      return -1;
-    }
+  private dataByte(what: string, statusAt: number, zeroAs = 0): number {
+    const at = this.at;
+    const value = this.byte(what);
+    if (value < 0x80) return value;
+    const repaired = value & 0x7f || zeroAs;
+    this.warn("bad-data-byte", `${what} at byte ${statusAt}: data byte ${hex(value)} at byte ${at} is not below 0x80; read as ${hex(repaired)}`, at, "data-byte");
+    return repaired;
   }
 
   private meta(statusAt: number): TrackEnding | null {
     const typeAt = this.at;
     const type = this.byte("meta event");
     const length = this.vlq("meta event length");
-    this.skip(length, `meta event ${hex(type)} of length ${length}`);
+    if (this.at + length > this.limit) throw new EventCut(`meta event ${hex(type)} of length ${length}`);
+    this.at += length;
     const data = this.bytes.subarray(this.at - length, this.at);
     this.afterMetaOrSysex = true;
     if (type === 0x2f) {
@@ -238,7 +233,7 @@ class TrackParser {
   private systemMessage(status: number, statusAt: number): void {
     const wanted = SYSTEM_DATA_BYTES[status] ?? 0;
     let count = 0;
-    while (count < wanted && this.at < this.region.limit && this.bytes[this.at]! < 0x80) {
+    while (count < wanted && this.at < this.limit && this.bytes[this.at]! < 0x80) {
       this.at++;
       count++;
     }
@@ -247,13 +242,8 @@ class TrackParser {
   }
 
   private byte(what: string): number {
-    if (this.at >= this.region.limit) throw new EventCut(what);
+    if (this.at >= this.limit) throw new EventCut(what);
     return this.bytes[this.at++]!;
-  }
-
-  private skip(count: number, what: string): void {
-    if (this.at + count > this.region.limit) throw new EventCut(what);
-    this.at += count;
   }
 
   /**

@@ -15,9 +15,10 @@ export type MidiWarningCode =
   | "truncated"
   | "cut-event"
   | "no-end-of-track"
+  | "events-after-end-of-track"
   | "stray-status"
   | "running-status-after-meta"
-  | "incomplete-event"
+  | "bad-data-byte"
   | "no-running-status"
   | "long-vlq"
   | "bad-meta"
@@ -50,7 +51,6 @@ const LOSSY: Partial<Record<MidiWarningCode, MidiErrorCode>> = {
   "chunk-length": "bad-chunk",
   truncated: "truncated",
   "cut-event": "bad-chunk",
-  "incomplete-event": "bad-event",
   "no-running-status": "bad-event",
   "tick-limit": "too-large",
 };
