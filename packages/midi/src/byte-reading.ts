@@ -17,6 +17,16 @@ export function hex(byte: number): string {
   return `0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
 }
 
+/** "1 track chunk", "2 track chunks": messages read as sentences. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** "a note-on event", "an event". */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+}
+
 export function describeBytes(bytes: Uint8Array, at: number, count: number): string {
   return Array.from(bytes.subarray(at, at + count), hex).join(" ");
 }

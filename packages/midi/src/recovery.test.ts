@@ -230,7 +230,7 @@ describe("chunk repairs", () => {
       ["skipped-bytes", gap, null],
       ["skipped-bytes", bytes.length - 5, null],
     ]);
-    expect(result.messages).toEqual([`skipped 4 bytes at byte ${gap} that are not a chunk, up to the "MTrk" at byte ${gap + 4}`, `skipped 5 bytes at byte ${bytes.length - 5} too few for a chunk`]);
+    expect(result.messages).toEqual([`skipped 4 bytes at byte ${gap} that are not a chunk, up to the "MTrk" at byte ${gap + 4}`, `skipped 5 bytes at byte ${bytes.length - 5}, too few for a chunk`]);
   });
 
   it("events after an early end-of-track event, inside the chunk's length, are read (mido and @tonejs/midi read them)", () => {

@@ -2,7 +2,7 @@
 // Strict: every byte is read as the spec says, or the reader says what it did instead (a
 // warning with its code, byte offset and track). Recovering: a wrong chunk length, a cut file or
 // a stray byte costs the bytes it spoils and no more. Only unusable input throws MidiParseError.
-import { chunkId, findTrackId, isChunkId, isTrackIdAt, u32 } from "./byte-reading.js";
+import { chunkId, count, findTrackId, isChunkId, isTrackIdAt, u32, withArticle } from "./byte-reading.js";
 import { MidiParseError } from "./errors.js";
 import { MAX_TRACKS } from "./limits.js";
 import type { RawTrack, SmfFile, SmfHeader } from "./raw-smf.js";
@@ -59,7 +59,7 @@ function afterEndOfTrack(walk: Walk, parser: TrackParser, eotEnd: number, at: nu
   const readOnTo = nextTrack >= 0 ? nextTrack : Math.max(bound, eotEnd);
   let ending: TrackEnding = { how: "end-of-track", end: eotEnd };
   if (readOnTo > eotEnd) {
-    log.add("events-after-end-of-track", `${readOnTo - eotEnd} bytes of the chunk follow its end-of-track event at byte ${eotEnd - 4}; read them as events too, up to byte ${readOnTo}`, {
+    log.add("events-after-end-of-track", `${count(readOnTo - eotEnd, "byte")} of the chunk follow its end-of-track event at byte ${eotEnd - 4}; read them as events too, up to byte ${readOnTo}`, {
       byteOffset: eotEnd - 4,
       track: index,
     });
@@ -103,7 +103,7 @@ function afterUntrustedTrack(walk: Walk, index: number, ending: TrackEnding, at:
       log.add("chunk-length", `${lengthNote}, but the next "MTrk" starts at byte ${ending.end}, with no end-of-track before it; read up to there`, where);
       return ending.end;
     case "cut":
-      log.add("truncated", `${lengthNote}: the file ends inside a ${ending.what} at byte ${ending.end}; kept the events before it`, where);
+      log.add("truncated", `${lengthNote}: the file ends inside ${withArticle(ending.what)} at byte ${ending.end}; kept the events before it`, where);
       return end;
     default:
       if (declaredEnd > end) log.add("truncated", `${lengthNote}; kept the events up to the cut, without an end-of-track event`, where);
@@ -120,7 +120,7 @@ function skipOther(walk: Walk, at: number): number {
     const length = u32(bytes, at + 4);
     const next = at + CHUNK_HEADER_BYTES + length;
     if (next <= end) {
-      log.add("unknown-chunk", `skipped "${id}" chunk of ${length} bytes at byte ${at}`, { byteOffset: at });
+      log.add("unknown-chunk", `skipped "${id}" chunk of ${count(length, "byte")} at byte ${at}`, { byteOffset: at });
       return next;
     }
     const track = findTrackId(bytes, at + CHUNK_HEADER_BYTES, end);
@@ -130,9 +130,9 @@ function skipOther(walk: Walk, at: number): number {
   }
   const track = findTrackId(bytes, at, end);
   const next = track >= 0 ? track : end;
-  const what = end - at < CHUNK_HEADER_BYTES && track < 0 ? "too few for a chunk" : "that are not a chunk";
+  const what = end - at < CHUNK_HEADER_BYTES && track < 0 ? ", too few for a chunk" : " that are not a chunk";
   const until = track >= 0 ? `, up to the "MTrk" at byte ${track}` : "";
-  log.add("skipped-bytes", `skipped ${next - at} bytes at byte ${at} ${what}${until}`, { byteOffset: at });
+  log.add("skipped-bytes", `skipped ${count(next - at, "byte")} at byte ${at}${what}${until}`, { byteOffset: at });
   return next;
 }
 
@@ -161,8 +161,8 @@ function reconcileHeader(header: SmfHeader, found: number, headerStart: number, 
   if (found !== header.declaredTracks) {
     const detail =
       found < header.declaredTracks
-        ? `header declares ${header.declaredTracks} tracks but the file holds only ${found} track chunks`
-        : `header declares ${header.declaredTracks} tracks but the file holds ${found} track chunks; read them all`;
+        ? `header declares ${count(header.declaredTracks, "track")} but the file holds only ${count(found, "track chunk")}`
+        : `header declares ${count(header.declaredTracks, "track")} but the file holds ${count(found, "track chunk")}; read them all`;
     log.add("track-count", detail, { byteOffset: headerStart + 10, lossy: found < header.declaredTracks });
   }
   if (header.format === 0 && found > 1) {
@@ -184,7 +184,8 @@ export function readSmf(bytes: Uint8Array): SmfFile & { warnings: WarningLog } {
   readChunks(walk, headerEnd);
   const header = reconcileHeader(declared, walk.tracks.length, window.start, log);
   if (walk.tracks.length === 0) {
-    const detail = header.declaredTracks === 0 ? "header declares 0 tracks and the file holds no track chunks" : `header declares ${header.declaredTracks} tracks but the file holds no track chunks`;
+    const detail =
+      header.declaredTracks === 0 ? "header declares 0 tracks and the file holds no track chunks" : `header declares ${count(header.declaredTracks, "track")} but the file holds no track chunks`;
     throw new MidiParseError(header.declaredTracks === 0 ? "bad-header" : "too-many-tracks", `${detail} (file ends at byte ${window.end})`, { byteOffset: headerEnd });
   }
   const lossy = log.lossy();

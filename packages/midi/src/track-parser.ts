@@ -1,7 +1,7 @@
 // The events of one MTrk chunk. Strict about what it reads (every byte is accounted for) and
 // recovering where lenient readers are: stray system bytes are skipped, a data byte with its top
 // bit set is read as its low 7 bits, and each repair is logged as a warning. Only the caps throw.
-import { hex, isTrackIdAt } from "./byte-reading.js";
+import { count, hex, isTrackIdAt } from "./byte-reading.js";
 import { MidiParseError } from "./errors.js";
 import { MAX_EVENTS, MAX_NOTES, MAX_TICK } from "./limits.js";
 import type { RawTrack } from "./raw-smf.js";
@@ -142,7 +142,7 @@ export class TrackParser {
     let next = at;
     while (next < this.limit && this.bytes[next]! < 0x80) next++;
     const where = next < this.limit ? `up to the status byte at byte ${next}` : "to the end of the chunk";
-    this.warn("no-running-status", `data byte ${hex(first)} at byte ${at} with no running status to continue: skipped ${next - at} bytes ${where}`, at, "no-running-status");
+    this.warn("no-running-status", `data byte ${hex(first)} at byte ${at} with no running status to continue: skipped ${count(next - at, "byte")} ${where}`, at, "no-running-status");
     this.at = next;
     this.statusPending = true;
     return null;
