@@ -1,6 +1,7 @@
-// `scan`: what is in a MIDI folder, file by file, in the exact JSON shape issue 2 specifies.
+// `scan`: what is in a MIDI folder, file by file, in the JSON shape issue 2 specifies, plus what
+// the reader repaired in each file (issue 13).
 import { TOKENIZER_KINDS, Vocabulary, getTokenizer, type TokenizerKind } from "@motif/core";
-import { pianoNotes, tryParseMidi } from "@motif/midi";
+import { pianoNotes, tryParseMidi, type MidiWarning } from "@motif/midi";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
 
 export type TokenCounts = Record<TokenizerKind, number>;
@@ -16,6 +17,8 @@ export interface ScannedFile {
   drumNotes: number | null;
   durationSeconds: number | null;
   tokens: TokenCounts | null;
+  /** What the reader repaired to read the file (empty for a clean or a failed file). */
+  warnings: MidiWarning[];
 }
 
 export interface ScanReport {
@@ -24,6 +27,8 @@ export interface ScanReport {
     files: number;
     ok: number;
     failed: number;
+    /** Files read with at least one warning (counted in `ok`). */
+    repaired: number;
     notes: number;
     drumNotes: number;
     durationSeconds: number;
@@ -44,7 +49,18 @@ export async function scanFolder(dir: string): Promise<ScanReport> {
   for (const file of midiFiles) {
     const parsed = tryParseMidi(await readMidiFile(file));
     if (!parsed.ok) {
-      files.push({ path: file.relativePath, ok: false, error: parsed.error.message, format: null, tracks: null, notes: null, drumNotes: null, durationSeconds: null, tokens: null });
+      files.push({
+        path: file.relativePath,
+        ok: false,
+        error: parsed.error.message,
+        format: null,
+        tracks: null,
+        notes: null,
+        drumNotes: null,
+        durationSeconds: null,
+        tokens: null,
+        warnings: [],
+      });
       continue;
     }
     const sequence = parsed.sequence;
@@ -65,6 +81,7 @@ export async function scanFolder(dir: string): Promise<ScanReport> {
       drumNotes: sequence.notes.filter((note) => note.isDrum).length,
       durationSeconds: round(sequence.totalTime, 3),
       tokens,
+      warnings: parsed.warnings,
     });
   }
   const okFiles = files.filter((file) => file.ok);
@@ -80,6 +97,7 @@ export async function scanFolder(dir: string): Promise<ScanReport> {
       files: files.length,
       ok: okFiles.length,
       failed: files.length - okFiles.length,
+      repaired: okFiles.filter((file) => file.warnings.length > 0).length,
       notes: okFiles.reduce((sum, file) => sum + (file.notes ?? 0), 0),
       drumNotes: okFiles.reduce((sum, file) => sum + (file.drumNotes ?? 0), 0),
       durationSeconds: round(okFiles.reduce((sum, file) => sum + (file.durationSeconds ?? 0), 0), 3),

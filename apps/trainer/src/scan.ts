@@ -11,7 +11,8 @@ export const scanCommand: CommandSpec<{ dir: string; json: boolean }> = {
   brief: "List the MIDI files of a folder with notes, tokens and failures",
   summary:
     "Walk a folder recursively, parse every .mid/.midi file (any letter case) and report format, tracks, notes, " +
-    "duration and token counts per tokenizer, with a summary. Broken files are listed with their reason; the exit code stays 0.",
+    "duration and token counts per tokenizer, with a summary. Files read with repairs are listed with each repair; " +
+    "broken files with their reason; the exit code stays 0.",
   positionals: [{ name: "dir", description: "The folder to scan." }],
   flags: {
     json: { type: "boolean", description: "Print exactly one JSON object on stdout instead of the table." },
@@ -33,7 +34,7 @@ export async function runScan(options: { dir: string; json: boolean }, write: (t
 export function formatScanReport(report: ScanReport): string {
   const ok = report.files.filter((file) => file.ok);
   const failed = report.files.filter((file) => !file.ok);
-  const header = ["file", "format", "tracks", "notes", "drums", "seconds", ...TOKENIZER_KINDS.map((kind) => `${kind} tokens`)];
+  const header = ["file", "format", "tracks", "notes", "drums", "seconds", ...TOKENIZER_KINDS.map((kind) => `${kind} tokens`), "warnings"];
   const rows = ok.map((file) => [
     file.path,
     file.format ?? 0,
@@ -42,8 +43,13 @@ export function formatScanReport(report: ScanReport): string {
     file.drumNotes ?? 0,
     Number((file.durationSeconds ?? 0).toFixed(1)),
     ...TOKENIZER_KINDS.map((kind) => file.tokens?.[kind] ?? 0),
+    file.warnings.length,
   ]);
   const parts = [ok.length > 0 ? formatTable(header, rows) : "No readable MIDI files."];
+  const repaired = ok.filter((file) => file.warnings.length > 0);
+  if (repaired.length > 0) {
+    parts.push("", `Read with repairs (${repaired.length}):`, ...repaired.flatMap((file) => file.warnings.map((warning) => `  ${file.path}: ${warning.message}`)));
+  }
   if (failed.length > 0) {
     parts.push("", `Failed (${failed.length}):`, ...failed.map((file) => `  ${file.path}: ${file.error}`));
   }
@@ -51,7 +57,7 @@ export function formatScanReport(report: ScanReport): string {
   const minutes = (s.durationSeconds / 60).toFixed(1);
   parts.push(
     "",
-    `Summary: ${s.files} files, ${s.ok} ok, ${s.failed} failed; ${s.notes} notes (${s.drumNotes} drum), ${minutes} min of music`,
+    `Summary: ${s.files} files, ${s.ok} ok (${s.repaired} repaired), ${s.failed} failed; ${s.notes} notes (${s.drumNotes} drum), ${minutes} min of music`,
     ...TOKENIZER_KINDS.map((kind) => `  ${kind}: ${s.tokens[kind]} tokens, vocabulary ${s.vocab[kind]}`),
   );
   return parts.join("\n") + "\n";
