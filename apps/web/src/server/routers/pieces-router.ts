@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc";
-import { createPieceSchema, idSchema, listPiecesSchema, randomSeed, titleSchema } from "./schemas";
+import { createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, titleSchema } from "./schemas";
 
 export const piecesRouter = router({
   list: publicProcedure.input(listPiecesSchema).query(({ ctx, input }) =>
@@ -18,6 +18,11 @@ export const piecesRouter = router({
       recipe,
       primer.kind === "upload" ? { kind: "upload", fileName: primer.fileName, bytes: new Uint8Array(Buffer.from(primer.base64, "base64")) } : primer,
     );
+  }),
+  /** A piece made on the listener's device: stored only if the server's replay gives the same tokens (else 400). */
+  share: publicProcedure.input(sharePieceSchema).mutation(({ ctx, input }) => {
+    const { primer: _none, tokens, ...recipe } = input;
+    return ctx.services.pieces.share(recipe, tokens);
   }),
   variation: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "variation", randomSeed())),
   regenerate: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "regenerate", 0)),

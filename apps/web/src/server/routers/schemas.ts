@@ -49,6 +49,16 @@ export const recipeSchema = z.object({
 
 export const createPieceSchema = recipeSchema.extend({ primer: primerSchema });
 
+/** Share to gallery: a device-made piece's recipe (no primer) and its tokens, checked by replaying it. */
+export const sharePieceSchema = recipeSchema.extend({
+  bundleHash: z.string().regex(/^[0-9a-f]{64}$/, "bundleHash must be the bundle's sha256 content hash"),
+  primer: z.object({ kind: z.literal("none", { error: "only pieces without a primer can be shared from a device" }) }),
+  tokens: z
+    .array(z.string().min(1, "a token cannot be empty").max(64, "a token is longer than 64 characters"))
+    .min(1, "the piece has no tokens")
+    .max(2000, "a piece has at most 2000 tokens"),
+});
+
 export const listPiecesSchema = z.object({
   limit: z.number().int().min(1).max(60).default(12),
   cursor: idSchema.nullish(),

@@ -185,6 +185,69 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     }
   }
 
+  /**
+   * Share to gallery: a piece made on a listener's device (no primer) is stored only if replaying
+   * its recipe here gives exactly its tokens, so the gallery never holds a piece it cannot
+   * reproduce. Differing tokens (or another bundle) are an InputError naming where they differ.
+   */
+  async function share(recipe: Recipe & { bundleHash: string }, tokens: readonly string[]) {
+    const model = await registry.requireUsable(recipe.modelId);
+    if (recipe.bundleHash !== model.bundleHash) {
+      throw new InputError(`model ${model.name}/${model.version} is bundle ${model.bundleHash.slice(0, 12)} here, not ${recipe.bundleHash.slice(0, 12)}: the piece cannot be checked`);
+    }
+    if (recipe.topK !== null && recipe.topK > model.vocabSize) {
+      throw new InputError(`topK ${recipe.topK} is larger than the model's vocabulary (${model.vocabSize} tokens)`);
+    }
+    const key = recipe.key ?? defaultKey("none");
+    const job: GenerateJob = {
+      modelDir: model.path,
+      bundleHash: model.bundleHash,
+      seed: recipe.seed,
+      temperature: recipe.temperature,
+      topK: recipe.topK,
+      topP: recipe.topP,
+      length: recipe.length,
+      primerTokens: [],
+      primerLabel: null,
+      primerKeyShift: 0,
+      key,
+    };
+    const result = await engine.generate(job, () => undefined);
+    const differsAt = firstDifference(result.tokens, tokens);
+    if (differsAt !== null) {
+      const at = differsAt < Math.min(result.tokens.length, tokens.length) ? `token ${differsAt} ("${tokens[differsAt]}" sent, "${result.tokens[differsAt]}" replayed)` : `length (${tokens.length} tokens sent, ${result.tokens.length} replayed)`;
+      throw new InputError(`the tokens differ from this recipe's replay on the server at ${at}: the piece was not stored`);
+    }
+    const piece = await db.piece.create({
+      data: {
+        title: finishedTitle(recipe.seed, result.notes),
+        modelId: model.id,
+        bundleHash: model.bundleHash,
+        seed: recipe.seed,
+        temperature: recipe.temperature,
+        topK: recipe.topK,
+        topP: recipe.topP,
+        length: recipe.length,
+        primerKind: "none",
+        primerTokens: [],
+        primerLabel: null,
+        primerKeyShift: 0,
+        key,
+        status: "done",
+        tokens: result.tokens,
+        tokenCount: result.tokens.length,
+        notes: result.notes,
+        noteCount: result.notes.length,
+        midi: new Uint8Array(result.midi),
+        durationSeconds: result.durationSeconds,
+        finishedAt: new Date(),
+        ...(result.report ? reportColumns(result.report) : {}),
+      },
+      select: { id: true },
+    });
+    return { id: piece.id, tokenCount: result.tokens.length };
+  }
+
   /** Same recipe; `sameSeed` replays it exactly ("regenerate"), otherwise a new seed ("variation"). */
   async function derive(id: string, mode: "variation" | "regenerate", newSeed: number) {
     const source = await db.piece.findUnique({
@@ -376,7 +439,14 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     while (running.size > 0) await Promise.allSettled([...running.values()]);
   }
 
-  return { list, get, midi, create, derive, rename, countPlay, stream, resumeInterrupted, idle };
+  return { list, get, midi, create, share, derive, rename, countPlay, stream, resumeInterrupted, idle };
 }
 
 export type PieceService = ReturnType<typeof createPieceService>;
+
+/** Index of the first token that differs (a length difference counts at the shorter end); null when equal. */
+function firstDifference(a: readonly string[], b: readonly string[]): number | null {
+  const shared = Math.min(a.length, b.length);
+  for (let i = 0; i < shared; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? null : shared;
+}

@@ -1,0 +1,48 @@
+// Messages between the page and the device worker (src/browser/device-worker.ts): plain data.
+import type { RollNote } from "../lib/roll";
+
+/** A gallery recipe without a primer (corpus and uploaded primers are composed on the server). */
+export interface DeviceRecipe {
+  modelId: string;
+  seed: number;
+  length: number;
+  temperature: number;
+  topK: number | null;
+  topP: number | null;
+  /** keyChoiceText form: "as-trained" or a key name ("D minor"). */
+  key: string;
+}
+
+/** GET /api/models/<id>/bundle: the files core's loadBundle needs, under content-hash URLs. */
+export interface BundleListing {
+  modelId: string;
+  name: string;
+  version: string;
+  bundleHash: string;
+  files: { name: string; url: string; bytes: number }[];
+  totalBytes: number;
+}
+
+export type ToWorker = { type: "compose"; requestId: number; recipe: DeviceRecipe };
+
+export type FromWorker =
+  | { type: "load"; requestId: number; loadedBytes: number; totalBytes: number; fromCache: boolean; name: string; version: string }
+  | { type: "notes"; requestId: number; from: number; notes: RollNote[]; tokenCount: number }
+  | { type: "done"; requestId: number; result: DeviceResult }
+  | { type: "error"; requestId: number; message: string };
+
+export interface DeviceResult {
+  modelId: string;
+  modelLabel: string;
+  bundleHash: string;
+  /** Primer tokens (none here) + sampled tokens: what the server stores and compares when shared. */
+  tokens: string[];
+  notes: RollNote[];
+  midi: Uint8Array;
+  durationSeconds: number;
+  /** The canonical key choice the recipe was composed with. */
+  key: string;
+  /** Which code computed the steps: "wasm-simd", "js" or "tfjs". */
+  implementation: string;
+  timings: { loadMs: number; composeMs: number; firstNotesMs: number | null; bundleBytes: number; downloadedBytes: number };
+}

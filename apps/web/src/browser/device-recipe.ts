@@ -1,0 +1,21 @@
+// The gallery recipe a device composes: the server's (src/worker/gallery-job.ts galleryRecipe) for
+// a piece without a primer, so the same fields give the same recipe lines, tokens and MIDI bytes.
+import { NO_PRIMER, createRecipe, keyChoiceText, parseKeyChoice, type Recipe } from "@motif/core/compose";
+import { GALLERY_RECIPE } from "../lib/gallery-recipe";
+import type { DeviceRecipe } from "./device-protocol";
+
+export function deviceGalleryRecipe(recipe: DeviceRecipe): Recipe {
+  const choice = parseKeyChoice(recipe.key);
+  if (choice === null) throw new Error(`unknown key "${recipe.key}"`);
+  return createRecipe({
+    ...GALLERY_RECIPE,
+    seed: recipe.seed,
+    length: recipe.length,
+    temperature: recipe.temperature,
+    topK: recipe.topK,
+    topP: recipe.topP,
+    // What the server stores for no primer: no tokens, described as the Composer describes none.
+    primer: { kind: "tokens", tokens: [], description: NO_PRIMER.description, keyShift: 0 },
+    key: keyChoiceText(choice),
+  });
+}
