@@ -10,10 +10,10 @@ export const MAX_NOTES = 1_000_000;
 /** Track chunks above this are refused ("too-many-tracks"): the most a header can declare. */
 export const MAX_TRACKS = 65_535;
 /**
- * The last tick read (warning "tick-limit"): an event after it ends its track, and a note-on on it
- * is dropped (it would have no tick left to sound). 0x0FFFFFFF is the longest gap a 4-byte delta
- * time holds, about 16 days at 480 ticks per quarter and 120 bpm; with every note ending by it,
- * whatever is read can be written back.
+ * The last tick (warning "tick-limit"): a delta time that would carry a track past it is read as
+ * 0, and a note-on on it is read one tick earlier (so it can sound). 0x0FFFFFFF is the longest
+ * gap a 4-byte delta time holds, about 16 days at 480 ticks per quarter and 120 bpm; with every
+ * note ending by it, whatever is read can be written back.
  */
 export const MAX_TICK = 0x0fffffff;
 /** Distinct warnings listed per file; the rest are counted in one last warning. */

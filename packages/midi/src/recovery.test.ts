@@ -342,13 +342,19 @@ describe("event repairs", () => {
     expect(result.messages[0]).toBe(`track 0: delta time at byte ${FIRST_EVENT + NOTE.length} puts the next event at tick ${MAX_TICK + 10}, past the last tick (${MAX_TICK}); read as 0`);
   });
 
-  it("a note-on on the last tick is dropped, a note-off there still ends its note, and both are written back", () => {
+  it("a note-on on the last tick is read one tick earlier, a note-off there still ends its note, and both are written back", () => {
     const bytes = smf(0, 96, [trackChunk([...channelEvent(MAX_TICK - 1, NOTE_ON, 60, 100), ...channelEvent(1, NOTE_ON, 62, 100), ...runningEvent(0, 60, 0), ...END_OF_TRACK])]);
     const result = read(bytes);
-    expect(result.notes).toEqual([[60, 100, MAX_TICK - 1, MAX_TICK, 0]]);
+    expect(result.notes).toEqual([
+      [60, 100, MAX_TICK - 1, MAX_TICK, 0],
+      [62, 100, MAX_TICK - 1, MAX_TICK, 0],
+    ]);
     expect(result.warnings).toEqual([["tick-limit", FIRST_EVENT + 8, 0]]);
     const again = read(writeMidi({ notes: result.sequence.notes, ticksPerQuarter: 96 }));
-    expect(again.notes).toEqual([[60, 100, MAX_TICK - 1, MAX_TICK, 1]]);
+    expect(again.notes).toEqual([
+      [60, 100, MAX_TICK - 1, MAX_TICK, 1],
+      [62, 100, MAX_TICK - 1, MAX_TICK, 1],
+    ]);
     expect(again.warnings).toEqual([]);
   });
 });

@@ -64,7 +64,8 @@ function afterEndOfTrack(walk: Walk, parser: TrackParser, eotEnd: number, at: nu
       track: index,
     });
     while (ending.how === "end-of-track" && ending.end < readOnTo) ending = parser.read(readOnTo, false);
-    if (ending.how === "cut") log.add("cut-event", `${ending.what} at byte ${ending.end} runs past byte ${readOnTo}; dropped, and the track ends there`, { byteOffset: ending.end, track: index });
+    // The track had ended: what fails to read after its end-of-track event costs nothing.
+    if (ending.how === "cut") log.add("cut-event", `${ending.what} at byte ${ending.end} runs past byte ${readOnTo}; dropped, and the track ends there`, { byteOffset: ending.end, track: index, lossy: false });
   }
   if (nextTrack >= 0) {
     log.add("chunk-length", `chunk length ${length} runs past the next "MTrk" at byte ${nextTrack}; the track ends there`, { byteOffset: at + 4, track: index });

@@ -159,12 +159,18 @@ export class TrackParser {
     const channel = status & 0x0f;
     if (kind === 0x9 || kind === 0x8) {
       const velocity = kind === 0x9 ? second : 0;
-      if (velocity > 0 && this.tick === MAX_TICK) {
-        this.warn("tick-limit", `note-on at byte ${statusAt} starts on the last tick (${MAX_TICK}) and has no tick left to sound; dropped`, statusAt);
-        return;
+      let tick = this.tick;
+      if (velocity > 0 && tick === MAX_TICK) {
+        tick = MAX_TICK - 1;
+        this.log.add("tick-limit", `note-on at byte ${statusAt} on the last tick (${MAX_TICK}) would have no tick left to sound; read one tick earlier`, {
+          byteOffset: statusAt,
+          track: this.index,
+          group: "last-tick",
+          lossy: false,
+        });
       }
       if (velocity > 0 && ++this.budget.notes > MAX_NOTES) this.fail(`more than ${MAX_NOTES} notes; the limit is ${MAX_NOTES} notes per file`, statusAt);
-      this.track.noteEvents.push({ tick: this.tick, channel, pitch: first, velocity });
+      this.track.noteEvents.push({ tick, channel, pitch: first, velocity });
     } else if (kind === 0xc) {
       this.track.programChanges.push({ tick: this.tick, channel, program: first });
     }
