@@ -10,7 +10,7 @@ import { structuredCase } from "./test-support/smf-fuzz-cases.js";
 
 const CASES = Number(process.env.MOTIF_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.MOTIF_FUZZ_SEED ?? 20_261_201);
-const PROGRESS_EVERY = 100_000;
+const PROGRESS_EVERY = Math.max(10_000, Math.floor(CASES / 10));
 
 describe(`structure-aware fuzz (${CASES} cases, seed ${SEED})`, () => {
   it("every case: warnings and a faithful round trip, or a typed error; bounded time and memory", { timeout: Math.max(120_000, CASES * 5) }, () => {
