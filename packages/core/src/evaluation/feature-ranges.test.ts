@@ -38,3 +38,11 @@ describe("feature ranges", () => {
     expect(() => featureHistograms(pieces, songs, 0)).toThrow(/bins/);
   });
 });
+
+describe("evenlySpaced (the reference songs the overlap compares)", () => {
+  it("keeps every item up to the count, else spreads the count over the list", async () => {
+    const { evenlySpaced } = await import("./music-report.js");
+    expect(evenlySpaced([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    expect(evenlySpaced(Array.from({ length: 10 }, (_, i) => i), 4)).toEqual([0, 2, 5, 7]);
+  });
+});
