@@ -152,3 +152,27 @@ describe("readBundleSplit", () => {
     expect(streamed.train).toHaveLength(3);
   });
 });
+
+describe("files read with repairs", () => {
+  /** A phrase file with a stray MIDI clock event (0xF8, then a zero delta time) at the start of its first track. */
+  function withStrayClock(bytes: Uint8Array): { bytes: Uint8Array; offset: number } {
+    const at = Array.from(bytes).findIndex((_, i) => bytes[i] === 0x4d && bytes[i + 1] === 0x54 && bytes[i + 2] === 0x72 && bytes[i + 3] === 0x6b);
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(at + 4);
+    const out = new Uint8Array(bytes.length + 2);
+    out.set(bytes.subarray(0, at + 9));
+    out.set([0xf8, 0x00], at + 9);
+    out.set(bytes.subarray(at + 9), at + 11);
+    new DataView(out.buffer).setUint32(at + 4, length + 2);
+    return { bytes: out, offset: at + 9 };
+  }
+
+  it("trains on them and lists what the reader repaired", async () => {
+    const clean = phraseFile(4);
+    const { bytes, offset } = withStrayClock(clean);
+    const source = (name: string, data: Uint8Array): RereadableSource => ({ name, read: async () => data, readSync: () => data });
+    const ingested = await ingestForTraining([source("clean.mid", clean), source("repaired.mid", bytes)], getTokenizer("timed"), "song");
+    expect(ingested.songs.map((s) => s.name)).toEqual(["clean.mid", "repaired.mid"]);
+    expect(ingested.repaired).toEqual([{ name: "repaired.mid", repairs: [`track 0: skipped real-time byte 0xF8 at byte ${offset}`] }]);
+    expect(Array.from(ingested.songs[1]!.ids)).toEqual(Array.from(ingested.songs[0]!.ids));
+  });
+});

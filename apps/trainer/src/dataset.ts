@@ -50,13 +50,13 @@ async function readSource(source: MidiSource): Promise<Outcome<{ bytes: Uint8Arr
   }
 }
 
-function parseNotes(bytes: Uint8Array): Outcome<{ notes: QuarterNote[] }> {
+function parseNotes(bytes: Uint8Array): Outcome<{ notes: QuarterNote[]; repairs: string[] }> {
   const parsed = tryParseMidi(bytes);
-  return parsed.ok ? { ok: true, notes: pianoNotes(parsed.sequence) } : { ok: false, reason: parsed.error.message };
+  return parsed.ok ? { ok: true, notes: pianoNotes(parsed.sequence), repairs: parsed.warnings.map((w) => w.message) } : { ok: false, reason: parsed.error.message };
 }
 
 /** A file's hash, piano notes and tokens, or why it cannot be learned from. */
-async function songOf(source: MidiSource, tokenizer: Tokenizer): Promise<Outcome<{ sha256: string; notes: QuarterNote[]; tokens: string[] }>> {
+async function songOf(source: MidiSource, tokenizer: Tokenizer): Promise<Outcome<{ sha256: string; notes: QuarterNote[]; tokens: string[]; repairs: string[] }>> {
   const read = await readSource(source);
   if (!read.ok) return read;
   const parsed = parseNotes(read.bytes);
@@ -64,7 +64,7 @@ async function songOf(source: MidiSource, tokenizer: Tokenizer): Promise<Outcome
   if (parsed.notes.length === 0) return { ok: false, reason: "no piano notes (empty, or drums only)" };
   const tokens = tokenizer.encode(parsed.notes);
   if (tokens.length < 2) return { ok: false, reason: `only ${tokens.length} token(s): too short to learn from` };
-  return { ok: true, sha256: sha256Of(read.bytes), notes: parsed.notes, tokens };
+  return { ok: true, sha256: sha256Of(read.bytes), notes: parsed.notes, tokens, repairs: parsed.repairs };
 }
 
 /** Reads and parses every source to piano notes; unreadable or non-MIDI files are skipped with a reason. */
@@ -200,6 +200,8 @@ export interface CompactSong {
 export interface CompactIngest {
   songs: CompactSong[];
   skipped: SkippedFile[];
+  /** Files read with repairs (the MIDI reader's warnings): trained on, and listed so nothing is silent. */
+  repaired: { name: string; repairs: string[] }[];
   dictionary: TokenDictionary;
   sources: readonly RereadableSource[];
   keyNormalization: TrainingConfig["keyNormalization"];
@@ -214,17 +216,19 @@ export async function ingestForTraining(sources: readonly RereadableSource[], to
   const dictionary = new TokenDictionary();
   const songs: CompactSong[] = [];
   const skipped: SkippedFile[] = [];
+  const repaired: CompactIngest["repaired"] = [];
   for (const [index, source] of sources.entries()) {
     const song = await songOf(source, tokenizer);
     if (!song.ok) {
       skipped.push({ name: source.name, reason: song.reason });
       continue;
     }
+    if (song.repairs.length > 0) repaired.push({ name: source.name, repairs: song.repairs });
     const seen = notesForModel(song.notes, keyNormalization);
     const tokens = seen.key === null ? song.tokens : tokenizer.encode(seen.notes);
     songs.push({ name: source.name, sha256: song.sha256, source: index, ids: dictionary.idsOf(tokens), key: seen.key === null ? null : keyName(seen.key) });
   }
-  return { songs, skipped, dictionary, sources, keyNormalization };
+  return { songs, skipped, repaired, dictionary, sources, keyNormalization };
 }
 
 /** The song's notes as the model sees them, read again from its file (which must not have changed). */

@@ -48,6 +48,10 @@ async function midiSources(dataDir: string | null): Promise<RereadableSource[]> 
  */
 async function loadDataset(sources: readonly RereadableSource[], tokenizer: Tokenizer, training: TrainingConfig): Promise<{ prepared: PreparedDataset; skipped: SkippedFile[]; fingerprint: string[] }> {
   const ingested = await ingestForTraining(sources, tokenizer, training.keyNormalization);
+  if (ingested.repaired.length > 0) {
+    log(`read ${ingested.repaired.length} file(s) with repairs (trained on):`);
+    for (const file of ingested.repaired) log(`  ${file.name}: ${file.repairs.join("; ")}`);
+  }
   if (ingested.skipped.length > 0) {
     log(`skipped ${ingested.skipped.length} file(s):`);
     for (const file of ingested.skipped) log(`  ${file.name}: ${file.reason}`);
