@@ -117,7 +117,8 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
   });
 
   it("shows the server's message for bad input and for an upload that is not MIDI", async () => {
-    await page.goto(`${app.url}/generate`);
+    // This spec follows the server path; e2e/device.e2e.test.ts follows the device one.
+    await page.goto(`${app.url}/generate?where=server`);
     await page.fill('input[name="temperature"]', "9");
     await page.getByTestId("generate").click();
     await page.getByTestId("form-error").waitFor();

@@ -23,11 +23,13 @@ export interface BundleListing {
   totalBytes: number;
 }
 
-export type ToWorker = { type: "compose"; requestId: number; recipe: DeviceRecipe };
+/** "preload" loads a model's bundle ahead of the click (the form sends it as soon as the model is chosen). */
+export type ToWorker = { type: "compose"; requestId: number; recipe: DeviceRecipe } | { type: "preload"; requestId: number; modelId: string };
 
 export type FromWorker =
   | { type: "load"; requestId: number; loadedBytes: number; totalBytes: number; fromCache: boolean; name: string; version: string }
   | { type: "notes"; requestId: number; from: number; notes: RollNote[]; tokenCount: number }
+  | { type: "ready"; requestId: number; loadMs: number; downloadedBytes: number }
   | { type: "done"; requestId: number; result: DeviceResult }
   | { type: "error"; requestId: number; message: string };
 
@@ -44,5 +46,6 @@ export interface DeviceResult {
   key: string;
   /** Which code computed the steps: "wasm-simd", "js" or "tfjs". */
   implementation: string;
+  /** loadMs and downloadedBytes are of the bundle's load in this worker (usually a preload before the click). */
   timings: { loadMs: number; composeMs: number; firstNotesMs: number | null; bundleBytes: number; downloadedBytes: number };
 }

@@ -1,6 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { deviceGenerationSupported, preloadOnDevice, type LoadState } from "@/browser/device-composer";
+import { DevicePieceView } from "@/browser/device-piece-view";
+import type { DeviceRecipe } from "@/browser/device-protocol";
+import { formatBytes } from "@/lib/format";
 import { ALL_KEY_NAMES } from "@/lib/key-choice";
 import type { FormValues, PrimerKind } from "@/lib/recipe-url";
 import { errorMessage, trpc } from "@/lib/trpc-client";
@@ -41,11 +45,54 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
   const [chosenKey, setChosenKey] = useState<string | null>(initial.key ?? null);
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // Where to compose: this device where Web Workers and WebAssembly exist (known only in the
+  // browser, so decided after hydration; `?where=server|device` in the URL chooses), else the server.
+  const [canUseDevice, setCanUseDevice] = useState(false);
+  const [where, setWhere] = useState<"device" | "server">("server");
+  const [deviceRun, setDeviceRun] = useState<{ recipe: DeviceRecipe; clickedAt: number; run: number } | null>(null);
+  useEffect(() => {
+    const supported = deviceGenerationSupported();
+    setCanUseDevice(supported);
+    const asked = new URLSearchParams(window.location.search).get("where");
+    setWhere(supported && asked !== "server" ? "device" : "server");
+  }, []);
+  // Primers are resolved by the server (corpus songs, uploads): those recipes compose there.
+  const onDevice = where === "device" && canUseDevice && primerKind === "none";
+  // The chosen model loads into the device worker before Generate (progress and size shown), so the click only composes.
+  const [deviceModel, setDeviceModel] = useState<{ modelId: string; load: LoadState | null; ready: boolean; error: string | null } | null>(null);
+  useEffect(() => {
+    if (!onDevice) return;
+    let live = true;
+    setDeviceModel({ modelId, load: null, ready: false, error: null });
+    preloadOnDevice(modelId, (load) => live && setDeviceModel({ modelId, load, ready: false, error: null })).then(
+      () => live && setDeviceModel((current) => (current ? { ...current, ready: true } : current)),
+      (failure: unknown) => live && setDeviceModel({ modelId, load: null, ready: false, error: errorMessage(failure) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [onDevice, modelId]);
   // "As the primer" means nothing without one: fall back to the model's key rather than send it.
   const key = chosenKey === null || (chosenKey === "primer" && primerKind === "none") ? (primerKind === "none" ? "as-trained" : "primer") : chosenKey;
 
+  function submitOnDevice() {
+    const recipe: DeviceRecipe = {
+      modelId,
+      seed: Number(seed),
+      length: Number(length),
+      temperature: Number(temperature),
+      topK: topK.trim() === "" ? null : Number(topK),
+      topP: topP.trim() === "" ? null : Number(topP),
+      key,
+    };
+    const problem = deviceRecipeProblem(recipe);
+    if (problem) return setError(problem);
+    setDeviceRun((previous) => ({ recipe, clickedAt: performance.now(), run: (previous?.run ?? 0) + 1 }));
+  }
+
   async function submit() {
     setError(null);
+    if (onDevice) return submitOnDevice();
     let primer: { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; base64: string } = { kind: primerKind === "corpus" ? "corpus" : "none" };
     if (primerKind === "upload") {
       if (!file) return setError("Choose a MIDI file to start from, or pick another primer.");
@@ -165,14 +212,47 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
         </select>
         <small className="muted">Only the notes move; the same recipe in another key has the same tokens.</small>
       </label>
+      <fieldset data-testid="where">
+        <legend>Where</legend>
+        <label className="radio">
+          <input type="radio" name="where" value="device" checked={where === "device"} disabled={!canUseDevice} onChange={() => setWhere("device")} />
+          This device{canUseDevice ? " (the model downloads once, then stays in this browser)" : " (needs Web Workers and WebAssembly)"}
+        </label>
+        <label className="radio">
+          <input type="radio" name="where" value="server" checked={where === "server"} onChange={() => setWhere("server")} />
+          The server (the piece goes straight to the gallery)
+        </label>
+        {where === "device" && primerKind !== "none" ? <small className="muted">A primer is read on the server, so this recipe is composed there.</small> : null}
+        {onDevice && deviceModel?.modelId === modelId ? (
+          <small className="muted" data-testid="device-model" data-ready={deviceModel.ready}>
+            {deviceModel.error
+              ? `The model could not be loaded here (${deviceModel.error}); choose the server.`
+              : deviceModel.load
+                ? `Model ${deviceModel.load.label}: ${formatBytes(deviceModel.load.loadedBytes)} / ${formatBytes(deviceModel.load.totalBytes)} ${deviceModel.load.fromCache ? "from this device's cache" : "downloaded"}${deviceModel.ready ? ", ready" : "…"}`
+                : "Loading the model…"}
+          </small>
+        ) : null}
+      </fieldset>
       {error ? (
         <p className="error" role="alert" data-testid="form-error">
           {error}
         </p>
       ) : null}
       <button type="submit" className="button primary" disabled={submitting} data-testid="generate">
-        {submitting ? "Starting…" : "Generate"}
+        {submitting ? "Starting…" : onDevice ? "Generate on this device" : "Generate"}
       </button>
+      {deviceRun ? <DevicePieceView key={deviceRun.run} recipe={deviceRun.recipe} clickedAt={deviceRun.clickedAt} run={deviceRun.run} /> : null}
     </form>
   );
+}
+
+/** The server's zod limits (schemas.ts), checked before composing so a device piece can be shared. */
+function deviceRecipeProblem(recipe: DeviceRecipe): string | null {
+  const whole = (x: number, min: number, max: number) => Number.isInteger(x) && x >= min && x <= max;
+  if (!whole(recipe.length, 16, 2000)) return "length must be a whole number of tokens from 16 to 2000";
+  if (!(recipe.temperature >= 0.05 && recipe.temperature <= 2.5)) return "temperature must be from 0.05 to 2.5";
+  if (recipe.topK !== null && !whole(recipe.topK, 1, 10_000)) return "top-k must be a whole number from 1 (or blank)";
+  if (recipe.topP !== null && !(recipe.topP > 0 && recipe.topP <= 1)) return "top-p must be above 0 and at most 1 (or blank)";
+  if (!whole(recipe.seed, 0, 2 ** 31 - 1)) return "seed must be a whole number from 0 to 2^31 - 1";
+  return null;
 }

@@ -93,7 +93,6 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
     }
   }
 
-  const playing = player.state === "playing" || player.state === "loading";
   return (
     <div className="piece" data-testid="piece-view" data-status={status} data-audio-state={player.audioState}>
       <div className="piece-head">
@@ -111,24 +110,7 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
 
       <PianoRoll notes={notes} bpm={piece.bpm} totalSeconds={total} position={player.position} onSeek={player.seek} generating={status === "generating"} />
 
-      <div className="transport">
-        <button type="button" className="button" data-testid="play" onClick={() => (playing ? player.pause() : void player.play())} disabled={notes.length === 0}>
-          {player.state === "loading" ? "Loading piano…" : playing ? "Pause" : "Play"}
-        </button>
-        <input
-          type="range"
-          className="seek"
-          aria-label="Seek"
-          min={0}
-          max={Math.max(total, 0.01)}
-          step={0.01}
-          value={Math.min(player.position, total)}
-          onChange={(event) => player.seek(Number(event.target.value))}
-        />
-        <span className="time small" data-testid="time">
-          {formatDuration(player.position)} / {formatDuration(total)}
-        </span>
-      </div>
+      <Transport player={player} total={total} disabled={notes.length === 0} />
 
       {error && status === "failed" ? <p className="error">Generation failed: {error}</p> : null}
       {actionError ? <p className="error" role="alert">{actionError}</p> : null}
@@ -196,6 +178,31 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
           </dd>
         </dl>
       </section>
+    </div>
+  );
+}
+
+/** Play / pause, seek bar and time of a piece's player (server and device pieces alike). */
+export function Transport({ player, total, disabled }: { player: ReturnType<typeof usePianoPlayer>; total: number; disabled: boolean }) {
+  const playing = player.state === "playing" || player.state === "loading";
+  return (
+    <div className="transport">
+      <button type="button" className="button" data-testid="play" onClick={() => (playing ? player.pause() : void player.play())} disabled={disabled}>
+        {player.state === "loading" ? "Loading piano…" : playing ? "Pause" : "Play"}
+      </button>
+      <input
+        type="range"
+        className="seek"
+        aria-label="Seek"
+        min={0}
+        max={Math.max(total, 0.01)}
+        step={0.01}
+        value={Math.min(player.position, total)}
+        onChange={(event) => player.seek(Number(event.target.value))}
+      />
+      <span className="time small" data-testid="time">
+        {formatDuration(player.position)} / {formatDuration(total)}
+      </span>
     </div>
   );
 }
