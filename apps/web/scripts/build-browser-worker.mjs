@@ -29,6 +29,22 @@ const tfjsLite = {
   },
 };
 
+/**
+ * zod re-exports every locale as one namespace (`z.locales`), which keeps them all (~250 KB) in
+ * the bundle; core only uses the English messages, which zod imports from locales/en.js itself.
+ * @type {import("esbuild").Plugin}
+ */
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), "..", "locales", "index.js"), namespace: "zod-locales" };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({ contents: 'export { default as en } from "./en.js";\n', loader: "js", resolveDir: dirname(args.path) }));
+  },
+};
+
 export async function buildBrowserWorker() {
   await build({
     entryPoints: [join(webDir, "src", "browser", "device-worker.ts")],
@@ -39,7 +55,7 @@ export async function buildBrowserWorker() {
     target: "es2022",
     conditions: ["@motif/source"],
     mainFields: ["browser", "module", "main"],
-    plugins: [tfjsLite],
+    plugins: [tfjsLite, zodEnglishOnly],
     minify: true,
     sourcemap: false,
     legalComments: "none",
