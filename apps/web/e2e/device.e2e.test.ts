@@ -169,6 +169,19 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
     await page.screenshot({ path: join(shotsDir, "device-shared-piece.png"), fullPage: true });
   });
 
+  it("keeps device pieces in IndexedDB across visits and shares one from the list", async () => {
+    await page.goto(`${app.url}/generate`);
+    const items = page.getByTestId("device-pieces-item");
+    await items.first().waitFor();
+    // Three recipes and the shared one, newest first.
+    expect(await items.count()).toBe(4);
+    expect(await items.first().getAttribute("data-shared")).toBe("true");
+    const unshared = page.locator('[data-testid="device-pieces-item"][data-shared="false"][data-seed="2026"]');
+    await unshared.getByRole("button", { name: "Share to gallery" }).click();
+    await page.locator('[data-testid="device-pieces-item"][data-shared="true"][data-seed="2026"]').waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(shotsDir, "device-pieces.png"), fullPage: true });
+  });
+
   it("keeps the bundle in Cache Storage: a new page (a second visit) downloads nothing", async () => {
     const visits = await browser.newContext();
     const visit = async () => {

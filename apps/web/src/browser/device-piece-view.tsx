@@ -10,18 +10,19 @@ import { usePianoPlayer } from "@/components/use-piano-player";
 import { formatBytes } from "@/lib/format";
 import { GALLERY_RECIPE } from "@/lib/gallery-recipe";
 import { applyNotesUpdate, durationSeconds, type RollNote } from "@/lib/roll";
-import { errorMessage, trpc } from "@/lib/trpc-client";
+import { errorMessage } from "@/lib/trpc-client";
 import { composeOnDevice, type LoadState } from "./device-composer";
-import { markShared, saveDevicePiece } from "./device-pieces";
+import { saveDevicePiece } from "./device-pieces";
 import type { DeviceRecipe, DeviceResult } from "./device-protocol";
+import { shareToGallery } from "./device-share";
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** `clickedAt`: when Generate was pressed (performance.now()), for "click → first note"; `run` counts the presses. */
-export function DevicePieceView({ recipe, clickedAt, run }: { recipe: DeviceRecipe; clickedAt: number; run: number }) {
+/** `clickedAt`: when Generate was pressed (performance.now()), for "click → first note"; `run` counts the presses; `onSaved`: kept or shared. */
+export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: DeviceRecipe; clickedAt: number; run: number; onSaved?(): void }) {
   const [status, setStatus] = useState<"loading" | "generating" | "done" | "failed">("loading");
   const [load, setLoad] = useState<LoadState | null>(null);
   const [notes, setNotes] = useState<RollNote[]>([]);
@@ -57,6 +58,7 @@ export function DevicePieceView({ recipe, clickedAt, run }: { recipe: DeviceReci
           (failure: unknown) => console.warn("could not keep the piece in IndexedDB", failure),
         );
         if (!live) return;
+        onSaved?.();
         setNotes(done.notes);
         setTokenCount(done.tokens.length);
         setResult({ ...done, id, sha256 });
@@ -70,7 +72,7 @@ export function DevicePieceView({ recipe, clickedAt, run }: { recipe: DeviceReci
     return () => {
       live = false;
     };
-  }, [recipe, clickedAt]);
+  }, [recipe, clickedAt, onSaved]);
 
   const midiUrl = useMemo(() => (result ? URL.createObjectURL(new Blob([result.midi as Uint8Array<ArrayBuffer>], { type: "audio/midi" })) : null), [result]);
   useEffect(() => () => (midiUrl ? URL.revokeObjectURL(midiUrl) : undefined), [midiUrl]);
@@ -80,9 +82,8 @@ export function DevicePieceView({ recipe, clickedAt, run }: { recipe: DeviceReci
     setSharing(true);
     setError(null);
     try {
-      const piece = await trpc.pieces.share.mutate({ ...recipe, key: result.key, bundleHash: result.bundleHash, primer: { kind: "none" }, tokens: result.tokens });
-      await markShared(result.id, piece.id).catch(() => undefined);
-      setShared(piece.id);
+      setShared(await shareToGallery({ id: result.id, recipe: { ...recipe, key: result.key }, bundleHash: result.bundleHash, tokens: result.tokens }));
+      onSaved?.();
     } catch (failure) {
       setError(`Not shared: ${errorMessage(failure)}`);
     } finally {
@@ -93,6 +94,7 @@ export function DevicePieceView({ recipe, clickedAt, run }: { recipe: DeviceReci
   return (
     <section
       className="card piece"
+      style={{ padding: "1rem" }}
       data-testid="device-piece"
       data-status={status}
       data-run={run}

@@ -42,3 +42,13 @@ export async function markShared(id: string, sharedPieceId: string): Promise<voi
   const piece = await run<DevicePiece | undefined>("readonly", (store) => store.get(id) as IDBRequest<DevicePiece | undefined>);
   if (piece) await saveDevicePiece({ ...piece, sharedPieceId });
 }
+
+/** Every piece kept on this device, newest first. */
+export async function listDevicePieces(): Promise<DevicePiece[]> {
+  const pieces = await run<DevicePiece[]>("readonly", (store) => store.getAll() as IDBRequest<DevicePiece[]>);
+  return pieces.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function forgetDevicePiece(id: string): Promise<void> {
+  await run("readwrite", (store) => store.delete(id));
+}

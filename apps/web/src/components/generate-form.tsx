@@ -1,8 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { deviceGenerationSupported, preloadOnDevice, type LoadState } from "@/browser/device-composer";
 import { DevicePieceView } from "@/browser/device-piece-view";
+import { DevicePiecesList } from "@/browser/device-pieces-list";
 import type { DeviceRecipe } from "@/browser/device-protocol";
 import { formatBytes } from "@/lib/format";
 import { ALL_KEY_NAMES } from "@/lib/key-choice";
@@ -50,6 +51,8 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
   const [canUseDevice, setCanUseDevice] = useState(false);
   const [where, setWhere] = useState<"device" | "server">("server");
   const [deviceRun, setDeviceRun] = useState<{ recipe: DeviceRecipe; clickedAt: number; run: number } | null>(null);
+  const [devicePiecesVersion, setDevicePiecesVersion] = useState(0);
+  const deviceSaved = useCallback(() => setDevicePiecesVersion((n) => n + 1), []);
   useEffect(() => {
     const supported = deviceGenerationSupported();
     setCanUseDevice(supported);
@@ -123,126 +126,129 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
 
   const model = models.find((m) => m.id === modelId);
   return (
-    <form
-      className="card form"
-      data-testid="generate-form"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
-      {notes.length > 0 ? (
-        <div className="muted small" role="status" data-testid="recipe-notes">
-          Some values in the link were not used:
-          <ul>
-            {notes.map((note) => (
-              <li key={note}>{note}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {initial.primer === "upload" ? (
-        <p className="muted small" data-testid="recipe-upload-hint">
-          This recipe started from a MIDI file: choose the same file below to replay it.
-        </p>
-      ) : null}
-      <label>
-        <span>Model</span>
-        <select name="modelId" value={modelId} onChange={(event) => setModelId(event.target.value)}>
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-        {model ? <small className="muted">{model.preset} preset · {model.tokenizer} tokens · vocabulary {model.vocabSize}</small> : null}
-      </label>
-      <div className="form-row">
+    <>
+      <form
+        className="card form"
+        data-testid="generate-form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        {notes.length > 0 ? (
+          <div className="muted small" role="status" data-testid="recipe-notes">
+            Some values in the link were not used:
+            <ul>
+              {notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {initial.primer === "upload" ? (
+          <p className="muted small" data-testid="recipe-upload-hint">
+            This recipe started from a MIDI file: choose the same file below to replay it.
+          </p>
+        ) : null}
         <label>
-          <span>Length (tokens)</span>
-          <input name="length" inputMode="numeric" value={length} onChange={(event) => setLength(event.target.value)} />
-        </label>
-        <label>
-          <span>Temperature</span>
-          <input name="temperature" inputMode="decimal" value={temperature} onChange={(event) => setTemperature(event.target.value)} />
-        </label>
-        <label>
-          <span>Top-k (blank = off)</span>
-          <input name="topK" inputMode="numeric" value={topK} onChange={(event) => setTopK(event.target.value)} />
-        </label>
-        <label>
-          <span>Top-p (blank = off)</span>
-          <input name="topP" inputMode="decimal" value={topP} onChange={(event) => setTopP(event.target.value)} />
-        </label>
-      </div>
-      <label>
-        <span>Seed</span>
-        <div className="inline">
-          <input name="seed" inputMode="numeric" value={seed} onChange={(event) => setSeed(event.target.value)} />
-          <button type="button" className="button secondary" onClick={() => setSeed(String(randomSeed()))}>
-            New random seed
-          </button>
-        </div>
-      </label>
-      <fieldset>
-        <legend>Start from</legend>
-        {(["none", "corpus", "upload"] as const).map((kind) => (
-          <label key={kind} className="radio">
-            <input type="radio" name="primer" value={kind} checked={primerKind === kind} onChange={() => setPrimerKind(kind)} />
-            {kind === "none" ? "Nothing (the model starts on its own)" : kind === "corpus" ? "A snippet of the model's training corpus" : "My MIDI file (≤ 1 MB)"}
-          </label>
-        ))}
-        {primerKind === "upload" ? <input type="file" name="midi" accept=".mid,.midi,audio/midi" onChange={(event) => setFile(event.target.files?.[0] ?? null)} /> : null}
-      </fieldset>
-      <label>
-        <span>Key</span>
-        <select name="key" value={key} onChange={(event) => setChosenKey(event.target.value)}>
-          <option value="as-trained">As the model wrote it</option>
-          <option value="primer" disabled={primerKind === "none"}>
-            As the primer{primerKind === "none" ? " (choose a primer above)" : ""}
-          </option>
-          <optgroup label="Move the piece to">
-            {ALL_KEY_NAMES.map((name) => (
-              <option key={name} value={name}>
-                {name}
+          <span>Model</span>
+          <select name="modelId" value={modelId} onChange={(event) => setModelId(event.target.value)}>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
               </option>
             ))}
-          </optgroup>
-        </select>
-        <small className="muted">Only the notes move; the same recipe in another key has the same tokens.</small>
-      </label>
-      <fieldset data-testid="where">
-        <legend>Where</legend>
-        <label className="radio">
-          <input type="radio" name="where" value="device" checked={where === "device"} disabled={!canUseDevice} onChange={() => setWhere("device")} />
-          This device{canUseDevice ? " (the model downloads once, then stays in this browser)" : " (needs Web Workers and WebAssembly)"}
+          </select>
+          {model ? <small className="muted">{model.preset} preset · {model.tokenizer} tokens · vocabulary {model.vocabSize}</small> : null}
         </label>
-        <label className="radio">
-          <input type="radio" name="where" value="server" checked={where === "server"} onChange={() => setWhere("server")} />
-          The server (the piece goes straight to the gallery)
+        <div className="form-row">
+          <label>
+            <span>Length (tokens)</span>
+            <input name="length" inputMode="numeric" value={length} onChange={(event) => setLength(event.target.value)} />
+          </label>
+          <label>
+            <span>Temperature</span>
+            <input name="temperature" inputMode="decimal" value={temperature} onChange={(event) => setTemperature(event.target.value)} />
+          </label>
+          <label>
+            <span>Top-k (blank = off)</span>
+            <input name="topK" inputMode="numeric" value={topK} onChange={(event) => setTopK(event.target.value)} />
+          </label>
+          <label>
+            <span>Top-p (blank = off)</span>
+            <input name="topP" inputMode="decimal" value={topP} onChange={(event) => setTopP(event.target.value)} />
+          </label>
+        </div>
+        <label>
+          <span>Seed</span>
+          <div className="inline">
+            <input name="seed" inputMode="numeric" value={seed} onChange={(event) => setSeed(event.target.value)} />
+            <button type="button" className="button secondary" onClick={() => setSeed(String(randomSeed()))}>
+              New random seed
+            </button>
+          </div>
         </label>
-        {where === "device" && primerKind !== "none" ? <small className="muted">A primer is read on the server, so this recipe is composed there.</small> : null}
-        {onDevice && deviceModel?.modelId === modelId ? (
-          <small className="muted" data-testid="device-model" data-ready={deviceModel.ready}>
-            {deviceModel.error
-              ? `The model could not be loaded here (${deviceModel.error}); choose the server.`
-              : deviceModel.load
-                ? `Model ${deviceModel.load.label}: ${formatBytes(deviceModel.load.loadedBytes)} / ${formatBytes(deviceModel.load.totalBytes)} ${deviceModel.load.fromCache ? "from this device's cache" : "downloaded"}${deviceModel.ready ? ", ready" : "…"}`
-                : "Loading the model…"}
-          </small>
+        <fieldset>
+          <legend>Start from</legend>
+          {(["none", "corpus", "upload"] as const).map((kind) => (
+            <label key={kind} className="radio">
+              <input type="radio" name="primer" value={kind} checked={primerKind === kind} onChange={() => setPrimerKind(kind)} />
+              {kind === "none" ? "Nothing (the model starts on its own)" : kind === "corpus" ? "A snippet of the model's training corpus" : "My MIDI file (≤ 1 MB)"}
+            </label>
+          ))}
+          {primerKind === "upload" ? <input type="file" name="midi" accept=".mid,.midi,audio/midi" onChange={(event) => setFile(event.target.files?.[0] ?? null)} /> : null}
+        </fieldset>
+        <label>
+          <span>Key</span>
+          <select name="key" value={key} onChange={(event) => setChosenKey(event.target.value)}>
+            <option value="as-trained">As the model wrote it</option>
+            <option value="primer" disabled={primerKind === "none"}>
+              As the primer{primerKind === "none" ? " (choose a primer above)" : ""}
+            </option>
+            <optgroup label="Move the piece to">
+              {ALL_KEY_NAMES.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+          <small className="muted">Only the notes move; the same recipe in another key has the same tokens.</small>
+        </label>
+        <fieldset data-testid="where">
+          <legend>Where</legend>
+          <label className="radio">
+            <input type="radio" name="where" value="device" checked={where === "device"} disabled={!canUseDevice} onChange={() => setWhere("device")} />
+            This device{canUseDevice ? " (the model downloads once, then stays in this browser)" : " (needs Web Workers and WebAssembly)"}
+          </label>
+          <label className="radio">
+            <input type="radio" name="where" value="server" checked={where === "server"} onChange={() => setWhere("server")} />
+            The server (the piece goes straight to the gallery)
+          </label>
+          {where === "device" && primerKind !== "none" ? <small className="muted">A primer is read on the server, so this recipe is composed there.</small> : null}
+          {onDevice && deviceModel?.modelId === modelId ? (
+            <small className="muted" data-testid="device-model" data-ready={deviceModel.ready}>
+              {deviceModel.error
+                ? `The model could not be loaded here (${deviceModel.error}); choose the server.`
+                : deviceModel.load
+                  ? `Model ${deviceModel.load.label}: ${formatBytes(deviceModel.load.loadedBytes)} / ${formatBytes(deviceModel.load.totalBytes)} ${deviceModel.load.fromCache ? "from this device's cache" : "downloaded"}${deviceModel.ready ? ", ready" : "…"}`
+                  : "Loading the model…"}
+            </small>
+          ) : null}
+        </fieldset>
+        {error ? (
+          <p className="error" role="alert" data-testid="form-error">
+            {error}
+          </p>
         ) : null}
-      </fieldset>
-      {error ? (
-        <p className="error" role="alert" data-testid="form-error">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" className="button primary" disabled={submitting} data-testid="generate">
-        {submitting ? "Starting…" : onDevice ? "Generate on this device" : "Generate"}
-      </button>
-      {deviceRun ? <DevicePieceView key={deviceRun.run} recipe={deviceRun.recipe} clickedAt={deviceRun.clickedAt} run={deviceRun.run} /> : null}
-    </form>
+        <button type="submit" className="button primary" disabled={submitting} data-testid="generate">
+          {submitting ? "Starting…" : onDevice ? "Generate on this device" : "Generate"}
+        </button>
+        {deviceRun ? <DevicePieceView key={deviceRun.run} recipe={deviceRun.recipe} clickedAt={deviceRun.clickedAt} run={deviceRun.run} onSaved={deviceSaved} /> : null}
+      </form>
+      {canUseDevice ? <DevicePiecesList version={devicePiecesVersion} /> : null}
+    </>
   );
 }
 
