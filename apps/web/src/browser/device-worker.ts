@@ -48,9 +48,16 @@ async function composerFor(requestId: number, modelId: string) {
     bundle.model.dispose();
     throw new Error(`the bundle's content hash ${bundle.manifest.contentHash.slice(0, 12)} is not the one served (${listing.bundleHash.slice(0, 12)})`);
   }
+  const composer = new Composer(bundle);
+  if (composer.implementation === "tfjs") {
+    composer.dispose();
+    bundle.model.dispose();
+    // A windowed model steps with tfjs kernels, whose float results may differ between this browser and the server.
+    throw new Error(`${label} (${bundle.manifest.model.preset} preset) re-runs a window through tfjs, which is not bit-identical across backends: compose it on the server`);
+  }
   current?.composer.dispose();
   current?.model.dispose();
-  current = { key, composer: new Composer(bundle), model: bundle.model, label, bundleBytes: listing.totalBytes, loadMs: 0, downloadedBytes };
+  current = { key, composer, model: bundle.model, label, bundleBytes: listing.totalBytes, loadMs: 0, downloadedBytes };
   current.loadMs = performance.now() - started;
   return { ...current, listing };
 }

@@ -69,7 +69,12 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
     setDeviceModel({ modelId, load: null, ready: false, error: null });
     preloadOnDevice(modelId, (load) => live && setDeviceModel({ modelId, load, ready: false, error: null })).then(
       () => live && setDeviceModel((current) => (current ? { ...current, ready: true } : current)),
-      (failure: unknown) => live && setDeviceModel({ modelId, load: null, ready: false, error: errorMessage(failure) }),
+      (failure: unknown) => {
+        if (!live) return;
+        // The server is the fallback: this model is composed there (the note says why).
+        setDeviceModel({ modelId, load: null, ready: false, error: errorMessage(failure) });
+        setWhere("server");
+      },
     );
     return () => {
       live = false;
@@ -227,10 +232,10 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
             The server (the piece goes straight to the gallery)
           </label>
           {where === "device" && primerKind !== "none" ? <small className="muted">A primer is read on the server, so this recipe is composed there.</small> : null}
-          {onDevice && deviceModel?.modelId === modelId ? (
+          {deviceModel?.modelId === modelId && (onDevice || deviceModel.error) ? (
             <small className="muted" data-testid="device-model" data-ready={deviceModel.ready}>
               {deviceModel.error
-                ? `The model could not be loaded here (${deviceModel.error}); choose the server.`
+                ? `This model is composed on the server: it could not be loaded here (${deviceModel.error}).`
                 : deviceModel.load
                   ? `Model ${deviceModel.load.label}: ${formatBytes(deviceModel.load.loadedBytes)} / ${formatBytes(deviceModel.load.totalBytes)} ${deviceModel.load.fromCache ? "from this device's cache" : "downloaded"}${deviceModel.ready ? ", ready" : "…"}`
                   : "Loading the model…"}
