@@ -344,8 +344,12 @@ export function prepareDataset(ingested: CompactIngest, tokenizer: Tokenizer, tr
  * `bundleSplit` reading `sources` one at a time: only the files whose sha256 the manifest lists
  * are parsed, and only their notes (as the model saw them) are kept.
  */
-export async function readBundleSplit(sources: readonly MidiSource[], manifest: Pick<BundleManifest, "dataset" | "training">): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
-  const splitOf = new Map(manifest.dataset.files.map((file) => [file.sha256, file.split]));
+export async function readBundleSplit(
+  sources: readonly MidiSource[],
+  manifest: Pick<BundleManifest, "dataset" | "training">,
+  files: readonly Pick<BundleManifest["dataset"]["files"][number], "sha256" | "split">[] = manifest.dataset.files,
+): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
+  const splitOf = new Map(files.map((file) => [file.sha256, file.split]));
   const train: NamedNotes[] = [];
   const validation: NamedNotes[] = [];
   for (const source of sources) {

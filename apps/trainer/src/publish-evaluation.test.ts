@@ -71,3 +71,17 @@ describe("publish evaluation", () => {
     expect(result).toEqual({ files: null, pictures: {}, summary: "no evaluation: none of the bundle's training songs were given" });
   });
 });
+
+describe("evaluated files", () => {
+  it("keeps every file of a collection up to the cap, else an evenly spaced cap of each split", async () => {
+    const { evaluatedFiles, MAX_EVALUATION_SONGS } = await import("./publish-evaluation.js");
+    const file = (i: number, split: "train" | "validation") => ({ name: `${i}.mid`, sha256: i.toString(16).padStart(64, "0"), tokens: 10, split });
+    const small = { dataset: { files: [file(1, "train"), file(2, "validation")], skipped: [] } };
+    expect(evaluatedFiles(small)).toEqual(small.dataset.files);
+    const large = { dataset: { files: [...Array.from({ length: MAX_EVALUATION_SONGS * 3 }, (_, i) => file(i, "train")), file(99_999, "validation")], skipped: [] } };
+    const kept = evaluatedFiles(large);
+    expect(kept).toHaveLength(MAX_EVALUATION_SONGS + 1);
+    expect(kept[1]!.name).toBe("3.mid");
+    expect(kept.at(-1)!.split).toBe("validation");
+  });
+});

@@ -4,6 +4,7 @@
 import { Composer, createRecipe } from "@motif/core/compose";
 import {
   buildBundleEvaluation,
+  evenlySpaced,
   type BundleFiles,
   type BundleManifest,
   type EvaluationRecipe,
@@ -45,9 +46,24 @@ export function generateEvaluationPieces(bundle: EvaluableBundle, recipe: Evalua
 }
 
 /** The bundle's training and validation songs as the model saw them: from songs in memory, or read from `sources` one file at a time. */
+/**
+ * Past this many training (or validation) songs, the published evaluation uses this many of each,
+ * evenly spaced through the manifest: its copy index and reference notes hold every note of the songs
+ * they cover, so a 10,000-file collection would need gigabytes at publish. No corpus here comes close.
+ */
+export const MAX_EVALUATION_SONGS = 2000;
+
+/** The manifest's files the evaluation reads: all of them, or `MAX_EVALUATION_SONGS` of each split. */
+export function evaluatedFiles(manifest: Pick<BundleManifest, "dataset">): BundleManifest["dataset"]["files"] {
+  const of = (split: "train" | "validation") => evenlySpaced(manifest.dataset.files.filter((file) => file.split === split), MAX_EVALUATION_SONGS);
+  return [...of("train"), ...of("validation")];
+}
+
 async function seenSplit(given: { songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] }, bundle: EvaluableBundle): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
-  if ("sources" in given) return readBundleSplit(given.sources, bundle.manifest);
-  const split = bundleSplit(given.songs, bundle.manifest, bundle.tokenizer);
+  const files = evaluatedFiles(bundle.manifest);
+  if ("sources" in given) return readBundleSplit(given.sources, bundle.manifest, files);
+  const kept = new Set(files.map((file) => file.sha256));
+  const split = bundleSplit(given.songs.filter((song) => kept.has(song.sha256)), bundle.manifest, bundle.tokenizer);
   const seen = (song: IngestedSong): NamedNotes => ({ name: song.name, notes: song.notes });
   return { train: split.train.map(seen), validation: split.validation.map(seen) };
 }
