@@ -6,6 +6,7 @@ import { finishedTitle, initialTitle } from "@/lib/piece-title";
 import type { Database } from "../db";
 import { InputError, NotFoundError } from "../errors";
 import type { GenerationEngine, GenerateJob } from "../generation/engine";
+import type { GenerateResult } from "@/worker/types";
 import type { ModelRegistry } from "./model-registry";
 import { reportColumns } from "./piece-reports";
 import type { PieceEvent, PieceEvents } from "./piece-events";
@@ -72,6 +73,22 @@ export function defaultKey(primerKind: PrimerInput["kind"]): string {
 export type StreamEvent =
   | { type: "snapshot"; status: string; tokenCount: number; notes: RollNote[]; durationSeconds: number; error: string | null }
   | PieceEvent;
+
+/** The columns of a finished piece: its tokens, notes, MIDI and, stored with it so no view recomputes it, its music report. */
+function finishedColumns(result: GenerateResult) {
+  return {
+    status: "done",
+    tokens: result.tokens,
+    tokenCount: result.tokens.length,
+    notes: result.notes,
+    noteCount: result.notes.length,
+    midi: new Uint8Array(result.midi),
+    durationSeconds: result.durationSeconds,
+    finishedAt: new Date(),
+    // Without a report the first view of the piece computes it.
+    ...(result.report ? reportColumns(result.report) : {}),
+  };
+}
 
 export function createPieceService(deps: { db: Database; engine: GenerationEngine; registry: ModelRegistry; events: PieceEvents; corpusDirs: string[] }) {
   const { db, engine, registry, events, corpusDirs } = deps;
@@ -233,15 +250,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         primerLabel: null,
         primerKeyShift: 0,
         key,
-        status: "done",
-        tokens: result.tokens,
-        tokenCount: result.tokens.length,
-        notes: result.notes,
-        noteCount: result.notes.length,
-        midi: new Uint8Array(result.midi),
-        durationSeconds: result.durationSeconds,
-        finishedAt: new Date(),
-        ...(result.report ? reportColumns(result.report) : {}),
+        ...finishedColumns(result),
       },
       select: { id: true },
     });
@@ -325,18 +334,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       })
       .then(
         async (result) => {
-          await write({
-            status: "done",
-            tokens: result.tokens,
-            tokenCount: result.tokens.length,
-            notes: result.notes,
-            noteCount: result.notes.length,
-            midi: new Uint8Array(result.midi),
-            durationSeconds: result.durationSeconds,
-            finishedAt: new Date(),
-            // Stored with the piece, so no view recomputes it; without one, the first view will.
-            ...(result.report ? reportColumns(result.report) : {}),
-          });
+          await write(finishedColumns(result));
           if (result.reportError) console.error(`piece ${pieceId}: no music report: ${result.reportError}`);
           await db.piece.updateMany({ where: { id: pieceId, title }, data: { title: finishedTitle(job.seed, result.notes) } });
           live.delete(pieceId);
