@@ -9,7 +9,7 @@ import { GALLERY_RECIPE } from "../lib/gallery-recipe";
 import type { RollNote } from "../lib/roll";
 import type { GenerateJob, GenerateProgress } from "./types";
 
-const PROGRESS_EVERY_MS = 80;
+export const PROGRESS_EVERY_MS = 80;
 
 /**
  * The bundle's training songs found on disk (by name and sha256), sorted by name as the CLI's
@@ -47,8 +47,8 @@ export function galleryRecipe(job: GenerateJob): Recipe {
   return createRecipe({ ...GALLERY_RECIPE, seed: job.seed, length: job.length, temperature: job.temperature, topK: job.topK, topP: job.topP, primer, key: job.key });
 }
 
-/** The Composer's note updates, one message at most every PROGRESS_EVERY_MS (the first at once). */
-export function progressBatcher(post: (progress: GenerateProgress) => void) {
+/** The Composer's note updates, one message at most every `everyMs` (the first at once). */
+export function progressBatcher(post: (progress: GenerateProgress) => void, everyMs = PROGRESS_EVERY_MS) {
   let pending: GenerateProgress | null = null;
   let lastSent = 0;
   const flush = () => {
@@ -66,7 +66,7 @@ export function progressBatcher(post: (progress: GenerateProgress) => void) {
       pending.notes.push(...toRoll(notes));
       pending.tokenCount = tokenCount;
     }
-    if (Date.now() - lastSent >= PROGRESS_EVERY_MS) flush();
+    if (Date.now() - lastSent >= everyMs) flush();
   };
   return { update, flush };
 }

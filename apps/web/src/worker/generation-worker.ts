@@ -4,14 +4,14 @@
 // says what a gallery piece's recipe is). Bundled to dist-worker/generation-worker.mjs by
 // scripts/build-worker.mjs (tfjs stays external: one copy).
 import { join } from "node:path";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { ComposeError, pieceToMidi, type Composer, type PrimerSource } from "@motif/core/compose";
 import type { QuarterNote } from "@motif/midi";
 import type { PieceReport } from "../lib/music-report";
 import type { RollNote } from "../lib/roll";
 import { inspect, loaded, loadedForDir, type Loaded } from "./bundles";
-import { galleryRecipe, progressBatcher, toRoll, trainingSongs } from "./gallery-job";
+import { PROGRESS_EVERY_MS, galleryRecipe, progressBatcher, toRoll, trainingSongs } from "./gallery-job";
 import { buildPieceReport, referenceOf, sourcePassage } from "./piece-report";
 import type { WorkerMessage, WorkerRequest } from "./protocol";
 import type { GenerateJob, GenerateResult, PassageResult, PrimerResult } from "./types";
@@ -21,6 +21,8 @@ class PrimerProblem extends Error {}
 const port = parentPort;
 if (!port) throw new Error("generation-worker must run in a worker thread");
 const send = (message: WorkerMessage) => port.postMessage(message);
+// The pool may ask for every note update unbatched (its tests do, so streaming does not depend on timing).
+const progressEveryMs: number = (workerData as { progressEveryMs?: number } | null)?.progressEveryMs ?? PROGRESS_EVERY_MS;
 
 const backendReady = selectBackend();
 let queue = Promise.resolve();
@@ -95,7 +97,7 @@ async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-co
 
 async function generate(requestId: number, job: GenerateJob): Promise<GenerateResult> {
   const { bundle, composer } = await loaded(job.modelDir, job.bundleHash);
-  const progress = progressBatcher((update) => send({ id: requestId, type: "progress", progress: update }));
+  const progress = progressBatcher((update) => send({ id: requestId, type: "progress", progress: update }), progressEveryMs);
   const piece = composer.compose(galleryRecipe(job), { onNotes: progress.update });
   progress.flush();
   const tokens = [...piece.primer.tokens, ...piece.tokens];

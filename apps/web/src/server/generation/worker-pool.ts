@@ -25,7 +25,7 @@ interface Slot {
  * the rest queued in order: pages stay fast while pieces are generated. A crashed worker fails
  * only its own task and is replaced.
  */
-export function createWorkerPool(options: { script: string; size: number }): GenerationEngine & { backends(): (string | null)[] } {
+export function createWorkerPool(options: { script: string; size: number; /** Batch note updates at most this often (the worker's default 80 ms). */ progressEveryMs?: number }): GenerationEngine & { backends(): (string | null)[] } {
   if (!existsSync(options.script)) {
     throw new Error(`generation worker ${options.script} is missing: run \`pnpm --filter web build:worker\` (part of \`build\`)`);
   }
@@ -35,7 +35,7 @@ export function createWorkerPool(options: { script: string; size: number }): Gen
   let closed = false;
 
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(options.script), task: null, backend: null };
+    const slot: Slot = { worker: new Worker(options.script, { workerData: { progressEveryMs: options.progressEveryMs } }), task: null, backend: null };
     slot.worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     slot.worker.on("error", (error) => fail(slot, new Error(`generation worker crashed: ${error.message}`)));
     slot.worker.on("exit", (code) => {
