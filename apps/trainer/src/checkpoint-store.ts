@@ -1,11 +1,11 @@
 // Interrupted runs on disk: <out>/<name>/.checkpoint/{run.json,checkpoint.bin}. run.json holds the
 // resolved settings and a fingerprint of the data so --resume can refuse a changed folder.
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { deserializeCheckpoint, serializeCheckpoint, type ModelConfig, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
 import { z } from "zod";
 import { CliError } from "./command-args.js";
-import { writeFileAtomic } from "./publish.js";
+import { isDiskFull, mkdirSynced, removeAbandoned, replaceFiles, temporaryFileOwner, writeWhole, type WriteContents } from "./durable-files.js";
 
 export interface SavedRun {
   formatVersion: 1;
@@ -46,11 +46,17 @@ export function checkpointDir(root: string, name: string): string {
   return path.join(root, name, ".checkpoint");
 }
 
-export async function saveCheckpoint(dir: string, run: SavedRun, checkpoint: TrainCheckpoint): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  // checkpoint.bin first: run.json appearing last marks a complete checkpoint.
-  await writeFileAtomic(path.join(dir, "checkpoint.bin"), await serializeCheckpoint(checkpoint));
-  await writeFileAtomic(path.join(dir, "run.json"), JSON.stringify(run, null, 2) + "\n");
+/** Replaces the checkpoint in `dir`; a failure (a full disk) leaves the previous one whole. `write` is a test seam. */
+export async function saveCheckpoint(dir: string, run: SavedRun, checkpoint: TrainCheckpoint, write: WriteContents = writeWhole): Promise<void> {
+  try {
+    await mkdirSynced(dir);
+    await removeAbandoned(dir, temporaryFileOwner);
+    // Both files are on disk before either is renamed; run.json goes last: its appearance marks a complete checkpoint.
+    await replaceFiles(dir, { "checkpoint.bin": await serializeCheckpoint(checkpoint), "run.json": JSON.stringify(run, null, 2) + "\n" }, write);
+  } catch (error) {
+    if (isDiskFull(error)) throw new CliError(`disk full: could not save the checkpoint of epoch ${checkpoint.epoch} in ${dir} (${error.message}); nothing in it changed (an earlier checkpoint there is intact: free some space and \`train --resume\` continues from it)`);
+    throw error;
+  }
 }
 
 export async function loadCheckpoint(dir: string): Promise<{ run: SavedRun; checkpoint: TrainCheckpoint }> {

@@ -9,6 +9,7 @@ import { modelDirFor, openBundle, type OpenedBundle } from "./bundle-dir.js";
 import { CliError } from "./command-args.js";
 import { bundleSplit, ingest, readSongs, type IngestedSong, type MidiSource } from "./dataset.js";
 import { demoCorpusFiles } from "./demo-corpus.js";
+import { writeFileAtomic } from "./durable-files.js";
 import { resolveUserPath, trainerEnv } from "./env.js";
 import type { EvaluateOptions } from "./evaluate-command.js";
 import { buildMusicReport, formatMusicReport, type MusicReport, type NamedNotes } from "./evaluate-pieces.js";
@@ -17,7 +18,6 @@ import { sceneToPng } from "./curves-png.js";
 import { sceneToSvg } from "./curves-svg.js";
 import { musicReportScene } from "./music-report-scene.js";
 import { bundleEvaluationFiles } from "./publish-evaluation.js";
-import { writeFileAtomic } from "./publish.js";
 import { formatTable } from "./text-table.js";
 
 const log = (line: string) => process.stderr.write(line + "\n");

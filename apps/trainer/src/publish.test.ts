@@ -1,8 +1,10 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextVersion, publishBundle, resolveBundleDir } from "./publish.js";
+import { byteCount, diskFullAfter } from "./test-support/full-disk.js";
 
 let root: string;
 beforeEach(async () => {
@@ -42,9 +44,52 @@ describe("publishBundle", () => {
     expect(await readdir(root)).toEqual(["demo"]);
   });
 
+  it("on a full disk fails naming the folder, keeps the previous version and LATEST, and leaves nothing behind", async () => {
+    const v1 = { "bundle.json": "{\"v\":1}", "weights.bin": new Uint8Array([1, 2, 3]) };
+    await publishBundle(root, "demo", "v1", v1);
+    const v2 = { "bundle.json": "{\"v\":2}", "weights.bin": new Uint8Array(64).fill(7), "corpus/tune.mid": new Uint8Array([77, 84, 104, 100]) };
+    const needed = byteCount(v2) + "v2\n".length;
+    // The disk fills at every byte of the publish in turn: each failure leaves exactly what was there.
+    for (let capacity = 0; capacity < needed; capacity++) {
+      const failed = publishBundle(root, "demo", "v2", v2, diskFullAfter(capacity));
+      await expect(failed).rejects.toThrow(`disk full: could not publish ${path.join(root, "demo", "v2")} (ENOSPC: no space left on device, write); nothing of it is left behind`);
+      expect(await readdir(root)).toEqual(["demo"]);
+      expect((await readdir(path.join(root, "demo"))).sort()).toEqual(["LATEST", "v1"]);
+      expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v1\n");
+      expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe("{\"v\":1}");
+    }
+    await publishBundle(root, "demo", "v2", v2, diskFullAfter(needed));
+    expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v2\n");
+    expect([...(await readFile(path.join(root, "demo", "v2", "corpus", "tune.mid")))]).toEqual([77, 84, 104, 100]);
+  });
+
+  it("clears what publishes killed halfway left behind, and nothing of a live one or another model", async () => {
+    const dead = await exitedProcessId();
+    const abandoned = [`.publishing-demo-${dead}-a1B2c3`, path.join("demo", `.LATEST.tmp-${dead}-1764650000000`)];
+    const kept = [`.publishing-demo-${process.pid}-x9Y8z7`, `.publishing-demo-2-${dead}-a1B2c3`, path.join("demo", `.LATEST.tmp-${process.pid}-1764650000000`)];
+    for (const entry of [...abandoned, ...kept]) {
+      const full = path.join(root, entry);
+      await mkdir(path.dirname(full), { recursive: true });
+      if (path.basename(entry).startsWith(".publishing-")) {
+        await mkdir(path.join(full, "corpus"), { recursive: true });
+        await writeFile(path.join(full, "weights.bin"), "half");
+      } else await writeFile(full, "v");
+    }
+    await publishBundle(root, "demo", "v1", { "bundle.json": "{}" });
+    expect((await readdir(root)).sort()).toEqual([...kept.filter((e) => !e.includes(path.sep)), "demo"].sort());
+    expect((await readdir(path.join(root, "demo"))).sort()).toEqual([path.basename(kept[2]!), "LATEST", "v1"].sort());
+  });
+
   it("rejects a LATEST file that points outside the model folder", async () => {
     await publishBundle(root, "demo", "v1", { "bundle.json": "{}" });
     await writeFile(path.join(root, "demo", "LATEST"), "../../etc\n");
     await expect(resolveBundleDir(path.join(root, "demo"))).rejects.toThrow(/invalid version/);
   });
 });
+
+/** The id of a process that has exited (and been reaped), as a killed publisher's is. */
+async function exitedProcessId(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  await new Promise((resolve) => child.on("close", resolve));
+  return child.pid!;
+}

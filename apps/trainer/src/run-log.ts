@@ -1,10 +1,11 @@
 // A run's record that outlives its checkpoint: <out>/<name>/runs/<run id>/metrics.jsonl gets one
 // line per validation while training runs (so it can be followed live), and summary.json the
 // `train --json` object at the end. Published bundles stay as they are: the summary names both.
-import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { StopReason, ValidationPoint } from "@motif/core";
 import { z } from "zod";
+import { writeFileAtomic } from "./durable-files.js";
 
 export const METRICS_FILE = "metrics.jsonl";
 export const SUMMARY_FILE = "summary.json";
@@ -91,7 +92,8 @@ export async function openMetricsLog(dir: string, keepThroughStep: number | null
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, METRICS_FILE);
   const kept = keepThroughStep === null ? [] : parseMetricsLog(await readFile(file, "utf8").catch(() => "")).filter((p) => p.step <= keepThroughStep);
-  await writeFile(file, kept.map((p) => metricsLine(p) + "\n").join(""));
+  // In one rename: a kill while trimming must not lose the lines the checkpoint keeps.
+  await writeFileAtomic(file, kept.map((p) => metricsLine(p) + "\n").join(""));
   return file;
 }
 
@@ -100,5 +102,5 @@ export async function appendMetrics(file: string, point: ValidationPoint): Promi
 }
 
 export async function writeRunSummary(dir: string, summary: TrainSummary): Promise<void> {
-  await writeFile(path.join(dir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
+  await writeFileAtomic(path.join(dir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
 }

@@ -12,10 +12,11 @@ import { selectBackend } from "./backend.js";
 import { bundleReadme } from "./bundle-readme.js";
 import { CliError } from "./command-args.js";
 import { ingest } from "./dataset.js";
+import { writeFileAtomic } from "./durable-files.js";
 import { repoRoot, resolveUserPath, trainerEnv } from "./env.js";
 import { findMidiFiles, readMidiFile } from "./midi-files.js";
 import { bundleEvaluationFiles } from "./publish-evaluation.js";
-import { LATEST_FILE, writeFileAtomic } from "./publish.js";
+import { LATEST_FILE } from "./publish.js";
 import { catalogPathFor, type ShipOptions } from "./ship-command.js";
 
 /** A Mutopia-style catalog entry (../shared/datasets/mutopia-keyboard/catalog.json). */
