@@ -10,8 +10,10 @@
  * - `bad-primer-tokens`: given primer tokens the vocabulary or the grammar refuses.
  * - `primer-too-long`: more primer tokens than the model's context (a windowed model's window).
  * - `corpus-not-found`: none of the model's training songs are among the corpus songs given.
+ * - `key-needs-piece`: an open-ended stream asked for a named key on a model trained on keys as
+ *   written (that shift is estimated from the finished piece, which a stream never is).
  */
-export type ComposeErrorCode = "invalid-recipe" | "unknown-key" | "bad-primer-file" | "empty-primer" | "bad-primer-tokens" | "primer-too-long" | "corpus-not-found";
+export type ComposeErrorCode = "invalid-recipe" | "unknown-key" | "bad-primer-file" | "empty-primer" | "bad-primer-tokens" | "primer-too-long" | "corpus-not-found" | "key-needs-piece";
 
 /** A recipe or primer the Composer cannot make a piece from; `code` says which kind. */
 export class ComposeError extends Error {

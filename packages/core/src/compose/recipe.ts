@@ -33,6 +33,13 @@ export interface Recipe {
   bpm: number;
   /** A `KeyChoice`, or its text ("as-trained", "primer", "D minor"); absent = "primer" with a primer, else "as-trained". */
   key?: KeyChoice | string;
+  /**
+   * A cut from the recipe's open-ended stream (`Composer.stream`, the radio): the piece is the
+   * stream's tokens from this index on, `length` of them; the skipped tokens' notes are not in it
+   * and it starts at 0. Absent = a piece on its own, whose last token is drawn as a last token
+   * (no dead-end check), so it may differ from the stream's there.
+   */
+  offset?: number;
 }
 
 /** Every field but the seed, as the CLI's `generate` defaults them. */
@@ -69,6 +76,7 @@ function recipeProblem(recipe: Recipe): string | null {
   if (!isInteger(recipe.primerLength, 1, Number.MAX_SAFE_INTEGER)) return `primerLength must be a positive integer, got ${recipe.primerLength}`;
   if (recipe.style !== "seed" && recipe.style !== "motif") return `style must be "seed" or "motif", got ${JSON.stringify(recipe.style)}`;
   if (!Number.isFinite(recipe.bpm) || recipe.bpm <= 0) return `bpm must be a positive number, got ${recipe.bpm}`;
+  if (recipe.offset !== undefined && !isInteger(recipe.offset, 0, Number.MAX_SAFE_INTEGER)) return `offset must be a non-negative integer, got ${recipe.offset}`;
   return null;
 }
 
@@ -107,6 +115,8 @@ export function recipeLines(manifest: Pick<BundleManifest, "name" | "version" | 
     `tokenizer ${manifest.tokenizer.kind} v${manifest.tokenizer.version}`,
     `seed ${recipe.seed}`,
     `length ${recipe.length}`,
+    // Only cuts from a stream carry it, so every other recipe keeps its lines and bytes.
+    ...(recipe.offset === undefined ? [] : [`offset ${recipe.offset}`]),
     `temperature ${recipe.temperature}`,
     `top-k ${recipe.topK ?? "none"}`,
     `top-p ${recipe.topP ?? "none"}`,

@@ -35,22 +35,24 @@ export interface GenerateOptions extends SamplingOptions {
   repetitionGuard: boolean;
 }
 
+/** What a token sampler needs: `GenerateOptions` without the length (a sampler goes on as long as it is asked). */
+export type SamplerOptions = Omit<GenerateOptions, "length">;
+
+/** Samples one token at a time, carrying the step model's state, the PRNG, the grammar and the history. */
+export interface TokenSampler {
+  /**
+   * Samples the next token. `last` = no token follows it: the dead-end check and the model step
+   * after it are skipped (what a fixed-length piece does at its end; an open-ended stream never passes it).
+   */
+  next(last?: boolean): string;
+}
+
 /**
- * Feeds the primer, then samples `options.length` tokens, returning ONLY the sampled tokens
- * (prepend the primer yourself if you want it in the piece). Every draw is masked by the
- * tokenizer's grammar, so no impossible token is ever drawn. With an empty primer the first token
- * is drawn uniformly from what the grammar allows. Same step model + options → same tokens.
- * @example generateTokens({ step, vocabulary, tokenizer, options: { length: 500, seed: 7, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true } })
+ * Resets the step model, feeds the primer (checked against the vocabulary and the grammar) and
+ * returns the sampler that continues it. `generateTokens` is this sampler run for `length` tokens.
  */
-export function generateTokens(args: {
-  step: StepModel;
-  vocabulary: GenerationVocabulary;
-  tokenizer: GenerationTokenizer;
-  options: GenerateOptions;
-  onToken?(token: string, index: number): void;
-}): string[] {
-  const { step, vocabulary, tokenizer, options, onToken } = args;
-  if (!Number.isInteger(options.length) || options.length < 0) throw new Error(`length must be a non-negative integer, got ${options.length}`);
+export function createTokenSampler(args: { step: StepModel; vocabulary: GenerationVocabulary; tokenizer: GenerationTokenizer; options: SamplerOptions }): TokenSampler {
+  const { step, vocabulary, tokenizer, options } = args;
   const tokens = vocabulary.tokens;
   const rng = createRng(options.seed);
   const grammar = tokenizer.createGrammar();
@@ -67,33 +69,58 @@ export function generateTokens(args: {
     logits = step.step(id);
   }
 
+  return {
+    next(last = false) {
+      const grammarAllows = (id: number): boolean => grammar.allows(tokens[id] as string);
+      const blocked = options.repetitionGuard ? guardedToken(history) : null;
+      let allowed = grammarAllows;
+      if (blocked !== null && tokens.some((_, id) => id !== blocked && grammarAllows(id))) {
+        allowed = (id) => id !== blocked && grammarAllows(id);
+      }
+      // A token the grammar allows may still lead nowhere in this vocabulary (e.g. a velocity
+      // change when no higher pitch exists): such dead ends are masked and the draw repeated.
+      const deadEnds = new Set<number>();
+      const usable = (id: number): boolean => !deadEnds.has(id) && allowed(id);
+      let id: number;
+      for (;;) {
+        id =
+          logits === null
+            ? sampleFromLogits(new Float32Array(tokens.length), { temperature: 1, topK: null, topP: null }, rng, usable)
+            : sampleFromLogits(logits, options, rng, usable);
+        if (last || leadsSomewhere(grammar, tokens, id)) break;
+        deadEnds.add(id);
+      }
+      const token = tokens[id] as string;
+      grammar.push(token);
+      history.push(id);
+      if (!last) logits = step.step(id);
+      return token;
+    },
+  };
+}
+
+/**
+ * Feeds the primer, then samples `options.length` tokens, returning ONLY the sampled tokens
+ * (prepend the primer yourself if you want it in the piece). Every draw is masked by the
+ * tokenizer's grammar, so no impossible token is ever drawn. With an empty primer the first token
+ * is drawn uniformly from what the grammar allows. Same step model + options → same tokens.
+ * @example generateTokens({ step, vocabulary, tokenizer, options: { length: 500, seed: 7, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true } })
+ */
+export function generateTokens(args: {
+  step: StepModel;
+  vocabulary: GenerationVocabulary;
+  tokenizer: GenerationTokenizer;
+  options: GenerateOptions;
+  onToken?(token: string, index: number): void;
+}): string[] {
+  const { options, onToken } = args;
+  if (!Number.isInteger(options.length) || options.length < 0) throw new Error(`length must be a non-negative integer, got ${options.length}`);
+  const sampler = createTokenSampler(args);
   const generated: string[] = [];
   for (let index = 0; index < options.length; index++) {
-    const grammarAllows = (id: number): boolean => grammar.allows(tokens[id] as string);
-    const blocked = options.repetitionGuard ? guardedToken(history) : null;
-    let allowed = grammarAllows;
-    if (blocked !== null && tokens.some((_, id) => id !== blocked && grammarAllows(id))) {
-      allowed = (id) => id !== blocked && grammarAllows(id);
-    }
-    // A token the grammar allows may still lead nowhere in this vocabulary (e.g. a velocity
-    // change when no higher pitch exists): such dead ends are masked and the draw repeated.
-    const deadEnds = new Set<number>();
-    const usable = (id: number): boolean => !deadEnds.has(id) && allowed(id);
-    let id: number;
-    for (;;) {
-      id =
-        logits === null
-          ? sampleFromLogits(new Float32Array(tokens.length), { temperature: 1, topK: null, topP: null }, rng, usable)
-          : sampleFromLogits(logits, options, rng, usable);
-      if (index === options.length - 1 || leadsSomewhere(grammar, tokens, id)) break;
-      deadEnds.add(id);
-    }
-    const token = tokens[id] as string;
-    grammar.push(token);
-    history.push(id);
+    const token = sampler.next(index === options.length - 1);
     generated.push(token);
     onToken?.(token, index);
-    if (index < options.length - 1) logits = step.step(id);
   }
   return generated;
 }
