@@ -47,18 +47,18 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   // Where to compose: this device where Web Workers and WebAssembly exist (known only in the
-  // browser, so decided after hydration; `?where=server|device` in the URL chooses), else the server.
+  // browser, so decided after hydration; the recipe URL's `where` chooses), else the server.
   const [canUseDevice, setCanUseDevice] = useState(false);
   const [where, setWhere] = useState<"device" | "server">("server");
   const [deviceRun, setDeviceRun] = useState<{ recipe: DeviceRecipe; clickedAt: number; run: number } | null>(null);
   const [devicePiecesVersion, setDevicePiecesVersion] = useState(0);
   const deviceSaved = useCallback(() => setDevicePiecesVersion((n) => n + 1), []);
+  const askedWhere = initial.where;
   useEffect(() => {
     const supported = deviceGenerationSupported();
     setCanUseDevice(supported);
-    const asked = new URLSearchParams(window.location.search).get("where");
-    setWhere(supported && asked !== "server" ? "device" : "server");
-  }, []);
+    setWhere(supported && askedWhere !== "server" ? "device" : "server");
+  }, [askedWhere]);
   // Primers are resolved by the server (corpus songs, uploads): those recipes compose there.
   const onDevice = where === "device" && canUseDevice && primerKind === "none";
   // The chosen model loads into the device worker before Generate (progress and size shown), so the click only composes.

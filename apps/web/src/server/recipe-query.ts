@@ -1,6 +1,6 @@
 import "server-only";
 import type { ZodType } from "zod";
-import { OFF_WORDS, PRIMER_KINDS, type FormValues, type PrimerKind } from "@/lib/recipe-url";
+import { OFF_WORDS, PRIMER_KINDS, WHERE_CHOICES, type FormValues, type PrimerKind, type Where } from "@/lib/recipe-url";
 import { keySchema, recipeSchema } from "./routers/schemas";
 
 type Query = Record<string, string | string[] | undefined>;
@@ -62,6 +62,11 @@ export function readRecipeQuery(query: Query, models: readonly { id: string; lab
     const parsed = keySchema.safeParse(key);
     if (parsed.success) values.key = parsed.data;
     else ignore("key", key, parsed.error.issues[0]?.message ?? "not a key");
+  }
+  const where = text("where");
+  if (where !== undefined) {
+    if ((WHERE_CHOICES as readonly string[]).includes(where)) values.where = where as Where;
+    else ignore("where", where, "must be device or server");
   }
   return { values, notes };
 }
