@@ -17,7 +17,8 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: join(webDir, target.schemaDir, "schema.prisma"),
-  migrations: { path: join(webDir, target.schemaDir, "migrations") },
+  // MOTIF_MIGRATIONS_DIR: another migrations folder (the upgrade test deploys the first migration alone).
+  migrations: { path: process.env.MOTIF_MIGRATIONS_DIR ?? join(webDir, target.schemaDir, "migrations") },
   async adapter() {
     if (target.provider === "postgresql") return new PrismaPg({ connectionString: target.url });
     mkdirSync(dirname(target.filePath), { recursive: true });

@@ -23,6 +23,9 @@ if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     env: { ...process.env, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
     shell: process.platform === "win32",
   });
+  // Prisma migrates SQLite under an exclusive lock, which WAL mode (src/server/db.ts) cannot grant
+  // while another connection has the file open; its error then only says "SocketTimeout".
+  if (result.status !== 0) console.error("db:deploy: if the app (or another process) has this SQLite database open, stop it and deploy again: migrations need the file to themselves.");
   process.exit(result.status ?? 1);
 }
 
@@ -40,7 +43,8 @@ async function deployPostgres(url) {
         ([name, checksum]) => [name, checksum],
       ),
     );
-    const migrationsDir = join(webDir, "prisma", "postgresql", "migrations");
+    // MOTIF_MIGRATIONS_DIR, as in prisma.config.ts: the upgrade test deploys the first migration alone.
+    const migrationsDir = process.env.MOTIF_MIGRATIONS_DIR ?? join(webDir, "prisma", "postgresql", "migrations");
     const names = readdirSync(migrationsDir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)

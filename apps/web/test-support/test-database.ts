@@ -16,11 +16,14 @@ export function testDatabaseUrl(): string {
   return `file:${join(mkdtempSync(join(tmpdir(), "motif-web-db-")), "test.db")}`;
 }
 
-/** Applies the committed migrations with the same command production uses (`db:deploy`). */
-export function deployMigrations(url: string): void {
+/**
+ * Applies the committed migrations with the same command production uses (`db:deploy`), or those
+ * in `migrationsDir` (a folder laid out like prisma/<provider>/migrations).
+ */
+export function deployMigrations(url: string, migrationsDir?: string): void {
   const result = spawnSync(process.execPath, [join(webDir, "scripts", "db-deploy.mjs")], {
     cwd: webDir,
-    env: { ...process.env, DATABASE_URL: url, PATH: `${join(webDir, "node_modules", ".bin")}:${process.env.PATH ?? ""}` },
+    env: { ...process.env, DATABASE_URL: url, ...(migrationsDir ? { MOTIF_MIGRATIONS_DIR: migrationsDir } : {}), PATH: `${join(webDir, "node_modules", ".bin")}:${process.env.PATH ?? ""}` },
     encoding: "utf8",
   });
   if (result.status !== 0) throw new Error(`db:deploy failed for ${url.split("@").at(-1)}:\n${result.stdout}\n${result.stderr}`);
