@@ -17,7 +17,7 @@ import { demoCorpusFiles } from "./demo-corpus.js";
 import { parseMetricsLog, type TrainSummary } from "./run-log.js";
 import { writeFiles } from "./test-support/midi-fixtures.js";
 import { inspectPublished, type PublishedModel } from "./test-support/published-models.js";
-import { startCli, type CliProcess, type CliResult } from "./test-support/run-cli.js";
+import { startCli, type CliProcess } from "./test-support/run-cli.js";
 
 const KILLS = Number(process.env.MOTIF_KILL_CASES ?? 4);
 const SEED = Number(process.env.MOTIF_KILL_SEED ?? 13);
@@ -25,13 +25,19 @@ const EPOCHS = 4;
 const NAME = "crash";
 const TINY = ["--epochs", String(EPOCHS), "--units", "16", "--layers", "1", "--seq-len", "16", "--batch", "16", "--augment", "-1..1", "--val", "0.25", "--seed", "3", "--workers", "1", "--json"];
 
-/** Where each phase starts on stderr; a resumed run that saved its last epoch prints it as "(done)". */
-const PHASES = {
+/**
+ * Where each phase starts on stderr (a resumed run that saved its last epoch prints it as "(done)"):
+ * training, publishing (evaluation, pictures, files), writing (pictures, files); published ends it.
+ */
+const MARKS = {
   training: /^metrics: /m,
   publishing: new RegExp(`^(\\(done\\) )?epoch ${EPOCHS}/${EPOCHS} `, "m"),
   writing: /^evaluation \(/m,
+  published: /^published /m,
 } as const;
-type Phase = keyof typeof PHASES;
+type Mark = keyof typeof MARKS;
+const PHASES = ["training", "publishing", "writing"] as const;
+type Phase = (typeof PHASES)[number];
 
 let work: string;
 let dataDir: string;
@@ -46,14 +52,14 @@ function freshArgs(out: string): string[] {
 }
 
 /** The CLI, with the time (ms after spawning) at which each phase began and at which it exited. */
-function startTimed(args: string[]): { cli: CliProcess; began: Partial<Record<Phase, number>>; exited: Promise<number> } {
+function startTimed(args: string[]): { cli: CliProcess; began: Partial<Record<Mark, number>>; exited: Promise<number> } {
   const started = performance.now();
   const cli = startCli(args);
-  const began: Partial<Record<Phase, number>> = {};
+  const began: Partial<Record<Mark, number>> = {};
   let stderr = "";
   cli.child.stderr!.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
-    for (const [phase, pattern] of Object.entries(PHASES) as [Phase, RegExp][]) if (began[phase] === undefined && pattern.test(stderr)) began[phase] = performance.now() - started;
+    for (const [mark, pattern] of Object.entries(MARKS) as [Mark, RegExp][]) if (began[mark] === undefined && pattern.test(stderr)) began[mark] = performance.now() - started;
   });
   return { cli, began, exited: cli.done.then(() => performance.now() - started) };
 }
@@ -70,12 +76,13 @@ beforeAll(async () => {
   expect(result.code, result.stderr).toBe(0);
   const summary = JSON.parse(result.stdout) as TrainSummary;
   const manifest = (await inspectPublished(out, NAME)).bundles.get("v1")!;
-  const { training = 0, publishing = 0, writing = 0 } = run.began;
-  expect(training > 0 && publishing > training && writing > publishing, JSON.stringify(run.began)).toBe(true);
+  const { training = 0, publishing = 0, writing = 0, published = 0 } = run.began;
+  expect(training > 0 && publishing > training && writing > publishing && published > writing, JSON.stringify(run.began)).toBe(true);
   reference = {
     manifest,
     points: parseMetricsLog(await readFile(summary.metricsFile, "utf8")),
-    phaseMs: { training: publishing - training, publishing: exitedMs - publishing, writing: exitedMs - writing },
+    // Publishing runs to the exit (the summary is written after the bundle); writing to the "published" line.
+    phaseMs: { training: publishing - training, publishing: exitedMs - publishing, writing: published - writing },
   };
 });
 afterAll(async () => {
@@ -91,7 +98,7 @@ async function savedEpoch(out: string): Promise<number | null> {
 
 /** Waits for `phase` to begin, then `delayMs`, then SIGKILLs the CLI if it still runs. */
 async function killIn(cli: CliProcess, phase: Phase, delayMs: number): Promise<void> {
-  if (!(await cli.waitForStderr(PHASES[phase]).then(() => true, () => false))) return;
+  if (!(await cli.waitForStderr(MARKS[phase]).then(() => true, () => false))) return;
   await sleep(delayMs);
   if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill("SIGKILL");
 }
@@ -106,23 +113,27 @@ async function killedState(out: string, before: PublishedModel, after: Published
   return saved === null ? "before the first checkpoint" : `checkpoint of epoch ${saved}`;
 }
 
-/** A training run to its end: the bundle it published is the uninterrupted run's, and nothing is left over. */
-async function checkPublished(out: string, result: CliResult, after: PublishedModel): Promise<void> {
-  const summary = JSON.parse(result.stdout) as TrainSummary;
-  expect(after.latest).toBe(summary.version);
+/**
+ * A training that reached its end (`summary` when its process printed one, null when the kill came
+ * after the publish): every bundle is the uninterrupted run's, and nothing is left over.
+ */
+async function checkPublished(out: string, after: PublishedModel, summary: TrainSummary | null): Promise<void> {
   // A kill between a publish and the checkpoint's removal publishes the same bundle again on resume.
   for (const manifest of after.bundles.values()) {
     expect(manifest.weightsSha256).toBe(reference.manifest.weightsSha256);
     expect(trajectory(manifest.metrics)).toEqual(trajectory(reference.manifest.metrics));
   }
-  expect(deterministic(parseMetricsLog(await readFile(summary.metricsFile, "utf8")))).toEqual(deterministic(reference.points));
+  if (summary !== null) {
+    expect(after.latest).toBe(summary.version);
+    expect(deterministic(parseMetricsLog(await readFile(summary.metricsFile, "utf8")))).toEqual(deterministic(reference.points));
+  }
   expect(await stat(checkpointDir(out, NAME)).catch(() => null)).toBeNull();
   expect(after.hidden).toEqual([]); // the publish cleared what killed publishes left
 }
 
 describe("kill -9 during training and publishing", () => {
   it(`survives ${KILLS} kills: the published set stays valid and every training ends with the uninterrupted run's bundle`, { timeout: Math.max(120_000, KILLS * 30_000) }, async () => {
-    const out = path.join(work, "killed");
+    let out = "";
     const rng = createRng(SEED);
     const tally = new Map<string, number>();
     let kills = 0;
@@ -132,11 +143,14 @@ describe("kill -9 during training and publishing", () => {
     let training = false; // a training started and not yet published
     while (kills < KILLS || training) {
       expect(runs++, "runs that never got killed nor finished").toBeLessThan(KILLS * 4 + 8);
-      if (!training) [training, killsLeft, trainings] = [true, Math.min(KILLS - kills, 1 + Math.floor(rng.next() * 3)), trainings + 1];
+      if (!training) {
+        [training, killsLeft, trainings] = [true, Math.min(KILLS - kills, 1 + Math.floor(rng.next() * 3)), trainings + 1];
+        out = path.join(work, `killed-${Math.ceil(trainings / 4)}`); // a few trainings publish side by side (checking more would only take longer)
+      }
       const before = await inspectPublished(out, NAME);
       const saved = await savedEpoch(out);
       const run = startTimed(saved === null ? freshArgs(out) : ["train", "--resume", "--name", NAME, "--out", out, "--workers", "1", "--json"]);
-      const phase = (["training", "publishing", "writing"] as const)[Math.floor(rng.next() * 3)]!;
+      const phase = PHASES[Math.floor(rng.next() * PHASES.length)]!;
       const delayMs = rng.next() * reference.phaseMs[phase];
       if (killsLeft > 0) await killIn(run.cli, phase, delayMs);
       const result = await run.cli.done;
@@ -147,7 +161,7 @@ describe("kill -9 during training and publishing", () => {
       if (saved !== null && result.stderr.includes("\nmetrics: ")) expect(result.stderr).toContain(`resuming "${NAME}" from epoch ${saved} (`);
       if (result.code !== null) {
         expect(result.code, result.stderr).toBe(0);
-        await checkPublished(out, result, after);
+        await checkPublished(out, after, JSON.parse(result.stdout) as TrainSummary);
         training = false;
         continue;
       }
@@ -156,7 +170,10 @@ describe("kill -9 during training and publishing", () => {
       const savedAfter = await savedEpoch(out);
       const state = await killedState(out, before, after, savedAfter);
       tally.set(`${phase}: ${state}`, (tally.get(`${phase}: ${state}`) ?? 0) + 1);
-      if (after.bundles.size === before.bundles.size) {
+      if (state === "published") {
+        await checkPublished(out, after, null);
+        training = false;
+      } else if (after.bundles.size === before.bundles.size) {
         // The checkpoint never goes back and loses at most the epoch that was running.
         const seen = Math.max(0, ...[...result.stderr.matchAll(new RegExp(`^epoch (\\d+)/${EPOCHS} `, "gm"))].map((m) => Number(m[1])));
         expect(savedAfter ?? 0, result.stderr).toBeGreaterThanOrEqual(Math.max(seen - 1, saved ?? 0));
