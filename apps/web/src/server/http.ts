@@ -25,3 +25,21 @@ export function fileSlug(title: string): string {
     .replace(/[\s_-]+/g, "-");
   return slug || "motif-piece";
 }
+
+/**
+ * A Content-Disposition for a download named after a free-text title (RFC 6266): an ASCII
+ * `filename` from fileSlug for old clients, and `filename*` with the title itself, UTF-8 and
+ * percent-encoded, so quotes, newlines and non-ASCII never reach the header as they are.
+ * `attachmentDisposition('Nocturne "No. 1"', "mid")` → `attachment; filename="nocturne-no-1.mid"; filename*=UTF-8''Nocturne%20%22No.%201%22.mid`
+ */
+export function attachmentDisposition(title: string, extension: string): string {
+  // Control characters and path separators are no part of a file name; a lone surrogate would make
+  // encodeURIComponent throw.
+  const name =
+    title
+      .replace(/[\p{Cc}/\\]+/gu, " ")
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+      .trim() || "motif-piece";
+  const encoded = encodeURIComponent(`${name}.${extension}`).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fileSlug(title)}.${extension}"; filename*=UTF-8''${encoded}`;
+}

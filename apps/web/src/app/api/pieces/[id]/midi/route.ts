@@ -1,5 +1,5 @@
 import { getServices } from "@/server/app-services";
-import { fileSlug, respond } from "@/server/http";
+import { attachmentDisposition, respond } from "@/server/http";
 
 export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   return respond(async () => {
@@ -10,7 +10,7 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
       headers: {
         "Content-Type": "audio/midi",
         "Content-Length": String(bytes.byteLength),
-        "Content-Disposition": `attachment; filename="${fileSlug(title)}.mid"`,
+        "Content-Disposition": attachmentDisposition(title, "mid"),
         "Cache-Control": "no-store",
       },
     });
