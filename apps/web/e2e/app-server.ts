@@ -1,9 +1,12 @@
 // Builds (unless MOTIF_E2E_SKIP_BUILD=1 and a build exists) and serves the real app for browser specs.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { webDir } from "../test-support/test-database";
+import { deployMigrations, webDir } from "../test-support/test-database";
+import { writeTinyBundle } from "../test-support/tiny-bundle";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,6 +62,32 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+/** Debian's Chromium for the specs (MOTIF_CHROMIUM overrides), and the flags every spec runs it with. */
+export const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+/**
+ * A temporary folder with a tiny trained model and a migrated SQLite database, the app built and
+ * served over them; `remove` stops the app and deletes the folder.
+ */
+export async function serveWithTinyModel(name: string): Promise<{ app: RunningApp; databaseUrl: string; remove(): Promise<void> }> {
+  const workDir = mkdtempSync(join(tmpdir(), `motif-${name}-`));
+  const modelsDir = join(workDir, "models");
+  await writeTinyBundle(modelsDir, { name, version: "v1", epochs: 2 });
+  const databaseUrl = `file:${join(workDir, "e2e.db")}`;
+  deployMigrations(databaseUrl);
+  buildApp();
+  const app = await startApp({ DATABASE_URL: databaseUrl, MOTIF_MODELS_DIR: modelsDir, MOTIF_CORPUS_DIR: workDir });
+  return {
+    app,
+    databaseUrl,
+    async remove() {
+      await app.stop();
+      await rm(workDir, { recursive: true, force: true });
     },
   };
 }

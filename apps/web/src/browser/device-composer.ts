@@ -39,7 +39,7 @@ function request<T>(message: ToWorker, handlers: Handlers, settle: (message: Fro
       else if (reply.type === "error") {
         stop();
         reject(new Error(reply.message));
-      } else {
+      } else if (reply.type === "ready" || reply.type === "done") {
         stop();
         resolve(settle(reply));
       }

@@ -6,13 +6,13 @@ import { formatDate, formatDuration } from "@/lib/format";
 import { keyChoiceLabel } from "@/lib/key-choice";
 import { errorMessage } from "@/lib/trpc-client";
 import { forgetDevicePiece, listDevicePieces, type DevicePiece } from "./device-pieces";
-import { shareToGallery } from "./device-share";
+import { shareProblem, shareToGallery } from "./device-share";
 
 function downloadMidi(piece: DevicePiece): void {
   const url = URL.createObjectURL(new Blob([piece.midi as Uint8Array<ArrayBuffer>], { type: "audio/midi" }));
   const link = document.createElement("a");
   link.href = url;
-  link.download = `motif-seed-${piece.recipe.seed}.mid`;
+  link.download = `motif-seed-${piece.recipe.seed}${piece.recipe.offset === undefined ? "" : `-from-${piece.recipe.offset}`}.mid`;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
@@ -56,9 +56,10 @@ export function DevicePiecesList({ version }: { version: number }) {
       <p className="muted small">Pieces composed in this browser stay here until you share them.</p>
       <ul style={{ listStyle: "none", padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: "0.4rem" }}>
         {pieces.map((piece) => (
-          <li key={piece.id} data-testid="device-pieces-item" data-seed={piece.recipe.seed} data-shared={piece.sharedPieceId !== null}>
+          <li key={piece.id} data-testid="device-pieces-item" data-seed={piece.recipe.seed} data-offset={piece.recipe.offset} data-shared={piece.sharedPieceId !== null}>
             <strong>
               {piece.modelLabel} · seed {piece.recipe.seed}
+              {piece.recipe.offset === undefined ? null : ` · radio, from token ${piece.recipe.offset}`}
             </strong>{" "}
             <span className="muted small">
               {piece.recipe.length} tokens · {keyChoiceLabel(piece.recipe.key)} · {formatDuration(piece.durationSeconds)} · {formatDate(new Date(piece.createdAt))}
@@ -70,6 +71,10 @@ export function DevicePiecesList({ version }: { version: number }) {
               <Link className="small" href={`/pieces/${piece.sharedPieceId}`}>
                 in the gallery
               </Link>
+            ) : shareProblem(piece) ? (
+              <span className="muted small" data-testid="device-pieces-unshareable">
+                not shareable yet ({shareProblem(piece)})
+              </span>
             ) : (
               <button type="button" className="link-button small" disabled={busy !== null} onClick={() => void share(piece)}>
                 {busy === piece.id ? "sharing…" : "Share to gallery"}

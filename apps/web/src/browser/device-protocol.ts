@@ -11,6 +11,8 @@ export interface DeviceRecipe {
   topP: number | null;
   /** keyChoiceText form: "as-trained" or a key name ("D minor"). */
   key: string;
+  /** A piece kept from the radio: the seed's stream from this token on, `length` tokens (core's Recipe.offset). */
+  offset?: number;
 }
 
 /** GET /api/models/<id>/bundle: the files core's loadBundle needs, under content-hash URLs. */
@@ -23,15 +25,36 @@ export interface BundleListing {
   totalBytes: number;
 }
 
-/** "preload" loads a model's bundle ahead of the click (the form sends it as soon as the model is chosen). */
-export type ToWorker = { type: "compose"; requestId: number; recipe: DeviceRecipe } | { type: "preload"; requestId: number; modelId: string };
+/**
+ * "preload" loads a model's bundle ahead of the click (the form sends it as soon as the model is chosen).
+ * The radio: "radio-start" opens the recipe's endless stream (its length is not used), which the
+ * worker composes until it is `aheadSeconds` past the last "radio-playhead" (stream time);
+ * "radio-skip" drops it for the stream of another seed; "radio-keep" cuts a piece from it.
+ */
+export type ToWorker =
+  | { type: "compose"; requestId: number; recipe: DeviceRecipe }
+  | { type: "preload"; requestId: number; modelId: string }
+  | { type: "radio-start"; requestId: number; recipe: DeviceRecipe; aheadSeconds: number }
+  | { type: "radio-playhead"; requestId: number; seconds: number }
+  | { type: "radio-skip"; requestId: number; seed: number; aheadSeconds: number }
+  | { type: "radio-keep"; requestId: number; keepId: number; seconds: number; spanSeconds: number }
+  | { type: "radio-stop"; requestId: number };
 
 export type FromWorker =
   | { type: "load"; requestId: number; loadedBytes: number; totalBytes: number; fromCache: boolean; name: string; version: string }
   | { type: "notes"; requestId: number; from: number; notes: RollNote[]; tokenCount: number }
   | { type: "ready"; requestId: number; loadMs: number; downloadedBytes: number }
   | { type: "done"; requestId: number; result: DeviceResult }
-  | { type: "error"; requestId: number; message: string };
+  | { type: "error"; requestId: number; message: string }
+  | { type: "radio-stream"; requestId: number; streamId: number; recipe: DeviceRecipe; modelLabel: string; implementation: string; loadMs: number }
+  | { type: "radio-notes"; requestId: number; streamId: number; notes: RollNote[]; tokenCount: number; composedSeconds: number; stats: RadioStats }
+  | { type: "radio-kept"; requestId: number; keepId: number; recipe: DeviceRecipe; result: DeviceResult };
+
+/** The stream's generation so far: tokens and the time spent composing them (not the pauses when far enough ahead). */
+export interface RadioStats {
+  tokens: number;
+  busyMs: number;
+}
 
 export interface DeviceResult {
   modelId: string;

@@ -1,14 +1,16 @@
 // The device worker: a Web Worker (bundled by scripts/build-browser-worker.mjs into
 // public/workers/device-worker.js) that loads a bundle from the app's content-hash URLs (kept in
 // Cache Storage), builds core's Composer once per bundle, and composes the gallery recipe the
-// server's worker composes, so the same recipe gives the same tokens and MIDI bytes here.
+// server's worker composes, so the same recipe gives the same tokens and MIDI bytes here. The
+// radio: the same recipe's endless stream, composed a few seconds ahead of the playhead.
 import * as tf from "@tensorflow/tfjs";
-import { Composer, keyChoiceText, loadBundle, pieceToMidi } from "@motif/core/compose";
+import { Composer, keyChoiceText, loadBundle, pieceToMidi, type Piece } from "@motif/core/compose";
 import type { QuarterNote } from "@motif/midi";
 import type { RollNote } from "../lib/roll";
 import { fetchBundleFiles } from "./bundle-cache";
 import type { BundleListing, DeviceRecipe, DeviceResult, FromWorker, ToWorker } from "./device-protocol";
 import { deviceGalleryRecipe } from "./device-recipe";
+import { RadioStream } from "./radio-stream";
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -16,8 +18,17 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 
+interface LoadedBundle {
+  key: string;
+  composer: Composer;
+  model: tf.LayersModel;
+  label: string;
+  bundleBytes: number;
+  loadMs: number;
+  downloadedBytes: number;
+}
 /** The loaded bundle's Composer (one at a time: a listener rarely switches models). */
-let current: { key: string; composer: Composer; model: tf.LayersModel; label: string; bundleBytes: number; loadMs: number; downloadedBytes: number } | null = null;
+let current: LoadedBundle | null = null;
 let backendReady: Promise<boolean> | null = null;
 
 /** The server worker's rounding (src/worker/gallery-job.ts toRoll): the roll shows what a server piece would. */
@@ -62,6 +73,25 @@ async function composerFor(requestId: number, modelId: string) {
   return { ...current, listing };
 }
 
+/** A loaded bundle's Composer with its listing. */
+type Loaded = LoadedBundle & { listing: BundleListing };
+
+/** A finished device piece, as the page keeps it. */
+function deviceResult(loaded: Loaded, piece: Piece, timings: { composeMs: number; firstNotesMs: number | null }): DeviceResult {
+  return {
+    modelId: loaded.listing.modelId,
+    modelLabel: loaded.label,
+    bundleHash: loaded.listing.bundleHash,
+    tokens: [...piece.primer.tokens, ...piece.tokens],
+    notes: toRoll(piece.notes),
+    midi: pieceToMidi(piece),
+    durationSeconds: piece.durationSeconds,
+    key: keyChoiceText(piece.key),
+    implementation: loaded.composer.implementation,
+    timings: { loadMs: loaded.loadMs, ...timings, bundleBytes: loaded.bundleBytes, downloadedBytes: loaded.downloadedBytes },
+  };
+}
+
 async function compose(requestId: number, recipe: DeviceRecipe): Promise<void> {
   const loaded = await composerFor(requestId, recipe.modelId);
   const galleryRecipe = deviceGalleryRecipe(recipe);
@@ -73,24 +103,76 @@ async function compose(requestId: number, recipe: DeviceRecipe): Promise<void> {
       scope.postMessage({ type: "notes", requestId, from, notes: toRoll(notes), tokenCount });
     },
   });
-  const midi = pieceToMidi(piece);
-  const result: DeviceResult = {
-    modelId: loaded.listing.modelId,
-    modelLabel: loaded.label,
-    bundleHash: loaded.listing.bundleHash,
-    tokens: [...piece.primer.tokens, ...piece.tokens],
-    notes: toRoll(piece.notes),
-    midi,
-    durationSeconds: piece.durationSeconds,
-    key: keyChoiceText(piece.key),
-    implementation: loaded.composer.implementation,
-    timings: { loadMs: loaded.loadMs, composeMs: performance.now() - started, firstNotesMs, bundleBytes: loaded.bundleBytes, downloadedBytes: loaded.downloadedBytes },
-  };
-  scope.postMessage({ type: "done", requestId, result }, [midi.buffer as ArrayBuffer]);
+  const result = deviceResult(loaded, piece, { composeMs: performance.now() - started, firstNotesMs });
+  scope.postMessage({ type: "done", requestId, result }, [result.midi.buffer as ArrayBuffer]);
+}
+
+/** The radio's stream, composed until far enough ahead of the playhead, then paused until it moves on. */
+let radio: { requestId: number; streamId: number; loaded: Loaded; stream: RadioStream; composing: boolean } | null = null;
+let streamIds = 0;
+
+// A message to itself yields to the event loop without setTimeout's 4 ms clamp.
+const pumpChannel = new MessageChannel();
+pumpChannel.port1.onmessage = () => pumpRadio();
+
+function openStream(requestId: number, loaded: Loaded, recipe: DeviceRecipe, aheadSeconds: number): void {
+  radio = { requestId, streamId: ++streamIds, loaded, stream: new RadioStream(loaded.composer, recipe, aheadSeconds), composing: false };
+  scope.postMessage({ type: "radio-stream", requestId, streamId: radio.streamId, recipe, modelLabel: loaded.label, implementation: loaded.composer.implementation, loadMs: loaded.loadMs });
+  pumpRadio();
+}
+
+/** One chunk of the stream unless it is far enough ahead, then the next on the following turn. */
+function pumpRadio(): void {
+  const r = radio;
+  if (!r) return;
+  const chunk = r.stream.step();
+  r.composing = chunk !== null;
+  if (!chunk) return;
+  scope.postMessage({ type: "radio-notes", requestId: r.requestId, streamId: r.streamId, notes: toRoll(chunk.notes), tokenCount: chunk.stats.tokens, composedSeconds: chunk.composedSeconds, stats: chunk.stats });
+  pumpChannel.port2.postMessage(null);
+}
+
+function keepFromRadio(requestId: number, keepId: number, seconds: number, spanSeconds: number): void {
+  if (!radio) throw new Error("the radio is not playing");
+  const started = performance.now();
+  const { recipe, piece } = radio.stream.keep(seconds, spanSeconds);
+  const result = deviceResult(radio.loaded, piece, { composeMs: performance.now() - started, firstNotesMs: null });
+  scope.postMessage({ type: "radio-kept", requestId, keepId, recipe: { ...recipe, key: result.key }, result }, [result.midi.buffer as ArrayBuffer]);
+}
+
+async function startRadio(requestId: number, recipe: DeviceRecipe, aheadSeconds: number): Promise<void> {
+  radio = null;
+  const loaded = await composerFor(requestId, recipe.modelId);
+  openStream(requestId, loaded, recipe, aheadSeconds);
+}
+
+/** Radio messages that must not wait behind a load: they only touch the open stream. */
+function handleRadio(message: ToWorker): boolean {
+  switch (message.type) {
+    case "radio-playhead":
+      if (radio) {
+        radio.stream.setPlayhead(message.seconds);
+        if (!radio.composing) pumpRadio();
+      }
+      return true;
+    case "radio-skip":
+      if (radio) openStream(radio.requestId, radio.loaded, { ...radio.stream.recipe, seed: message.seed }, message.aheadSeconds);
+      return true;
+    case "radio-keep":
+      keepFromRadio(message.requestId, message.keepId, message.seconds, message.spanSeconds);
+      return true;
+    case "radio-stop":
+      radio = null;
+      return true;
+    default:
+      return false;
+  }
 }
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "compose") return compose(message.requestId, message.recipe);
+  if (message.type === "radio-start") return startRadio(message.requestId, message.recipe, message.aheadSeconds);
+  if (message.type !== "preload") return;
   const loaded = await composerFor(message.requestId, message.modelId);
   scope.postMessage({ type: "ready", requestId: message.requestId, loadMs: loaded.loadMs, downloadedBytes: loaded.downloadedBytes });
 }
@@ -99,6 +181,12 @@ async function handle(message: ToWorker): Promise<void> {
 let queue = Promise.resolve();
 scope.addEventListener("message", (event) => {
   const message = event.data;
+  try {
+    if (handleRadio(message)) return;
+  } catch (error) {
+    scope.postMessage({ type: "error", requestId: message.requestId, message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
   queue = queue.then(() =>
     handle(message).catch((error: unknown) => {
       scope.postMessage({ type: "error", requestId: message.requestId, message: error instanceof Error ? error.message : String(error) });

@@ -7,7 +7,7 @@ import type * as ToneTypes from "tone";
 import { quartersToSeconds, type RollNote } from "@/lib/roll";
 import { GALLERY_RECIPE } from "@/lib/gallery-recipe";
 
-const LOOKAHEAD_SECONDS = 0.4;
+export const LOOKAHEAD_SECONDS = 0.4;
 const SAMPLE_NOTES = [
   "A0", "C1", "D#1", "F#1", "A1", "C2", "D#2", "F#2", "A2", "C3", "D#3", "F#3", "A3", "C4", "D#4", "F#4", "A4",
   "C5", "D#5", "F#5", "A5", "C6", "D#6", "F#6", "A6", "C7", "D#7", "F#7", "A7", "C8",
@@ -19,8 +19,8 @@ let samplerReady: Promise<ToneTypes.Sampler> | null = null;
 /** One piece sounds at a time: starting a player pauses the one that was playing. */
 let activePlayer: { owner: object; pause(): void } | null = null;
 
-/** One sampler per page, created on first play (after the click that starts audio). */
-async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sampler }> {
+/** One sampler per page, created on first play (after the click that starts audio); the radio's player shares it. */
+export async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sampler }> {
   toneModule ??= import("tone");
   const tone = await toneModule;
   await tone.start();
