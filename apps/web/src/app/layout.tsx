@@ -22,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav>
             <Link href="/">Gallery</Link>
             <Link href="/generate">Generate</Link>
+            <Link href="/radio">Radio</Link>
             <Link href="/models">Models</Link>
           </nav>
         </header>
