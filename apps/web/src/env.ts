@@ -16,6 +16,13 @@ const schema = z.object({
   MOTIF_CORPUS_DIR: z.string().optional(),
   /** Generation workers (each holds its own tfjs + loaded bundles). */
   MOTIF_GENERATION_WORKERS: z.coerce.number().int().min(1).max(8).default(1),
+  /** Generations (create, variation, regenerate, share) one client may start per window. */
+  MOTIF_RATE_LIMIT_GENERATIONS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  MOTIF_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Generations accepted and unfinished (waiting or running) past which new ones get 429. */
+  MOTIF_MAX_QUEUED_GENERATIONS: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Reverse proxies in front of the app that append the client's address to X-Forwarded-For. */
+  MOTIF_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
@@ -41,6 +48,12 @@ function loadEnv() {
     builtinModelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_BUILTIN_MODELS_DIR ?? resolve(repoRoot, "builtin-models")),
     corpusDirs,
     generationWorkers: raw.MOTIF_GENERATION_WORKERS,
+    generationLimits: {
+      perClient: raw.MOTIF_RATE_LIMIT_GENERATIONS,
+      windowSeconds: raw.MOTIF_RATE_LIMIT_WINDOW_SECONDS,
+      maxQueued: raw.MOTIF_MAX_QUEUED_GENERATIONS,
+    },
+    trustedProxies: raw.MOTIF_TRUSTED_PROXIES,
     workerScript: resolve(webDir, "dist-worker", "generation-worker.mjs"),
   };
 }

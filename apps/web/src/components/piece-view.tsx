@@ -26,6 +26,7 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
   const [tokenCount, setTokenCount] = useState(initial.tokenCount);
   const [status, setStatus] = useState(initial.status);
   const [error, setError] = useState<string | null>(initial.error);
+  const [queueAhead, setQueueAhead] = useState<number | null>(initial.queueAhead);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [firstNoteMs, setFirstNoteMs] = useState<number | null>(null);
@@ -43,6 +44,7 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
         setTokenCount(fresh.tokenCount);
         setStatus(fresh.status);
         setError(fresh.error);
+        setQueueAhead(fresh.queueAhead);
       });
     const subscription = trpc.pieces.stream.subscribe(
       { id: initial.id },
@@ -53,8 +55,12 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
             setTokenCount(event.tokenCount);
             setStatus(event.status);
             setError(event.error);
+            setQueueAhead(event.ahead);
             if (event.status !== "generating") reload();
+          } else if (event.type === "queued") {
+            setQueueAhead(event.ahead);
           } else if (event.type === "notes") {
+            setQueueAhead(null);
             setNotes((current) => applyNotesUpdate(current, event.from, event.notes));
             setTokenCount(event.tokenCount);
           } else {
@@ -96,10 +102,12 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
   return (
     <div className="piece" data-testid="piece-view" data-status={status} data-audio-state={player.audioState}>
       <div className="piece-head">
-        <TitleEditor id={piece.id} title={piece.title} onSaved={(title) => setPiece((p) => ({ ...p, title }))} />
+        <TitleEditor id={piece.id} title={piece.title} canEdit={piece.canEdit} onSaved={(title) => setPiece((p) => ({ ...p, title }))} />
         <div className="muted small">
           {piece.model.name}/{piece.model.version} · {formatDate(piece.createdAt)} · <StatusBadge status={status} />{" "}
-          {status === "generating" ? (
+          {status === "generating" && queueAhead !== null ? (
+            <span data-testid="queue-position">waiting: {queueAhead === 1 ? "1 piece" : `${queueAhead} pieces`} ahead of it</span>
+          ) : status === "generating" ? (
             <span data-testid="progress">
               {tokenCount} / {piece.length + piece.primerTokens.length} tokens
             </span>
@@ -213,17 +221,20 @@ function primerText(kind: string, label: string | null): string {
   return label !== null && /^(corpus|file):/.test(label) ? label : `${kind}: ${label ?? ""}`;
 }
 
-function TitleEditor({ id, title, onSaved }: { id: string; title: string; onSaved(title: string): void }) {
+/** Only the piece's creator (the browser holding its edit cookie) sees the rename control; the server checks it too. */
+function TitleEditor({ id, title, canEdit, onSaved }: { id: string; title: string; canEdit: boolean; onSaved(title: string): void }) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(title);
   const [error, setError] = useState<string | null>(null);
-  if (!editing) {
+  if (!editing || !canEdit) {
     return (
       <h1 className="piece-title-line">
         <span data-testid="piece-title">{title}</span>
-        <button type="button" className="link-button small" onClick={() => setEditing(true)}>
-          rename
-        </button>
+        {canEdit ? (
+          <button type="button" className="link-button small" onClick={() => setEditing(true)} data-testid="rename">
+            rename
+          </button>
+        ) : null}
       </h1>
     );
   }

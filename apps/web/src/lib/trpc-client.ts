@@ -1,13 +1,14 @@
 // Browser-side tRPC client. Only the router's TYPE crosses over (design.md).
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@/server/routers/app-router";
+import { MAX_BATCH_CALLS } from "./trpc-limits";
 
 export const trpc = createTRPCClient<AppRouter>({
   links: [
     splitLink({
       condition: (op) => op.type === "subscription",
       true: httpSubscriptionLink({ url: "/api/trpc" }),
-      false: httpBatchLink({ url: "/api/trpc" }),
+      false: httpBatchLink({ url: "/api/trpc", maxItems: MAX_BATCH_CALLS }),
     }),
   ],
 });

@@ -16,6 +16,7 @@ export async function getServices(): Promise<Services> {
       modelsDir: env.modelsDir,
       builtinModelsDir: env.builtinModelsDir,
       corpusDirs: env.corpusDirs,
+      limits: { ...env.generationLimits, store: env.database },
     });
     const started = startServices(services).catch((error: unknown) => console.error("startup scan failed", error));
     globalForServices.motifServices = { services, started };

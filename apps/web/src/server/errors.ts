@@ -10,14 +10,39 @@ export class InputError extends Error {
   override readonly name = "InputError";
 }
 
+/** The caller may not change this (→ 403 / tRPC FORBIDDEN), e.g. renaming someone else's piece. */
+export class ForbiddenError extends Error {
+  override readonly name = "ForbiddenError";
+}
+
+/** Refused for now, not for good (→ 429 / tRPC TOO_MANY_REQUESTS with `Retry-After`). */
+export class TooManyRequestsError extends Error {
+  override readonly name = "TooManyRequestsError";
+  constructor(
+    message: string,
+    /** Whole seconds until trying again makes sense (the `Retry-After` header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Recognises the errors above by name, not instanceof: Next bundles server code per layer
  * (instrumentation, route handlers, server components), so one process may hold two copies of
  * these classes while sharing the services singleton.
  */
-export function domainErrorKind(error: unknown): "not-found" | "input" | null {
+export function domainErrorKind(error: unknown): "not-found" | "input" | "forbidden" | "too-many" | null {
   if (!(error instanceof Error)) return null;
   if (error.name === "NotFoundError") return "not-found";
   if (error.name === "InputError") return "input";
+  if (error.name === "ForbiddenError") return "forbidden";
+  if (error.name === "TooManyRequestsError") return "too-many";
   return null;
+}
+
+/** A TooManyRequestsError's wait, read by shape for the same reason (at least 1 s). */
+export function retryAfterSeconds(error: unknown): number {
+  const seconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === "number" && Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : 1;
 }

@@ -1,12 +1,30 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { domainErrorKind } from "./errors";
+import { domainErrorKind, retryAfterSeconds } from "./errors";
 import type { Services } from "./services/services";
+
+/** What a procedure knows of the request that called it. */
+export interface RequestInfo {
+  /** The rate limit's key (client-address.ts); "server" for calls from server components. */
+  clientAddress: string;
+  /** The caller's edit token (edit-token.ts) or null; set when one is issued, so a batch shares it. */
+  editToken: string | null;
+  /** The HTTP response's headers (the fetch adapter's resHeaders; Set-Cookie, Retry-After), null without one. */
+  resHeaders: Headers | null;
+  /** Reached over https: the edit cookie is Secure. */
+  secure: boolean;
+}
 
 /** The testable part of the context: everything a procedure may touch. */
 export interface Context {
   services: Services;
+  request: RequestInfo;
+}
+
+/** A context without HTTP (tests, server components): no token, no response headers unless given. */
+export function createContextInner(services: Services, request: Partial<RequestInfo> = {}): Context {
+  return { services, request: { clientAddress: "server", editToken: null, resHeaders: null, secure: false, ...request } };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -35,14 +53,24 @@ export function describeZodError(error: ZodError): string {
 
 export const router = t.router;
 /** Services throw plain domain errors; this maps them to the HTTP-meaningful tRPC codes. */
-export const publicProcedure = t.procedure.use(async ({ next }) => {
+export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     const kind = domainErrorKind(cause);
     if (kind === "not-found") throw new TRPCError({ code: "NOT_FOUND", message: cause!.message, cause });
     if (kind === "input") throw new TRPCError({ code: "BAD_REQUEST", message: cause!.message, cause });
+    if (kind === "forbidden") throw new TRPCError({ code: "FORBIDDEN", message: cause!.message, cause });
+    if (kind === "too-many") {
+      ctx.request.resHeaders?.set("Retry-After", String(retryAfterSeconds(cause)));
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause!.message, cause });
+    }
   }
   return result;
+});
+/** Procedures that start a generation: counted against the caller's rate limit once their input is valid. */
+export const generationLimit = t.middleware(async ({ ctx, next }) => {
+  await ctx.services.limiter.consume(ctx.request.clientAddress);
+  return next();
 });
 export const createCallerFactory = t.createCallerFactory;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { ComposeError, pieceToMidi, type Composer, type PrimerSource } from "@motif/core/compose";
-import type { QuarterNote } from "@motif/midi";
+import { tryParseMidi, type QuarterNote } from "@motif/midi";
 import type { PieceReport } from "../lib/music-report";
 import type { RollNote } from "../lib/roll";
 import { inspect, loaded, loadedForDir, type Loaded } from "./bundles";
@@ -83,6 +83,12 @@ function primerOf(composer: Composer, source: PrimerSource, args: { seed: number
 
 async function primerFromMidi(request: Extract<WorkerRequest, { op: "primer-midi" }>): Promise<PrimerResult> {
   const { composer } = await loadedForDir(request.modelDir);
+  // The Composer tokenizes the whole file, so its size in notes is capped first (a file it cannot
+  // read gets the Composer's own message below).
+  const parsed = tryParseMidi(request.bytes);
+  if (parsed.ok && parsed.sequence.notes.length > request.maxNotes) {
+    throw new PrimerProblem(`${request.fileName} has ${parsed.sequence.notes.length.toLocaleString("en-US")} notes; an uploaded primer may have at most ${request.maxNotes.toLocaleString("en-US")} notes`);
+  }
   // A file's primer is its first tokens: the seed plays no part.
   return primerOf(composer, { kind: "midi", name: request.fileName, bytes: request.bytes }, { seed: 0, length: request.maxTokens });
 }

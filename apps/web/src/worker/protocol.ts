@@ -5,7 +5,7 @@ import type { BundleInspection, GenerateJob, GenerateProgress, GenerateResult, P
 
 export type WorkerRequest =
   | { id: number; op: "inspect"; modelDir: string }
-  | { id: number; op: "primer-midi"; modelDir: string; bytes: Uint8Array; fileName: string; maxTokens: number }
+  | { id: number; op: "primer-midi"; modelDir: string; bytes: Uint8Array; fileName: string; maxTokens: number; maxNotes: number }
   | { id: number; op: "primer-corpus"; modelDir: string; corpusDirs: string[]; seed: number; maxTokens: number }
   | { id: number; op: "generate"; job: GenerateJob }
   | { id: number; op: "report"; modelDir: string; bundleHash: string; tokens: string[]; notes: RollNote[] }

@@ -16,10 +16,10 @@ import type { Database } from "@/server/db";
 import { createWorkerPool } from "@/server/generation/worker-pool";
 import { appRouter } from "@/server/routers/app-router";
 import { createServices, type Services } from "@/server/services/services";
-import { createCallerFactory } from "@/server/trpc";
+import { createCallerFactory, createContextInner } from "@/server/trpc";
 import { fixtureCorpusDir, fixturePrimerFile, installFixtureBundles, type FixtureBundleName } from "../../../test-support/compose-fixtures";
 import { createTestDatabase } from "../../../test-support/test-database";
-import { closeTestServices } from "../../../test-support/test-services";
+import { TEST_LIMITS, closeTestServices } from "../../../test-support/test-services";
 
 const workerScript = join(import.meta.dirname, "..", "..", "..", "dist-worker", "generation-worker.mjs");
 const trainerDir = join(import.meta.dirname, "..", "..", "..", "..", "trainer");
@@ -64,8 +64,8 @@ beforeAll(async () => {
   modelsDir = mkdtempSync(join(tmpdir(), "motif-identity-"));
   outDir = mkdtempSync(join(tmpdir(), "motif-identity-cli-"));
   bundleDirs = await installFixtureBundles(modelsDir);
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [fixtureCorpusDir] });
-  caller = createCaller({ services });
+  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [fixtureCorpusDir], limits: TEST_LIMITS });
+  caller = createCaller(createContextInner(services));
   expect(await caller.models.refresh()).toMatchObject({ usable: 2 });
   for (const model of await caller.models.list()) modelIds[model.name as FixtureBundleName] = model.id;
 }, 300_000);

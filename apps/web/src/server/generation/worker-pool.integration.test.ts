@@ -134,7 +134,7 @@ describe("worker pool", () => {
     const pool = createWorkerPool({ script, size: 1 });
     expect(await pool.inspectBundle(join(modelsDir, "nowhere"))).toEqual({ ok: false, reasons: ["model.json is missing", "weights.bin is missing", "bundle.json is missing"], info: {} });
     await expect(pool.generate({ ...job, bundleHash: "0".repeat(64) }, () => undefined)).rejects.toThrow(/changed \(content hash/);
-    const error = await pool.primerFromMidi({ modelDir: job.modelDir, bytes: new TextEncoder().encode("MThd but not really"), fileName: "x.mid", maxTokens: 8 }).catch((e: unknown) => e);
+    const error = await pool.primerFromMidi({ modelDir: job.modelDir, bytes: new TextEncoder().encode("MThd but not really"), fileName: "x.mid", maxTokens: 8, maxNotes: 1000 }).catch((e: unknown) => e);
     expect((error as Error).name).toBe("PrimerError");
     expect((error as Error).message).toMatch(/^x\.mid is not a MIDI file Motif can read: /);
     await pool.close();

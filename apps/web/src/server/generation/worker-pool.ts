@@ -12,6 +12,9 @@ interface Task {
   resolve(value: WorkerResultValue): void;
   reject(error: Error): void;
   onProgress?(progress: GenerateProgress): void;
+  onQueue?(ahead: number | null): void;
+  /** The last `ahead` told to onQueue (so it hears only changes). */
+  ahead?: number;
 }
 
 interface Slot {
@@ -80,19 +83,34 @@ export function createWorkerPool(options: { script: string; size: number; /** Ba
         slot = spawn();
         slots.push(slot);
       }
-      if (!slot) return;
+      if (!slot) break;
       const task = queue.shift()!;
       slot.task = task;
       slot.worker.ref();
       slot.worker.postMessage({ ...task.request, id: task.id } as WorkerRequest);
+      if (task.ahead !== undefined) task.onQueue?.(null);
     }
     for (const slot of slots) if (slot.task === null) slot.worker.unref();
+    tellQueue();
   }
 
-  function run<T extends WorkerResultValue>(request: Request, onProgress?: (progress: GenerateProgress) => void): Promise<T> {
+  /** Each waiting generation: the generations running plus those waiting before it. */
+  function tellQueue() {
+    let ahead = slots.filter((slot) => slot.task?.request.op === "generate").length;
+    for (const task of queue) {
+      if (task.request.op !== "generate") continue;
+      if (task.onQueue && task.ahead !== ahead) {
+        task.ahead = ahead;
+        task.onQueue(ahead);
+      }
+      ahead += 1;
+    }
+  }
+
+  function run<T extends WorkerResultValue>(request: Request, onProgress?: (progress: GenerateProgress) => void, onQueue?: (ahead: number | null) => void): Promise<T> {
     if (closed) return Promise.reject(new Error("the generation pool is closed"));
     return new Promise<T>((resolve, reject) => {
-      queue.push({ id: nextId++, request, resolve: resolve as (value: WorkerResultValue) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      queue.push({ id: nextId++, request, resolve: resolve as (value: WorkerResultValue) => void, reject, ...(onProgress ? { onProgress } : {}), ...(onQueue ? { onQueue } : {}) });
       pump();
     });
   }
@@ -101,7 +119,7 @@ export function createWorkerPool(options: { script: string; size: number; /** Ba
     inspectBundle: (modelDir) => run({ op: "inspect", modelDir }),
     primerFromMidi: (args) => run({ op: "primer-midi", ...args }),
     primerFromCorpus: (args) => run({ op: "primer-corpus", ...args }),
-    generate: (job, onProgress) => run({ op: "generate", job }, onProgress),
+    generate: (job, onProgress, onQueue) => run({ op: "generate", job }, onProgress, onQueue),
     pieceReport: (args) => run({ op: "report", ...args }),
     sourcePassage: (args) => run({ op: "passage", ...args }),
     backends: () => slots.map((s) => s.backend),

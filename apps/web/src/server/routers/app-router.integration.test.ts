@@ -13,9 +13,9 @@ import type { Database } from "@/server/db";
 import { createWorkerPool } from "@/server/generation/worker-pool";
 import { createServices, type Services } from "@/server/services/services";
 import type { StreamEvent } from "@/server/services/piece-service";
-import { createCallerFactory, describeZodError } from "@/server/trpc";
+import { createCallerFactory, createContextInner, describeZodError } from "@/server/trpc";
 import { createTestDatabase } from "../../../test-support/test-database";
-import { closeTestServices } from "../../../test-support/test-services";
+import { TEST_LIMITS, closeTestServices } from "../../../test-support/test-services";
 import { expectTrpcError } from "../../../test-support/trpc-errors";
 import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundle";
 import { appRouter } from "./app-router";
@@ -60,8 +60,8 @@ beforeAll(async () => {
   await cp(tiny.dir, broken, { recursive: true });
   await writeFile(join(broken, "weights.bin"), new Uint8Array(64));
   // Every note update unbatched, so whether a piece streams in several events does not depend on the machine's speed.
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1, progressEveryMs: 0 }), modelsDir, corpusDirs: [corpusDir] });
-  caller = createCaller({ services });
+  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1, progressEveryMs: 0 }), modelsDir, corpusDirs: [corpusDir], limits: TEST_LIMITS });
+  caller = createCaller(createContextInner(services));
   const summary = await caller.models.refresh();
   expect(summary).toMatchObject({ found: 2, usable: 1 });
   tinyId = (await caller.models.list()).find((m) => m.name === "tiny")!.id;
@@ -259,8 +259,8 @@ describe(`routers on a real database`, () => {
     await caller.models.refresh();
     const fragile = (await caller.models.list()).find((m) => m.name === "fragile")!;
     await services.engine.close();
-    services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [corpusDir] });
-    caller = createCaller({ services });
+    services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [corpusDir], limits: TEST_LIMITS });
+    caller = createCaller(createContextInner(services));
     // The bundle disappears between registration and generation (fresh worker: nothing cached).
     const weights = await readFile(join(extra.dir, "weights.bin"));
     await rm(join(extra.dir, "weights.bin"));

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc";
+import { callerEditHash, claimEditHash } from "../edit-token";
+import { generationLimit, publicProcedure, router } from "../trpc";
 import { createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, titleSchema } from "./schemas";
 
 export const piecesRouter = router({
@@ -11,22 +12,37 @@ export const piecesRouter = router({
   report: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.reports.report(input.id)),
   /** The notes of the training passage the piece copied most; 400 without one. */
   sourcePassage: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.reports.sourcePassage(input.id)),
-  byId: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.pieces.get(input.id)),
-  create: publicProcedure.input(createPieceSchema).mutation(({ ctx, input }) => {
-    const { primer, ...recipe } = input;
-    return ctx.services.pieces.create(
-      recipe,
-      primer.kind === "upload" ? { kind: "upload", fileName: primer.fileName, bytes: new Uint8Array(Buffer.from(primer.base64, "base64")) } : primer,
-    );
-  }),
+  /** With `canEdit` (the caller made it) and `queueAhead` (generations before it while it waits). */
+  byId: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.pieces.get(input.id, callerEditHash(ctx.request))),
+  create: publicProcedure
+    .input(createPieceSchema)
+    .use(generationLimit)
+    .mutation(({ ctx, input }) => {
+      const { primer, ...recipe } = input;
+      return ctx.services.pieces.create(
+        recipe,
+        primer.kind === "upload" ? { kind: "upload", fileName: primer.fileName, bytes: new Uint8Array(Buffer.from(primer.base64, "base64")) } : primer,
+        claimEditHash(ctx.request),
+      );
+    }),
   /** A piece made on the listener's device: stored only if the server's replay gives the same tokens (else 400). */
-  share: publicProcedure.input(sharePieceSchema).mutation(({ ctx, input }) => {
-    const { primer: _none, tokens, ...recipe } = input;
-    return ctx.services.pieces.share(recipe, tokens);
-  }),
-  variation: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "variation", randomSeed())),
-  regenerate: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "regenerate", 0)),
-  rename: publicProcedure.input(titleSchema).mutation(({ ctx, input }) => ctx.services.pieces.rename(input.id, input.title)),
+  share: publicProcedure
+    .input(sharePieceSchema)
+    .use(generationLimit)
+    .mutation(({ ctx, input }) => {
+      const { primer: _none, tokens, ...recipe } = input;
+      return ctx.services.pieces.share(recipe, tokens, claimEditHash(ctx.request));
+    }),
+  variation: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .use(generationLimit)
+    .mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "variation", randomSeed(), claimEditHash(ctx.request))),
+  regenerate: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .use(generationLimit)
+    .mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "regenerate", 0, claimEditHash(ctx.request))),
+  /** Only the piece's creator (its edit cookie); 403 otherwise. */
+  rename: publicProcedure.input(titleSchema).mutation(({ ctx, input }) => ctx.services.pieces.rename(input.id, input.title, callerEditHash(ctx.request))),
   countPlay: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.countPlay(input.id)),
   /** Notes as they are produced (SSE through httpSubscriptionLink). */
   stream: publicProcedure.input(z.object({ id: idSchema })).subscription(async function* ({ ctx, input, signal }) {

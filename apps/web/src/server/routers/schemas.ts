@@ -18,7 +18,7 @@ export const primerSchema = z.discriminatedUnion("kind", [
     base64: z
       .string()
       .min(1, "the uploaded file is empty")
-      .max(MAX_BASE64_CHARS, "the MIDI file is larger than 1 MB")
+      .max(MAX_BASE64_CHARS, `the MIDI file is larger than 1 MB; an uploaded primer may have at most ${MAX_UPLOAD_BYTES.toLocaleString("en-US")} bytes`)
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, "the upload is not valid base64"),
   }),
 ]);

@@ -17,10 +17,10 @@ import { createWorkerPool } from "@/server/generation/worker-pool";
 import { appRouter } from "@/server/routers/app-router";
 import { createBundleFiles } from "@/server/services/bundle-files";
 import { createServices, type Services } from "@/server/services/services";
-import { createCallerFactory } from "@/server/trpc";
+import { createCallerFactory, createContextInner } from "@/server/trpc";
 import { installFixtureBundles, type FixtureBundleName } from "../../../test-support/compose-fixtures";
 import { createTestDatabase } from "../../../test-support/test-database";
-import { closeTestServices } from "../../../test-support/test-services";
+import { TEST_LIMITS, closeTestServices } from "../../../test-support/test-services";
 import { expectTrpcError } from "../../../test-support/trpc-errors";
 
 const workerScript = join(import.meta.dirname, "..", "..", "..", "dist-worker", "generation-worker.mjs");
@@ -38,8 +38,8 @@ beforeAll(async () => {
   ({ db } = await createTestDatabase());
   modelsDir = mkdtempSync(join(tmpdir(), "motif-share-"));
   bundleDirs = await installFixtureBundles(modelsDir);
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [] });
-  caller = createCaller({ services });
+  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [], limits: TEST_LIMITS });
+  caller = createCaller(createContextInner(services));
   expect(await caller.models.refresh()).toMatchObject({ usable: 2 });
   for (const model of await caller.models.list()) models[model.name as FixtureBundleName] = { id: model.id, bundleHash: model.bundleHash };
 }, 300_000);

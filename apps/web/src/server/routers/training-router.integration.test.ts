@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/server/db";
 import { createWorkerPool } from "@/server/generation/worker-pool";
 import { createServices, type Services } from "@/server/services/services";
-import { createCallerFactory } from "@/server/trpc";
+import { createCallerFactory, createContextInner } from "@/server/trpc";
 import { createTestDatabase } from "../../../test-support/test-database";
-import { closeTestServices } from "../../../test-support/test-services";
+import { TEST_LIMITS, closeTestServices } from "../../../test-support/test-services";
 import { appRouter } from "./app-router";
 
 const workerScript = join(import.meta.dirname, "..", "..", "..", "dist-worker", "generation-worker.mjs");
@@ -28,8 +28,8 @@ const point = (epoch: number, valLoss: number) =>
 beforeAll(async () => {
   ({ db } = await createTestDatabase());
   modelsDir = mkdtempSync(join(tmpdir(), "motif-web-runs-"));
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [] });
-  caller = createCaller({ services });
+  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [], limits: TEST_LIMITS });
+  caller = createCaller(createContextInner(services));
 });
 afterAll(async () => {
   await closeTestServices(services, db, [modelsDir]);

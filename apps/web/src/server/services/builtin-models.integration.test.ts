@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/server/db";
 import { createWorkerPool } from "@/server/generation/worker-pool";
 import { createServices, type Services } from "@/server/services/services";
-import { createCallerFactory } from "@/server/trpc";
+import { createCallerFactory, createContextInner } from "@/server/trpc";
 import { appRouter } from "@/server/routers/app-router";
 import { createTestDatabase } from "../../../test-support/test-database";
-import { closeTestServices } from "../../../test-support/test-services";
+import { TEST_LIMITS, closeTestServices } from "../../../test-support/test-services";
 import { writeTinyBundle } from "../../../test-support/tiny-bundle";
 
 const workerScript = join(import.meta.dirname, "..", "..", "..", "dist-worker", "generation-worker.mjs");
@@ -28,8 +28,8 @@ beforeAll(async () => {
   ({ db } = await createTestDatabase());
   modelsDir = mkdtempSync(join(tmpdir(), "motif-web-builtin-"));
   await writeTinyBundle(modelsDir, { name: "mine", version: "v1" });
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, builtinModelsDir, corpusDirs: [] });
-  caller = createCaller({ services });
+  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, builtinModelsDir, corpusDirs: [], limits: TEST_LIMITS });
+  caller = createCaller(createContextInner(services));
   await caller.models.refresh();
 });
 afterAll(async () => {

@@ -5,7 +5,9 @@ import type { RollNote } from "@/lib/roll";
 export type PieceEvent =
   | { type: "notes"; tokenCount: number; from: number; notes: RollNote[] }
   | { type: "done"; durationSeconds: number; noteCount: number }
-  | { type: "failed"; error: string };
+  | { type: "failed"; error: string }
+  /** While the piece waits for a worker: generations running or waiting before it; null when it starts. */
+  | { type: "queued"; ahead: number | null };
 
 /** In-process fan-out of generation progress to the pieces' subscribers. */
 export class PieceEvents {

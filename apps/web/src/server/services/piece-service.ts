@@ -4,14 +4,18 @@ import type { CopyFilter, PieceReport } from "@/lib/music-report";
 import { GALLERY_RECIPE } from "@/lib/gallery-recipe";
 import { finishedTitle, initialTitle } from "@/lib/piece-title";
 import type { Database } from "../db";
-import { InputError, NotFoundError } from "../errors";
+import { ForbiddenError, InputError, NotFoundError, TooManyRequestsError } from "../errors";
 import type { GenerationEngine, GenerateJob } from "../generation/engine";
 import type { GenerateResult } from "@/worker/types";
 import type { ModelRegistry } from "./model-registry";
 import { reportColumns } from "./piece-reports";
 import type { PieceEvent, PieceEvents } from "./piece-events";
 
+/** An uploaded primer's caps: its bytes (checked by the schema too) and its notes (in the worker, before tokenizing). */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
+export const MAX_PRIMER_NOTES = 20_000;
+/** What a full queue's 429 suggests waiting: about what a few pieces take on one worker. */
+const QUEUE_FULL_RETRY_SECONDS = 10;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
 
 export interface Recipe {
@@ -71,7 +75,8 @@ export function defaultKey(primerKind: PrimerInput["kind"]): string {
 }
 
 export type StreamEvent =
-  | { type: "snapshot"; status: string; tokenCount: number; notes: RollNote[]; durationSeconds: number; error: string | null }
+  /** `ahead`: generations running or waiting before this piece while it waits for a worker, else null. */
+  | { type: "snapshot"; status: string; tokenCount: number; notes: RollNote[]; durationSeconds: number; error: string | null; ahead: number | null }
   | PieceEvent;
 
 /** The columns of a finished piece: its tokens, notes, MIDI and, stored with it so no view recomputes it, its music report. */
@@ -90,11 +95,31 @@ function finishedColumns(result: GenerateResult) {
   };
 }
 
-export function createPieceService(deps: { db: Database; engine: GenerationEngine; registry: ModelRegistry; events: PieceEvents; corpusDirs: string[] }) {
-  const { db, engine, registry, events, corpusDirs } = deps;
+export function createPieceService(deps: { db: Database; engine: GenerationEngine; registry: ModelRegistry; events: PieceEvents; corpusDirs: string[]; /** Generations accepted and unfinished past which new ones are refused. */ maxQueued: number }) {
+  const { db, engine, registry, events, corpusDirs, maxQueued } = deps;
   const running = new Map<string, Promise<void>>();
   /** Notes so far of each running piece: a new subscriber's snapshot must match the live stream, not the (lagging) database. */
   const live = new Map<string, { notes: RollNote[]; tokenCount: number }>();
+  /** Pieces waiting for a worker: how many generations run or wait before each. */
+  const waiting = new Map<string, number>();
+  /** Generations accepted but not yet in `running` (a create between its checks and its job, a share's replay). */
+  let admitting = 0;
+
+  /**
+   * Takes a place in the bounded queue (429 when it is full), synchronously, so concurrent
+   * requests cannot all pass the check; the caller releases it once its job is started or abandoned.
+   */
+  function admit(): () => void {
+    if (running.size + admitting >= maxQueued) {
+      throw new TooManyRequestsError(`the queue is full (${maxQueued} pieces waiting or being generated); try again in ${QUEUE_FULL_RETRY_SECONDS} s`, QUEUE_FULL_RETRY_SECONDS);
+    }
+    admitting += 1;
+    let released = false;
+    return () => {
+      if (!released) admitting -= 1;
+      released = true;
+    };
+  }
 
   /** `copies` filters on the heavy-copy flag; a piece without a report counts as not heavy. */
   async function list(args: { limit: number; cursor: string | null; modelId: string | null; copies: CopyFilter }) {
@@ -110,11 +135,15 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     return { items, nextCursor: hasMore ? rows[args.limit]!.id : null };
   }
 
-  async function get(id: string) {
-    const piece = await db.piece.findUnique({ where: { id }, select: pieceDetailSelect });
-    if (!piece) throw new NotFoundError(`no piece with id ${id}`);
+  /** `editTokenHash`: the caller's (edit-token.ts), to say whether it may rename the piece; the hash itself is never returned. */
+  async function get(id: string, editTokenHash: string | null) {
+    const row = await db.piece.findUnique({ where: { id }, select: { ...pieceDetailSelect, editTokenHash: true } });
+    if (!row) throw new NotFoundError(`no piece with id ${id}`);
+    const { editTokenHash: creatorHash, ...piece } = row;
     return {
       ...piece,
+      canEdit: creatorHash !== null && creatorHash === editTokenHash,
+      queueAhead: waiting.get(id) ?? null,
       // No tempo column: every gallery piece is at the gallery recipe's bpm (the roll and the player need it).
       bpm: GALLERY_RECIPE.bpm,
       notes: piece.notes as unknown as RollNote[],
@@ -142,7 +171,17 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     return { title: piece.title, bytes: new Uint8Array(piece.midi) };
   }
 
-  async function create(recipe: Recipe, primer: PrimerInput) {
+  /** `editTokenHash`: the creator's, stored so only its browser can rename the piece. */
+  async function create(recipe: Recipe, primer: PrimerInput, editTokenHash: string) {
+    const release = admit();
+    try {
+      return await createAdmitted(recipe, primer, editTokenHash);
+    } finally {
+      release();
+    }
+  }
+
+  async function createAdmitted(recipe: Recipe, primer: PrimerInput, editTokenHash: string) {
     const model = await registry.requireUsable(recipe.modelId);
     if (recipe.topK !== null && recipe.topK > model.vocabSize) {
       throw new InputError(`topK ${recipe.topK} is larger than the model's vocabulary (${model.vocabSize} tokens)`);
@@ -168,6 +207,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         key,
         tokens: [],
         notes: [],
+        editTokenHash,
       },
       select: { id: true },
     });
@@ -191,8 +231,8 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     try {
       if (primer.kind === "none") return { tokens: [], label: null, keyShift: 0 };
       if (primer.kind === "upload") {
-        if (primer.bytes.length > MAX_UPLOAD_BYTES) throw new InputError(`the MIDI file is ${primer.bytes.length} bytes; the limit is 1 MB`);
-        return await engine.primerFromMidi({ modelDir, bytes: primer.bytes, fileName: primer.fileName, maxTokens: GALLERY_RECIPE.primerLength });
+        if (primer.bytes.length > MAX_UPLOAD_BYTES) throw new InputError(`the MIDI file is ${primer.bytes.length.toLocaleString("en-US")} bytes; an uploaded primer may have at most ${MAX_UPLOAD_BYTES.toLocaleString("en-US")} bytes (1 MB)`);
+        return await engine.primerFromMidi({ modelDir, bytes: primer.bytes, fileName: primer.fileName, maxTokens: GALLERY_RECIPE.primerLength, maxNotes: MAX_PRIMER_NOTES });
       }
       return await engine.primerFromCorpus({ modelDir, corpusDirs, seed, maxTokens: GALLERY_RECIPE.primerLength });
     } catch (error) {
@@ -207,7 +247,17 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
    * its recipe here gives exactly its tokens, so the gallery never holds a piece it cannot
    * reproduce. Differing tokens (or another bundle) are an InputError naming where they differ.
    */
-  async function share(recipe: Recipe & { bundleHash: string }, tokens: readonly string[]) {
+  async function share(recipe: Recipe & { bundleHash: string }, tokens: readonly string[], editTokenHash: string) {
+    // The replay is a generation in the same queue.
+    const release = admit();
+    try {
+      return await shareAdmitted(recipe, tokens, editTokenHash);
+    } finally {
+      release();
+    }
+  }
+
+  async function shareAdmitted(recipe: Recipe & { bundleHash: string }, tokens: readonly string[], editTokenHash: string) {
     const model = await registry.requireUsable(recipe.modelId);
     if (recipe.bundleHash !== model.bundleHash) {
       throw new InputError(`model ${model.name}/${model.version} is bundle ${model.bundleHash.slice(0, 12)} here, not ${recipe.bundleHash.slice(0, 12)}: the piece cannot be checked`);
@@ -250,6 +300,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         primerLabel: null,
         primerKeyShift: 0,
         key,
+        editTokenHash,
         ...finishedColumns(result),
       },
       select: { id: true },
@@ -258,7 +309,17 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   }
 
   /** Same recipe; `sameSeed` replays it exactly ("regenerate"), otherwise a new seed ("variation"). */
-  async function derive(id: string, mode: "variation" | "regenerate", newSeed: number) {
+  async function derive(id: string, mode: "variation" | "regenerate", newSeed: number, editTokenHash: string) {
+    const release = admit();
+    try {
+      return await deriveAdmitted(id, mode, newSeed, editTokenHash);
+    } finally {
+      release();
+    }
+  }
+
+  /** The new piece is its deriver's: a listener who asks for a variation may rename it. */
+  async function deriveAdmitted(id: string, mode: "variation" | "regenerate", newSeed: number, editTokenHash: string) {
     const source = await db.piece.findUnique({
       where: { id },
       select: { id: true, modelId: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerKind: true, primerTokens: true, primerLabel: true, primerKeyShift: true, key: true, model: { select: { path: true, bundleHash: true, usable: true, present: true, name: true, version: true } } },
@@ -289,6 +350,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         tokens: [],
         notes: [],
         regeneratedFromId: mode === "regenerate" ? source.id : null,
+        editTokenHash,
       },
       select: { id: true },
     });
@@ -321,6 +383,11 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       );
       return writes;
     };
+    const onQueue = (ahead: number | null) => {
+      if (ahead === null) waiting.delete(pieceId);
+      else waiting.set(pieceId, ahead);
+      events.emit(pieceId, { type: "queued", ahead });
+    };
     const run = engine
       .generate(job, (progress) => {
         notes = applyNotesUpdate(notes, progress.from, progress.notes);
@@ -331,7 +398,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
           lastWrite = Date.now();
           void write({ notes, noteCount: notes.length, tokenCount });
         }
-      })
+      }, onQueue)
       .then(
         async (result) => {
           await write(finishedColumns(result));
@@ -347,7 +414,10 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
           events.emit(pieceId, { type: "failed", error: message });
         },
       )
-      .finally(() => running.delete(pieceId));
+      .finally(() => {
+        running.delete(pieceId);
+        waiting.delete(pieceId);
+      });
     running.set(pieceId, run);
   }
 
@@ -382,10 +452,15 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     return resumed;
   }
 
-  async function rename(id: string, title: string) {
-    const result = await db.piece.updateMany({ where: { id }, data: { title } });
-    if (result.count === 0) throw new NotFoundError(`no piece with id ${id}`);
-    return { id, title };
+  /** Only with the creator's token (its hash); pieces from before edit rights have none, so nobody renames them. */
+  async function rename(id: string, title: string, editTokenHash: string | null) {
+    if (editTokenHash !== null) {
+      const result = await db.piece.updateMany({ where: { id, editTokenHash }, data: { title } });
+      if (result.count === 1) return { id, title };
+    }
+    const exists = await db.piece.findUnique({ where: { id }, select: { id: true } });
+    if (!exists) throw new NotFoundError(`no piece with id ${id}`);
+    throw new ForbiddenError("only the piece's creator can rename it (from the browser that made it)");
   }
 
   async function countPlay(id: string) {
@@ -403,14 +478,15 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     });
     // Read synchronously with subscribing: every later event applies on top of exactly this state.
     const current = live.get(id);
+    const ahead = waiting.get(id) ?? null;
     try {
       if (current) {
-        yield { type: "snapshot", status: "generating", tokenCount: current.tokenCount, notes: current.notes, durationSeconds: 0, error: null };
+        yield { type: "snapshot", status: "generating", tokenCount: current.tokenCount, notes: current.notes, durationSeconds: 0, error: null, ahead: null };
       }
       const piece = current ? null : await db.piece.findUnique({ where: { id }, select: { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true } });
       if (!current && !piece) throw new NotFoundError(`no piece with id ${id}`);
       if (piece) {
-        yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error };
+        yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error, ahead };
         if (piece.status !== "generating") return;
       }
       while (!signal?.aborted) {
@@ -424,7 +500,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         while (queue.length > 0) {
           const event = queue.shift()!;
           yield event;
-          if (event.type !== "notes") return;
+          if (event.type === "done" || event.type === "failed") return;
         }
       }
     } finally {

@@ -1,19 +1,21 @@
 import "server-only";
 import type { Database } from "../db";
 import type { GenerationEngine } from "../generation/engine";
+import { createGenerationLimiter, type GenerationLimits } from "./generation-limits";
 import { createModelRegistry } from "./model-registry";
 import { PieceEvents } from "./piece-events";
 import { createPieceReports } from "./piece-reports";
 import { createPieceService } from "./piece-service";
 import { createTrainingRuns } from "./training-runs";
 
-export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string; corpusDirs: string[] }) {
+export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string; corpusDirs: string[]; limits: GenerationLimits }) {
   const models = createModelRegistry(deps);
   const events = new PieceEvents();
-  const pieces = createPieceService({ ...deps, registry: models, events });
+  const pieces = createPieceService({ ...deps, registry: models, events, maxQueued: deps.limits.maxQueued });
   const reports = createPieceReports(deps);
   const training = createTrainingRuns(deps);
-  return { models, pieces, reports, training, engine: deps.engine, db: deps.db };
+  const limiter = createGenerationLimiter(deps.limits);
+  return { models, pieces, reports, training, limiter, engine: deps.engine, db: deps.db };
 }
 
 export type Services = ReturnType<typeof createServices>;
