@@ -17,6 +17,7 @@ import { createDatabase } from "@/server/db";
 import { deployMigrations, webDir } from "../test-support/test-database";
 import { writeTinyBundle } from "../test-support/tiny-bundle";
 import { buildApp, startApp, type RunningApp } from "./app-server";
+import { watchCspViolations } from "./csp-watch";
 
 const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
@@ -40,6 +41,8 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
   let app: RunningApp;
   let browser: Browser;
   let context: BrowserContext;
+  /** CSP violations Chromium reported on any page of this spec (none allowed). */
+  let cspViolations: string[] = [];
   let page: Page;
   let workDir: string;
   let tiny: { id: string; bundleHash: string };
@@ -66,6 +69,7 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    cspViolations = await watchCspViolations(context);
     page = await context.newPage();
     mkdirSync(shotsDir, { recursive: true });
   });
@@ -246,5 +250,9 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
     } finally {
       await bench.close();
     }
+  });
+
+  it("logged no Content-Security-Policy violation on any page it opened", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

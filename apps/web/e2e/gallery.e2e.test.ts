@@ -16,6 +16,7 @@ import { createDatabase, DbNull } from "@/server/db";
 import { deployMigrations, webDir } from "../test-support/test-database";
 import { brokenChordNotes, writeTinyBundle } from "../test-support/tiny-bundle";
 import { buildApp, startApp, type RunningApp } from "./app-server";
+import { watchCspViolations } from "./csp-watch";
 
 const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
@@ -25,6 +26,8 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
   let app: RunningApp;
   let browser: Browser;
   let page: Page;
+  /** CSP violations Chromium reported on any page of this spec (none allowed). */
+  let cspViolations: string[] = [];
   let workDir: string;
   let databaseUrl: string;
   let pieceId = "";
@@ -54,6 +57,7 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=user-gesture-required"],
     });
     page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    cspViolations = await watchCspViolations(page.context());
     mkdirSync(shotsDir, { recursive: true });
   });
 
@@ -294,5 +298,9 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     expect(response?.status()).toBe(404);
     expect(await page.getByTestId("not-found").isVisible()).toBe(true);
     await writeFile(join(shotsDir, "server.log"), app.logs());
+  });
+
+  it("logged no Content-Security-Policy violation on any page it opened", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from "@/server/errors";
 
 const TYPES = { png: "image/png", svg: "image/svg+xml" } as const;
 
-/** The bundle's training curves: /api/models/<id>/curves?format=png|svg (svg by default). */
+/** The bundle's training curves: /api/models/<id>/curves?format=png|svg (svg by default). CSP: next.config.ts. */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
   return respond(async () => {
     const { id } = await context.params;
@@ -16,7 +16,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     if (!file) throw new NotFoundError(`this model's bundle has no curves.${format}`);
     const bytes = await readFile(file);
     return new Response(new Uint8Array(bytes), {
-      headers: { "Content-Type": TYPES[format], "Cache-Control": "public, max-age=60", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" },
+      headers: { "Content-Type": TYPES[format], "Cache-Control": "public, max-age=60" },
     });
   });
 }

@@ -3,7 +3,7 @@ import { getServices } from "@/server/app-services";
 import { respond } from "@/server/http";
 import { NotFoundError } from "@/server/errors";
 
-/** The bundle's NOTICE.md (where its music came from, attribution per piece): /api/models/<id>/notice. */
+/** The bundle's NOTICE.md (where its music came from, attribution per piece): /api/models/<id>/notice. CSP: next.config.ts. */
 export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   return respond(async () => {
     const { id } = await context.params;
@@ -12,7 +12,7 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
     if (!file) throw new NotFoundError("this model's bundle has no NOTICE.md");
     const text = await readFile(file, "utf8");
     return new Response(text, {
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=60", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'" },
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=60" },
     });
   });
 }
