@@ -30,6 +30,8 @@ function cliError(error: ComposeError, options: GenerateCliOptions): CliError {
     "bad-primer-tokens": `--primer ${primer}`,
     "primer-too-long": `--primer-length ${options.primerLength}`,
     "corpus-not-found": "--primer corpus",
+    // Only open-ended streams refuse this; the CLI composes whole pieces, where --key is the flag.
+    "key-needs-piece": "--key",
   };
   const hint = error.code === "corpus-not-found" ? "; pass --data with the folder the model was trained on" : "";
   return new CliError(`${flags[error.code]}: ${error.message}${hint}`);
