@@ -1,7 +1,18 @@
 // Messages between the page and the device worker (src/browser/device-worker.ts): plain data.
 import type { RollNote } from "../lib/roll";
 
-/** A gallery recipe without a primer (corpus and uploaded primers are composed on the server). */
+/**
+ * A primer resolved before composing, as the server stores one: a corpus snippet (the server holds
+ * the corpus and answers pieces.primer) or an uploaded file (read by the device worker's Composer).
+ */
+export interface DevicePrimer {
+  kind: "corpus" | "upload";
+  tokens: string[];
+  description: string;
+  keyShift: number;
+}
+
+/** A gallery recipe: the listener's choices and, resolved, its primer (absent: none). */
 export interface DeviceRecipe {
   modelId: string;
   seed: number;
@@ -13,6 +24,7 @@ export interface DeviceRecipe {
   key: string;
   /** A piece kept from the radio: the seed's stream from this token on, `length` tokens (core's Recipe.offset). */
   offset?: number;
+  primer?: DevicePrimer;
 }
 
 /** GET /api/models/<id>/bundle: the files core's loadBundle needs, under content-hash URLs. */
@@ -34,6 +46,8 @@ export interface BundleListing {
 export type ToWorker =
   | { type: "compose"; requestId: number; recipe: DeviceRecipe }
   | { type: "preload"; requestId: number; modelId: string }
+  /** An uploaded MIDI file's primer, read by the Composer as the server's worker reads one (the file stays here). */
+  | { type: "primer-midi"; requestId: number; modelId: string; fileName: string; bytes: Uint8Array }
   | { type: "radio-start"; requestId: number; recipe: DeviceRecipe; aheadSeconds: number }
   | { type: "radio-playhead"; requestId: number; seconds: number }
   | { type: "radio-skip"; requestId: number; seed: number; aheadSeconds: number }
@@ -44,6 +58,7 @@ export type FromWorker =
   | { type: "load"; requestId: number; loadedBytes: number; totalBytes: number; fromCache: boolean; name: string; version: string }
   | { type: "notes"; requestId: number; from: number; notes: RollNote[]; tokenCount: number }
   | { type: "ready"; requestId: number; loadMs: number; downloadedBytes: number }
+  | { type: "primer"; requestId: number; primer: Omit<DevicePrimer, "kind"> }
   | { type: "done"; requestId: number; result: DeviceResult }
   | { type: "error"; requestId: number; message: string }
   | { type: "radio-stream"; requestId: number; streamId: number; recipe: DeviceRecipe; modelLabel: string; implementation: string; loadMs: number }
@@ -60,7 +75,7 @@ export interface DeviceResult {
   modelId: string;
   modelLabel: string;
   bundleHash: string;
-  /** Primer tokens (none here) + sampled tokens: what the server stores and compares when shared. */
+  /** Primer tokens + sampled tokens: what the server stores and compares when shared. */
   tokens: string[];
   notes: RollNote[];
   midi: Uint8Array;

@@ -16,3 +16,10 @@ export const GALLERY_RECIPE = {
   /** The Piece table has no tempo column: every gallery piece is written, drawn and played at this. */
   bpm: 120,
 } as const;
+
+/**
+ * An uploaded primer's caps, the same on the server and the device: its bytes and its notes
+ * (checked before tokenizing, since the Composer tokenizes the whole file).
+ */
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+export const MAX_PRIMER_NOTES = 20_000;

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { ComposeError, pieceToMidi, type Composer, type PrimerSource } from "@motif/core/compose";
+import { ComposeError, pieceToMidi, type Composer, type NotesUpdate, type PrimerSource } from "@motif/core/compose";
 import { tryParseMidi, type QuarterNote } from "@motif/midi";
 import type { PieceReport } from "../lib/music-report";
 import type { RollNote } from "../lib/roll";
@@ -104,13 +104,23 @@ async function primerFromCorpus(request: Extract<WorkerRequest, { op: "primer-co
 async function generate(requestId: number, job: GenerateJob): Promise<GenerateResult> {
   const { bundle, composer } = await loaded(job.modelDir, job.bundleHash);
   const progress = progressBatcher((update) => send({ id: requestId, type: "progress", progress: update }), progressEveryMs);
-  const piece = composer.compose(galleryRecipe(job), { onNotes: progress.update });
+  const piece = composeGallery(composer, job, progress.update);
   progress.flush();
   const tokens = [...piece.primer.tokens, ...piece.tokens];
   // The report wants the notes as the model wrote them: one decode of the finished tokens, exact
   // where moving the piece back by its key shift would not be (octaves fold at 0 and 127).
   const written = bundle.tokenizer.decode(tokens);
   return { tokens, notes: toRoll(piece.notes), midi: pieceToMidi(piece), durationSeconds: piece.durationSeconds, ...(await safeReport(bundle, job.bundleHash, written, piece.notes)) };
+}
+
+/** Primer tokens the model cannot take (a shared device piece's, say) are a primer problem, the listener's to fix. */
+function composeGallery(composer: Composer, job: GenerateJob, onNotes: (update: NotesUpdate) => void) {
+  try {
+    return composer.compose(galleryRecipe(job), { onNotes });
+  } catch (error) {
+    if (error instanceof ComposeError && error.code === "bad-primer-tokens") throw new PrimerProblem(error.message);
+    throw error;
+  }
 }
 
 const fromRoll = (notes: readonly RollNote[]): QuarterNote[] => notes.map(([pitch, velocity, startQuarter, endQuarter]) => ({ pitch, velocity, startQuarter, endQuarter }));

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { callerEditHash, claimEditHash } from "../edit-token";
 import { generationLimit, publicProcedure, router } from "../trpc";
-import { createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, titleSchema } from "./schemas";
+import { corpusPrimerSchema, createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, titleSchema } from "./schemas";
 
 export const piecesRouter = router({
   list: publicProcedure.input(listPiecesSchema).query(({ ctx, input }) =>
@@ -30,9 +30,14 @@ export const piecesRouter = router({
     .input(sharePieceSchema)
     .use(generationLimit)
     .mutation(({ ctx, input }) => {
-      const { primer: _none, tokens, ...recipe } = input;
-      return ctx.services.pieces.share(recipe, tokens, claimEditHash(ctx.request));
+      const { primer, tokens, ...recipe } = input;
+      return ctx.services.pieces.share(recipe, primer, tokens, claimEditHash(ctx.request));
     }),
+  /** A corpus primer for a device composition (tokens, description, key shift); a job in the pool, so rate-limited. */
+  primer: publicProcedure
+    .input(corpusPrimerSchema)
+    .use(generationLimit)
+    .mutation(({ ctx, input }) => ctx.services.pieces.corpusPrimer(input.modelId, input.seed)),
   variation: publicProcedure
     .input(z.object({ id: idSchema }))
     .use(generationLimit)

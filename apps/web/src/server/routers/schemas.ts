@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { keyChoiceText, parseKeyChoice } from "@/lib/key-choice";
 import { COPY_FILTERS } from "@/lib/music-report";
-import { MAX_UPLOAD_BYTES } from "../services/piece-service";
+import { GALLERY_RECIPE, MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
 
 export const idSchema = z.string().trim().min(1, "an id is required").max(64, "that id is too long");
 
@@ -49,14 +49,35 @@ export const recipeSchema = z.object({
 
 export const createPieceSchema = recipeSchema.extend({ primer: primerSchema });
 
-/** Share to gallery: a device-made piece's recipe (no primer) and its tokens, checked by replaying it. */
+/** A device's corpus primer: the snippet the seed chooses from the model's training corpus (which lives here). */
+export const corpusPrimerSchema = z.object({
+  modelId: idSchema,
+  seed: recipeSchema.shape.seed,
+  kind: z.literal("corpus", { error: 'only a corpus primer is resolved here (an uploaded file is read on the device)' }),
+});
+
+const tokenSchema = z.string().min(1, "a token cannot be empty").max(64, "a token is longer than 64 characters");
+const MAX_SHARED_TOKENS = 2000 + GALLERY_RECIPE.primerLength;
+
+/** A primer as the device resolved it: at most the gallery's primer length, a bounded description, a key shift within an octave. */
+const resolvedPrimerShape = {
+  tokens: z.array(tokenSchema).min(1, "the primer has no tokens").max(GALLERY_RECIPE.primerLength, `a primer has at most ${GALLERY_RECIPE.primerLength} tokens`),
+  description: z.string().min(1).max(300, "the primer's description is longer than 300 characters"),
+  keyShift: z.number().int().min(-11).max(11),
+};
+
+export const sharedPrimerSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }),
+  z.object({ kind: z.literal("corpus"), ...resolvedPrimerShape }),
+  // The Composer's description of a file: an upload cannot be described as a corpus snippet.
+  z.object({ kind: z.literal("upload"), ...resolvedPrimerShape, description: resolvedPrimerShape.description.regex(/^file:/, 'an uploaded primer\'s description starts with "file:"') }),
+]);
+
+/** Share to gallery: a device-made piece's recipe, its primer and its tokens (primer + sampled), checked by replaying it. */
 export const sharePieceSchema = recipeSchema.extend({
   bundleHash: z.string().regex(/^[0-9a-f]{64}$/, "bundleHash must be the bundle's sha256 content hash"),
-  primer: z.object({ kind: z.literal("none", { error: "only pieces without a primer can be shared from a device" }) }),
-  tokens: z
-    .array(z.string().min(1, "a token cannot be empty").max(64, "a token is longer than 64 characters"))
-    .min(1, "the piece has no tokens")
-    .max(2000, "a piece has at most 2000 tokens"),
+  primer: sharedPrimerSchema,
+  tokens: z.array(tokenSchema).min(1, "the piece has no tokens").max(MAX_SHARED_TOKENS, `a piece has at most ${MAX_SHARED_TOKENS} tokens (2000 and a primer)`),
 });
 
 export const listPiecesSchema = z.object({

@@ -11,9 +11,10 @@ import type { ModelRegistry } from "./model-registry";
 import { reportColumns } from "./piece-reports";
 import type { PieceEvent, PieceEvents } from "./piece-events";
 
+import { MAX_PRIMER_NOTES, MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
+
 /** An uploaded primer's caps: its bytes (checked by the schema too) and its notes (in the worker, before tokenizing). */
-export const MAX_UPLOAD_BYTES = 1024 * 1024;
-export const MAX_PRIMER_NOTES = 20_000;
+export { MAX_PRIMER_NOTES, MAX_UPLOAD_BYTES };
 /** What a full queue's 429 suggests waiting: about what a few pieces take on one worker. */
 const QUEUE_FULL_RETRY_SECONDS = 10;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
@@ -33,6 +34,9 @@ export type PrimerInput =
   | { kind: "none" }
   | { kind: "corpus" }
   | { kind: "upload"; fileName: string; bytes: Uint8Array };
+
+/** A shared device piece's primer as the device resolved it (a corpus one is resolved again here and must agree). */
+export type SharedPrimer = { kind: "none" } | { kind: "corpus" | "upload"; tokens: string[]; description: string; keyShift: number };
 
 const pieceCardSelect = {
   id: true,
@@ -247,17 +251,17 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
    * its recipe here gives exactly its tokens, so the gallery never holds a piece it cannot
    * reproduce. Differing tokens (or another bundle) are an InputError naming where they differ.
    */
-  async function share(recipe: Recipe & { bundleHash: string }, tokens: readonly string[], editTokenHash: string) {
+  async function share(recipe: Recipe & { bundleHash: string }, primer: SharedPrimer, tokens: readonly string[], editTokenHash: string) {
     // The replay is a generation in the same queue.
     const release = admit();
     try {
-      return await shareAdmitted(recipe, tokens, editTokenHash);
+      return await shareAdmitted(recipe, primer, tokens, editTokenHash);
     } finally {
       release();
     }
   }
 
-  async function shareAdmitted(recipe: Recipe & { bundleHash: string }, tokens: readonly string[], editTokenHash: string) {
+  async function shareAdmitted(recipe: Recipe & { bundleHash: string }, sent: SharedPrimer, tokens: readonly string[], editTokenHash: string) {
     const model = await registry.requireUsable(recipe.modelId);
     if (recipe.bundleHash !== model.bundleHash) {
       throw new InputError(`model ${model.name}/${model.version} is bundle ${model.bundleHash.slice(0, 12)} here, not ${recipe.bundleHash.slice(0, 12)}: the piece cannot be checked`);
@@ -265,7 +269,8 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     if (recipe.topK !== null && recipe.topK > model.vocabSize) {
       throw new InputError(`topK ${recipe.topK} is larger than the model's vocabulary (${model.vocabSize} tokens)`);
     }
-    const key = recipe.key ?? defaultKey("none");
+    const primer = await sharedPrimer(model.path, recipe.seed, sent);
+    const key = recipe.key ?? defaultKey(sent.kind);
     const job: GenerateJob = {
       modelDir: model.path,
       bundleHash: model.bundleHash,
@@ -274,12 +279,12 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       topK: recipe.topK,
       topP: recipe.topP,
       length: recipe.length,
-      primerTokens: [],
-      primerLabel: null,
-      primerKeyShift: 0,
+      primerTokens: primer.tokens,
+      primerLabel: primer.label,
+      primerKeyShift: primer.keyShift,
       key,
     };
-    const result = await engine.generate(job, () => undefined);
+    const result = await replay(job);
     const differsAt = firstDifference(result.tokens, tokens);
     if (differsAt !== null) {
       const at = differsAt < Math.min(result.tokens.length, tokens.length) ? `token ${differsAt} ("${tokens[differsAt]}" sent, "${result.tokens[differsAt]}" replayed)` : `length (${tokens.length} tokens sent, ${result.tokens.length} replayed)`;
@@ -295,10 +300,10 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         topK: recipe.topK,
         topP: recipe.topP,
         length: recipe.length,
-        primerKind: "none",
-        primerTokens: [],
-        primerLabel: null,
-        primerKeyShift: 0,
+        primerKind: sent.kind,
+        primerTokens: primer.tokens,
+        primerLabel: primer.label,
+        primerKeyShift: primer.keyShift,
         key,
         editTokenHash,
         ...finishedColumns(result),
@@ -306,6 +311,39 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
       select: { id: true },
     });
     return { id: piece.id, tokenCount: result.tokens.length };
+  }
+
+  /**
+   * The primer a shared piece is replayed and stored with. A corpus snippet is chosen by the seed,
+   * so it is chosen again here and must be the one sent (nobody passes other notes off as the
+   * corpus); an uploaded file never left the device, so its tokens are the listener's, as a
+   * server-side upload's are, and the replay checks them against the vocabulary and grammar.
+   */
+  async function sharedPrimer(modelDir: string, seed: number, sent: SharedPrimer): Promise<{ tokens: string[]; label: string | null; keyShift: number }> {
+    if (sent.kind === "none") return { tokens: [], label: null, keyShift: 0 };
+    if (sent.kind === "upload") return { tokens: sent.tokens, label: sent.description, keyShift: sent.keyShift };
+    const derived = await resolvePrimer(modelDir, seed, { kind: "corpus" });
+    if (derived.label !== sent.description || derived.keyShift !== sent.keyShift || firstDifference(derived.tokens, sent.tokens) !== null) {
+      throw new InputError(`the primer is not seed ${seed}'s corpus snippet on the server (${derived.label ?? "none"}): the piece was not stored`);
+    }
+    return derived;
+  }
+
+  /** A share's replay; primer tokens the model cannot take are the listener's to fix (400). */
+  async function replay(job: GenerateJob): Promise<GenerateResult> {
+    try {
+      return await engine.generate(job, () => undefined);
+    } catch (error) {
+      if (error instanceof Error && error.name === "PrimerError") throw new InputError(`${error.message}: the piece was not stored`);
+      throw error;
+    }
+  }
+
+  /** A device's corpus primer: the server holds the corpus, so it resolves the snippet; the device composes from its tokens. */
+  async function corpusPrimer(modelId: string, seed: number) {
+    const model = await registry.requireUsable(modelId);
+    const primer = await resolvePrimer(model.path, seed, { kind: "corpus" });
+    return { bundleHash: model.bundleHash, tokens: primer.tokens, description: primer.label ?? "", keyShift: primer.keyShift };
   }
 
   /** Same recipe; `sameSeed` replays it exactly ("regenerate"), otherwise a new seed ("variation"). */
@@ -513,7 +551,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     while (running.size > 0) await Promise.allSettled([...running.values()]);
   }
 
-  return { list, get, midi, create, share, derive, rename, countPlay, stream, resumeInterrupted, idle };
+  return { list, get, midi, create, share, corpusPrimer, derive, rename, countPlay, stream, resumeInterrupted, idle };
 }
 
 export type PieceService = ReturnType<typeof createPieceService>;
