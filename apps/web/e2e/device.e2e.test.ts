@@ -1,21 +1,24 @@
 // Generation in the browser, in Debian's Chromium against the built app: the device worker loads
 // the bundle from its content-hash URLs (Cache Storage: the second visit downloads nothing),
 // composes the gallery recipe and gives the same MIDI sha256 as the server for the same recipe;
-// Share to gallery stores it (the server's replay agrees) and refuses a tampered token list.
+// Share to gallery stores it (the server's replay agrees) and refuses a tampered token list. With a
+// corpus primer (its snippet from pieces.primer) and an uploaded MIDI primer (read on the device,
+// the file never sent) too, and a tampered primer refused.
 // Also prints the device benchmark on the built-in 2×256 model (numbers, not assertions).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { writeMidi } from "@motif/midi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeviceRecipe } from "@/browser/device-protocol";
 import { resolveDatabaseTarget } from "@/database-url";
 import { createDatabase } from "@/server/db";
 import { deployMigrations, webDir } from "../test-support/test-database";
-import { writeTinyBundle } from "../test-support/tiny-bundle";
+import { tinyTuneNotes, writeTinyBundle } from "../test-support/tiny-bundle";
 import { buildApp, startApp, type RunningApp } from "./app-server";
 import { watchCspViolations } from "./csp-watch";
 
@@ -24,7 +27,7 @@ const hasChromium = existsSync(chromiumPath);
 const shotsDir = join(webDir, "test-results");
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-type Recipe = Omit<DeviceRecipe, "modelId">;
+type Recipe = Omit<DeviceRecipe, "modelId" | "primer"> & { primer?: "none" | "corpus" | "upload" };
 
 const recipes: Recipe[] = [
   { seed: 42, length: 160, temperature: 0.9, topK: 20, topP: 0.9, key: "as-trained" },
@@ -33,7 +36,7 @@ const recipes: Recipe[] = [
 ];
 
 function recipeQuery(modelId: string, recipe: Recipe, where: "device" | "server"): string {
-  const query = new URLSearchParams({ model: modelId, seed: String(recipe.seed), length: String(recipe.length), temperature: String(recipe.temperature), topK: recipe.topK === null ? "off" : String(recipe.topK), topP: recipe.topP === null ? "off" : String(recipe.topP), primer: "none", key: recipe.key, where });
+  const query = new URLSearchParams({ model: modelId, seed: String(recipe.seed), length: String(recipe.length), temperature: String(recipe.temperature), topK: recipe.topK === null ? "off" : String(recipe.topK), topP: recipe.topP === null ? "off" : String(recipe.topP), primer: recipe.primer ?? "none", key: recipe.key, where });
   return `/generate?${query.toString()}`;
 }
 
@@ -47,12 +50,17 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
   let workDir: string;
   let tiny: { id: string; bundleHash: string };
   let builtin: { id: string; bundleHash: string } | null = null;
+  let uploadPath: string;
   const deviceSha = new Map<number, string>();
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), "motif-e2e-device-"));
     const modelsDir = join(workDir, "models");
-    await writeTinyBundle(modelsDir, { name: "e2e-device-tiny", version: "v1", epochs: 2 });
+    const { tuneBytes } = await writeTinyBundle(modelsDir, { name: "e2e-device-tiny", version: "v1", epochs: 2 });
+    // The corpus the server finds the training song in (MOTIF_CORPUS_DIR), and a file to upload: the tune's first bars, louder.
+    writeFileSync(join(workDir, "tiny-tune.mid"), tuneBytes);
+    uploadPath = join(workDir, "my upload.mid");
+    writeFileSync(uploadPath, writeMidi({ notes: tinyTuneNotes(3).map((n) => ({ ...n, velocity: Math.min(127, n.velocity + 10) })), title: "my upload" }));
     const databaseUrl = `file:${join(workDir, "e2e.db")}`;
     deployMigrations(databaseUrl);
     buildApp();
@@ -84,6 +92,7 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
   async function composeOnDevice(target: Page, modelId: string, recipe: Recipe) {
     await target.goto(`${app.url}${recipeQuery(modelId, recipe, "device")}`);
     await target.waitForSelector('input[name="where"][value="device"]:checked');
+    if (recipe.primer === "upload") await target.locator('input[name="midi"]').setInputFiles(uploadPath);
     await target.getByTestId("generate").click();
     return readDevicePiece(target);
   }
@@ -184,6 +193,73 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
     await unshared.getByRole("button", { name: "Share to gallery" }).click();
     await page.locator('[data-testid="device-pieces-item"][data-shared="true"][data-seed="2026"]').waitFor({ timeout: 120_000 });
     await page.screenshot({ path: join(shotsDir, "device-pieces.png"), fullPage: true });
+  });
+
+  /** The server's piece of the recipe, through the form: its MIDI sha256. */
+  async function composeOnServer(target: Page, modelId: string, recipe: Recipe): Promise<string> {
+    await target.goto(`${app.url}${recipeQuery(modelId, recipe, "server")}`);
+    await target.waitForSelector('input[name="where"][value="server"]:checked');
+    if (recipe.primer === "upload") await target.locator('input[name="midi"]').setInputFiles(uploadPath);
+    await target.getByTestId("generate").click();
+    await target.waitForURL(/\/pieces\/[^/]+$/);
+    await target.waitForSelector('[data-testid="piece-view"][data-status="done"]', { timeout: 120_000 });
+    const pieceId = new URL(target.url()).pathname.split("/").at(-1)!;
+    return sha256(new Uint8Array(await (await fetch(`${app.url}/api/pieces/${pieceId}/midi`)).arrayBuffer()));
+  }
+
+  const primerRecipes: Recipe[] = [
+    { seed: 99, length: 100, temperature: 1, topK: null, topP: 0.95, key: "primer", primer: "corpus" },
+    { seed: 5, length: 90, temperature: 0.9, topK: 20, topP: null, key: "primer", primer: "upload" },
+  ];
+
+  it.each(primerRecipes)("composes a $primer-primer recipe on this device with the server's MIDI bytes; Share refuses a tampered primer and stores the real one", async (recipe) => {
+    const trpcCalls: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      const match = /\/api\/trpc\/([^?]+)/.exec(request.url());
+      if (match) trpcCalls.push(...match[1]!.split(","));
+    };
+    page.on("request", onRequest);
+    const device = await composeOnDevice(page, tiny.id, recipe);
+    page.off("request", onRequest);
+    expect(device.implementation).toBe("wasm-simd");
+    // A corpus snippet is the server's answer; an uploaded file is read here and nothing is sent.
+    expect(trpcCalls.filter((call) => call.startsWith("pieces."))).toEqual(recipe.primer === "corpus" ? ["pieces.primer"] : []);
+
+    const shareTampered = async () => {
+      let tampered = false;
+      await page.route("**/api/trpc/pieces.share**", async (route) => {
+        const body = JSON.parse(route.request().postData() ?? "{}") as Record<string, { tokens: string[]; primer: { tokens: string[] } }>;
+        const input = body["0"]!;
+        // One primer token swapped for another, and the piece's tokens made to agree: other notes passed off as the primer.
+        const at = input.primer.tokens.findIndex((token, i) => i > 0 && token !== input.primer.tokens[i - 1]);
+        input.primer.tokens[at] = input.primer.tokens[at - 1]!;
+        input.tokens[at] = input.primer.tokens[at]!;
+        tampered = true;
+        await route.continue({ postData: JSON.stringify(body) });
+      }, { times: 1 });
+      await page.getByTestId("share").click();
+      await page.getByTestId("device-error").waitFor({ timeout: 120_000 });
+      expect(tampered).toBe(true);
+      return page.getByTestId("device-error").innerText();
+    };
+    const refusal = await shareTampered();
+    // A corpus primer is chosen again from the seed; an upload's tokens are the listener's, so the replay of the rest differs (or the grammar refuses them).
+    expect(refusal).toMatch(recipe.primer === "corpus" ? /Not shared: the primer is not seed 99's corpus snippet on the server \(corpus:tiny-tune\.mid@/ : /Not shared: (the tokens differ from this recipe's replay on the server at token \d+|.*does not follow the tokens before it)/);
+    await page.screenshot({ path: join(shotsDir, `device-${recipe.primer}-share-refused.png`), fullPage: true });
+
+    await page.getByTestId("share").click();
+    const link = page.getByTestId("shared-link");
+    await link.waitFor({ timeout: 120_000 });
+    const sharedId = (await link.getAttribute("data-piece-id"))!;
+    const stored = sha256(new Uint8Array(await (await fetch(`${app.url}/api/pieces/${sharedId}/midi`)).arrayBuffer()));
+
+    const server = await composeOnServer(page, tiny.id, recipe);
+    console.log(`e2e device: ${recipe.primer} primer (seed ${recipe.seed}, ${recipe.length} tokens, key ${recipe.key}): device ${device.sha256.slice(0, 16)} server ${server.slice(0, 16)} shared ${stored.slice(0, 16)}`);
+    expect(server).toBe(device.sha256);
+    expect(stored).toBe(device.sha256);
+    await page.goto(`${app.url}/pieces/${sharedId}`);
+    await page.waitForSelector('[data-testid="piece-view"][data-status="done"]');
+    await page.screenshot({ path: join(shotsDir, `device-${recipe.primer}-shared-piece.png`), fullPage: true });
   });
 
   it("keeps the bundle in Cache Storage: a new page (a second visit) downloads nothing", async () => {

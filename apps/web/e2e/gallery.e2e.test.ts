@@ -257,7 +257,8 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
 
   it("names the training song a piece started from and plays that passage from the source", async () => {
     if (process.env.MOTIF_E2E_MODELS_DIR) return;
-    await page.goto(`${app.url}/generate`);
+    // The server's piece: a corpus primer would otherwise be composed on this device too.
+    await page.goto(`${app.url}/generate?where=server`);
     await page.check('input[name="primer"][value="corpus"]');
     await page.fill('input[name="length"]', "100");
     await page.fill('input[name="seed"]', "7");

@@ -1,7 +1,7 @@
 // The page's side of the device worker: one worker per page (it keeps the loaded bundle), one
 // composition at a time, its messages turned into callbacks and a promise.
 import type { RollNote } from "../lib/roll";
-import type { DeviceRecipe, DeviceResult, FromWorker, ToWorker } from "./device-protocol";
+import type { DevicePrimer, DeviceRecipe, DeviceResult, FromWorker, ToWorker } from "./device-protocol";
 
 export const DEVICE_WORKER_URL = "/workers/device-worker.js";
 
@@ -23,7 +23,7 @@ let nextRequestId = 1;
 type Handlers = { onLoad(state: LoadState): void; onNotes?(update: { from: number; notes: RollNote[]; tokenCount: number }): void };
 
 /** Sends one request to the page's worker (started on first use) and settles with its last message. */
-function request<T>(message: ToWorker, handlers: Handlers, settle: (message: FromWorker & { type: "ready" | "done" }) => T): Promise<T> {
+function request<T>(message: ToWorker, handlers: Handlers, settle: (message: FromWorker & { type: "ready" | "done" | "primer" }) => T): Promise<T> {
   worker ??= new Worker(DEVICE_WORKER_URL);
   const active = worker;
   return new Promise<T>((resolve, reject) => {
@@ -39,7 +39,7 @@ function request<T>(message: ToWorker, handlers: Handlers, settle: (message: Fro
       else if (reply.type === "error") {
         stop();
         reject(new Error(reply.message));
-      } else if (reply.type === "ready" || reply.type === "done") {
+      } else if (reply.type === "ready" || reply.type === "done" || reply.type === "primer") {
         stop();
         resolve(settle(reply));
       }
@@ -67,4 +67,12 @@ export function composeOnDevice(recipe: DeviceRecipe, handlers: Handlers): Promi
 /** Loads the model's bundle into the worker ahead of Generate; resolves when it is ready. */
 export function preloadOnDevice(modelId: string, onLoad: (state: LoadState) => void): Promise<void> {
   return request({ type: "preload", requestId: nextRequestId++, modelId }, { onLoad }, () => undefined);
+}
+
+/** An uploaded file's primer, read by the worker's Composer: the file does not leave the browser. */
+export function primerOnDevice(modelId: string, file: { name: string; bytes: Uint8Array }, onLoad: (state: LoadState) => void): Promise<Omit<DevicePrimer, "kind">> {
+  return request({ type: "primer-midi", requestId: nextRequestId++, modelId, fileName: file.name, bytes: file.bytes }, { onLoad }, (reply) => {
+    if (reply.type !== "primer") throw new Error("the device worker answered a primer with no tokens");
+    return reply.primer;
+  });
 }

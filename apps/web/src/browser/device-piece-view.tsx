@@ -112,7 +112,7 @@ export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: D
         {load
           ? `${load.label}: ${formatBytes(load.loadedBytes)} / ${formatBytes(load.totalBytes)} ${load.fromCache ? "from this device's cache" : "downloaded"}`
           : "Starting the worker…"}
-        {status === "generating" ? ` · ${tokenCount} / ${recipe.length} tokens` : null}
+        {status === "generating" ? ` · ${tokenCount} / ${recipe.length + (recipe.primer?.tokens.length ?? 0)} tokens` : null}
         {firstNoteMs !== null ? <span> · first note {firstNoteMs} ms after Generate</span> : null}
         {result ? ` · ${result.tokens.length} tokens in ${Math.round(result.timings.composeMs)} ms (${result.implementation} step)` : null}
       </p>

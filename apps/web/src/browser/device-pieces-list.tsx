@@ -60,6 +60,7 @@ export function DevicePiecesList({ version }: { version: number }) {
             <strong>
               {piece.modelLabel} · seed {piece.recipe.seed}
               {piece.recipe.offset === undefined ? null : ` · radio, from token ${piece.recipe.offset}`}
+              {piece.recipe.primer ? ` · from ${piece.recipe.primer.kind === "corpus" ? "a corpus snippet" : "my MIDI file"}` : null}
             </strong>{" "}
             <span className="muted small">
               {piece.recipe.length} tokens · {keyChoiceLabel(piece.recipe.key)} · {formatDuration(piece.durationSeconds)} · {formatDate(new Date(piece.createdAt))}

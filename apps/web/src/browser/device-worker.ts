@@ -1,11 +1,12 @@
 // The device worker: a Web Worker (bundled by scripts/build-browser-worker.mjs into
 // public/workers/device-worker.js) that loads a bundle from the app's content-hash URLs (kept in
-// Cache Storage), builds core's Composer once per bundle, and composes the gallery recipe the
-// server's worker composes, so the same recipe gives the same tokens and MIDI bytes here. The
+// Cache Storage), builds core's Composer once per bundle, reads an uploaded file's primer as the
+// server's worker reads one, and composes the gallery recipe the server's worker composes, so the same recipe gives the same tokens and MIDI bytes here. The
 // radio: the same recipe's endless stream, composed a few seconds ahead of the playhead.
 import * as tf from "@tensorflow/tfjs";
 import { Composer, keyChoiceText, loadBundle, pieceToMidi, type Piece } from "@motif/core/compose";
-import type { QuarterNote } from "@motif/midi";
+import { tryParseMidi, type QuarterNote } from "@motif/midi";
+import { GALLERY_RECIPE, MAX_PRIMER_NOTES } from "../lib/gallery-recipe";
 import type { RollNote } from "../lib/roll";
 import { fetchBundleFiles } from "./bundle-cache";
 import type { BundleListing, DeviceRecipe, DeviceResult, FromWorker, ToWorker } from "./device-protocol";
@@ -107,6 +108,17 @@ async function compose(requestId: number, recipe: DeviceRecipe): Promise<void> {
   scope.postMessage({ type: "done", requestId, result }, [result.midi.buffer as ArrayBuffer]);
 }
 
+/** An uploaded file's primer, as src/worker/generation-worker.ts primerFromMidi resolves it (same cap, same length, seed unused). */
+async function primerFromMidi(message: Extract<ToWorker, { type: "primer-midi" }>): Promise<void> {
+  const loaded = await composerFor(message.requestId, message.modelId);
+  const parsed = tryParseMidi(message.bytes);
+  if (parsed.ok && parsed.sequence.notes.length > MAX_PRIMER_NOTES) {
+    throw new Error(`${message.fileName} has ${parsed.sequence.notes.length.toLocaleString("en-US")} notes; an uploaded primer may have at most ${MAX_PRIMER_NOTES.toLocaleString("en-US")} notes`);
+  }
+  const primer = loaded.composer.primer({ kind: "midi", name: message.fileName, bytes: message.bytes }, { seed: 0, length: GALLERY_RECIPE.primerLength });
+  scope.postMessage({ type: "primer", requestId: message.requestId, primer: { tokens: primer.tokens, description: primer.description, keyShift: primer.keyShift } });
+}
+
 /** The radio's stream, composed until far enough ahead of the playhead, then paused until it moves on. */
 let radio: { requestId: number; streamId: number; loaded: Loaded; stream: RadioStream; composing: boolean } | null = null;
 let streamIds = 0;
@@ -172,6 +184,7 @@ function handleRadio(message: ToWorker): boolean {
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "compose") return compose(message.requestId, message.recipe);
   if (message.type === "radio-start") return startRadio(message.requestId, message.recipe, message.aheadSeconds);
+  if (message.type === "primer-midi") return primerFromMidi(message);
   if (message.type !== "preload") return;
   const loaded = await composerFor(message.requestId, message.modelId);
   scope.postMessage({ type: "ready", requestId: message.requestId, loadMs: loaded.loadMs, downloadedBytes: loaded.downloadedBytes });

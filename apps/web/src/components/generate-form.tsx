@@ -1,17 +1,16 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import { deviceGenerationSupported, preloadOnDevice, type LoadState } from "@/browser/device-composer";
+import { deviceGenerationSupported, preloadOnDevice, primerOnDevice, type LoadState } from "@/browser/device-composer";
 import { DevicePieceView } from "@/browser/device-piece-view";
 import { DevicePiecesList } from "@/browser/device-pieces-list";
-import type { DeviceRecipe } from "@/browser/device-protocol";
+import type { DevicePrimer, DeviceRecipe } from "@/browser/device-protocol";
 import { formatBytes } from "@/lib/format";
+import { MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
 import { ALL_KEY_NAMES } from "@/lib/key-choice";
 import type { FormValues, PrimerKind } from "@/lib/recipe-url";
 import { errorMessage, trpc } from "@/lib/trpc-client";
 import { GENERATE_CLICK_KEY } from "./piece-view";
-
-const MAX_UPLOAD_BYTES = 1024 * 1024;
 
 interface ModelOption {
   id: string;
@@ -59,8 +58,8 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
     setCanUseDevice(supported);
     setWhere(supported && askedWhere !== "server" ? "device" : "server");
   }, [askedWhere]);
-  // Primers are resolved by the server (corpus songs, uploads): those recipes compose there.
-  const onDevice = where === "device" && canUseDevice && primerKind === "none";
+  // A corpus snippet comes from the server (it holds the corpus), an uploaded file is read here; both then compose here.
+  const onDevice = where === "device" && canUseDevice;
   // The chosen model loads into the device worker before Generate (progress and size shown), so the click only composes.
   const [deviceModel, setDeviceModel] = useState<{ modelId: string; load: LoadState | null; ready: boolean; error: string | null } | null>(null);
   useEffect(() => {
@@ -83,7 +82,21 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
   // "As the primer" means nothing without one: fall back to the model's key rather than send it.
   const key = chosenKey === null || (chosenKey === "primer" && primerKind === "none") ? (primerKind === "none" ? "as-trained" : "primer") : chosenKey;
 
-  function submitOnDevice() {
+  /** The primer as the server would store it: the corpus snippet from pieces.primer, an upload read by the device worker. */
+  async function devicePrimer(upload: File | null): Promise<DevicePrimer | undefined> {
+    if (primerKind === "corpus") {
+      const { tokens, description, keyShift } = await trpc.pieces.primer.mutate({ modelId, seed: Number(seed), kind: "corpus" });
+      return { kind: "corpus", tokens, description, keyShift };
+    }
+    if (!upload) return undefined;
+    // The server's schema trims the file name (≤ 200 characters), and the name is part of the primer's description.
+    const name = upload.name.trim();
+    if (name.length === 0 || name.length > 200) throw new Error("the file's name must have 1 to 200 characters");
+    const primer = await primerOnDevice(modelId, { name, bytes: new Uint8Array(await upload.arrayBuffer()) }, () => undefined);
+    return { kind: "upload", ...primer };
+  }
+
+  async function submitOnDevice(upload: File | null) {
     const recipe: DeviceRecipe = {
       modelId,
       seed: Number(seed),
@@ -95,16 +108,29 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
     };
     const problem = deviceRecipeProblem(recipe);
     if (problem) return setError(problem);
+    if (primerKind !== "none") {
+      setSubmitting(true);
+      try {
+        const primer = await devicePrimer(upload);
+        if (primer) recipe.primer = primer;
+      } catch (failure) {
+        return setError(errorMessage(failure));
+      } finally {
+        setSubmitting(false);
+      }
+    }
     setDeviceRun((previous) => ({ recipe, clickedAt: performance.now(), run: (previous?.run ?? 0) + 1 }));
   }
 
   async function submit() {
     setError(null);
-    if (onDevice) return submitOnDevice();
-    let primer: { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; base64: string } = { kind: primerKind === "corpus" ? "corpus" : "none" };
     if (primerKind === "upload") {
       if (!file) return setError("Choose a MIDI file to start from, or pick another primer.");
       if (file.size > MAX_UPLOAD_BYTES) return setError(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(2)} MB; the limit is 1 MB.`);
+    }
+    if (onDevice) return submitOnDevice(primerKind === "upload" ? file : null);
+    let primer: { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; base64: string } = { kind: primerKind === "corpus" ? "corpus" : "none" };
+    if (primerKind === "upload" && file) {
       primer = { kind: "upload", fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) };
     }
     setSubmitting(true);
@@ -231,7 +257,8 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
             <input type="radio" name="where" value="server" checked={where === "server"} onChange={() => setWhere("server")} />
             The server (the piece goes straight to the gallery)
           </label>
-          {where === "device" && primerKind !== "none" ? <small className="muted">A primer is read on the server, so this recipe is composed there.</small> : null}
+          {onDevice && primerKind === "corpus" ? <small className="muted">The server holds the corpus: it sends this seed&apos;s snippet, then the piece is composed here.</small> : null}
+          {onDevice && primerKind === "upload" ? <small className="muted">Your file is read on this device; it leaves the browser only as the primer&apos;s tokens if you share the piece.</small> : null}
           {deviceModel?.modelId === modelId && (onDevice || deviceModel.error) ? (
             <small className="muted" data-testid="device-model" data-ready={deviceModel.ready}>
               {deviceModel.error
