@@ -22,6 +22,8 @@ import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundl
 import { appRouter } from "./app-router";
 
 const workerScript = join(import.meta.dirname, "..", "..", "..", "dist-worker", "generation-worker.mjs");
+// The shipped 2×256 model: slow enough per piece that a queue stays queued while the test looks at it.
+const builtinModelsDir = join(import.meta.dirname, "..", "..", "..", "..", "..", "builtin-models");
 const createCaller = createCallerFactory(appRouter);
 
 let db: Database;
@@ -30,6 +32,7 @@ let url: string;
 let engine: GenerationEngine;
 let modelsDir: string;
 let tinyId: string;
+let slowId: string;
 const opened: Services[] = [];
 
 const recipe = (overrides: Record<string, unknown> = {}) => ({ modelId: tinyId, length: 24, temperature: 1, topK: null, topP: 0.95, seed: 7, primer: { kind: "none" as const }, ...overrides });
@@ -40,6 +43,7 @@ function servicesWith(limits: Partial<GenerationLimits>): Services {
     db,
     engine,
     modelsDir,
+    builtinModelsDir,
     corpusDirs: [],
     limits: { perClient: 1000, windowSeconds: 60, maxQueued: 1000, store: { provider, url }, ...limits },
   });
@@ -67,7 +71,9 @@ beforeAll(async () => {
   engine = createWorkerPool({ script: workerScript, size: 1, progressEveryMs: 0 });
   const services = servicesWith({});
   await services.models.refresh();
-  tinyId = (await services.models.list()).find((m) => m.name === "tiny")!.id;
+  const models = await services.models.list();
+  tinyId = models.find((m) => m.name === "tiny")!.id;
+  slowId = models.find((m) => m.name === "mutopia-piano")!.id;
 }, 300_000);
 
 afterAll(async () => {
@@ -201,9 +207,15 @@ describe("queue bound and position", () => {
   it("shows each waiting piece how many are ahead of it, and refuses past the bound with 429 'the queue is full'", async () => {
     const services = servicesWith({ maxQueued: 4 });
     const client = browser(services, "192.0.2.1");
-    // Long pieces on the one worker: the first runs, the next three wait.
+    // Long pieces of the shipped model on the one worker (seconds each, on any machine): the first runs, the next three wait.
     const ids: string[] = [];
-    for (const seed of [1, 2, 3, 4]) ids.push((await client.caller.pieces.create(recipe({ seed, length: 2000 }))).id);
+    for (const seed of [1, 2, 3, 4]) ids.push((await client.caller.pieces.create(recipe({ modelId: slowId, seed, length: 2000 }))).id);
+    // The last piece's listener joins at once: the position from its snapshot, each move of the queue, then its notes.
+    const listening = (async () => {
+      const events: StreamEvent[] = [];
+      for await (const event of await client.caller.pieces.stream({ id: ids[3]! })) events.push(event);
+      return events;
+    })();
     const ahead = await Promise.all(ids.map(async (id) => (await client.caller.pieces.byId({ id })).queueAhead));
     expect(ahead).toEqual([null, 1, 2, 3]);
 
@@ -213,9 +225,7 @@ describe("queue bound and position", () => {
     expect(client.headers().get("retry-after")).toBe("10");
     expect(await db.piece.count()).toBe(before);
 
-    // The last piece's listener: the position from its snapshot, each move of the queue, then its notes.
-    const events: StreamEvent[] = [];
-    for await (const event of await client.caller.pieces.stream({ id: ids[3]! })) events.push(event);
+    const events = await listening;
     expect(events[0]).toMatchObject({ type: "snapshot", status: "generating", ahead: 3 });
     const positions = events.flatMap((event) => (event.type === "queued" ? [event.ahead] : []));
     expect(positions).toEqual([2, 1, null]);
