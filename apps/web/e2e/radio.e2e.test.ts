@@ -2,7 +2,8 @@
 // the device while it plays. Samples the buffer lead (seconds composed ahead of the playhead) for
 // MOTIF_RADIO_SECONDS of playback (45 by default; the issue's figure is 600) and asserts it never
 // reaches zero after the start, through a Skip; that the look-ahead is bounded (the worker pauses
-// when far enough ahead); and that Keep saves a device piece with its stream recipe.
+// when far enough ahead); that Keep saves a device piece with its stream recipe, and that Share to
+// gallery stores it as a cut the server replays.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -55,7 +56,7 @@ describe.skipIf(!hasChromium)(`the radio${hasChromium ? "" : ` (skipped: ${chrom
   }
 
   it(
-    `plays ${playSeconds} s without a gap: the lead stays above zero through a Skip and below the look-ahead bound; Keep saves a device piece`,
+    `plays ${playSeconds} s without a gap: the lead stays above zero through a Skip and below the look-ahead bound; Keep saves a device piece the gallery takes`,
     async () => {
       await page.goto(`${app.url}/radio?model=${model.id}`);
       await page.getByRole("link", { name: "Radio" }).waitFor();
@@ -120,10 +121,16 @@ describe.skipIf(!hasChromium)(`the radio${hasChromium ? "" : ` (skipped: ${chrom
       // The kept piece is a device piece like the others: on this page's list and on /generate's, with its stream offset.
       const item = page.locator(`[data-testid="device-pieces-item"][data-offset="${kept!.offset}"]`);
       await item.waitFor();
-      expect(await item.getByTestId("device-pieces-unshareable").innerText()).toMatch(/cannot replay a cut of a stream/);
       await page.getByTestId("radio-pause").click();
       await page.goto(`${app.url}/generate`);
-      await page.locator(`[data-testid="device-pieces-item"][data-offset="${kept!.offset}"]`).waitFor();
+      const listed = page.locator(`[data-testid="device-pieces-item"][data-offset="${kept!.offset}"]`);
+      await listed.waitFor();
+      // Share to gallery: the server composes the stream up to the cut and stores it only if the tokens agree.
+      await listed.getByRole("button", { name: "Share to gallery" }).click();
+      await listed.getByRole("link", { name: "in the gallery" }).click();
+      await page.getByTestId("recipe-stream-cut").waitFor();
+      expect(await page.getByTestId("recipe-stream-cut").innerText()).toContain(`tokens ${kept!.offset.toLocaleString("en-US")} to ${(kept!.offset + kept!.length).toLocaleString("en-US")}`);
+      expect(await page.getByTestId("replay-recipe").count()).toBe(0);
     },
     (playSeconds + 300) * 1000,
   );

@@ -14,6 +14,11 @@ for (const provider of ["sqlite", "postgresql"]) {
     encoding: "utf8",
     shell: process.platform === "win32",
   });
+  if (result.error) {
+    // Run through pnpm (`pnpm --filter web db:generate`), which puts node_modules/.bin on PATH.
+    process.stderr.write(`could not run prisma: ${result.error.message}\n`);
+    process.exit(1);
+  }
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     process.exit(result.status ?? 1);

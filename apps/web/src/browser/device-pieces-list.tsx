@@ -74,7 +74,7 @@ export function DevicePiecesList({ version }: { version: number }) {
               </Link>
             ) : shareProblem(piece) ? (
               <span className="muted small" data-testid="device-pieces-unshareable">
-                not shareable yet ({shareProblem(piece)})
+                not shareable: {shareProblem(piece)}
               </span>
             ) : (
               <button type="button" className="link-button small" disabled={busy !== null} onClick={() => void share(piece)}>

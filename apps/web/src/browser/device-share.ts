@@ -1,11 +1,15 @@
-// Share to gallery: the server replays the recipe and stores the piece only if its tokens are identical.
+// Share to gallery: the server replays the recipe (a radio piece: its stream up to the cut) and stores the piece only if its tokens are identical.
+import { MAX_STREAM_OFFSET } from "@/lib/gallery-recipe";
 import { trpc } from "@/lib/trpc-client";
 import { markShared, type DevicePiece } from "./device-pieces";
 
 /** Why a device piece cannot be shared yet (null: it can). */
 export function shareProblem(piece: Pick<DevicePiece, "recipe">): string | null {
-  // pieces.share replays a recipe from its first token; a cut needs the server's replay to take the offset.
-  return piece.recipe.offset === undefined ? null : "kept from the radio: the server cannot replay a cut of a stream (seed, offset, length) yet, so it cannot verify this piece";
+  // The server checks a radio cut by composing its stream from the first token, so how far in it starts is bounded.
+  const offset = piece.recipe.offset;
+  return offset === undefined || offset <= MAX_STREAM_OFFSET
+    ? null
+    : `kept ${offset.toLocaleString("en-US")} tokens into the stream: the server checks a radio piece by composing its stream from the start, up to ${MAX_STREAM_OFFSET.toLocaleString("en-US")} tokens in; keep a stretch from an earlier stream, or download this one`;
 }
 
 /** Returns the gallery piece's id; throws the server's message (e.g. where the tokens differ). */

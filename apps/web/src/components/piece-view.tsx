@@ -153,12 +153,19 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
 
       <section className="card recipe">
         <h2>Recipe</h2>
-        <p className="small">
-          <Link href={recipeHref(piece)} data-testid="replay-recipe">
-            Replay this recipe
-          </Link>{" "}
-          <span className="muted">(the generate form with this recipe filled in)</span>
-        </p>
+        {piece.streamOffset === null ? (
+          <p className="small">
+            <Link href={recipeHref(piece)} data-testid="replay-recipe">
+              Replay this recipe
+            </Link>{" "}
+            <span className="muted">(the generate form with this recipe filled in)</span>
+          </p>
+        ) : (
+          // The generate form composes pieces from their first token; "Regenerate" replays a cut.
+          <p className="small muted" data-testid="recipe-stream-cut">
+            Kept from the radio: tokens {piece.streamOffset.toLocaleString("en-US")} to {(piece.streamOffset + piece.length).toLocaleString("en-US")} of seed {piece.seed}&apos;s stream. Regenerate replays the cut.
+          </p>
+        )}
         <dl>
           <dt>Model</dt>
           <dd>
@@ -167,7 +174,9 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
           <dt>Seed</dt>
           <dd data-testid="recipe-seed">{piece.seed}</dd>
           <dt>Length</dt>
-          <dd>{piece.length} tokens</dd>
+          <dd>
+            {piece.length} tokens{piece.streamOffset === null ? null : `, from token ${piece.streamOffset} of the stream`}
+          </dd>
           <dt>Temperature</dt>
           <dd>{piece.temperature}</dd>
           <dt>Top-k</dt>

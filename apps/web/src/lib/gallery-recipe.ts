@@ -23,3 +23,9 @@ export const GALLERY_RECIPE = {
  */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
 export const MAX_PRIMER_NOTES = 20_000;
+
+/**
+ * The furthest into a radio stream a shared cut may start: the server checks it by composing the
+ * stream from its first token, so offset + length tokens of work (20,000: about 18 minutes into the built-in model's stream).
+ */
+export const MAX_STREAM_OFFSET = 20_000;

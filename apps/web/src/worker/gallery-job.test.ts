@@ -6,7 +6,7 @@ import { galleryRecipe, progressBatcher } from "./gallery-job";
 import type { GenerateJob, GenerateProgress } from "./types";
 
 const note = (pitch: number, start: number): QuarterNote => ({ pitch, velocity: 80, startQuarter: start, endQuarter: start + 1 / 3 });
-const job: GenerateJob = { modelDir: "/m", bundleHash: "h", seed: 7, temperature: 1, topK: null, topP: 0.95, length: 40, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained" };
+const job: GenerateJob = { modelDir: "/m", bundleHash: "h", seed: 7, temperature: 1, topK: null, topP: 0.95, length: 40, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained", streamOffset: null };
 
 afterEach(() => vi.useRealTimers());
 

@@ -44,7 +44,7 @@ export function toRoll(notes: readonly QuarterNote[]): RollNote[] {
 export function galleryRecipe(job: GenerateJob): Recipe {
   // A stored primer is its tokens; no primer is none of them, described as the Composer describes none.
   const primer: PrimerSource = { kind: "tokens", tokens: job.primerTokens, description: job.primerLabel ?? NO_PRIMER.description, keyShift: job.primerKeyShift };
-  return createRecipe({ ...GALLERY_RECIPE, seed: job.seed, length: job.length, temperature: job.temperature, topK: job.topK, topP: job.topP, primer, key: job.key });
+  return createRecipe({ ...GALLERY_RECIPE, seed: job.seed, length: job.length, temperature: job.temperature, topK: job.topK, topP: job.topP, primer, key: job.key, ...(job.streamOffset === null ? {} : { offset: job.streamOffset }) });
 }
 
 /** The Composer's note updates, one message at most every `everyMs` (the first at once). */

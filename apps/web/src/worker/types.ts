@@ -50,6 +50,8 @@ export interface GenerateJob {
   primerKeyShift: number;
   /** keyChoiceText form: "as-trained" | "primer" | "D minor"; only the decoded notes move, never the tokens. */
   key: string;
+  /** A piece kept from the radio: its cut of the seed's stream starts at this token (core's Recipe.offset); null for a piece on its own. */
+  streamOffset: number | null;
 }
 
 export interface GenerateProgress {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await pool.close();
   if (!inspection.ok) throw new Error(inspection.reasons.join("; "));
   if (!asWrittenInspection.ok) throw new Error(asWrittenInspection.reasons.join("; "));
-  job = { modelDir: dir, bundleHash: inspection.info.bundleHash, seed: 3, temperature: 1, topK: null, topP: 0.95, length: 300, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained" };
+  job = { modelDir: dir, bundleHash: inspection.info.bundleHash, seed: 3, temperature: 1, topK: null, topP: 0.95, length: 300, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained", streamOffset: null };
   asWrittenJob = { ...job, modelDir: asWritten.dir, bundleHash: asWrittenInspection.info.bundleHash };
 }, 120_000);
 

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { keyChoiceText, parseKeyChoice } from "@/lib/key-choice";
 import { COPY_FILTERS } from "@/lib/music-report";
-import { GALLERY_RECIPE, MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
+import { GALLERY_RECIPE, MAX_STREAM_OFFSET, MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
 
 export const idSchema = z.string().trim().min(1, "an id is required").max(64, "that id is too long");
 
@@ -78,6 +78,13 @@ export const sharePieceSchema = recipeSchema.extend({
   bundleHash: z.string().regex(/^[0-9a-f]{64}$/, "bundleHash must be the bundle's sha256 content hash"),
   primer: sharedPrimerSchema,
   tokens: z.array(tokenSchema).min(1, "the piece has no tokens").max(MAX_SHARED_TOKENS, `a piece has at most ${MAX_SHARED_TOKENS} tokens (2000 and a primer)`),
+  /** A piece kept from the radio: the token of the seed's stream its cut starts at. */
+  offset: z
+    .number()
+    .int("offset must be a whole number")
+    .min(0, "offset must be ≥ 0")
+    .max(MAX_STREAM_OFFSET, `offset must be at most ${MAX_STREAM_OFFSET.toLocaleString("en-US")}: the server checks a radio piece by composing the stream from its start`)
+    .optional(),
 });
 
 export const listPiecesSchema = z.object({

@@ -3,7 +3,8 @@
 // the server's replay gives the same tokens, and then its stored MIDI is the device's, byte for
 // byte; tampered tokens, another bundle or a corpus primer that is not the seed's are refused with a
 // 400, never stored. A corpus primer comes from pieces.primer, an upload from the Composer as the
-// device worker reads it; the server's own piece of the same recipe has the same bytes. Also the
+// device worker reads it; the server's own piece of the same recipe has the same bytes. A piece
+// kept from the radio (a cut of a stream) is checked by composing the stream up to it. Also the
 // bundle files the browser loads: content-hash URLs, only the bundle's own file names.
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -180,6 +181,54 @@ describe("pieces.share with a primer", () => {
     const stored = await caller.pieces.byId({ id: shared.id });
     expect(stored).toMatchObject({ status: "done", primerKind: "upload", primerLabel: primer.description, primerTokens: primer.tokens, primerKeyShift: primer.keyShift });
     expect(sha256((await services.pieces.midi(shared.id)).bytes)).toBe(sha256(device.midi));
+  });
+});
+
+describe("pieces.share of a piece kept from the radio", () => {
+  const recipe = { seed: 23, length: 0, temperature: 1, topK: null, topP: 0.95, key: "as-trained" } as const;
+
+  /** What the radio does on the device: the recipe's stream, composed on, and a cut of it kept (radio-stream.ts). */
+  async function keepFromTheStream(bundle: FixtureBundleName, offset: number, length: number) {
+    const files = Object.fromEntries(await Promise.all(Object.values(BUNDLE_FILES).map(async (file) => [file, new Uint8Array(await readFile(join(bundleDirs[bundle], file)))] as const)));
+    const loaded = await loadBundle(files);
+    const composer = new Composer(loaded);
+    try {
+      const stream = composer.stream(deviceGalleryRecipe({ ...recipe, modelId: models[bundle].id }));
+      while (stream.tokenCount < offset + length + 40) stream.next(16);
+      const piece = stream.cut(offset, length);
+      return { tokens: [...piece.primer.tokens, ...piece.tokens], midi: pieceToMidi(piece) };
+    } finally {
+      composer.dispose();
+      loaded.model.dispose();
+    }
+  }
+
+  it.each(["timed-tiny", "chords-tiny"] as const)("stores a cut whose tokens the server's replay of the stream gives, with the device's MIDI bytes, and Regenerate replays it (%s)", async (bundle) => {
+    const [offset, length] = [150, 90];
+    const kept = await keepFromTheStream(bundle, offset, length);
+    const input = { ...recipe, length, modelId: models[bundle].id, bundleHash: models[bundle].bundleHash, primer: { kind: "none" as const }, tokens: kept.tokens };
+    const before = await db.piece.count();
+    // The same tokens claimed for another place in the stream, or for a piece on its own: refused.
+    await expectTrpcError(caller.pieces.share({ ...input, offset: offset + 1 }), "BAD_REQUEST", /tokens differ .* not stored/);
+    await expectTrpcError(caller.pieces.share(input), "BAD_REQUEST", /tokens differ .* not stored/);
+    expect(await db.piece.count()).toBe(before);
+
+    const shared = await caller.pieces.share({ ...input, offset });
+    const stored = await caller.pieces.byId({ id: shared.id });
+    expect(stored).toMatchObject({ status: "done", seed: recipe.seed, length, streamOffset: offset, tokenCount: kept.tokens.length });
+    expect(sha256((await services.pieces.midi(shared.id)).bytes)).toBe(sha256(kept.midi));
+
+    const replay = await caller.pieces.regenerate({ id: shared.id });
+    await services.pieces.idle();
+    expect(await caller.pieces.byId({ id: replay.id })).toMatchObject({ status: "done", streamOffset: offset, matchesOriginal: true });
+    expect(sha256((await services.pieces.midi(replay.id)).bytes)).toBe(sha256(kept.midi));
+  });
+
+  it("bounds the offset: the server composes the stream from its start to check a cut", async () => {
+    const input = { ...recipe, length: 64, modelId: models["timed-tiny"].id, bundleHash: models["timed-tiny"].bundleHash, primer: { kind: "none" as const }, tokens: ["x"] };
+    await expectTrpcError(caller.pieces.share({ ...input, offset: 20_001 }), "BAD_REQUEST", /offset must be at most 20,000/);
+    await expectTrpcError(caller.pieces.share({ ...input, offset: -1 }), "BAD_REQUEST", /offset must be ≥ 0/);
+    await expectTrpcError(caller.pieces.share({ ...input, offset: 1.5 }), "BAD_REQUEST", /whole number/);
   });
 });
 

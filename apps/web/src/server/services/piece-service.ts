@@ -35,6 +35,9 @@ export type PrimerInput =
   | { kind: "corpus" }
   | { kind: "upload"; fileName: string; bytes: Uint8Array };
 
+/** A shared device piece's recipe: the bundle it was made with and, for a piece kept from the radio, where its cut of the stream starts. */
+export type SharedRecipe = Recipe & { bundleHash: string; offset?: number | undefined };
+
 /** A shared device piece's primer as the device resolved it (a corpus one is resolved again here and must agree). */
 export type SharedPrimer = { kind: "none" } | { kind: "corpus" | "upload"; tokens: string[]; description: string; keyShift: number };
 
@@ -67,11 +70,46 @@ const pieceDetailSelect = {
   primerTokens: true,
   primerKeyShift: true,
   key: true,
+  streamOffset: true,
   tokenCount: true,
   regeneratedFromId: true,
   finishedAt: true,
   report: true,
 } as const;
+
+/** The Piece columns a generation job replays (the recipe as stored). */
+const recipeColumnsSelect = {
+  seed: true,
+  temperature: true,
+  topK: true,
+  topP: true,
+  length: true,
+  primerTokens: true,
+  primerLabel: true,
+  primerKeyShift: true,
+  key: true,
+  streamOffset: true,
+} as const;
+
+type RecipeColumns = { seed: number; temperature: number; topK: number | null; topP: number | null; length: number; primerTokens: unknown; primerLabel: string | null; primerKeyShift: number; key: string; streamOffset: number | null };
+
+/** A stored recipe as the job the engine runs on a bundle. */
+function jobOf(modelDir: string, bundleHash: string, recipe: RecipeColumns): GenerateJob {
+  return {
+    modelDir,
+    bundleHash,
+    seed: recipe.seed,
+    temperature: recipe.temperature,
+    topK: recipe.topK,
+    topP: recipe.topP,
+    length: recipe.length,
+    primerTokens: recipe.primerTokens as string[],
+    primerLabel: recipe.primerLabel,
+    primerKeyShift: recipe.primerKeyShift,
+    key: recipe.key,
+    streamOffset: recipe.streamOffset,
+  };
+}
 
 /** A listener who starts from a primer most likely wants its key; without one, the model's own. */
 export function defaultKey(primerKind: PrimerInput["kind"]): string {
@@ -213,22 +251,10 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         notes: [],
         editTokenHash,
       },
-      select: { id: true },
+      select: { id: true, ...recipeColumnsSelect },
     });
-    start(piece.id, {
-      modelDir: model.path,
-      bundleHash: model.bundleHash,
-      seed: recipe.seed,
-      temperature: recipe.temperature,
-      topK: recipe.topK,
-      topP: recipe.topP,
-      length: recipe.length,
-      primerTokens: primerResult.tokens,
-      primerLabel: primerResult.label,
-      primerKeyShift: primerResult.keyShift,
-      key,
-    }, title);
-    return piece;
+    start(piece.id, jobOf(model.path, model.bundleHash, piece), title);
+    return { id: piece.id };
   }
 
   async function resolvePrimer(modelDir: string, seed: number, primer: PrimerInput) {
@@ -251,7 +277,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
    * its recipe here gives exactly its tokens, so the gallery never holds a piece it cannot
    * reproduce. Differing tokens (or another bundle) are an InputError naming where they differ.
    */
-  async function share(recipe: Recipe & { bundleHash: string }, primer: SharedPrimer, tokens: readonly string[], editTokenHash: string) {
+  async function share(recipe: SharedRecipe, primer: SharedPrimer, tokens: readonly string[], editTokenHash: string) {
     // The replay is a generation in the same queue.
     const release = admit();
     try {
@@ -261,7 +287,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     }
   }
 
-  async function shareAdmitted(recipe: Recipe & { bundleHash: string }, sent: SharedPrimer, tokens: readonly string[], editTokenHash: string) {
+  async function shareAdmitted(recipe: SharedRecipe, sent: SharedPrimer, tokens: readonly string[], editTokenHash: string) {
     const model = await registry.requireUsable(recipe.modelId);
     if (recipe.bundleHash !== model.bundleHash) {
       throw new InputError(`model ${model.name}/${model.version} is bundle ${model.bundleHash.slice(0, 12)} here, not ${recipe.bundleHash.slice(0, 12)}: the piece cannot be checked`);
@@ -271,20 +297,8 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
     }
     const primer = await sharedPrimer(model.path, recipe.seed, sent);
     const key = recipe.key ?? defaultKey(sent.kind);
-    const job: GenerateJob = {
-      modelDir: model.path,
-      bundleHash: model.bundleHash,
-      seed: recipe.seed,
-      temperature: recipe.temperature,
-      topK: recipe.topK,
-      topP: recipe.topP,
-      length: recipe.length,
-      primerTokens: primer.tokens,
-      primerLabel: primer.label,
-      primerKeyShift: primer.keyShift,
-      key,
-    };
-    const result = await replay(job);
+    const streamOffset = recipe.offset ?? null;
+    const result = await replay(jobOf(model.path, model.bundleHash, { ...recipe, primerTokens: primer.tokens, primerLabel: primer.label, primerKeyShift: primer.keyShift, key, streamOffset }));
     const differsAt = firstDifference(result.tokens, tokens);
     if (differsAt !== null) {
       const at = differsAt < Math.min(result.tokens.length, tokens.length) ? `token ${differsAt} ("${tokens[differsAt]}" sent, "${result.tokens[differsAt]}" replayed)` : `length (${tokens.length} tokens sent, ${result.tokens.length} replayed)`;
@@ -305,6 +319,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         primerLabel: primer.label,
         primerKeyShift: primer.keyShift,
         key,
+        streamOffset,
         editTokenHash,
         ...finishedColumns(result),
       },
@@ -360,7 +375,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   async function deriveAdmitted(id: string, mode: "variation" | "regenerate", newSeed: number, editTokenHash: string) {
     const source = await db.piece.findUnique({
       where: { id },
-      select: { id: true, modelId: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerKind: true, primerTokens: true, primerLabel: true, primerKeyShift: true, key: true, model: { select: { path: true, bundleHash: true, usable: true, present: true, name: true, version: true } } },
+      select: { id: true, modelId: true, bundleHash: true, primerKind: true, ...recipeColumnsSelect, model: { select: { path: true, bundleHash: true, usable: true, present: true, name: true, version: true } } },
     });
     if (!source) throw new NotFoundError(`no piece with id ${id}`);
     if (!source.model.usable || !source.model.present) throw new InputError(`model ${source.model.name}/${source.model.version} is no longer usable`);
@@ -385,27 +400,16 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         primerLabel: source.primerLabel,
         primerKeyShift: source.primerKeyShift,
         key: source.key,
+        streamOffset: source.streamOffset,
         tokens: [],
         notes: [],
         regeneratedFromId: mode === "regenerate" ? source.id : null,
         editTokenHash,
       },
-      select: { id: true },
+      select: { id: true, ...recipeColumnsSelect },
     });
-    start(piece.id, {
-      modelDir: source.model.path,
-      bundleHash: source.bundleHash,
-      seed,
-      temperature: source.temperature,
-      topK: source.topK,
-      topP: source.topP,
-      length: source.length,
-      primerTokens,
-      primerLabel: source.primerLabel,
-      primerKeyShift: source.primerKeyShift,
-      key: source.key,
-    }, title);
-    return piece;
+    start(piece.id, jobOf(source.model.path, source.bundleHash, piece), title);
+    return { id: piece.id };
   }
 
   /** Runs the job in the engine; progress is broadcast at once and written at most once a second. */
@@ -463,7 +467,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
   async function resumeInterrupted(): Promise<number> {
     const stuck = await db.piece.findMany({
       where: { status: "generating" },
-      select: { id: true, title: true, bundleHash: true, seed: true, temperature: true, topK: true, topP: true, length: true, primerTokens: true, primerLabel: true, primerKeyShift: true, key: true, model: { select: { path: true, usable: true, bundleHash: true } } },
+      select: { id: true, title: true, bundleHash: true, ...recipeColumnsSelect, model: { select: { path: true, usable: true, bundleHash: true } } },
     });
     let resumed = 0;
     for (const piece of stuck) {
@@ -472,19 +476,7 @@ export function createPieceService(deps: { db: Database; engine: GenerationEngin
         await db.piece.update({ where: { id: piece.id }, data: { status: "failed", error: "the server stopped during generation and the model is no longer available", finishedAt: new Date() }, select: { id: true } });
         continue;
       }
-      start(piece.id, {
-        modelDir: piece.model.path,
-        bundleHash: piece.bundleHash,
-        seed: piece.seed,
-        temperature: piece.temperature,
-        topK: piece.topK,
-        topP: piece.topP,
-        length: piece.length,
-        primerTokens: piece.primerTokens as unknown as string[],
-        primerLabel: piece.primerLabel,
-        primerKeyShift: piece.primerKeyShift,
-        key: piece.key,
-      }, piece.title);
+      start(piece.id, jobOf(piece.model.path, piece.bundleHash, piece), piece.title);
       resumed += 1;
     }
     return resumed;
