@@ -1,7 +1,7 @@
 // The gallery on the internet, against the built app in Debian's Chromium: security headers on
 // every response (a per-request nonce CSP on pages, no CSP violation while pages load, compose
 // on the device and play), file routes that never serve a path from the request, titles and MIDI
-// text that render as text, and a download name that cannot inject a header.
+// text that render as text, a download name that cannot inject a header, and a bounded tRPC body.
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
@@ -208,6 +208,23 @@ describe.skipIf(!hasChromium)(`security in Chromium${hasChromium ? "" : ` (skipp
     console.log(`e2e: ${paths.length} path tricks answered ${[...answers].map(([status, n]) => `${n}× ${status}`).join(", ")}`);
     // The real files are still served, so the 4xx above are refusals, not a broken route.
     expect((await fetch(`${app.url}/api/models/${model.id}/bundle/${model.bundleHash}/bundle.json`)).status).toBe(200);
+  });
+
+  it("refuses a tRPC body over its limit with a 413 that says so, declared or streamed, and still serves the next request", async () => {
+    const big = JSON.stringify({ modelId: model.id, seed: 1, length: 64, temperature: 1, topK: null, topP: 0.95, primer: { kind: "upload", fileName: "big.mid", base64: "A".repeat(3 * 1024 * 1024) } });
+    const declared = await fetch(`${app.url}/api/trpc/pieces.create`, { method: "POST", headers: { "content-type": "application/json" }, body: big });
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { message: string } }).error.message).toMatch(/larger than 2,097,152 bytes/);
+    // No Content-Length: the body arrives in chunks and is cut off at the limit.
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 48; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(0x41));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${app.url}/api/trpc/pieces.create`, { method: "POST", headers: { "content-type": "application/json" }, body: chunks, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await fetch(`${app.url}/api/trpc/models.list`)).status).toBe(200);
   });
 
   it("shows a title with script payloads as text, in the piece page, the gallery and the tab title, and runs none of it", async () => {

@@ -2,12 +2,15 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "@/env";
 import { getServices } from "@/server/app-services";
 import { clientAddress } from "@/server/client-address";
+import { limitRequestBody } from "@/server/request-body-limit";
 import { readEditToken } from "@/server/edit-token";
 import { MAX_BATCH_CALLS } from "@/lib/trpc-limits";
 import { appRouter } from "@/server/routers/app-router";
 import { createContextInner } from "@/server/trpc";
 
-function handler(req: Request) {
+async function handler(request: Request) {
+  const req = await limitRequestBody(request);
+  if (req instanceof Response) return req;
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
