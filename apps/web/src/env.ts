@@ -14,7 +14,14 @@ const schema = z.object({
   MOTIF_BUILTIN_MODELS_DIR: z.string().optional(),
   /** MIDI folders searched for corpus-snippet primers (path-delimited list). */
   MOTIF_CORPUS_DIR: z.string().optional(),
-  /** Generation workers (each holds its own tfjs + loaded bundles). */
+  /**
+   * Where generations run: `inprocess` (this process's worker threads; SQLite or PostgreSQL) or
+   * `queue` (a graphile-worker job queue in PostgreSQL, run by `pnpm --filter web worker` processes).
+   */
+  MOTIF_ENGINE: z.enum(["inprocess", "queue"]).default("inprocess"),
+  /** Queue engine: attempts of one generation (a crashed worker counts as one) before its piece is marked failed. */
+  MOTIF_GENERATION_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(3),
+  /** Generation workers (each holds its own tfjs + loaded bundles); in a queue worker process, also the jobs it runs at once. */
   MOTIF_GENERATION_WORKERS: z.coerce.number().int().min(1).max(8).default(1),
   /** Generations (create, variation, regenerate, share) one client may start per window. */
   MOTIF_RATE_LIMIT_GENERATIONS: z.coerce.number().int().min(1).max(1_000_000).default(20),
@@ -39,11 +46,13 @@ function loadEnv() {
     .split(process.platform === "win32" ? ";" : ":")
     .filter((dir) => dir !== "")
     .map((dir) => resolve(dir));
+  const database = resolveDatabaseTarget(raw.DATABASE_URL, webDir);
   return {
     nodeEnv: raw.NODE_ENV,
     webDir,
     repoRoot,
-    database: resolveDatabaseTarget(raw.DATABASE_URL, webDir),
+    database,
+    engine: engineConfig(raw.MOTIF_ENGINE, raw.MOTIF_GENERATION_ATTEMPTS, database.provider),
     modelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_MODELS_DIR ?? resolve(repoRoot, "models")),
     builtinModelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_BUILTIN_MODELS_DIR ?? resolve(repoRoot, "builtin-models")),
     corpusDirs,
@@ -56,6 +65,15 @@ function loadEnv() {
     trustedProxies: raw.MOTIF_TRUSTED_PROXIES,
     workerScript: resolve(webDir, "dist-worker", "generation-worker.mjs"),
   };
+}
+
+/** The queue engine keeps its jobs in PostgreSQL: refused at startup on SQLite, with what to change. */
+export function engineConfig(kind: "inprocess" | "queue", attempts: number, provider: "sqlite" | "postgresql"): { kind: "inprocess" } | { kind: "queue"; attempts: number } {
+  if (kind === "inprocess") return { kind };
+  if (provider !== "postgresql") {
+    throw new Error("Invalid environment: MOTIF_ENGINE=queue keeps generation jobs in PostgreSQL and needs a postgresql:// DATABASE_URL (this one is SQLite); unset MOTIF_ENGINE for the in-process engine");
+  }
+  return { kind, attempts };
 }
 
 export type Env = ReturnType<typeof loadEnv>;

@@ -12,6 +12,7 @@ export async function closeTestServices(services: Services | undefined, db: Data
   await services?.pieces.idle();
   await services?.engine.close();
   await services?.limiter.close();
+  await services?.runs.close();
   await db?.$disconnect();
   for (const dir of dirs) if (dir) await rm(dir, { recursive: true, force: true });
 }

@@ -17,6 +17,7 @@ export async function getServices(): Promise<Services> {
       builtinModelsDir: env.builtinModelsDir,
       corpusDirs: env.corpusDirs,
       limits: { ...env.generationLimits, store: env.database },
+      runs: env.engine,
     });
     const started = startServices(services).catch((error: unknown) => console.error("startup scan failed", error));
     globalForServices.motifServices = { services, started };
