@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { augmentBenchCommand } from "./bench/augment.js";
-import { formatHelp, type CommandSpec } from "./command-args.js";
-import { evaluateCommand } from "./evaluate-command.js";
-import { generateCommand } from "./generate-command.js";
-import { scanCommand } from "./scan.js";
+import { formatHelp, type CommandSpec } from "./cli/command-args.js";
+import { evaluateCommand } from "./commands/evaluate/evaluate-flags.js";
+import { generateCommand } from "./commands/generate/generate-flags.js";
+import { scanCommand } from "./commands/scan/scan-flags.js";
 import { runCli } from "./test-support/run-cli.js";
-import { trainCommand } from "./train-command.js";
+import { trainCommand } from "./commands/train/train-flags.js";
 
 const specs = [scanCommand, trainCommand, generateCommand, evaluateCommand, augmentBenchCommand] as CommandSpec<unknown>[];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ValidationPoint } from "@motif/core";
-import { parseCommand } from "../command-args.js";
+import { parseCommand } from "../cli/command-args.js";
 import { augmentBenchCommand, modeFigures, trainArgs, type AugmentBenchOptions } from "./augment.js";
 
 const point = (minutes: number, valLoss: number | null, at: ValidationPoint["at"] = "epoch"): ValidationPoint => ({

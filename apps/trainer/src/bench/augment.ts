@@ -9,13 +9,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { ValidationPoint } from "@motif/core";
-import { CliError, type CommandSpec } from "../command-args.js";
-import { sceneToPng } from "../curves-png.js";
-import { sceneToSvg } from "../curves-svg.js";
+import type { CommandSpec } from "../cli/command-args.js";
+import { CliError } from "../errors.js";
+import { sceneToPng } from "../charts/curves-png.js";
+import { sceneToSvg } from "../charts/curves-svg.js";
 import { repoRoot, resolveUserPath, trainerEnv } from "../env.js";
-import { integerFlag, transpositionFlag } from "../flag-values.js";
-import { parseMetricsLog, type TrainSummary } from "../run-log.js";
-import { durationFlag } from "../train-command.js";
+import { integerFlag, transpositionFlag } from "../cli/flag-values.js";
+import { parseMetricsLog, type TrainSummary } from "../store/run-log.js";
+import { durationFlag } from "../commands/train/train-flags.js";
 import { FigureLog } from "./figures.js";
 import { describeMachine } from "./machine.js";
 import { qualityScene } from "./quality-plot.js";
@@ -144,7 +145,7 @@ export function trainArgs(options: AugmentBenchOptions, mode: Mode, dataDir: str
   ];
 }
 
-const cliEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../cli.ts");
+const cliEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../main.ts");
 
 /** Runs `train` as the user would, progress on our stderr; resolves its --json summary. */
 function trainForSummary(args: string[], label: string): Promise<TrainSummary> {

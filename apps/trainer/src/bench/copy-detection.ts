@@ -2,7 +2,7 @@
 // 500-note piece against it (issue 10's targets: < 1 s for the 92-file seed corpus, ≤ 50 ms a piece).
 import { CopyIndex } from "@motif/core";
 import { parseMidi, pianoNotes, type QuarterNote } from "@motif/midi";
-import { findMidiFiles, readMidiFile } from "../midi-files.js";
+import { findMidiFiles, readMidiFile } from "../data/midi-files.js";
 import type { FigureLog } from "./figures.js";
 
 /** A 500-note piece made of pieces of corpus songs and random moves, so checks find both hits and misses. */

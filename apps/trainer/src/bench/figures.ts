@@ -1,5 +1,5 @@
 // Benchmark figures: one JSON line per figure on stdout as it is measured, a table at the end.
-import { formatTable } from "../text-table.js";
+import { formatTable } from "../cli/text-table.js";
 
 export interface Figure {
   name: string;

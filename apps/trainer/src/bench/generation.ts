@@ -15,7 +15,7 @@ import {
   type ModelConfig,
   type StepModel,
 } from "@motif/core";
-import { selectBackend } from "../backend.js";
+import { selectBackend } from "../runtime/backend.js";
 import { FigureLog } from "./figures.js";
 import { describeMachine } from "./machine.js";
 import { createTfStepModel } from "./tf-step-model.js";

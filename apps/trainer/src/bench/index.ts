@@ -6,12 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import * as core from "@motif/core";
 import { z } from "zod";
-import { selectBackend } from "../backend.js";
-import { formatHelp, parseCommand, type CommandSpec } from "../command-args.js";
+import { selectBackend } from "../runtime/backend.js";
+import { formatHelp, parseCommand, type CommandSpec } from "../cli/command-args.js";
 import { readEnv } from "../env.js";
 import { FigureLog } from "./figures.js";
+import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from "./transpose-free-matmul.js";
 import { benchGeneration } from "./generation.js";
 import { benchCopyDetection } from "./copy-detection.js";
 import { benchIngest } from "./ingest.js";
@@ -120,17 +120,8 @@ interface MatMulFix {
   uninstallTransposeFreeMatMul(backend?: string): void;
 }
 
-/**
- * The opt-in wasm matMul fix lives in core's fast-lstm. Taken from the @motif/core root when it
- * re-exports it, else from the source file (the bench always runs from source, so this is the
- * same module instance core uses).
- */
-async function loadMatMulFix(): Promise<MatMulFix> {
-  const fromRoot = core as unknown as Partial<MatMulFix>;
-  if (fromRoot.installTransposeFreeMatMul && fromRoot.uninstallTransposeFreeMatMul)
-    return fromRoot as MatMulFix;
-  return await import("../../../../packages/core/src/model/fast-lstm/transpose-free-matmul.js");
-}
+/** The opt-in wasm matMul fix (transpose-free-matmul.ts): only the bench uses it. */
+const matMulFix: MatMulFix = { installTransposeFreeMatMul, uninstallTransposeFreeMatMul };
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -164,7 +155,6 @@ export async function runBench(argv: string[]): Promise<number> {
     notes.push(`corpus not found at ${corpusDir}: ingest skipped, training on a synthetic token stream`);
   }
 
-  const matMulFix = await loadMatMulFix();
   for (const backend of options.backends) {
     try {
       await selectBackend(backend);

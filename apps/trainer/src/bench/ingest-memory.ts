@@ -1,7 +1,7 @@
 // `bench:memory`: what holding a collection for training costs. Ingests a MIDI folder (its files
 // repeated --copies times under distinct names, to stand in for a larger collection) and prepares
 // the dataset `train` would train on, once the in-memory way (every song's notes and token strings
-// kept, bench/legacy-dataset.ts) and once the compact way (token ids only, files read again for
+// kept, data/legacy-dataset.ts) and once the compact way (token ids only, files read again for
 // their notes), each in its own process. Reports per way the seconds, the peak RSS, the peak heap
 // seen while reading, and the memory still held once the dataset is ready (what lives through
 // training). A benchmark, not a test:
@@ -15,11 +15,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { augmentationDraws, getTokenizer, presetConfigs, type Tokenizer, type TrainingConfig } from "@motif/core";
-import { ingest, ingestForTraining, prepareDataset, type PreparedDataset, type RereadableSource } from "../dataset.js";
+import { ingest, ingestForTraining, prepareDataset, type PreparedDataset, type RereadableSource } from "../data/dataset.js";
 import { resolveUserPath } from "../env.js";
-import { transpositionFlag } from "../flag-values.js";
-import { findMidiFiles } from "../midi-files.js";
-import { prepareDatasetInMemory } from "./legacy-dataset.js";
+import { transpositionFlag } from "../cli/flag-values.js";
+import { findMidiFiles } from "../data/midi-files.js";
+import { prepareDatasetInMemory } from "../data/legacy-dataset.js";
 
 const WAYS = ["in-memory", "compact"] as const;
 type Way = (typeof WAYS)[number];

@@ -1,7 +1,7 @@
 // Corpus ingest: parse every MIDI file and tokenize its piano notes with each tokenizer.
 import { getTokenizer, TOKENIZER_KINDS, Vocabulary, type TokenizerKind } from "@motif/core";
 import { parseMidi, pianoNotes } from "@motif/midi";
-import { findMidiFiles, readMidiFile } from "../midi-files.js";
+import { findMidiFiles, readMidiFile } from "../data/midi-files.js";
 import type { FigureLog } from "./figures.js";
 
 export interface IngestResult {

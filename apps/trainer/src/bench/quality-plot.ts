@@ -1,6 +1,6 @@
 // The time-to-quality picture: validation loss against minutes of training for each run, the
 // best loss of the baseline as a dashed line and the time budget as a vertical line.
-import { niceTicks, type Rgb, type Scene, type Shape } from "../curves-scene.js";
+import { niceTicks, type Rgb, type Scene, type Shape } from "../charts/curves-scene.js";
 
 export interface QualitySeries {
   label: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sceneToSvg } from "../curves-svg.js";
+import { sceneToSvg } from "../charts/curves-svg.js";
 import { bestValidation, firstBelow, splitSignature, type RunSummary } from "./quality.js";
 import { qualityScene } from "./quality-plot.js";
 

@@ -8,12 +8,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { EpochMetrics } from "@motif/core";
-import { CliError, type CommandSpec } from "../command-args.js";
-import { sceneToPng } from "../curves-png.js";
-import { sceneToSvg } from "../curves-svg.js";
+import type { CommandSpec } from "../cli/command-args.js";
+import { CliError } from "../errors.js";
+import { sceneToPng } from "../charts/curves-png.js";
+import { sceneToSvg } from "../charts/curves-svg.js";
 import { repoRoot, resolveUserPath, trainerEnv } from "../env.js";
-import { integerFlag } from "../flag-values.js";
-import { resolveBundleDir } from "../publish.js";
+import { integerFlag } from "../cli/flag-values.js";
+import { resolveBundleDir } from "../store/publish.js";
 import { FigureLog } from "./figures.js";
 import { describeMachine } from "./machine.js";
 import { qualityScene } from "./quality-plot.js";
@@ -142,7 +143,7 @@ async function readRunManifest(bundleOrModelDir: string): Promise<{ dir: string;
   return { dir, manifest: parsed.data };
 }
 
-const cliEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../cli.ts");
+const cliEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../main.ts");
 
 /** Runs `train` as the user would (same node flags), streaming its progress; resolves its wall seconds. */
 function runTrain(args: string[], label: string): Promise<number> {

@@ -3,7 +3,7 @@
 // of every step so the two curves can be compared.
 import * as tf from "@tensorflow/tfjs";
 import { createModel, presetConfigs, trainModel, type ModelConfig, type SongTokens, type TrainingConfig } from "@motif/core";
-import { createGradientPool } from "../parallel/gradient-worker-pool.js";
+import { createGradientPool } from "../runtime/parallel/gradient-worker-pool.js";
 
 export interface TrainShape {
   vocabSize: number;

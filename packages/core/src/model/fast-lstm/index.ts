@@ -19,4 +19,3 @@ export { registerMotifLayers };
 
 // Loading a saved model needs the classes registered; importing this module is enough.
 registerMotifLayers();
-export { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from "./transpose-free-matmul.js";

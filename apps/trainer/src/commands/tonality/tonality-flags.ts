@@ -1,0 +1,63 @@
+// `tonality` flags: a bundle, the MIDI folder it was trained on, how many pieces to generate (the run: tonality.ts).
+import { z } from "zod";
+import type { CommandSpec } from "../../cli/command-args.js";
+import { integerFlag } from "../../cli/flag-values.js";
+
+export interface TonalityOptions {
+  model: string;
+  data: string;
+  pieces: number;
+  length: number;
+  longPieces: number;
+  longLength: number;
+  maxOrder: number;
+  json: string | undefined;
+}
+
+export const tonalityCommand: CommandSpec<TonalityOptions> = {
+  name: "tonality",
+  brief: "Music in key: in-key mass and note accuracy vs note n-grams, and generated pieces vs the validation songs",
+  summary:
+    "Scores a bundle on its own validation songs (the files its manifest marks `validation`, read from --data and key-normalised " +
+    "as in training): teacher-forced loss, in-key probability mass and note accuracy, next to count-based note n-grams " +
+    "(orders 1..--max-order) counted on its training songs. Then generates --pieces pieces of --length tokens and --long-pieces of " +
+    "--long-length tokens at the default recipe (temperature 1, top-p 0.95, guard on, no primer) and compares their scale " +
+    "consistency, pitch-class entropy, polyphony, groove and inter-onset interval with the validation songs'.",
+  positionals: [],
+  flags: {
+    model: { type: "string", value: "DIR", description: "A bundle folder or a model folder (its LATEST version)." },
+    data: { type: "string", value: "DIR", description: "The MIDI folder the model was trained on (files are matched by hash)." },
+    pieces: { type: "string", value: "N", description: "Generated pieces at --length.", defaultText: "16" },
+    length: { type: "string", value: "N", description: "Tokens per piece.", defaultText: "500" },
+    "long-pieces": { type: "string", value: "N", description: "Long pieces whose last third is measured for drift.", defaultText: "4" },
+    "long-length": { type: "string", value: "N", description: "Tokens per long piece.", defaultText: "2000" },
+    "max-order": { type: "string", value: "N", description: "Highest n-gram order (notes of context).", defaultText: "4" },
+    json: { type: "string", value: "FILE", description: "Also write every figure to this JSON file." },
+  },
+  examples: [
+    "pnpm --filter trainer tonality --model models/final-fantasy --data ../shared/datasets/final-fantasy",
+    "pnpm --filter trainer tonality --model models/mutopia --data ../shared/datasets/mutopia-keyboard/midi --json runs/tonality.json",
+  ],
+  schema: z
+    .object({
+      positionals: z.array(z.string()).max(0),
+      model: z.string().min(1),
+      data: z.string().min(1),
+      pieces: integerFlag(1, 1000).optional(),
+      length: integerFlag(1, 100_000).optional(),
+      "long-pieces": integerFlag(0, 1000).optional(),
+      "long-length": integerFlag(3, 100_000).optional(),
+      "max-order": integerFlag(1, 16).optional(),
+      json: z.string().min(1).optional(),
+    })
+    .transform((raw) => ({
+      model: raw.model,
+      data: raw.data,
+      pieces: raw.pieces ?? 16,
+      length: raw.length ?? 500,
+      longPieces: raw["long-pieces"] ?? 4,
+      longLength: raw["long-length"] ?? 2000,
+      maxOrder: raw["max-order"] ?? 4,
+      json: raw.json,
+    })),
+};

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { parseDuration, trainCommand, type TrainOptions } from "./train-flags.js";
+import { DEFAULT_AUGMENT, NOTES_CHORDS_DEFAULT, resolveConfigs } from "./train-config.js";
+import { parseCommand } from "../../cli/command-args.js";
+
+function options(argv: string[]): TrainOptions {
+  const parsed = parseCommand(trainCommand, argv);
+  if (parsed.help) throw new Error("unexpected --help");
+  return parsed.options;
+}
+
+describe("train configs from flags", () => {
+  it("uses the quick demo config without --data", () => {
+    const { model, training } = resolveConfigs(options([]), 90);
+    expect(model).toMatchObject({ preset: "default", units: [128], seqLen: 32, cell: "fast", vocabSize: 90 });
+    expect(training).toMatchObject({ epochs: 16, batchSize: 32, augment: [], keyNormalization: "song", split: "songs" });
+    expect(resolveConfigs(options(["--keys", "none"]), 90).training).toMatchObject({ augment: [-3, -2, -1, 1, 2, 3], keyNormalization: "none" });
+  });
+
+  it("uses the preset's sizes with --data, songs moved to one key, and transpositions only for keys as written", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x"]), 90);
+    expect(model).toMatchObject({ units: [256, 256], seqLen: 64 });
+    expect(training).toMatchObject({ batchSize: 16, augment: [], keyNormalization: "song" });
+    expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 90).training).toMatchObject({ augment: DEFAULT_AUGMENT, keyNormalization: "none" });
+    expect(resolveConfigs(options(["--data", "x", "--augment", "-1..1"]), 90).training).toMatchObject({ augment: [-1, 1], keyNormalization: "song" });
+    expect(() => options(["--keys", "sometimes"])).toThrow(/keys/);
+  });
+
+  it("gives the default preset on notes-chords its measured defaults: keys as written, transpositions, short windows in small batches", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords"]), 90);
+    expect(training.keyNormalization).toBe("none");
+    expect(resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--keys", "song"]), 90).training).toMatchObject({ keyNormalization: "song", augment: [] });
+    expect(model).toMatchObject({ preset: "default", seqLen: NOTES_CHORDS_DEFAULT.seqLen });
+    expect(training).toMatchObject({ batchSize: NOTES_CHORDS_DEFAULT.batch, augment: DEFAULT_AUGMENT, stride: NOTES_CHORDS_DEFAULT.seqLen });
+    const explicit = resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--batch", "64", "--seq-len", "48", "--augment", "none"]), 90);
+    expect(explicit.model.seqLen).toBe(48);
+    expect(explicit.training).toMatchObject({ batchSize: 64, augment: [] });
+  });
+
+  it("trains seed and parent without transpositions and in their own keys, as their notebooks did", () => {
+    for (const preset of ["seed", "parent"]) {
+      expect(resolveConfigs(options(["--data", "x", "--preset", preset]), 90).training).toMatchObject({ augment: [], keyNormalization: "none" });
+      expect(resolveConfigs(options(["--data", "x", "--preset", preset, "--tokenizer", "timed"]), 90).training.augment).toEqual([]);
+    }
+  });
+
+  it("keeps the seed preset's shape even on the demo corpus", () => {
+    const { model, training } = resolveConfigs(options(["--preset", "seed"]), 90);
+    expect(model).toMatchObject({ preset: "seed", units: [128, 128], seqLen: 100, input: "scalar", target: "last" });
+    expect(training).toMatchObject({ batchSize: 128, split: "random-windows", validationShare: 0.6, augment: [] });
+  });
+
+  it("maps --units/--layers/--patience/--augment onto the configs", () => {
+    const { model, training } = resolveConfigs(options(["--data", "x", "--units", "64", "--layers", "3", "--patience", "0", "--augment", "-1..1", "--lr", "0.01"]), 50);
+    expect(model.units).toEqual([64, 64, 64]);
+    expect(training).toMatchObject({ patience: null, augment: [-1, 1], learningRate: 0.01, stride: model.seqLen });
+    expect(resolveConfigs(options(["--data", "x", "--seq-len", "48", "--stride", "8"]), 50).training.stride).toBe(8);
+  });
+
+  it("maps --shards onto gradientShards (presets: 2) and refuses more shards than windows per batch", () => {
+    expect(resolveConfigs(options(["--data", "x"]), 50).training.gradientShards).toBe(2);
+    expect(resolveConfigs(options(["--data", "x", "--shards", "4", "--workers", "3"]), 50).training.gradientShards).toBe(4);
+    expect(options(["--workers", "3"]).workers).toBe(3);
+    expect(() => resolveConfigs(options(["--data", "x", "--shards", "16", "--batch", "8"]), 50)).toThrow(/gradientShards cannot exceed batchSize/);
+    expect(() => options(["--workers", "0"])).toThrow(/workers/);
+  });
+
+  it("draws one transposition per song per epoch for new runs, enumerates them on request or with random windows", () => {
+    expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 50).training).toMatchObject({ augment: DEFAULT_AUGMENT, augmentMode: "random" });
+    expect(resolveConfigs(options(["--data", "x", "--keys", "none", "--augment-mode", "all"]), 50).training.augmentMode).toBe("all");
+    expect(resolveConfigs(options(["--data", "x", "--preset", "seed"]), 50).training.augmentMode).toBe("all");
+    expect(resolveConfigs(options(["--data", "x"]), 50).training).toMatchObject({ augment: [], keyNormalization: "song" }); // keys song: still no copies
+    expect(() => resolveConfigs(options(["--data", "x", "--split", "random-windows", "--augment", "-1..1", "--augment-mode", "random"]), 50)).toThrow(/random augmentation needs split 'songs'/);
+    expect(() => options(["--augment-mode", "some"])).toThrow(/augment-mode/);
+  });
+
+  it("maps --tempo-stretch (timed tokens, random draws only) and --val-every onto the training config", () => {
+    expect(resolveConfigs(options(["--data", "x", "--tempo-stretch", "0.05", "--val-every", "200"]), 50).training).toMatchObject({ tempoStretch: 0.05, validateEvery: 200, augmentMode: "random" });
+    expect(() => resolveConfigs(options(["--data", "x", "--tokenizer", "notes-chords", "--tempo-stretch", "0.05"]), 50)).toThrow(/--tempo-stretch needs --tokenizer timed/);
+    expect(() => resolveConfigs(options(["--data", "x", "--tempo-stretch", "0.05", "--augment-mode", "all"]), 50)).toThrow(/tempoStretch needs augmentMode 'random'/);
+    expect(() => options(["--tempo-stretch", "0.9"])).toThrow(/tempo-stretch.*at most 0.5/);
+    expect(resolveConfigs(options(["--data", "x"]), 50).training).not.toHaveProperty("validateEvery");
+  });
+
+  it("reads time budgets as seconds", () => {
+    expect(parseDuration("90s")).toBe(90);
+    expect(parseDuration("30m")).toBe(1800);
+    expect(parseDuration("1h")).toBe(3600);
+    expect(parseDuration("1h30m")).toBe(5400);
+    expect(parseDuration("2.5m")).toBe(150);
+    expect(parseDuration("30")).toMatch(/expected a duration/);
+    expect(parseDuration("")).toMatch(/expected a duration/);
+    expect(parseDuration("0m")).toMatch(/longer than 0/);
+    expect(options(["--time-budget", "2m"]).timeBudget).toBe(120);
+    expect(() => options(["--time-budget", "soon"])).toThrow(/time-budget: expected a duration/);
+  });
+});

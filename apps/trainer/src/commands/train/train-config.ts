@@ -1,0 +1,69 @@
+// Turning `train` flags into core's validated ModelConfig + TrainingConfig.
+import { presetConfigs, type ModelConfig, type TrainingConfig } from "@motif/core";
+import { CliError } from "../../errors.js";
+import { parseTranspositions } from "../../cli/flag-values.js";
+import { resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
+
+/** Transpositions the default preset trains on with --keys none and no --augment: a fifth either way around the original. */
+export const DEFAULT_AUGMENT = parseTranspositions("-5..6") as number[];
+
+/**
+ * The default preset's window and batch for notes-chords tokens (one token per onset, so a corpus
+ * has about 5x fewer tokens than in `timed`). Smaller batches mean more optimizer steps per minute:
+ * on the seed's corpus (song split) batch 16 x 32 tokens reached val loss 4.93 in 12 epochs where
+ * 64 x 64 was still at 5.13 after 14 (measured with `train`, see BENCHMARKS.md, time to quality).
+ */
+export const NOTES_CHORDS_DEFAULT = { seqLen: 32, batch: 16 };
+
+/**
+ * The quick config used when `train` runs on the built-in demo corpus (no --data): small enough to
+ * finish in a few minutes on the wasm backend of a 2-core machine. Explicit flags still win.
+ * Applies to the default preset only.
+ */
+export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, seqLen: 32, epochs: 16, batch: 32, augment: parseTranspositions("-3..3") as number[] };
+
+export function resolveConfigs(options: TrainOptions, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
+  const preset = resolvedPreset(options);
+  // The quick config is for the default preset only: seed/parent keep their published shapes.
+  const quick = options.data === null && preset === "default" ? DEMO_QUICK_CONFIG : null;
+  const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
+  const layers = options.layers ?? quick?.layers ?? base.length;
+  const units = options.units ?? quick?.units ?? base[0]!;
+  const shape = preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
+  // notes-chords keeps the transposed copies its time-to-quality figures were measured with (BENCHMARKS.md).
+  const keyNormalization = options.keys ?? (shape === null ? (presetConfigs(preset, 2).training.keyNormalization ?? "none") : "none");
+  // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
+  // normalised songs are already in one key, and seed/parent train as their notebooks did: no copies.
+  const augment = options.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
+  // New runs draw one transposition per song per epoch; the seed's random-windows split needs fixed songs.
+  const split = options.split ?? presetConfigs(preset, 2).training.split;
+  const augmentMode = options.augmentMode ?? (split === "random-windows" ? "all" : "random");
+  if (options.tempoStretch !== undefined && options.tempoStretch > 0 && resolvedTokenizer(options) !== "timed") {
+    throw new CliError("--tempo-stretch needs --tokenizer timed (notes-chords tokens carry no time to stretch)", 2);
+  }
+  const overrides: Partial<ModelConfig & TrainingConfig> = {
+    units: Array.from({ length: layers }, () => units),
+    cell: options.cell,
+    embeddingInit: options.embeddingInit,
+    seqLen: options.seqLen ?? quick?.seqLen ?? shape?.seqLen,
+    stride: options.stride,
+    epochs: options.epochs ?? quick?.epochs,
+    batchSize: options.batch ?? quick?.batch ?? shape?.batch,
+    learningRate: options.lr,
+    validationShare: options.val,
+    split: options.split,
+    augment,
+    augmentMode,
+    tempoStretch: options.tempoStretch,
+    validateEvery: options.valEvery,
+    keyNormalization,
+    patience: options.patience === undefined ? undefined : options.patience === 0 ? null : options.patience,
+    seed: options.seed,
+    gradientShards: options.shards,
+  };
+  try {
+    return presetConfigs(preset, Math.max(2, vocabSize), overrides);
+  } catch (error) {
+    throw new CliError(`invalid training settings: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+}
