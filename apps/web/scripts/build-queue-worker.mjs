@@ -28,7 +28,7 @@ export async function buildNodeEntry(entry, outfile) {
     target: "node20",
     conditions: ["@motif/source"],
     tsconfig: join(webDir, "tsconfig.json"),
-    external: ["@prisma/*", "graphile-worker", "@tensorflow/*", "better-sqlite3", "pg", "zod"],
+    external: ["@prisma/*", "graphile-worker", "@tensorflow/*", "better-sqlite3", "pg", "zod", "esbuild"],
     plugins: [serverOnlyStub],
     sourcemap: true,
     logLevel: "warning",

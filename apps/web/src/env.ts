@@ -21,6 +21,8 @@ const schema = z.object({
   MOTIF_ENGINE: z.enum(["inprocess", "queue"]).default("inprocess"),
   /** Queue engine: attempts of one generation (a crashed worker counts as one) before its piece is marked failed. */
   MOTIF_GENERATION_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(3),
+  /** Queue engine: generation worker processes `pnpm --filter web start` runs beside the server (scripts/serve.mjs); 0 when they run elsewhere. */
+  MOTIF_WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(1),
   /** Generation workers (each holds its own tfjs + loaded bundles); in a queue worker process, also the jobs it runs at once. */
   MOTIF_GENERATION_WORKERS: z.coerce.number().int().min(1).max(8).default(1),
   /** Generations (create, variation, regenerate, share) one client may start per window. */

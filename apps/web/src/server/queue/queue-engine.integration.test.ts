@@ -154,6 +154,24 @@ describe.skipIf(!onPostgres)(
       expect(left!.count).toBe(0);
     });
 
+    it("refuses a job whose bundle hash differs from the piece's, and marks the piece failed with the reason after the last attempt", async () => {
+      for (const worker of workers) worker.pause();
+      const piece = await create(hosts[0]!, tiny(5));
+      // As if the shared models folder now held another bundle under the same name and version.
+      await db.piece.update({ where: { id: piece.id }, data: { bundleHash: "f".repeat(64) }, select: { id: true } });
+      const stream = hosts[1]!.stream(piece.id);
+      await stream.next((event) => event.type === "snapshot");
+      for (const worker of workers) worker.resume();
+      const events = await stream.ended;
+      const reason = /^refused: the bundle in .+ is [0-9a-f]{12} on this worker, but the piece was made with ffffffffffff \(attempt 3 of 3\)$/;
+      expect(events.at(-1)).toMatchObject({ type: "failed", error: expect.stringMatching(reason) });
+      expect(await db.piece.findUniqueOrThrow({ where: { id: piece.id }, select: { status: true, error: true } })).toMatchObject({ status: "failed", error: expect.stringMatching(reason) });
+      const attempts = workers.flatMap((worker) => worker.output).filter((line) => line.startsWith(`piece ${piece.id}: attempt`));
+      expect(attempts.map((line) => /attempt (\d)\/3/.exec(line)![1]).sort()).toEqual(["1", "2", "3"]);
+      const [left] = await db.$queryRawUnsafe<{ count: number }[]>(`select count(*)::int as count from graphile_worker.jobs where key = $1`, piece.id);
+      expect(left!.count).toBe(0);
+    });
+
     it("finishes a job on the other worker with the same tokens when its worker is killed (kill -9) mid-job", async () => {
       for (const worker of workers) worker.pause();
       const piece = await create(hosts[0]!, slow(77));

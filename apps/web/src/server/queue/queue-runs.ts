@@ -45,7 +45,16 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
 
   /** `unsafe_dedupe`: a second add for the same piece (a resume racing a create) leaves the existing job alone, even a running one. */
   async function enqueue(pieceId: string): Promise<void> {
-    await db.$executeRawUnsafe(
+    await addJob(pieceId).catch((error: unknown) => {
+      if (error instanceof Error && /graphile_worker.* does not exist/.test(error.message)) {
+        throw new Error("the generation queue's schema is missing in this database: run `pnpm --filter web queue:migrate` (a starting worker does it too)", { cause: error });
+      }
+      throw error;
+    });
+  }
+
+  function addJob(pieceId: string) {
+    return db.$executeRawUnsafe(
       `select graphile_worker.add_job($1::text, json_build_object('pieceId', $2::text), max_attempts => $3::int, job_key => $2::text, job_key_mode => 'unsafe_dedupe')`,
       GENERATE_TASK,
       pieceId,
