@@ -1,4 +1,4 @@
-// Assembles the hand-written generation step kernel (src/sampling/wasm-step/step-kernel.wat) with
+// Assembles the hand-written generation step kernel (src/inference/wasm-step/step-kernel.wat) with
 // wabt and writes its bytes into a generated TypeScript module, so core needs no file I/O and no
 // build step at run time. `pnpm --filter @motif/core build:wasm` regenerates it; a test checks the
 // committed bytes still match the .wat.
@@ -8,8 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import wabtInit from "wabt";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const watPath = path.resolve(here, "../src/sampling/wasm-step/step-kernel.wat");
-export const generatedPath = path.resolve(here, "../src/sampling/wasm-step/generated/step-kernel-bytes.ts");
+export const watPath = path.resolve(here, "../src/inference/wasm-step/step-kernel.wat");
+export const generatedPath = path.resolve(here, "../src/inference/wasm-step/generated/step-kernel-bytes.ts");
 
 /** .wat text → wasm bytes (SIMD128 only: relaxed SIMD would allow FMA and break bit-identity). */
 export async function assembleWat(text, fileName = "step-kernel.wat") {

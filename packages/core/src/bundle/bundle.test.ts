@@ -6,8 +6,8 @@ import { Vocabulary, getTokenizer } from "../tokenizer/index.js";
 import { BUNDLE_FORMAT_VERSION, BundleError, readManifest, type BundleFiles, type BundleManifest } from "./manifest.js";
 import { computeContentHash, packBundle } from "./pack-bundle.js";
 import { loadBundle } from "./load-bundle.js";
-import { sha256Hex } from "./sha256.js";
-import { utf8Decode, utf8Encode } from "./bytes.js";
+import { sha256Hex } from "../primitives/sha256.js";
+import { utf8Decode, utf8Encode } from "../primitives/bytes.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

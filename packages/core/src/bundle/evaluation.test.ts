@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createModel } from "../model/create-model.js";
 import { presetConfigs } from "../model/config.js";
 import { Vocabulary, getTokenizer } from "../tokenizer/index.js";
-import { utf8Decode, utf8Encode } from "./bytes.js";
+import { utf8Decode, utf8Encode } from "../primitives/bytes.js";
 import { buildBundleEvaluation, checkEvaluation, EVALUATION_FILES, type BundleEvaluation } from "./evaluation.js";
 import { loadBundle } from "./load-bundle.js";
 import { readManifest, type BundleFiles } from "./manifest.js";

@@ -8,10 +8,10 @@ import { describeIssues } from "../model/config.js";
 import { featureHistograms, featureRanges, type FeatureHistogram, type FeatureRange } from "../evaluation/feature-ranges.js";
 import { buildMusicReport, type MusicReport, type NamedNotes } from "../evaluation/music-report.js";
 import { pieceFeatures, SCALAR_FEATURES, type ScalarFeature } from "../evaluation/piece-features.js";
-import { utf8Decode, utf8Encode } from "./bytes.js";
+import { utf8Decode, utf8Encode } from "../primitives/bytes.js";
 import type { BundleFiles, BundleManifest } from "./manifest.js";
 import { packReferenceNotes } from "./reference-notes.js";
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "../primitives/sha256.js";
 
 /** Bump when evaluation.json changes shape. */
 export const EVALUATION_FORMAT_VERSION = 1;

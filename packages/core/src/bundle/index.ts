@@ -10,8 +10,6 @@ export {
 } from "./manifest.js";
 export { packBundle, computeContentHash } from "./pack-bundle.js";
 export { loadBundle } from "./load-bundle.js";
-export { sha256Hex } from "./sha256.js";
-export { canonicalJson } from "./bytes.js";
 export {
   EVALUATION_FORMAT_VERSION,
   EVALUATION_FILES,

@@ -2,8 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { BUNDLE_FILES, BundleError, parseManifest, type BundleFiles, type BundleManifest } from "./manifest.js";
 import { computeContentHash } from "./pack-bundle.js";
 import { checkEvaluation, type BundleEvaluation } from "./evaluation.js";
-import { utf8Decode } from "./bytes.js";
-import { sha256Hex } from "./sha256.js";
+import { utf8Decode } from "../primitives/bytes.js";
+import { sha256Hex } from "../primitives/sha256.js";
 import { Vocabulary, getTokenizer, type Tokenizer } from "../tokenizer/index.js";
 import { registerMotifLayers } from "../model/fast-lstm/index.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { modelConfigSchema, trainingConfigSchema, describeIssues, type ModelConfig, type TrainingConfig } from "../model/config.js";
-import type { EpochMetrics } from "../model/checkpoint.js";
+import type { EpochMetrics } from "../training/checkpoint.js";
 import { TOKENIZER_KINDS, getTokenizer, isTokenizerKind, type TokenizerKind, type VocabularyJSON } from "../tokenizer/index.js";
-import { utf8Decode } from "./bytes.js";
+import { utf8Decode } from "../primitives/bytes.js";
 
 /** Bump when bundle.json or the files of a bundle change shape. */
 export const BUNDLE_FORMAT_VERSION = 1;

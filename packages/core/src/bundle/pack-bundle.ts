@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, BundleError, bundleManifestSchema, type BundleFiles, type BundleManifest } from "./manifest.js";
-import { canonicalJson, utf8Encode } from "./bytes.js";
-import { sha256Hex } from "./sha256.js";
+import { canonicalJson, utf8Encode } from "../primitives/bytes.js";
+import { sha256Hex } from "../primitives/sha256.js";
 import { describeIssues } from "../model/config.js";
 
 /** sha256 over canonical bundle.json without contentHash, sha256(model.json) and sha256(weights.bin). */

@@ -8,7 +8,7 @@ import { createModel } from "../model/create-model.js";
 import { presetConfigs } from "../model/config.js";
 import { Vocabulary } from "../tokenizer/index.js";
 import { packTestBundle } from "./test-support/pack-test-bundle.js";
-import { utf8Decode } from "./bytes.js";
+import { utf8Decode } from "../primitives/bytes.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

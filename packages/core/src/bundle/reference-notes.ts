@@ -4,7 +4,7 @@
 // note count, then per note (sorted by onset, pitch) varint onset delta and varint duration in
 // 1/96 beats, pitch byte, velocity byte. About 4 bytes a note; apps may gzip it.
 import type { QuarterNote } from "@motif/midi";
-import { utf8Decode, utf8Encode } from "./bytes.js";
+import { utf8Decode, utf8Encode } from "../primitives/bytes.js";
 import type { NamedNotes } from "../evaluation/music-report.js";
 
 /** Time grid of the format: onsets and durations are rounded to 1/96 beat (a 64th-note triplet is 4). */

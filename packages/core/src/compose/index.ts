@@ -10,4 +10,4 @@ export { ComposeError, type ComposeErrorCode } from "./errors.js";
 export { loadBundle } from "../bundle/load-bundle.js";
 export { BUNDLE_FILES, BundleError, readManifest, type BundleFiles, type BundleManifest } from "../bundle/manifest.js";
 export { keyChoiceText, parseKeyChoice, type KeyChoice } from "../evaluation/key.js";
-export { isWasmStepSupported } from "../sampling/wasm-step/wasm-step-model.js";
+export { isWasmStepSupported } from "../inference/wasm-step/wasm-step-model.js";

@@ -50,7 +50,7 @@ function moduleGraph(entry: string): { files: Set<string>; packages: Set<string>
   return { files, packages };
 }
 
-const TRAINING = ["model/train.ts", "model/optimizer.ts", "model/gradient-shards.ts", "model/training-graph.ts", "model/lr-schedule.ts", "model/data.ts", "model/checkpoint.ts"];
+const TRAINING = ["training/train.ts", "training/optimizer.ts", "training/gradient-shards.ts", "training/training-graph.ts", "training/lr-schedule.ts", "training/data.ts", "training/checkpoint.ts"];
 
 describe("@motif/core/compose", () => {
   it("is a subpath export like the root: source for @motif/source, dist otherwise", () => {
@@ -60,9 +60,9 @@ describe("@motif/core/compose", () => {
   it("does not reach the training loop, the model barrel or the root entry", () => {
     const { files, packages } = moduleGraph(exportsMap["./compose"]!["@motif/source"]!);
     expect(files).toContain("compose/composer.ts");
-    expect(files).toContain("sampling/wasm-step/wasm-step-model.ts");
+    expect(files).toContain("inference/wasm-step/wasm-step-model.ts");
     expect(files).toContain("bundle/load-bundle.ts");
-    for (const file of [...TRAINING, "model/index.ts", "index.ts"]) expect(files, file).not.toContain(file);
+    for (const file of [...TRAINING, "training/index.ts", "model/index.ts", "index.ts"]) expect(files, file).not.toContain(file);
     expect([...packages].sort()).toEqual(["@motif/midi", "@tensorflow/tfjs", "zod"]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QuarterNote } from "@motif/midi";
-import { createRng, randomInt, type Rng } from "../sampling/rng.js";
+import { createRng, randomInt, type Rng } from "../primitives/rng.js";
 import { getTokenizer, type Tokenizer } from "../tokenizer/index.js";
 import { allTimedTokens } from "../tokenizer/timed.js";
 import { createNoteStream } from "./note-stream.js";

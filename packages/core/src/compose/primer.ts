@@ -3,9 +3,9 @@
 // reads files and folders.
 import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 import type { BundleManifest } from "../bundle/manifest.js";
-import { sha256HexSync } from "../bundle/sha256.js";
+import { sha256HexSync } from "../primitives/sha256.js";
 import { keyName, notesForModel } from "../evaluation/key.js";
-import { createRng, randomInt } from "../sampling/rng.js";
+import { createRng, randomInt } from "../primitives/rng.js";
 import { TokenizerError, type Tokenizer } from "../tokenizer/types.js";
 import type { Vocabulary } from "../tokenizer/vocabulary.js";
 import { ComposeError } from "./errors.js";

@@ -2,7 +2,7 @@
 // at the commit in recorded.json) still give the same tokens, recipe lines and MIDI bytes.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256HexSync } from "../bundle/sha256.js";
+import { sha256HexSync } from "../primitives/sha256.js";
 import { Composer, pieceToMidi } from "./composer.js";
 import { createRecipe } from "./recipe.js";
 import { loadFixtureBundle, recipeOf, recorded, type FixtureBundle } from "./test-support/fixtures.js";

@@ -1,6 +1,6 @@
 import type { QuarterNote } from "@motif/midi";
 import { describe, expect, it } from "vitest";
-import { createRng } from "../sampling/rng.js";
+import { createRng } from "../primitives/rng.js";
 import { sortNotes } from "../tokenizer/validate-notes.js";
 import { CopyIndex, copySymbols, onsetClass, type CorpusPiece } from "./copy-detection.js";
 

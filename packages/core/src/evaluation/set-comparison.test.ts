@@ -1,6 +1,6 @@
 import type { QuarterNote } from "@motif/midi";
 import { describe, expect, it } from "vitest";
-import { createRng } from "../sampling/rng.js";
+import { createRng } from "../primitives/rng.js";
 import { pieceFeatures, SCALAR_FEATURES, type PieceFeatures } from "./piece-features.js";
 import {
   compareDistances,

@@ -1,4 +1,4 @@
-import { createRng } from "../sampling/rng.js";
+import { createRng } from "../primitives/rng.js";
 
 /**
  * A random [rows, cols] matrix with orthonormal rows (rows ≤ cols) or columns (rows > cols), as

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, restoreRng, shuffleInPlace } from "./rng.js";
+import { createRng, restoreRng, shuffleInPlace } from "../primitives/rng.js";
 import { sampleFromLogits, type SamplingOptions } from "./sample.js";
 
 const opts = (o: Partial<SamplingOptions> = {}): SamplingOptions => ({ temperature: 1, topK: null, topP: null, ...o });

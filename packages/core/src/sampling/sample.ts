@@ -1,5 +1,5 @@
-import { portableExp } from "./portable-math.js";
-import type { Rng } from "./rng.js";
+import { portableExp } from "../primitives/portable-math.js";
+import type { Rng } from "../primitives/rng.js";
 
 export interface SamplingOptions {
   /** 0 (or below 1e-6) = argmax; 1 = the model's distribution; >1 flatter. */

@@ -3,7 +3,7 @@
 // plain-JS step and the WebAssembly step, so both read, check and gate exactly alike.
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
-import { portableExp, portableTanh } from "./portable-math.js";
+import { portableExp, portableTanh } from "../primitives/portable-math.js";
 
 export interface LstmStepWeights {
   /** [inputs, 4·units] row-major, gate order i, f, c, o. */

@@ -1,5 +1,5 @@
 // Tiny configs and synthetic songs for fast model tests (vocab 20, units 16, seq 8).
-import { presetConfigs, type ModelConfig, type TrainingConfig } from "../config.js";
+import { presetConfigs, type ModelConfig, type TrainingConfig } from "../../model/config.js";
 import type { SongTokens } from "../data.js";
 
 export const TINY_VOCAB = 20;

@@ -2,19 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
 import { encodeInput } from "../model/create-model.js";
 import { createTokenInput, readStepWeights, reluInPlace, updateLstmState } from "./step-weights.js";
+import type { StepModel } from "./types.js";
 import { createWasmStepModel, isWasmStepSupported } from "./wasm-step/wasm-step-model.js";
 
-/** Feeds one token at a time and returns the logits for the next token. */
-export interface StepModel {
-  /** `stateful` carries LSTM h/c between steps; `windowed` re-runs the model over the last seqLen tokens. */
-  readonly kind: "stateful" | "windowed";
-  /** Which code computes a step: core's WebAssembly SIMD or plain-JS float64 step, or tfjs ops. */
-  readonly implementation?: "wasm-simd" | "js" | "tfjs";
-  /** Logits (pre-softmax scores) for the token after `tokenId`. */
-  step(tokenId: number): Float32Array;
-  reset(): void;
-  dispose(): void;
-}
+export type { StepModel } from "./types.js";
 
 /**
  * out[j] += Σ_i x[i] · W[i, j] with W row-major [x.length, out.length], rows strictly in order

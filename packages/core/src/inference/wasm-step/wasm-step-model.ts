@@ -4,7 +4,7 @@
 // updateLstmState) on Float64Array views of the kernel's memory.
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../../model/config.js";
-import type { StepModel } from "../step-model.js";
+import type { StepModel } from "../types.js";
 import { createTokenInput, readStepWeights, reluInPlace, updateLstmState } from "../step-weights.js";
 import { createKernelMatrices, type KernelMatrix } from "./kernel.js";
 

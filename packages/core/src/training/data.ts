@@ -1,5 +1,5 @@
-import type { ModelConfig, TrainingConfig } from "./config.js";
-import { createRng, randomInt, shuffleInPlace } from "../sampling/rng.js";
+import type { ModelConfig, TrainingConfig } from "../model/config.js";
+import { createRng, randomInt, shuffleInPlace } from "../primitives/rng.js";
 
 /** Mixes integers into one 31-bit seed (per-step dropout seeds, per-epoch augmentation draws). */
 export function mixSeed(...parts: number[]): number {

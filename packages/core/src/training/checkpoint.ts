@@ -1,6 +1,6 @@
-import type { ModelConfig, TrainingConfig } from "./config.js";
+import type { ModelConfig, TrainingConfig } from "../model/config.js";
 import type { OptimizerState } from "./optimizer.js";
-import { utf8Decode, utf8Encode } from "../bundle/bytes.js";
+import { utf8Decode, utf8Encode } from "../primitives/bytes.js";
 
 export interface EpochMetrics {
   epoch: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { augmentationDraws, materializeBatch, songWindows, splitSongs, splitWindowsAtRandom } from "./data.js";
-import { drawsAugmentation, trainingConfigSchema } from "./config.js";
+import { drawsAugmentation, trainingConfigSchema } from "../model/config.js";
 import { deserializeCheckpoint, serializeCheckpoint, type TrainCheckpoint } from "./checkpoint.js";
 import { learnableSongs, tinyConfigs } from "./test-support/tiny.js";
 

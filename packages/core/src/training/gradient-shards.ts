@@ -4,8 +4,8 @@
 // combined in shard order. The shard count, never the thread count, decides the arithmetic, so one
 // thread and N threads give bit-identical histories.
 import * as tf from "@tensorflow/tfjs";
-import type { ModelConfig } from "./config.js";
-import { encodeInput, outputsProbabilities } from "./create-model.js";
+import type { ModelConfig } from "../model/config.js";
+import { encodeInput, outputsProbabilities } from "../model/create-model.js";
 import { trainingGraph } from "./training-graph.js";
 
 /** One shard of a batch: `rows` windows of token ids, flattened row-major. */

@@ -3,14 +3,14 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { useBackend } from "../model/fast-lstm/test-support/backends.js";
 import { createModel } from "../model/create-model.js";
-import { splitSongs } from "../model/data.js";
-import { trainModel } from "../model/train.js";
-import { learnableSongs, tinyConfigs, TINY_VOCAB } from "../model/test-support/tiny.js";
+import { splitSongs } from "../training/data.js";
+import { trainModel } from "../training/train.js";
+import { learnableSongs, tinyConfigs, TINY_VOCAB } from "../training/test-support/tiny.js";
 import { Vocabulary, getTokenizer } from "../tokenizer/index.js";
-import { packTestBundle } from "../bundle/test-support/pack-test-bundle.js";
-import { loadBundle } from "../bundle/load-bundle.js";
-import { createStepModel } from "./step-model.js";
-import { generateTokens } from "./generate.js";
+import { packTestBundle } from "./test-support/pack-test-bundle.js";
+import { loadBundle } from "./load-bundle.js";
+import { createStepModel } from "../inference/step-model.js";
+import { generateTokens } from "../inference/generate.js";
 
 afterAll(async () => {
   await useBackend("cpu");

@@ -6,8 +6,8 @@ import type { QuarterNote } from "@motif/midi";
 import { timedTokenizer } from "../tokenizer/timed.js";
 import { Vocabulary } from "../tokenizer/vocabulary.js";
 import { inKeyWeights, pitchClassMasks, scaleMask, TonalityMeter } from "../evaluation/tonality.js";
-import { createStepModel } from "../sampling/step-model.js";
-import { createModel } from "./create-model.js";
+import { createStepModel } from "../inference/step-model.js";
+import { createModel } from "../model/create-model.js";
 import { trainModel } from "./train.js";
 import { tinyConfigs } from "./test-support/tiny.js";
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createModel } from "./create-model.js";
+import { createModel } from "../model/create-model.js";
 import { augmentationDraws, splitSongs, type AugmentationDraw } from "./data.js";
 import { evaluateModel, trainModel } from "./train.js";
 import { deserializeCheckpoint, serializeCheckpoint, type EpochMetrics, type ValidationPoint } from "./checkpoint.js";

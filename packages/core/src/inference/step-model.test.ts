@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createModel, encodeInput } from "../model/create-model.js";
 import { presetConfigs, type ModelConfig } from "../model/config.js";
 import { createJsStepModel, createStatefulStepModel, createStepModel, createWindowedStepModel } from "./step-model.js";
-import { createRng } from "./rng.js";
+import { createRng } from "../primitives/rng.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -1,6 +1,6 @@
 // The kernel's float64 sums are the JS step's sums, bit for bit, for any shape.
 import { describe, expect, it } from "vitest";
-import { createRng } from "../rng.js";
+import { createRng } from "../../primitives/rng.js";
 import { accumulate } from "../step-model.js";
 import { createKernelMatrices } from "./kernel.js";
 

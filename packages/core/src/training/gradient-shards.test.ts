@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createModel } from "./create-model.js";
+import { createModel } from "../model/create-model.js";
 import { materializeBatch, songWindows, splitSongs } from "./data.js";
 import { combineShardGradients, createShardComputer, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
 import { trainingGraph } from "./training-graph.js";
 import { trainModel } from "./train.js";
 import { learnableSongs, tinyConfigs } from "./test-support/tiny.js";
-import type { ModelConfig } from "./config.js";
+import type { ModelConfig } from "../model/config.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -1,7 +1,7 @@
 import type { StepModel } from "./step-model.js";
-import { createRng } from "./rng.js";
-import { sampleFromLogits, type SamplingOptions } from "./sample.js";
-import { guardedToken } from "./repetition-guard.js";
+import { createRng } from "../primitives/rng.js";
+import { sampleFromLogits, type SamplingOptions } from "../sampling/sample.js";
+import { guardedToken } from "../sampling/repetition-guard.js";
 
 /** What generation needs of a Vocabulary (the real `Vocabulary` satisfies it). */
 export interface GenerationVocabulary {

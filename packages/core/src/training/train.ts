@@ -1,13 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import { describeIssues, drawsAugmentation, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "./config.js";
-import { encodeInput, outputsProbabilities } from "./create-model.js";
+import { describeIssues, drawsAugmentation, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "../model/config.js";
+import { encodeInput, outputsProbabilities } from "../model/create-model.js";
 import { augmentationDraws, materializeBatch, mixSeed, songWindows, splitWindowsAtRandom, type AugmentationDraw, type SongTokens, type Window } from "./data.js";
 import { TrainingOptimizer } from "./optimizer.js";
 import type { EpochMetrics, TrainCheckpoint, ValidationPoint } from "./checkpoint.js";
 import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
 import { combineShardGradients, createShardComputer, dropoutLayersOf, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
-import { createRng, restoreRng, shuffleInPlace } from "../sampling/rng.js";
+import { createRng, restoreRng, shuffleInPlace } from "../primitives/rng.js";
 import { inKeyWeights, TonalityMeter } from "../evaluation/tonality.js";
 
 export interface TrainCallbacks {

@@ -5,7 +5,7 @@ import { presetConfigs } from "../model/config.js";
 import { Vocabulary, getTokenizer } from "../tokenizer/index.js";
 import { createStepModel, type StepModel } from "./step-model.js";
 import { generateTokens, type GenerateOptions } from "./generate.js";
-import { guardedToken, GUARD_MAX_REPEATS } from "./repetition-guard.js";
+import { guardedToken, GUARD_MAX_REPEATS } from "../sampling/repetition-guard.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createModel } from "../../model/create-model.js";
 import { presetConfigs, type ModelConfig } from "../../model/config.js";
 import { Vocabulary, getTokenizer } from "../../tokenizer/index.js";
-import { createRng } from "../rng.js";
+import { createRng } from "../../primitives/rng.js";
 import { generateTokens } from "../generate.js";
 import { createJsStepModel, createStatefulStepModel, type StepModel } from "../step-model.js";
 import { createWasmStepModel, isWasmStepSupported } from "./wasm-step-model.js";

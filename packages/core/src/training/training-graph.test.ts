@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createModel, encodeInput, outputsProbabilities } from "./create-model.js";
-import { presetConfigs, type ModelConfig } from "./config.js";
+import { createModel, encodeInput, outputsProbabilities } from "../model/create-model.js";
+import { presetConfigs, type ModelConfig } from "../model/config.js";
 import { trainingGraph } from "./training-graph.js";
 
 beforeAll(async () => {
