@@ -117,7 +117,7 @@ async function cliMidi(recipe: FormRecipe): Promise<{ bytes: Uint8Array; stdout:
   const orNone = (value: number | null) => (value === null ? "none" : String(value));
   const primer = recipe.primer === "corpus" ? ["--primer", "corpus", "--data", fixtureCorpusDir] : recipe.primer === "upload" ? ["--primer", join(fixtureCorpusDir, "..", "ode-to-joy.mid")] : [];
   const args = ["generate", "--model", bundleDirs[recipe.bundle], "--backend", "wasm", "--out", out, "--seed", String(recipe.seed), "--length", String(recipe.length), "--temperature", String(recipe.temperature), "--top-k", orNone(recipe.topK), "--top-p", orNone(recipe.topP), ...primer, ...GALLERY_FLAGS, ...(recipe.key ? ["--key", recipe.key] : [])];
-  const child = spawn(process.execPath, ["--conditions=@motif/source", "--import", "tsx", join(trainerDir, "src", "cli.ts"), ...args], { cwd: trainerDir, env: { ...process.env, INIT_CWD: trainerDir }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--conditions=@motif/source", "--import", "tsx", join(trainerDir, "src", "main.ts"), ...args], { cwd: trainerDir, env: { ...process.env, INIT_CWD: trainerDir }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
