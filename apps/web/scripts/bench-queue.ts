@@ -15,6 +15,10 @@ const url = process.env.MOTIF_BENCH_DATABASE_URL ?? "";
 const pieces = Number(process.env.MOTIF_BENCH_PIECES ?? 16);
 const length = Number(process.env.MOTIF_BENCH_LENGTH ?? 1000);
 const deadlineMs = Number(process.env.MOTIF_BENCH_DEADLINE_SECONDS ?? 600) * 1000;
+/** The gallery reader's pace: a listener paging the gallery, not a tight loop competing with the workers. */
+const READ_EVERY_MS = 200;
+/** Pieces made one at a time on an idle queue: the pickup latency without waiting behind others. */
+const IDLE_PROBES = 4;
 
 interface Round {
   workers: number;
@@ -23,8 +27,11 @@ interface Round {
   tokensPerSecond: number;
   /** Accept (create answered) → first note seen by a subscriber on the other instance, ms. */
   firstNote: number[];
+  /** Same, one piece at a time on an empty queue (what a listener waits when nobody else is generating). */
+  idleFirstNote: number[];
   /** pieces.list (a gallery page) on either instance while the round runs, ms. */
   reads: number[];
+  tokens: number;
   /** CPU seconds used during the timed part: each worker process, both web instances, the whole machine. */
   cpu: { workers: number[]; hosts: number; machineBusy: number; machineTotal: number };
 }
@@ -69,6 +76,15 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
     // Load every worker's bundle once before timing (a real worker keeps it loaded).
     const warm = await Promise.all(workers.map((_, i) => hosts[0]!.request<{ id: string }>({ op: "create", client: "198.51.100.1", input: { modelId: model.id, length: 16, temperature: 1, topK: null, topP: 0.95, seed: 1000 + i, primer: { kind: "none" } } })));
     await Promise.all(warm.map((piece) => hosts[1]!.stream(piece.id).ended));
+    const idleFirstNote: number[] = [];
+    for (let i = 0; i < IDLE_PROBES; i++) {
+      const piece = await hosts[i % 2]!.request<{ id: string }>({ op: "create", client: "198.51.100.2", input: { modelId: model.id, length: 200, temperature: 1, topK: null, topP: 0.95, seed: 2000 + i, primer: { kind: "none" } } });
+      const accepted = performance.now();
+      const stream = hosts[(i + 1) % 2]!.stream(piece.id);
+      await stream.next((event) => event.type === "notes" || (event.type === "snapshot" && event.notes.length > 0));
+      idleFirstNote.push(performance.now() - accepted);
+      await stream.ended;
+    }
 
     const reads: number[] = [];
     let reading = true;
@@ -76,7 +92,9 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
       for (let i = 0; reading; i++) {
         const started = performance.now();
         await hosts[i % 2]!.request({ op: "list", limit: 24 });
-        reads.push(performance.now() - started);
+        const took = performance.now() - started;
+        reads.push(took);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, READ_EVERY_MS - took)));
       }
     })();
 
@@ -110,7 +128,7 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
     await reader;
     const rows = await db.piece.findMany({ where: { id: { in: runs } }, select: { tokenCount: true } });
     const tokens = rows.reduce((sum, row) => sum + row.tokenCount, 0);
-    return { workers: workerCount, seconds, piecesPerMinute: (pieces / seconds) * 60, tokensPerSecond: tokens / seconds, firstNote, reads, cpu };
+    return { workers: workerCount, seconds, piecesPerMinute: (pieces / seconds) * 60, tokensPerSecond: tokens / seconds, firstNote, idleFirstNote, reads, tokens, cpu };
   } finally {
     for (const host of hosts) await host.close();
     for (const worker of workers) await worker.stop();
@@ -135,12 +153,13 @@ async function main(): Promise<void> {
     rounds.push(result);
     console.log(
       `${workers} worker process(es): ${result.seconds.toFixed(1)} s, ${result.piecesPerMinute.toFixed(1)} pieces/min, ${result.tokensPerSecond.toFixed(0)} tokens/s; ` +
-        `accept → first note p50 ${quantile(result.firstNote, 0.5).toFixed(0)} ms, p95 ${quantile(result.firstNote, 0.95).toFixed(0)} ms; ` +
-        `gallery read (pieces.list, 24) p95 ${quantile(result.reads, 0.95).toFixed(1)} ms over ${result.reads.length} reads`,
+        `accept → first note under load p50 ${quantile(result.firstNote, 0.5).toFixed(0)} ms, p95 ${quantile(result.firstNote, 0.95).toFixed(0)} ms ` +
+        `(idle queue p50 ${quantile(result.idleFirstNote, 0.5).toFixed(0)} ms, p95 ${quantile(result.idleFirstNote, 0.95).toFixed(0)} ms); ` +
+        `gallery read (pieces.list, 24, one every ${READ_EVERY_MS} ms) p95 ${quantile(result.reads, 0.95).toFixed(1)} ms over ${result.reads.length} reads`,
     );
     const { cpu } = result;
     console.log(
-      `  CPU during the round: worker process(es) ${cpu.workers.map((s) => `${s.toFixed(1)} s`).join(" + ")}, web instances ${cpu.hosts.toFixed(1)} s; ` +
+      `  CPU during the round: worker process(es) ${cpu.workers.map((s) => `${s.toFixed(1)} s`).join(" + ")} (${(result.tokens / cpu.workers.reduce((a, b) => a + b, 0)).toFixed(0)} tokens per worker CPU-second), web instances ${cpu.hosts.toFixed(1)} s; ` +
         `machine busy ${((cpu.machineBusy / cpu.machineTotal) * 100).toFixed(0)}% of ${cpus().length} cores (${cpu.machineBusy.toFixed(1)} of ${cpu.machineTotal.toFixed(1)} core-seconds, other jobs included)`,
     );
   }

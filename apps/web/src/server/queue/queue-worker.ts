@@ -10,6 +10,8 @@ import type { GenerateProgress, GenerationEngine } from "../generation/engine";
 import { finishedColumns, jobOf, recipeColumnsSelect } from "../services/piece-columns";
 import { GENERATE_TASK, PIECE_CHANNEL, QUEUE_CHANNEL, generatePayloadSchema, pieceNotification, type NotifiedEvent } from "./queue-sql";
 
+/** Worker ids this app makes (workerIdFor); the sweep judges only those. */
+const WORKER_ID_PREFIX = "motif/";
 /** Advisory-lock namespace of the workers' liveness locks ("motf"). */
 const LIVENESS_NAMESPACE = 0x6d6f7466;
 /** How often each worker process looks for jobs held by dead workers; only how soon a crash is noticed. */
@@ -137,7 +139,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
   };
 }
 
-const WORKER_ID_PREFIX = "motif/";
 
 /** `motif/<pid>/<n>/<host>/<random>`: unique, and it names the process that holds the job. */
 export function workerIdFor(pid: number, n: number): string {

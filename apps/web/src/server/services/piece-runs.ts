@@ -23,8 +23,9 @@ export interface PieceRun {
  */
 export interface PieceRuns {
   /**
-   * Takes a place in the bounded queue (a TooManyRequestsError when it is full); the check happens
-   * before the first await, so concurrent requests cannot all pass it. The caller releases the
+   * Takes a place in the bounded queue (a TooManyRequestsError when it is full). In-process the
+   * check is synchronous, so concurrent requests cannot all pass it; the queue engine counts the
+   * database's unfinished pieces plus this instance's admissions in flight. The caller releases the
    * place once its run is started or abandoned.
    */
   admit(): Promise<() => void>;
