@@ -172,6 +172,33 @@ describe.skipIf(!onPostgres)(
       expect(left!.count).toBe(0);
     });
 
+    it("frees a job held by a dead worker for another attempt, and fails the piece with the reason when that was its last attempt", async () => {
+      // A worker that died holding each job: its id is ours, but nobody holds its liveness lock.
+      const gone = "motif/4000000/0/gone/deadbeef";
+      for (const worker of workers) worker.pause();
+      const retried = await create(hosts[0]!, tiny(6));
+      const lastTry = await create(hosts[0]!, tiny(7));
+      const hold = (id: string, attempts: number) =>
+        db.$executeRawUnsafe(`update graphile_worker._private_jobs set locked_by = $1, locked_at = now(), attempts = $2 where key = $3`, gone, attempts, id);
+      await hold(retried.id, 1);
+      await hold(lastTry.id, 3);
+      await db.piece.updateMany({ where: { id: { in: [retried.id, lastTry.id] } }, data: { runner: gone } });
+      const streams = [hosts[1]!.stream(retried.id), hosts[1]!.stream(lastTry.id)];
+      for (const stream of streams) await stream.next((event) => event.type === "snapshot");
+      for (const worker of workers) worker.resume();
+
+      const [retriedEvents, lastEvents] = await Promise.all(streams.map((stream) => stream.ended));
+      expect(retriedEvents!.at(-1)).toMatchObject({ type: "done" });
+      const output = workers.flatMap((worker) => worker.output);
+      expect(output.some((line) => line.startsWith(`piece ${retried.id}: attempt 2/3 on motif/`))).toBe(true);
+      const reason = "the generation worker stopped during generation (attempt 3 of 3)";
+      expect(lastEvents!.at(-1)).toEqual({ type: "failed", error: reason });
+      expect(await db.piece.findUniqueOrThrow({ where: { id: lastTry.id }, select: { status: true, error: true } })).toEqual({ status: "failed", error: reason });
+      expect(output.some((line) => line.startsWith(`piece ${lastTry.id}: attempt`))).toBe(false);
+      const [left] = await db.$queryRawUnsafe<{ count: number }[]>(`select count(*)::int as count from graphile_worker.jobs where key = any($1::text[])`, [retried.id, lastTry.id]);
+      expect(left!.count).toBe(0);
+    });
+
     it("finishes a job on the other worker with the same tokens when its worker is killed (kill -9) mid-job", async () => {
       for (const worker of workers) worker.pause();
       const piece = await create(hosts[0]!, slow(77));
