@@ -1,7 +1,8 @@
 // `tonality` flags: a bundle, the MIDI folder it was trained on, how many pieces to generate (the run: tonality.ts).
 import { z } from "zod";
 import type { CommandSpec } from "../../cli/command-args.js";
-import { integerFlag } from "../../cli/flag-values.js";
+import { RECIPE_DEFAULTS } from "@motif/core/compose";
+import { integerFlag, numberFlag } from "../../cli/flag-values.js";
 
 export interface TonalityOptions {
   model: string;
@@ -11,6 +12,9 @@ export interface TonalityOptions {
   longPieces: number;
   longLength: number;
   maxOrder: number;
+  /** The generated pieces' sampler: the default recipe's unless given (to probe what the nucleus does to the music). */
+  temperature: number;
+  topP: number | null;
   json: string | undefined;
 }
 
@@ -21,7 +25,7 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
     "Scores a bundle on its own validation songs (the files its manifest marks `validation`, read from --data and key-normalised " +
     "as in training): teacher-forced loss, in-key probability mass and note accuracy, next to count-based note n-grams " +
     "(orders 1..--max-order) counted on its training songs. Then generates --pieces pieces of --length tokens and --long-pieces of " +
-    "--long-length tokens at the default recipe (temperature 1, top-p 0.95, guard on, no primer) and compares their scale " +
+    "--long-length tokens at the default recipe (temperature 1, top-p 0.95, guard on, no primer; --temperature and --top-p change the sampler) and compares their scale " +
     "consistency, pitch-class entropy, polyphony, groove and inter-onset interval with the validation songs'.",
   positionals: [],
   flags: {
@@ -32,6 +36,8 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
     "long-pieces": { type: "string", value: "N", description: "Long pieces whose last third is measured for drift.", defaultText: "4" },
     "long-length": { type: "string", value: "N", description: "Tokens per long piece.", defaultText: "2000" },
     "max-order": { type: "string", value: "N", description: "Highest n-gram order (notes of context).", defaultText: "4" },
+    temperature: { type: "string", value: "T", description: "Sampling temperature of the generated pieces.", defaultText: "the default recipe's (1)" },
+    "top-p": { type: "string", value: "P|off", description: "Nucleus of the generated pieces; off samples the whole distribution.", defaultText: "the default recipe's (0.95)" },
     json: { type: "string", value: "FILE", description: "Also write every figure to this JSON file." },
   },
   examples: [
@@ -48,6 +54,8 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       "long-pieces": integerFlag(0, 1000).optional(),
       "long-length": integerFlag(3, 100_000).optional(),
       "max-order": integerFlag(1, 16).optional(),
+      temperature: numberFlag(0, 5, { exclusiveMin: true }).optional(),
+      "top-p": z.union([z.literal("off"), numberFlag(0, 1, { exclusiveMin: true })]).optional(),
       json: z.string().min(1).optional(),
     })
     .transform((raw) => ({
@@ -58,6 +66,8 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       longPieces: raw["long-pieces"] ?? 4,
       longLength: raw["long-length"] ?? 2000,
       maxOrder: raw["max-order"] ?? 4,
+      temperature: raw.temperature ?? RECIPE_DEFAULTS.temperature,
+      topP: raw["top-p"] === "off" ? null : (raw["top-p"] ?? RECIPE_DEFAULTS.topP),
       json: raw.json,
     })),
 };

@@ -75,11 +75,11 @@ function teacherForced(bundle: OpenedBundle, songs: readonly PreparedSong[], mas
   return { ...meter.summary(), loss: nll / Math.max(1, tokens), accuracy: correct / Math.max(1, tokens), tokens };
 }
 
-/** Pieces at generate's default recipe (no primer, the model's own key), seeds firstSeed.. */
-function generatePieces(bundle: OpenedBundle, count: number, length: number, firstSeed: number): QuarterNote[][] {
+/** Pieces at generate's default recipe (no primer, the model's own key) or the sampler asked for, seeds firstSeed.. */
+function generatePieces(bundle: OpenedBundle, count: number, length: number, firstSeed: number, sampler: Pick<TonalityOptions, "temperature" | "topP">): QuarterNote[][] {
   const composer = new Composer(bundle);
   try {
-    return Array.from({ length: count }, (_, i) => composer.compose(createRecipe({ seed: firstSeed + i, length })).notes);
+    return Array.from({ length: count }, (_, i) => composer.compose(createRecipe({ seed: firstSeed + i, length, temperature: sampler.temperature, topP: sampler.topP })).notes);
   } finally {
     composer.dispose();
   }
@@ -129,10 +129,10 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
       return { order: i + 1, ...scoreNgram(ngram, validation.map((song) => ({ notes: noteIds(song.ids, masks), weights: song.weights }))) };
     });
 
-    log(`generating ${options.pieces} x ${options.length} and ${options.longPieces} x ${options.longLength} tokens ...`);
+    log(`generating ${options.pieces} x ${options.length} and ${options.longPieces} x ${options.longLength} tokens at temperature ${options.temperature}, top-p ${options.topP ?? "off"} ...`);
     const referenceFeatures = validation.map((song) => pieceFeatures(song.notes));
     const reference = setStats(referenceFeatures);
-    const generated = generatePieces(bundle, options.pieces, options.length, 1);
+    const generated = generatePieces(bundle, options.pieces, options.length, 1, options);
     const generatedFeatures = generated.map((notes) => pieceFeatures(notes));
     const pieces = setStats(generatedFeatures);
     const overlap = referenceFeatures.length >= 2 ? compareSets(generatedFeatures, referenceFeatures).meanOA : null;
@@ -141,7 +141,7 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     const copies = generated.map((notes) => copyIndex.check(notes));
     const longestCopy = copies.reduce<(typeof copies)[number]["longest"]>((best, report) => (report.longest !== null && (best === null || report.longest.notes > best.notes) ? report.longest : best), null);
     const copyAt16 = summarize(copies.map((report) => report.copyAt16)).mean;
-    const long = options.longPieces > 0 ? setStats(generatePieces(bundle, options.longPieces, options.longLength, 1001).map((notes) => pieceFeatures(lastThird(notes)))) : null;
+    const long = options.longPieces > 0 ? setStats(generatePieces(bundle, options.longPieces, options.longLength, 1001, options).map((notes) => pieceFeatures(lastThird(notes)))) : null;
 
     const best = ngrams[ngrams.length - 1]!;
     const within = (value: number, target: number, tolerance: number) => Math.abs(value - target) <= tolerance;

@@ -177,6 +177,22 @@ describe("train → publish → generate", () => {
     expect(result.stdout).toMatch(/in-key mass, teacher-forced/);
   });
 
+  it("generates tonality's pieces with the sampler asked for, and refuses a nucleus outside (0, 1]", async () => {
+    const short = ["tonality", "--model", bundleDir, "--data", dataDir, "--pieces", "2", "--length", "40", "--long-pieces", "0", "--max-order", "1"];
+    const [defaults, whole] = await Promise.all([runCli(short), runCli([...short, "--top-p", "off", "--temperature", "1.3"])]);
+    expect(whole.code, whole.stderr).toBe(0);
+    type Report = { options: { temperature: number; topP: number | null }; pieces: { pitchClassEntropy: { mean: number } } };
+    const report = (result: { stdout: string }) => JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Report;
+    expect(report(defaults).options).toMatchObject({ temperature: 1, topP: 0.95 });
+    expect(report(whole).options).toMatchObject({ temperature: 1.3, topP: null });
+    expect(whole.stderr).toMatch(/at temperature 1\.3, top-p off/);
+    // Another sampler, other pieces.
+    expect(report(whole).pieces.pitchClassEntropy.mean).not.toBe(report(defaults).pieces.pitchClassEntropy.mean);
+    const bad = await runCli([...short, "--top-p", "1.5"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--top-p/);
+  });
+
   it("evaluates the model on a folder", async () => {
     const result = await runCli(["evaluate", "--model", bundleDir, "--data", dataDir, "--json", "--max-tokens", "200"]);
     expect(result.code, result.stderr).toBe(0);
