@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDuration, trainCommand, type TrainOptions } from "./train-flags.js";
-import { DEFAULT_AUGMENT, NOTES_CHORDS_DEFAULT, resolveConfigs } from "./train-config.js";
+import { DEFAULT_AUGMENT, NOTES_CHORDS_DEFAULT, SMALL_CORPUS_DEFAULT, resolveConfigs } from "./train-config.js";
 import { parseCommand } from "../../cli/command-args.js";
 
 function options(argv: string[]): TrainOptions {
@@ -24,6 +24,23 @@ describe("train configs from flags", () => {
     expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 90).training).toMatchObject({ augment: DEFAULT_AUGMENT, keyNormalization: "none" });
     expect(resolveConfigs(options(["--data", "x", "--augment", "-1..1"]), 90).training).toMatchObject({ augment: [-1, 1], keyNormalization: "song" });
     expect(() => options(["--keys", "sometimes"])).toThrow(/keys/);
+  });
+
+  it("gives a small corpus octave copies, 128-token windows at batch 8 and 14 epochs, each unless a flag says otherwise; a large one the preset's", () => {
+    const small = SMALL_CORPUS_DEFAULT.maxTokens - 1;
+    expect(resolveConfigs(options(["--data", "x"]), 90, small)).toMatchObject({ model: { seqLen: 128 }, training: { augment: [-12, 12], batchSize: 8, epochs: 14, keyNormalization: "song" } });
+    const large = resolveConfigs(options(["--data", "x"]), 90, SMALL_CORPUS_DEFAULT.maxTokens);
+    expect(large).toMatchObject({ model: { seqLen: 64 }, training: { augment: [], batchSize: 16, epochs: 30 } });
+    // Not known yet (the split's settings are read before the corpus): the preset's.
+    expect(resolveConfigs(options(["--data", "x"]), 90).model.seqLen).toBe(64);
+    // Flags win one by one; the window and the batch go together.
+    expect(resolveConfigs(options(["--data", "x", "--augment", "none", "--epochs", "3"]), 90, small)).toMatchObject({ model: { seqLen: 128 }, training: { augment: [], batchSize: 8, epochs: 3 } });
+    expect(resolveConfigs(options(["--data", "x", "--seq-len", "96"]), 90, small)).toMatchObject({ model: { seqLen: 96 }, training: { augment: [-12, 12], batchSize: 16 } });
+    expect(resolveConfigs(options(["--data", "x", "--batch", "4"]), 90, small)).toMatchObject({ model: { seqLen: 64 }, training: { batchSize: 4 } });
+    // Only the default preset's timed, key-normalised training on a user's folder.
+    for (const argv of [["--data", "x", "--keys", "none"], ["--data", "x", "--tokenizer", "notes-chords"], ["--data", "x", "--preset", "seed"], []]) {
+      expect(resolveConfigs(options(argv), 90, small).training.augment, argv.join(" ")).not.toEqual([-12, 12]);
+    }
   });
 
   it("gives the default preset on notes-chords its measured defaults: keys as written, transpositions, short windows in small batches", () => {

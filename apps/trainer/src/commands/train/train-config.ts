@@ -22,7 +22,25 @@ export const NOTES_CHORDS_DEFAULT = { seqLen: 32, batch: 16 };
  */
 export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, seqLen: 32, epochs: 16, batch: 32, augment: parseTranspositions("-3..3") as number[] };
 
-export function resolveConfigs(options: TrainOptions, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
+/**
+ * The default preset's settings for a small corpus (timed tokens, keys normalised, fewer than
+ * `maxTokens` tokens in all its songs): each song also at an octave below or above (one drawn per
+ * song per epoch; octaves keep every pitch class, so key normalisation holds), 128-token windows at
+ * batch 8 (the same 1,024 tokens per step) and 14 epochs. On the 92-file seed corpus (214k tokens)
+ * they moved the in-key mass from 0.805 to 0.845; on Mutopia's 435 pieces (1.4M) octave copies cost
+ * loss and longer windows changed nothing, so larger corpora keep the preset's own
+ * (BENCHMARKS.md, "Music in key"). Each setting given as a flag wins.
+ */
+export const SMALL_CORPUS_DEFAULT = { maxTokens: 500_000, augment: [-12, 12], seqLen: 128, batch: 8, epochs: 14 };
+
+/** Whether the small-corpus settings apply: the default preset's timed, key-normalised training on a user's folder under the size. */
+export function isSmallCorpus(options: TrainOptions, corpusTokens: number | null): boolean {
+  if (corpusTokens === null || options.data === null || resolvedPreset(options) !== "default" || resolvedTokenizer(options) !== "timed") return false;
+  return (options.keys ?? "song") === "song" && corpusTokens < SMALL_CORPUS_DEFAULT.maxTokens;
+}
+
+/** `corpusTokens`: tokens in all the corpus's songs (train and validation) before any transposition; null when not known yet. */
+export function resolveConfigs(options: TrainOptions, vocabSize: number, corpusTokens: number | null = null): { model: ModelConfig; training: TrainingConfig } {
   const preset = resolvedPreset(options);
   // The quick config is for the default preset only: seed/parent keep their published shapes.
   const quick = options.data === null && preset === "default" ? DEMO_QUICK_CONFIG : null;
@@ -34,7 +52,10 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
   const keyNormalization = options.keys ?? (shape === null ? (presetConfigs(preset, 2).training.keyNormalization ?? "none") : "none");
   // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
   // normalised songs are already in one key, and seed/parent train as their notebooks did: no copies.
-  const augment = options.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
+  const small = isSmallCorpus(options, corpusTokens) ? SMALL_CORPUS_DEFAULT : null;
+  const augment = options.augment ?? small?.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
+  // The window and the batch go together (the tokens per step): either given keeps the preset's pair.
+  const window = options.seqLen === undefined && options.batch === undefined ? small : null;
   // New runs draw one transposition per song per epoch; the seed's random-windows split needs fixed songs.
   const split = options.split ?? presetConfigs(preset, 2).training.split;
   const augmentMode = options.augmentMode ?? (split === "random-windows" ? "all" : "random");
@@ -45,10 +66,10 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number): { mode
     units: Array.from({ length: layers }, () => units),
     cell: options.cell,
     embeddingInit: options.embeddingInit,
-    seqLen: options.seqLen ?? quick?.seqLen ?? shape?.seqLen,
+    seqLen: options.seqLen ?? quick?.seqLen ?? window?.seqLen ?? shape?.seqLen,
     stride: options.stride,
-    epochs: options.epochs ?? quick?.epochs,
-    batchSize: options.batch ?? quick?.batch ?? shape?.batch,
+    epochs: options.epochs ?? quick?.epochs ?? small?.epochs,
+    batchSize: options.batch ?? quick?.batch ?? window?.batch ?? shape?.batch,
     learningRate: options.lr,
     validationShare: options.val,
     split: options.split,

@@ -20,7 +20,7 @@ import { createGradientPool, defaultThreadCount, GradientWorkerError } from "../
 import { nextVersion, publishBundle } from "../../store/publish.js";
 import { bundleEvaluationFiles } from "../../store/publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
-import { resolveConfigs } from "./train-config.js";
+import { SMALL_CORPUS_DEFAULT, isSmallCorpus, resolveConfigs } from "./train-config.js";
 import { appendMetrics, openMetricsLog, runDir, runIdOf, writeRunSummary, type TrainSummary } from "../../store/run-log.js";
 
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -46,8 +46,14 @@ async function midiSources(dataDir: string | null): Promise<RereadableSource[]> 
  * Ingest and prepare, with broken files listed. The ingest's ids go out of scope here: training holds
  * only the prepared ids, and notes are read again from the files where they are needed.
  */
-async function loadDataset(sources: readonly RereadableSource[], tokenizer: Tokenizer, training: TrainingConfig): Promise<{ prepared: PreparedDataset; skipped: SkippedFile[]; fingerprint: string[] }> {
-  const ingested = await ingestForTraining(sources, tokenizer, training.keyNormalization);
+/** `trainingFor`: the run's training settings, which may depend on the corpus's size in tokens (read here). */
+async function loadDataset(
+  sources: readonly RereadableSource[],
+  tokenizer: Tokenizer,
+  keyNormalization: TrainingConfig["keyNormalization"],
+  trainingFor: (corpusTokens: number) => TrainingConfig,
+): Promise<{ prepared: PreparedDataset; skipped: SkippedFile[]; fingerprint: string[]; corpusTokens: number }> {
+  const ingested = await ingestForTraining(sources, tokenizer, keyNormalization);
   if (ingested.repaired.length > 0) {
     log(`read ${ingested.repaired.length} file(s) with repairs (trained on):`);
     for (const file of ingested.repaired) log(`  ${file.name}: ${file.repairs.join("; ")}`);
@@ -57,7 +63,9 @@ async function loadDataset(sources: readonly RereadableSource[], tokenizer: Toke
     for (const file of ingested.skipped) log(`  ${file.name}: ${file.reason}`);
   }
   if (ingested.songs.length === 0) throw new CliError("no usable MIDI files left to train on");
-  return { prepared: prepareDataset(ingested, tokenizer, training), skipped: ingested.skipped, fingerprint: ingested.songs.map((song) => song.sha256) };
+  const corpusTokens = ingested.songs.reduce((sum, song) => sum + song.ids.length, 0);
+  const training = trainingFor(corpusTokens);
+  return { prepared: prepareDataset(ingested, tokenizer, training), skipped: ingested.skipped, fingerprint: ingested.songs.map((song) => song.sha256), corpusTokens };
 }
 
 /**
@@ -173,9 +181,19 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   for (const fallback of backend.fallbacks) log(`  (${fallback})`);
   log(`backend: ${backend.description}`);
   log(`data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`);
-  const trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
-  const { prepared, skipped, fingerprint } = await loadDataset(sources, tokenizer, trainingForSplit);
-  const configs = resumed ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) } : resolveConfigs(options, prepared.vocabulary.size);
+  let trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
+  const { prepared, skipped, fingerprint, corpusTokens } = await loadDataset(sources, tokenizer, trainingForSplit.keyNormalization, (tokens) => {
+    if (!resumed) trainingForSplit = resolveConfigs(options, 2, tokens).training;
+    return trainingForSplit;
+  });
+  const configs = resumed ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) } : resolveConfigs(options, prepared.vocabulary.size, corpusTokens);
+  if (!resumed && isSmallCorpus(options, corpusTokens)) {
+    const { augment, seqLen, batch, epochs, maxTokens } = SMALL_CORPUS_DEFAULT;
+    log(
+      `small corpus (${corpusTokens.toLocaleString("en-US")} tokens < ${maxTokens.toLocaleString("en-US")}): the default preset's small-corpus settings where no flag says otherwise, ` +
+        `octave copies (--augment=${augment.join(",")}), ${seqLen}-token windows at batch ${batch}, ${epochs} epochs (BENCHMARKS.md, "Music in key")`,
+    );
+  }
   if (resumed) {
     if (JSON.stringify(fingerprint) !== JSON.stringify(resumed.run.fingerprint)) throw new CliError(`the data changed since the interrupted run (files added, removed or edited under ${dataDir ?? "the demo corpus"}); cannot resume`);
     if (JSON.stringify(prepared.vocabulary.tokens) !== JSON.stringify(resumed.run.vocabulary)) throw new CliError("the vocabulary rebuilt from the data differs from the interrupted run's (tokenizer changed?); cannot resume");
