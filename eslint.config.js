@@ -47,7 +47,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["apps/**/*.{ts,tsx,js,mjs}", "packages/*/src/**/*.test.ts", "**/*.config.{ts,js,mjs}"],
+    files: ["apps/**/*.{ts,tsx,js,mjs}", "packages/*/src/**/*.test.ts", "**/*.config.{ts,js,mjs}", "scripts/**/*.{js,mjs}"],
     languageOptions: { globals: { ...globals.node } },
   },
 );

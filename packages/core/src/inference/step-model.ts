@@ -1,40 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
 import { encodeInput } from "../model/create-model.js";
-import { createTokenInput, readStepWeights, reluInPlace, updateLstmState } from "./step-weights.js";
+import { accumulate, createTokenInput, readStepWeights, reluInPlace, updateLstmState } from "./step-weights.js";
 import type { StepModel } from "./types.js";
 import { createWasmStepModel, isWasmStepSupported } from "./wasm-step/wasm-step-model.js";
 
 export type { StepModel } from "./types.js";
-
-/**
- * out[j] += Σ_i x[i] · W[i, j] with W row-major [x.length, out.length], rows strictly in order
- * (the WebAssembly kernel sums in the same order, so both give the same bits). Monomorphic
- * Float64Arrays and four rows per pass (3x faster in V8 than one row: fewer loads and stores of `out`).
- */
-export function accumulate(out: Float64Array, x: Float64Array, weights: Float64Array): void {
-  const width = out.length;
-  const rows = x.length;
-  let i = 0;
-  for (; i + 3 < rows; i += 4) {
-    const x0 = x[i] as number;
-    const x1 = x[i + 1] as number;
-    const x2 = x[i + 2] as number;
-    const x3 = x[i + 3] as number;
-    const r0 = i * width;
-    const r1 = r0 + width;
-    const r2 = r1 + width;
-    const r3 = r2 + width;
-    for (let j = 0; j < width; j++) {
-      out[j] = (out[j] as number) + x0 * (weights[r0 + j] as number) + x1 * (weights[r1 + j] as number) + x2 * (weights[r2 + j] as number) + x3 * (weights[r3 + j] as number);
-    }
-  }
-  for (; i < rows; i++) {
-    const xi = x[i] as number;
-    const row = i * width;
-    for (let j = 0; j < width; j++) out[j] = (out[j] as number) + xi * (weights[row + j] as number);
-  }
-}
 
 /**
  * The plain-JS stateful step (the reference the WebAssembly step must match bit for bit, and the

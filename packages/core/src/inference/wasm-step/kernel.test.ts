@@ -1,7 +1,7 @@
 // The kernel's float64 sums are the JS step's sums, bit for bit, for any shape.
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../primitives/rng.js";
-import { accumulate } from "../step-model.js";
+import { accumulate } from "../step-weights.js";
 import { createKernelMatrices } from "./kernel.js";
 
 /** Values over many magnitudes, so a different summation order would change low bits. */

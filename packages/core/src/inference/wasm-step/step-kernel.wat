@@ -1,6 +1,6 @@
 ;; Motif's generation step kernel: z += x · W for one layer of a batch-1 step, in float64.
 ;;
-;; Bit-identical to the plain-JS step (`accumulate` in ../step-model.ts): every weight is a float32
+;; Bit-identical to the plain-JS step (`accumulate` in ../step-weights.ts): every weight is a float32
 ;; widened exactly to float64, and each output column is summed as
 ;;   z_j = z_j + x_0·W[0][j];  z_j = z_j + x_1·W[1][j];  ...  (rows strictly in order)
 ;; with one IEEE float64 multiply and one float64 add per term (no FMA, no relaxed SIMD).
