@@ -30,6 +30,25 @@ export type SharedRecipe = Recipe & { bundleHash: string; offset?: number | unde
 /** A shared device piece's primer as the device resolved it (a corpus one is resolved again here and must agree). */
 export type SharedPrimer = { kind: "none" } | { kind: "corpus" | "upload"; tokens: string[]; description: string; keyShift: number };
 
+/** A new piece's recipe columns: its model's bundle, the listener's choices, the resolved primer and key, and a radio cut's offset. */
+function recipeRow(model: { id: string; bundleHash: string }, recipe: Recipe, primer: { kind: string; tokens: string[]; label: string | null; keyShift: number }, key: string, streamOffset: number | null) {
+  return {
+    modelId: model.id,
+    bundleHash: model.bundleHash,
+    seed: recipe.seed,
+    temperature: recipe.temperature,
+    topK: recipe.topK,
+    topP: recipe.topP,
+    length: recipe.length,
+    primerKind: primer.kind,
+    primerTokens: primer.tokens,
+    primerLabel: primer.label,
+    primerKeyShift: primer.keyShift,
+    key,
+    streamOffset,
+  };
+}
+
 /** A listener who starts from a primer most likely wants its key; without one, the model's own. */
 export function defaultKey(primerKind: PrimerInput["kind"]): string {
   return primerKind === "none" ? "as-trained" : "primer";
@@ -62,24 +81,7 @@ export function createPieceRecipes(deps: { db: Database; engine: GenerationEngin
     const key = recipe.key ?? defaultKey(primer.kind);
     const title = initialTitle(recipe.seed);
     const piece = await db.piece.create({
-      data: {
-        title,
-        modelId: model.id,
-        bundleHash: model.bundleHash,
-        seed: recipe.seed,
-        temperature: recipe.temperature,
-        topK: recipe.topK,
-        topP: recipe.topP,
-        length: recipe.length,
-        primerKind: primer.kind,
-        primerTokens: primerResult.tokens,
-        primerLabel: primerResult.label,
-        primerKeyShift: primerResult.keyShift,
-        key,
-        tokens: [],
-        notes: [],
-        editTokenHash,
-      },
+      data: { title, ...recipeRow(model, recipe, { kind: primer.kind, ...primerResult }, key, null), tokens: [], notes: [], editTokenHash },
       select: { id: true, ...recipeColumnsSelect },
     });
     await runs.start({ pieceId: piece.id, job: jobOf(model.path, model.bundleHash, piece), title });
@@ -134,24 +136,7 @@ export function createPieceRecipes(deps: { db: Database; engine: GenerationEngin
       throw new InputError(`the tokens differ from this recipe's replay on the server at ${at}: the piece was not stored`);
     }
     const piece = await db.piece.create({
-      data: {
-        title: finishedTitle(recipe.seed, result.notes),
-        modelId: model.id,
-        bundleHash: model.bundleHash,
-        seed: recipe.seed,
-        temperature: recipe.temperature,
-        topK: recipe.topK,
-        topP: recipe.topP,
-        length: recipe.length,
-        primerKind: sent.kind,
-        primerTokens: primer.tokens,
-        primerLabel: primer.label,
-        primerKeyShift: primer.keyShift,
-        key,
-        streamOffset,
-        editTokenHash,
-        ...finishedColumns(result),
-      },
+      data: { title: finishedTitle(recipe.seed, result.notes), ...recipeRow(model, recipe, { kind: sent.kind, ...primer }, key, streamOffset), editTokenHash, ...finishedColumns(result) },
       select: { id: true },
     });
     return { id: piece.id, tokenCount: result.tokens.length };
