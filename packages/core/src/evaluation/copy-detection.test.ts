@@ -1,4 +1,4 @@
-import type { QuarterNote } from "@motif/midi";
+import { parseMidi, pianoNotes, writeMidi, type QuarterNote } from "@motif/midi";
 import { describe, expect, it } from "vitest";
 import { createRng } from "../primitives/rng.js";
 import { sortNotes } from "../tokenizer/validate-notes.js";
@@ -105,6 +105,19 @@ describe("CopyIndex.check", () => {
       sourceBeat: 2.5,
       pieceStartQuarter: 100,
     });
+  });
+
+  it("finds the excerpt in real MIDI bytes written at another tempo and resolution", () => {
+    // The corpus file at 480 ticks per quarter and 120 bpm; the piece at 96 ticks, 73 bpm turning
+    // to 141 bpm halfway through the copy, transposed down a fourth: the same notes in beats.
+    const read = (bytes: Uint8Array): QuarterNote[] => pianoNotes(parseMidi(bytes));
+    const source = read(writeMidi({ notes: handMade.notes, ticksPerQuarter: 480 }));
+    const piece = read(
+      writeMidi({ notes: moveTo(transpose(motif, -5), 16), ticksPerQuarter: 96, tempos: [{ quarter: 0, bpm: 73 }, { quarter: 40, bpm: 141 }] }),
+    );
+    const report = new CopyIndex([{ name: "hand-made.mid", notes: source }, ...corpus.slice(0, 3)]).check(piece);
+    expect(report).toMatchObject({ copyAt8: 1, copyAt16: 1, copyAt32: 1 });
+    expect(report.longest).toMatchObject({ notes: 40, source: "hand-made.mid", sourceBar: 10, sourceBeat: 2.5, pieceStartQuarter: 16 });
   });
 
   it("finds nothing long in a random walk that is not in the corpus", () => {
