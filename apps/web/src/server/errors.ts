@@ -22,6 +22,8 @@ export class TooManyRequestsError extends Error {
     message: string,
     /** Whole seconds until trying again makes sense (the `Retry-After` header). */
     readonly retryAfterSeconds: number,
+    /** Refused because the generation queue is full (nothing was done for the caller), not for the caller's own rate. */
+    readonly queueFull = false,
   ) {
     super(message);
   }
@@ -39,6 +41,11 @@ export function domainErrorKind(error: unknown): "not-found" | "input" | "forbid
   if (error.name === "ForbiddenError") return "forbidden";
   if (error.name === "TooManyRequestsError") return "too-many";
   return null;
+}
+
+/** A TooManyRequestsError of a full queue, read by shape for the same reason. */
+export function isQueueFull(error: unknown): boolean {
+  return domainErrorKind(error) === "too-many" && (error as { queueFull?: unknown }).queueFull === true;
 }
 
 /** A TooManyRequestsError's wait, read by shape for the same reason (at least 1 s). */

@@ -1,7 +1,7 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { domainErrorKind, retryAfterSeconds } from "./errors";
+import { domainErrorKind, isQueueFull, retryAfterSeconds } from "./errors";
 import type { Services } from "./services/services";
 
 /** What a procedure knows of the request that called it. */
@@ -68,9 +68,22 @@ export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
   }
   return result;
 });
-/** Procedures that start a generation: counted against the caller's rate limit once their input is valid. */
+/**
+ * Procedures that start a generation: counted against the caller's rate limit once their input is
+ * valid. The point is taken before the queue's admission and given back when the queue refuses:
+ * both checks are atomic on their own, so neither order lets concurrent requests over-admit, and
+ * this one never lets a client past its limit hold a place in the queue, even for the limiter's
+ * round trip to PostgreSQL (others would meet a full queue that is not). Its cost: a client's
+ * concurrent calls against a full queue may briefly lack the points the first ones are about to
+ * get back, and get the rate limit's 429 (counted, as every attempt past the limit is) where the
+ * queue's would have come a moment later. Other refusals keep their point:
+ * some are only found after work in a worker (an upload's notes, a share's replay).
+ */
 export const generationLimit = t.middleware(async ({ ctx, next }) => {
-  await ctx.services.limiter.consume(ctx.request.clientAddress);
-  return next();
+  const client = ctx.request.clientAddress;
+  await ctx.services.limiter.consume(client);
+  const result = await next();
+  if (!result.ok && isQueueFull(result.error.cause)) await ctx.services.limiter.refund(client);
+  return result;
 });
 export const createCallerFactory = t.createCallerFactory;

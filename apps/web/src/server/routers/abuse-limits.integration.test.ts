@@ -241,6 +241,41 @@ describe("queue bound and position", () => {
   });
 });
 
+describe("queue bound and rate limit together", () => {
+  it("gives a client refused for a full queue its rate-limit point back", async () => {
+    const services = servicesWith({ perClient: 3, maxQueued: 1 });
+    const client = browser(services, "192.0.2.9");
+    // One long piece of the shipped model fills the queue of one.
+    await client.caller.pieces.create(recipe({ modelId: slowId, seed: 5, length: 2000 }));
+    expect(await services.limiter.remaining("192.0.2.9")).toBe(2);
+    for (let i = 0; i < 4; i += 1) {
+      await expectTrpcError(client.caller.pieces.create(recipe({ seed: 50 + i })), "TOO_MANY_REQUESTS", /^the queue is full \(1 pieces/);
+    }
+    expect(await services.limiter.remaining("192.0.2.9")).toBe(2);
+    if (provider === "postgresql") expect((await db.rateLimit.findUniqueOrThrow({ where: { key: "generate:192.0.2.9" } })).points).toBe(1);
+
+    // Three at once: the first two hold the two points until the queue refuses them and give them
+    // back; the third, if it comes before a point is back, is the rate limit's refusal, an attempt
+    // counted as every refused one is (rate-limiter-flexible counts attempts past the limit).
+    const together = await Promise.allSettled([1, 2, 3].map((seed) => client.caller.pieces.create(recipe({ seed }))));
+    const messages = together.map((settled) => (settled.status === "rejected" ? (settled.reason as Error).message : "accepted"));
+    const queueFull = messages.filter((message) => message.startsWith("the queue is full")).length;
+    const rateLimited = messages.filter((message) => message.startsWith("too many pieces from this client")).length;
+    expect(queueFull).toBeGreaterThanOrEqual(2);
+    expect(queueFull + rateLimited).toBe(3);
+    expect(await services.limiter.remaining("192.0.2.9")).toBe(2 - rateLimited);
+
+    // The budget kept is the budget it has once the queue has room, then the rate limit's own 429.
+    await services.pieces.idle();
+    for (let seed = 60; seed < 62 - rateLimited; seed += 1) {
+      await client.caller.pieces.create(recipe({ seed }));
+      await services.pieces.idle();
+    }
+    await expectTrpcError(client.caller.pieces.create(recipe({ seed: 62 })), "TOO_MANY_REQUESTS", /too many pieces from this client: at most 3 every 60 s/);
+    expect(await services.limiter.remaining("192.0.2.9")).toBe(0);
+  }, 120_000);
+});
+
 describe("upload caps", () => {
   it("refuses a primer over the note cap (named) in the worker, and one over the byte cap in the schema (400)", async () => {
     const client = browser(servicesWith({}), "192.0.2.2");

@@ -56,6 +56,27 @@ export function createGenerationLimiter(limits: GenerationLimits) {
     }
   }
 
+  /**
+   * Gives `client` its point back (a generation refused because the queue was full). A failed
+   * refund leaves the point counted: the caller already has its answer, and that errs on the side
+   * of refusing.
+   */
+  async function refund(client: string): Promise<void> {
+    limiter ??= open();
+    try {
+      await (await limiter).reward(client, 1);
+    } catch (error) {
+      console.error(`rate limit: could not give ${client} its point back`, error);
+    }
+  }
+
+  /** Generations `client` may still start in the current window. */
+  async function remaining(client: string): Promise<number> {
+    limiter ??= open();
+    const counted = await (await limiter).get(client);
+    return counted ? Math.max(0, limits.perClient - counted.consumedPoints) : limits.perClient;
+  }
+
   async function close(): Promise<void> {
     const opened = pool;
     pool = null;
@@ -63,7 +84,7 @@ export function createGenerationLimiter(limits: GenerationLimits) {
     if (opened) await (await opened).end();
   }
 
-  return { consume, close };
+  return { consume, refund, remaining, close };
 }
 
 export type GenerationLimiter = ReturnType<typeof createGenerationLimiter>;

@@ -13,7 +13,7 @@ export const QUEUE_FULL_RETRY_SECONDS = 10;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
 
 export function queueFullError(maxQueued: number): TooManyRequestsError {
-  return new TooManyRequestsError(`the queue is full (${maxQueued} pieces waiting or being generated); try again in ${QUEUE_FULL_RETRY_SECONDS} s`, QUEUE_FULL_RETRY_SECONDS);
+  return new TooManyRequestsError(`the queue is full (${maxQueued} pieces waiting or being generated); try again in ${QUEUE_FULL_RETRY_SECONDS} s`, QUEUE_FULL_RETRY_SECONDS, true);
 }
 
 /**
