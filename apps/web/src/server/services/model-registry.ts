@@ -33,18 +33,86 @@ export interface RefreshSummary {
   unusable: { name: string; version: string; reason: string }[];
 }
 
+/**
+ * How long a finished scan answers the public rescan (`models.refresh`) while the bundle folders
+ * look the same (names, file sizes and times): anyone may call it, and a scan hashes every bundle
+ * on a generation worker. A bundle added, removed or rewritten is seen at once; one edited in
+ * place with its size and time kept, by the first rescan after this.
+ */
+export const MODEL_RESCAN_REUSE_MS = 5_000;
+
 export function createModelRegistry(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string }) {
   const { db, engine, modelsDir, builtinModelsDir } = deps;
+  /** The scan under way, if any: rescans join it, a full refresh waits for it (two scans never interleave their writes). */
+  let scanning: Promise<Scan> | null = null;
+  let lastScan: Scan | null = null;
+  /** The rescan deciding (folders' look, then a scan or not), joined by concurrent rescans. */
+  let rescanning: Promise<RefreshSummary> | null = null;
+
+  async function bundleFolders() {
+    const trained = await findBundleFolders(modelsDir);
+    const taken = new Set(trained.map((f) => `${f.name}/${f.version}`));
+    const builtin = builtinModelsDir === undefined ? [] : (await findBundleFolders(builtinModelsDir)).filter((f) => !taken.has(`${f.name}/${f.version}`));
+    return [...trained, ...builtin];
+  }
+
+  /** Names, sizes and modification times of the bundles' files: stat calls only, no reading. */
+  async function foldersLook(): Promise<string> {
+    const parts: string[] = [];
+    for (const folder of await bundleFolders()) {
+      parts.push(`${folder.name}/${folder.version}=${folder.dir}`);
+      for (const file of LISTED_FILES) {
+        const info = await stat(join(/*turbopackIgnore: true*/ folder.dir, file)).catch(() => null);
+        parts.push(info ? `${file}:${info.size}:${info.mtimeMs}` : `${file}:-`);
+      }
+    }
+    return parts.join("\n");
+  }
+
+  function startScan(): Promise<Scan> {
+    const scan = (async () => {
+      // Read before the scan: a change during it makes the next look differ.
+      const look = await foldersLook();
+      const summary = await scanFolders();
+      return (lastScan = { summary, look, finishedAt: Date.now() });
+    })();
+    scanning = scan;
+    void scan.finally(() => {
+      if (scanning === scan) scanning = null;
+    }).catch(() => undefined);
+    return scan;
+  }
+
+  /** A full scan now (startup, tests), after the one under way if any. */
+  async function refresh(): Promise<RefreshSummary> {
+    while (scanning) await scanning.catch(() => undefined);
+    return (await startScan()).summary;
+  }
+
+  /**
+   * The public rescan: concurrent calls share one scan, and a scan finished less than
+   * MODEL_RESCAN_REUSE_MS ago answers while the folders look the same.
+   */
+  function rescan(): Promise<RefreshSummary> {
+    rescanning ??= (async () => {
+      try {
+        if (scanning) return (await scanning).summary;
+        const recent = lastScan !== null && Date.now() - lastScan.finishedAt < MODEL_RESCAN_REUSE_MS ? lastScan : null;
+        if (recent && (await foldersLook()) === recent.look) return recent.summary;
+        return await refresh();
+      } finally {
+        rescanning = null;
+      }
+    })();
+    return rescanning;
+  }
 
   /**
    * Scans <modelsDir>/<name>/<version>/ and the built-in models, and records every bundle, usable or
    * not. A trained bundle with the same name and version as a built-in one hides it.
    */
-  async function refresh(): Promise<RefreshSummary> {
-    const trained = await findBundleFolders(modelsDir);
-    const taken = new Set(trained.map((f) => `${f.name}/${f.version}`));
-    const builtin = builtinModelsDir === undefined ? [] : (await findBundleFolders(builtinModelsDir)).filter((f) => !taken.has(`${f.name}/${f.version}`));
-    const folders = [...trained, ...builtin];
+  async function scanFolders(): Promise<RefreshSummary> {
+    const folders = await bundleFolders();
     const summary: RefreshSummary = { found: folders.length, usable: 0, unusable: [] };
     const seenIds: string[] = [];
     for (const folder of folders) {
@@ -134,10 +202,17 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
     return (await stat(file).catch(() => null))?.isFile() ? file : null;
   }
 
-  return { refresh, list, get, requireUsable, curvesFile, noticeFile };
+  return { refresh, rescan, list, get, requireUsable, curvesFile, noticeFile };
 }
 
 export type ModelRegistry = ReturnType<typeof createModelRegistry>;
+
+interface Scan {
+  summary: RefreshSummary;
+  /** foldersLook() as the scan began. */
+  look: string;
+  finishedAt: number;
+}
 
 function emptyDatasetSummary(): DatasetSummary {
   return { files: 0, trainFiles: 0, validationFiles: 0, tokens: 0, skipped: [], primerCandidates: [], epochs: 0, backend: "", createdAt: "" };
