@@ -9,10 +9,47 @@ const nodeModules = [
   "http", "https", "net", "zlib", "module", "process", "buffer", "events", "readline",
 ].flatMap((name) => [name, `${name}/*`, `node:${name}`, `node:${name}/*`]);
 
+// Type-aware linting needs every linted file in a tsconfig. Each entry is one package's lint
+// globs (its `lint` script's folders) and the tsconfig that includes them; packages use their
+// test tsconfig because the build one leaves the tests out. .mjs scripts are in no tsconfig and
+// keep the untyped rules only.
+const typedProjects = [
+  { files: ["packages/midi/src/**/*.ts"], project: "packages/midi/tsconfig.test.json" },
+  { files: ["packages/core/src/**/*.ts"], project: "packages/core/tsconfig.test.json" },
+  { files: ["apps/trainer/src/**/*.ts"], project: "apps/trainer/tsconfig.json" },
+  { files: ["apps/web/{src,e2e,test-support}/**/*.{ts,tsx}", "apps/web/scripts/**/*.ts"], project: "apps/web/tsconfig.json" },
+];
+
+// recommendedTypeChecked's rules that still have findings (count when the typed rules came in):
+// `any` from JSON.parse and tfjs configs in tests, interface stubs that need not await, harmless
+// assertions. Off until each is cleaned up; the promise rules and the rest of the set are on.
+const typedRulesNotYetOn = Object.fromEntries(
+  [
+    "no-unnecessary-type-assertion", // 49
+    "no-unsafe-assignment", // 19
+    "unbound-method", // 18
+    "require-await", // 15
+    "no-base-to-string", // 7
+    "no-unsafe-argument", // 5
+    "restrict-template-expressions", // 4
+    "no-unsafe-member-access", // 4
+    "no-unsafe-call", // 3
+    "no-unsafe-enum-comparison", // 2
+    "prefer-promise-reject-errors", // 1
+    "no-unsafe-return", // 1
+  ].map((rule) => [`@typescript-eslint/${rule}`, "off"]),
+);
+
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/.next/**", "**/node_modules/**", "**/generated/**", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...typedProjects.map(({ files, project }) => ({
+    files,
+    extends: [tseslint.configs.recommendedTypeCheckedOnly],
+    languageOptions: { parserOptions: { project, tsconfigRootDir: import.meta.dirname } },
+    rules: typedRulesNotYetOn,
+  })),
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
