@@ -84,6 +84,23 @@ export default tseslint.config(
     },
   },
   {
+    // Each app reads its configuration in one place, validated (src/env.ts; build-env.ts holds
+    // Next's build switches for code that cannot load env.ts). Tests, test support, e2e specs and
+    // scripts are entry points and harnesses: they set up environments and may read them.
+    files: ["apps/*/src/**/*.{ts,tsx}"],
+    ignores: ["apps/*/src/env.ts", "apps/web/src/build-env.ts", "apps/*/src/**/*.test.ts", "apps/*/src/**/test-support/**"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through the app's src/env.ts." },
+      ],
+      "no-restricted-imports": [
+        "error",
+        ...["process", "node:process"].map((name) => ({ name, importNames: ["env"], message: "Read configuration through the app's src/env.ts." })),
+      ],
+    },
+  },
+  {
     files: ["apps/**/*.{ts,tsx,js,mjs}", "packages/*/src/**/*.test.ts", "**/*.config.{ts,js,mjs}", "scripts/**/*.{js,mjs}"],
     languageOptions: { globals: { ...globals.node } },
   },

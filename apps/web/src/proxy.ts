@@ -3,12 +3,12 @@
 // own scripts; the pages render per request (the root layout awaits connection()), so each
 // response has its own. Files and API routes take their static headers from next.config.ts.
 import { NextResponse, type NextRequest } from "next/server";
+import { isDevelopmentBuild } from "./build-env";
 import { pageContentSecurityPolicy } from "./security-headers";
 
 export function proxy(request: NextRequest) {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-  // NODE_ENV is Next's own switch (inlined at build time), not app configuration.
-  const policy = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
+  const policy = pageContentSecurityPolicy(nonce, { dev: isDevelopmentBuild() });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);
