@@ -84,7 +84,11 @@ export function DevicePiecesList({ version }: { version: number }) {
             <button
               type="button"
               className="link-button small"
-              onClick={() => void forgetDevicePiece(piece.id).then(() => setReads((n) => n + 1))}
+              onClick={() =>
+                void forgetDevicePiece(piece.id)
+                  .then(() => setReads((n) => n + 1))
+                  .catch((failure: unknown) => setErrors((current) => ({ ...current, [piece.id]: `Not forgotten: ${errorMessage(failure)}` })))
+              }
             >
               forget
             </button>

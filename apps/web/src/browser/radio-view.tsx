@@ -97,8 +97,16 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
         setPhase("failed");
       },
     });
-    // The click that starts the radio starts the audio context too.
-    await player.prepare();
+    // The click that starts the radio starts the audio context too. Without sound there is no
+    // radio: stop composing and say why (the click does not wait for this).
+    try {
+      await player.prepare();
+    } catch (failure) {
+      connection.current?.stop();
+      connection.current = null;
+      setError(`No sound: ${failure instanceof Error ? failure.message : String(failure)}`);
+      setPhase("failed");
+    }
   }, [modelId, player]);
 
   // Playing starts once a few seconds are composed; the worker hears where the playhead is.

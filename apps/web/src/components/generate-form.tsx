@@ -164,7 +164,8 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          void submit();
+          // submit() reports its own failures; this catches the rest (reading the chosen file).
+          submit().catch((failure: unknown) => setError(errorMessage(failure)));
         }}
       >
         {notes.length > 0 ? (

@@ -38,14 +38,17 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
     if (initial.status !== "generating") return;
     // Once finished (whichever event says so), reload the stored piece: duration, title, replay check.
     const reload = () =>
-      void trpc.pieces.byId.query({ id: initial.id }).then((fresh) => {
-        setPiece(fresh);
-        setNotes(fresh.notes);
-        setTokenCount(fresh.tokenCount);
-        setStatus(fresh.status);
-        setError(fresh.error);
-        setQueueAhead(fresh.queueAhead);
-      });
+      void trpc.pieces.byId
+        .query({ id: initial.id })
+        .then((fresh) => {
+          setPiece(fresh);
+          setNotes(fresh.notes);
+          setTokenCount(fresh.tokenCount);
+          setStatus(fresh.status);
+          setError(fresh.error);
+          setQueueAhead(fresh.queueAhead);
+        })
+        .catch((failure: unknown) => setActionError(`Could not reload the finished piece: ${errorMessage(failure)}`));
     const subscription = trpc.pieces.stream.subscribe(
       { id: initial.id },
       {

@@ -21,12 +21,19 @@ let activePlayer: { owner: object; pause(): void } | null = null;
 
 /** One sampler per page, created on first play (after the click that starts audio); the radio's player shares it. */
 export async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sampler }> {
-  toneModule ??= import("tone");
+  // A failed load is forgotten, so the next click tries again instead of failing at once.
+  toneModule ??= import("tone").catch((failure: unknown) => {
+    toneModule = null;
+    throw failure;
+  });
   const tone = await toneModule;
   await tone.start();
-  samplerReady ??= new Promise((resolve, reject) => {
+  samplerReady ??= new Promise<ToneTypes.Sampler>((resolve, reject) => {
     const urls = Object.fromEntries(SAMPLE_NOTES.map((note) => [note, `${note.replace("#", "s")}.mp3`]));
     const sampler = new tone.Sampler({ urls, baseUrl: "/samples/", release: 1.2, onload: () => resolve(sampler), onerror: reject }).toDestination();
+  }).catch((failure: unknown) => {
+    samplerReady = null;
+    throw failure;
   });
   return { tone, sampler: await samplerReady };
 }
@@ -64,7 +71,16 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
       if (activePlayer && activePlayer.owner !== owner) activePlayer.pause();
       activePlayer = { owner, pause: () => pauseRef.current() };
       setState("loading");
-      const { tone, sampler } = await loadSampler();
+      let loaded: Awaited<ReturnType<typeof loadSampler>>;
+      try {
+        loaded = await loadSampler();
+      } catch (failure) {
+        // Callers fire play() from clicks and effects without awaiting it: it settles here.
+        console.warn("could not start the piano", failure);
+        setState("idle");
+        return;
+      }
+      const { tone, sampler } = loaded;
       setAudioState(tone.getContext().state);
       if (!playedOnce.current) {
         playedOnce.current = true;

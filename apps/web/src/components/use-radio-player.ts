@@ -31,7 +31,12 @@ export function useRadioPlayer(notes: readonly RollNote[], bpm: number) {
   /** Starts the audio context and loads the samples: call it from the click. */
   const prepare = useCallback(async () => {
     setState("loading");
-    audio.current = await loadSampler();
+    try {
+      audio.current = await loadSampler();
+    } catch (failure) {
+      setState("idle");
+      throw failure;
+    }
     setAudioState(audio.current.tone.getContext().state);
     setState("ready");
   }, []);
