@@ -21,7 +21,7 @@ export async function buildWorker() {
     external: ["@tensorflow/*"],
     sourcemap: true,
     logLevel: "warning",
-    // Some bundled CommonJS (e.g. @tonejs/midi) needs require in an ESM file.
+    // Some bundled CommonJS needs require in an ESM file.
     banner: { js: 'import { createRequire as __motifCreateRequire } from "node:module"; const require = __motifCreateRequire(import.meta.url);' },
   });
   return workerOutfile;
