@@ -111,7 +111,7 @@ describe("CopyIndex.check", () => {
     // The corpus file at 480 ticks per quarter and 120 bpm; the piece at 96 ticks, 73 bpm turning
     // to 141 bpm halfway through the copy, transposed down a fourth: the same notes in beats.
     const read = (bytes: Uint8Array): QuarterNote[] => pianoNotes(parseMidi(bytes));
-    const source = read(writeMidi({ notes: handMade.notes, ticksPerQuarter: 480 }));
+    const source = read(writeMidi({ notes: [...handMade.notes], ticksPerQuarter: 480 }));
     const piece = read(
       writeMidi({ notes: moveTo(transpose(motif, -5), 16), ticksPerQuarter: 96, tempos: [{ quarter: 0, bpm: 73 }, { quarter: 40, bpm: 141 }] }),
     );
