@@ -1,9 +1,9 @@
 // The radio in Debian's Chromium against the built app: one model's endless stream composed on
 // the device while it plays. Samples the buffer lead (seconds composed ahead of the playhead) for
-// MOTIF_RADIO_SECONDS of playback (45 by default; the figure is 600) and asserts it never
-// reaches zero after the start, through a Skip; that the look-ahead is bounded (the worker pauses
-// when far enough ahead); that Keep saves a device piece with its stream recipe, and that Share to
-// gallery stores it as a cut the server replays.
+// MOTIF_RADIO_SECONDS of playback (45 by default; 600 for the ten-minute run of apps/web/README.md's
+// "Radio") and asserts it never reaches zero after the start, through a Skip; that the look-ahead is
+// bounded (the worker pauses when far enough ahead); that Keep saves a device piece with its stream
+// recipe, and that Share to gallery stores it as a cut the server replays.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";

@@ -1,4 +1,4 @@
-// The only place that reads process.env (design.md). Validated once, typed everywhere.
+// The only place that reads process.env (apps/web/README.md, "Environment"). Validated once, typed everywhere.
 import "server-only";
 import { resolve } from "node:path";
 import { z } from "zod";

@@ -1,8 +1,9 @@
-// `bench-augment`: the augmentation benchmark of issue 15. Trains the same model twice through the
-// real `train` command under the same --time-budget: every transposition in every epoch (`all`, the
-// old way) and one transposition drawn per song per epoch (`random`). Reads both runs'
-// metrics.jsonl and reports, per mode, the minute of the first validation number and the best
-// validation loss reached, with a plot of validation loss against wall time.
+// `bench-augment`: the augmentation benchmark (BENCHMARKS.md, "Augmentation: one draw per epoch").
+// Trains the same model twice through the real `train` command under the same --time-budget: every
+// transposition in every epoch (`all`, the old way) and one transposition drawn per song per epoch
+// (`random`). Reads both runs' metrics.jsonl and reports, per mode, the minute of the first
+// validation number and the best validation loss reached, with a plot of validation loss against
+// wall time.
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";

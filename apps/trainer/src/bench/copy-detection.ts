@@ -1,5 +1,6 @@
 // Copy detection speed: building the transposition-invariant index over a corpus, and checking one
-// 500-note piece against it (issue 10's targets: < 1 s for the 92-file seed corpus, ≤ 50 ms a piece).
+// 500-note piece against it (targets, as in BENCHMARKS.md's "Music quality you can see": < 1 s for
+// the 92-file seed corpus, ≤ 50 ms a piece).
 import { CopyIndex } from "@motif/core";
 import { parseMidi, pianoNotes, type QuarterNote } from "@motif/midi";
 import { findMidiFiles, readMidiFile } from "../data/midi-files.js";

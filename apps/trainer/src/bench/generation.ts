@@ -27,7 +27,7 @@ export interface GenerationOptions {
   repeats: number;
   units: number[];
   backend: string;
-  /** Target seconds per `tokens` for the stateful step (the issue's targets are per 500). */
+  /** Target seconds per `tokens` for the stateful step (BENCHMARKS.md's targets are per 500 tokens). */
   targetSeconds: number;
 }
 

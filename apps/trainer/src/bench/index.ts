@@ -171,8 +171,9 @@ export async function runBench(argv: string[]): Promise<number> {
     name: "peak RSS (whole bench process)",
     value: peakRssMiB(),
     unit: "MiB",
-    // Every model of the suite, on every backend, in one process: an upper bound, not the issue's
-    // figure (training the default config; measured with /usr/bin/time, see BENCHMARKS.md).
+    // Every model of the suite, on every backend, in one process: an upper bound, not the training
+    // target's figure (training the default config alone; measured with /usr/bin/time, see
+    // BENCHMARKS.md, "Targets").
     config: "process.resourceUsage().maxRSS; all models of the suite on all backends in one process (upper bound)",
     backend: options.backends.join("+"),
   });

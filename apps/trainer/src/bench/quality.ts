@@ -1,7 +1,8 @@
-// `quality`: the time-to-quality benchmark of issue 5. Trains the `default` and the `seed` preset
-// through the real `train` command on one corpus, with the notes-chords tokenizer and the same
-// whole-song validation split, then reports the seed's best validation loss, when (in wall-clock
-// minutes of training) the default preset first beats it, and a plot of both curves.
+// `quality`: the time-to-quality benchmark (BENCHMARKS.md, "Time to quality"). Trains the `default`
+// and the `seed` preset through the real `train` command on one corpus, with the notes-chords
+// tokenizer and the same whole-song validation split, then reports the seed's best validation loss,
+// when (in wall-clock minutes of training) the default preset first beats it, and a plot of both
+// curves.
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";

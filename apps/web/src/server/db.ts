@@ -42,7 +42,7 @@ export function createDatabase(target: DatabaseTarget): Database {
   return new SqliteClient({ adapter: new WalSqliteAdapter({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
 
-// One client per process, kept across dev hot reloads (design.md anti-pattern: a client per reload).
+// One client per process, kept across dev hot reloads (not a new client, with its own connections, per reload).
 const globalForDb = globalThis as unknown as { motifDb?: Database };
 export function getDatabase(): Database {
   globalForDb.motifDb ??= createDatabase(env.database);

@@ -9,13 +9,15 @@ describe("normalOrder (music21's Chord.normalOrder)", () => {
     expect(normalOrder([C, C + 4, C + 7])).toEqual([0, 4, 7]); // C E G
     expect(normalOrder([62, 66, 69])).toEqual([2, 6, 9]); // D F# A
     expect(normalOrder([70, 74, 77])).toEqual([10, 2, 5]); // B-4 D5 F5
-    expect(normalOrder([44, 45, 50, 55])).toEqual([7, 8, 9, 2]); // G#2 A2 D3 G3 (music21 issue #248)
+    // G#2 A2 D3 G3: music21 gave [2,3,4,9] until 2017 (https://github.com/cuthbertLab/music21/issues/248).
+    expect(normalOrder([44, 45, 50, 55])).toEqual([7, 8, 9, 2]);
     expect(normalOrder([55, 62, 68, 69, 72, 76])).toEqual([7, 8, 9, 0, 2, 4]); // G3 D4 A-4 A4 C5 E5
     expect(normalOrder([53, 57, 61])).toEqual([1, 5, 9]); // E#3 A3 C#4
   });
 
   it("keeps music21's pre-2024 table rule for inverted (B) forms", () => {
-    // B5 G4 D5 E-5 D6: textbook normal form is [11,2,3,7]; music21 before issue #1663 gave [7,11,2,3].
+    // B5 G4 D5 E-5 D6: textbook normal form is [11,2,3,7]; music21 before its 2024 fix gave [7,11,2,3]
+    // (https://github.com/cuthbertLab/music21/issues/1663).
     expect(normalOrder([83, 67, 74, 75, 86])).toEqual([7, 11, 2, 3]);
   });
 

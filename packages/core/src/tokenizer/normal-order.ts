@@ -14,7 +14,8 @@
  *
  * Step 2 is why music21 sometimes disagrees with textbook normal form: {2,3,7,11} is [7,11,2,3]
  * here, where Forte's and Rahn's rules both give [11,2,3,7]. music21 changed its B-form table in
- * 2024 (issue #1663); the seed predates that, so this module keeps the older table rule.
+ * 2024 (https://github.com/cuthbertLab/music21/issues/1663, "Normal Form isn't computed correctly");
+ * the seed predates that, so this module keeps the older table rule.
  */
 
 /** Forte's prime forms by cardinality, each list in Forte-number order (3-1, 3-2, …); hex digits. */

@@ -1,5 +1,6 @@
-// `scan`: what is in a MIDI folder, file by file, in the JSON shape issue 2 specifies, plus what
-// the reader repaired in each file (issue 13).
+// `scan`: what is in a MIDI folder, file by file, in the shape `scan --json` prints
+// (apps/trainer/README.md, "Commands"), plus what the reader repaired in each file (@motif/midi's
+// warnings).
 import { TOKENIZER_KINDS, Vocabulary, getTokenizer, type TokenizerKind } from "@motif/core";
 import { pianoNotes, tryParseMidi, type MidiWarning } from "@motif/midi";
 import { findMidiFiles, readMidiFile } from "../../data/midi-files.js";
