@@ -24,6 +24,17 @@ describe("limitRequestBody", () => {
     expect(await limitRequestBody(get, 1)).toBe(get);
   });
 
+  it("passes a body with a declared length within the limit on as the same request (the server's parser bounds it)", async () => {
+    const body = JSON.stringify({ seed: 2 });
+    const declared = post(body, { "content-length": String(Buffer.byteLength(body)) });
+    expect(declared.headers.get("content-length")).toBe(String(Buffer.byteLength(body)));
+    const limited = await limitRequestBody(declared, 100);
+    expect(limited).toBe(declared);
+    expect(await (limited as Request).json()).toEqual({ seed: 2 });
+    const over = (await limitRequestBody(post("x".repeat(101), { "content-length": "101" }), 100)) as Response;
+    expect(over.status).toBe(413);
+  });
+
   it("refuses a declared or a streamed body over the limit with a 413 that names it", async () => {
     const declared = (await limitRequestBody(post("x".repeat(101)), 100)) as Response;
     expect(declared.status).toBe(413);

@@ -11,7 +11,7 @@ import { createContextInner } from "@/server/trpc";
 async function handler(request: Request) {
   const req = await limitRequestBody(request);
   if (req instanceof Response) return req;
-  return fetchRequestHandler({
+  const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
@@ -29,6 +29,11 @@ async function handler(request: Request) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed`, error);
     },
   });
+  // A POST answers mutations (an id, a count, an error): a few hundred bytes gzip does not shrink,
+  // while each gzip stream costs the request thread about 1 ms (scripts/load-test.mjs's profile;
+  // see the README). `no-transform` makes Next's compression pass it by; queries stay compressed.
+  if (request.method === "POST") response.headers.set("Cache-Control", "no-store, no-transform");
+  return response;
 }
 
 export { handler as GET, handler as POST };
