@@ -15,7 +15,7 @@ const envSchema = z.object({
   INIT_CWD: z.string().min(1).optional(),
 });
 
-export interface TrainerEnv {
+interface TrainerEnv {
   /** Root of published model bundles: `<modelsDir>/<name>/<version>/`. */
   modelsDir: string;
   /** The models that ship with Motif (committed): `<repo>/builtin-models/<name>/<version>/`. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { deployMigrations, webDir } from "../test-support/test-database";
 import { writeTinyBundle } from "../test-support/tiny-bundle";
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -78,5 +78,5 @@ export function engineConfig(kind: "inprocess" | "queue", attempts: number, prov
   return { kind, attempts };
 }
 
-export type Env = ReturnType<typeof loadEnv>;
+type Env = ReturnType<typeof loadEnv>;
 export const env: Env = loadEnv();

@@ -46,7 +46,7 @@ export function brokenChordNotes(count = 64): QuarterNote[] {
   return Array.from({ length: count }, (_, i) => ({ pitch: [48, 55, 52, 60, 53, 57, 50, 59][i % 8]! + (i >> 4), velocity: 64, startQuarter: i / 2, endQuarter: i / 2 + 0.5 }));
 }
 
-export interface TinyEvaluationOptions {
+interface TinyEvaluationOptions {
   /** More songs for the reference beside the tiny tune (e.g. a second song, so the OA exists). */
   extraReference?: NamedNotes[];
 }

@@ -1,6 +1,6 @@
 import type { RawNoteEvent } from "./raw-smf.js";
 
-export interface PairedNote {
+interface PairedNote {
   channel: number;
   pitch: number;
   velocity: number;

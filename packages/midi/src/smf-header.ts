@@ -7,7 +7,7 @@ import type { SmfHeader } from "./raw-smf.js";
 import type { WarningLog } from "./warnings.js";
 
 /** The bytes that hold the SMF: the whole input, or the "data" chunk of an RMID file. */
-export interface SmfWindow {
+interface SmfWindow {
   start: number;
   end: number;
   /** Set for RMID files, for messages. */

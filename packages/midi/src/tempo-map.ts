@@ -1,7 +1,7 @@
 import { lastIndexAtOrBefore } from "./binary-search.js";
 import type { TempoChange } from "./types.js";
 
-export const DEFAULT_MICROSECONDS_PER_QUARTER = 500_000; // 120 bpm, the SMF default
+const DEFAULT_MICROSECONDS_PER_QUARTER = 500_000; // 120 bpm, the SMF default
 
 /**
  * Ticks → seconds through a precomputed tempo map: the seconds at every change are summed once,

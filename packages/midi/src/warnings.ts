@@ -55,7 +55,7 @@ const LOSSY: Partial<Record<MidiWarningCode, MidiErrorCode>> = {
   "tick-limit": "too-large",
 };
 
-export interface WarningLocation {
+interface WarningLocation {
   byteOffset: number;
   track?: number | null;
   /** Warnings of one code, track and group are folded into one; default: one per byte offset. */

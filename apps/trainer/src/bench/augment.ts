@@ -106,7 +106,7 @@ export const augmentBenchCommand: CommandSpec<AugmentBenchOptions> = {
     })),
 };
 
-export interface ModeFigures {
+interface ModeFigures {
   validations: number;
   /** The first validation number and when it came (minutes of training). */
   first: { minutes: number; valLoss: number } | null;

@@ -1,7 +1,7 @@
 // Benchmark figures: one JSON line per figure on stdout as it is measured, a table at the end.
 import { formatTable } from "../cli/text-table.js";
 
-export interface Figure {
+interface Figure {
   name: string;
   value: number;
   unit: string;
@@ -42,11 +42,4 @@ function round(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
   const digits = Math.max(0, 3 - Math.floor(Math.log10(Math.abs(value))));
   return Number(value.toFixed(Math.min(digits, 8)));
-}
-
-/** Wall-clock seconds of `fn`. */
-export async function timed<T>(fn: () => T | Promise<T>): Promise<{ result: T; seconds: number }> {
-  const start = performance.now();
-  const result = await fn();
-  return { result, seconds: (performance.now() - start) / 1000 };
 }

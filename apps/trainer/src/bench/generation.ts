@@ -20,7 +20,7 @@ import { FigureLog } from "./figures.js";
 import { describeMachine } from "./machine.js";
 import { createTfStepModel } from "./tf-step-model.js";
 
-export interface GenerationOptions {
+interface GenerationOptions {
   tokens: number;
   windowedTokens: number;
   /** Timed repeats of each stateful run; the best one counts. */

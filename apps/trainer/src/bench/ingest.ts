@@ -4,7 +4,7 @@ import { parseMidi, pianoNotes } from "@motif/midi";
 import { findMidiFiles, readMidiFile } from "../data/midi-files.js";
 import type { FigureLog } from "./figures.js";
 
-export interface IngestResult {
+interface IngestResult {
   /** Token ids of every song (notes-chords tokenizer), for the training benchmark. */
   songs: Int32Array[];
   vocabularySize: number;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 
-export interface Machine {
+interface Machine {
   cores: number;
   cpuModel: string;
   node: string;

@@ -2,7 +2,7 @@
 // best loss of the baseline as a dashed line and the time budget as a vertical line.
 import { niceTicks, type Rgb, type Scene, type Shape } from "../charts/curves-scene.js";
 
-export interface QualitySeries {
+interface QualitySeries {
   label: string;
   /** [minutes since training started, validation loss] per epoch. */
   points: readonly (readonly [number, number])[];

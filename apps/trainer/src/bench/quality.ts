@@ -20,7 +20,7 @@ import { FigureLog } from "./figures.js";
 import { describeMachine } from "./machine.js";
 import { qualityScene } from "./quality-plot.js";
 
-export interface QualityOptions {
+interface QualityOptions {
   data: string | undefined;
   out: string | undefined;
   budgetMinutes: number;

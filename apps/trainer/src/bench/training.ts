@@ -25,7 +25,7 @@ export function describeShape(s: TrainShape): string {
   return `emb${s.embeddingDim} ${s.units.length}x${s.units[0]} V${s.vocabSize} seq${s.seqLen} batch${s.batchSize}, loss every step, adam`;
 }
 
-export interface Batch {
+interface Batch {
   ids: Float32Array;
   targets: Int32Array;
 }
@@ -78,7 +78,7 @@ function syntheticStream(vocabSize: number, length: number): Int32Array {
   return out;
 }
 
-export function modelConfigFor(shape: TrainShape, cell: "stock" | "fast"): ModelConfig {
+function modelConfigFor(shape: TrainShape, cell: "stock" | "fast"): ModelConfig {
   return presetConfigs("default", shape.vocabSize, {
     seqLen: shape.seqLen,
     embeddingDim: shape.embeddingDim,

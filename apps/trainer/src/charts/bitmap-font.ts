@@ -55,10 +55,10 @@ const GLYPHS: Record<string, string> = {
 
 const UNKNOWN = "11111 10001 10001 10001 10001 10001 11111";
 
-export const GLYPH_WIDTH = 5;
+const GLYPH_WIDTH = 5;
 export const GLYPH_HEIGHT = 7;
 /** Horizontal advance per character, in glyph pixels (5 + 1 spacing). */
-export const GLYPH_ADVANCE = 6;
+export const GLYPH_ADVANCE = GLYPH_WIDTH + 1;
 
 /** The lit pixels of one character as [column, row] pairs. */
 export function glyphPixels(char: string): [number, number][] {

@@ -30,7 +30,7 @@ export interface CommandSpec<T> {
   schema: z.ZodType<T>;
 }
 
-export type ParsedCommand<T> = { help: true } | { help: false; options: T };
+type ParsedCommand<T> = { help: true } | { help: false; options: T };
 
 export function parseCommand<T>(spec: CommandSpec<T>, argv: string[]): ParsedCommand<T> {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };

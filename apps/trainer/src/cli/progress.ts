@@ -4,7 +4,7 @@
 // line says the speed and how long an epoch will take, and validations inside an epoch get a line.
 import type { EpochMetrics, ValidationPoint } from "@motif/core";
 
-export interface ProgressOptions {
+interface ProgressOptions {
   totalEpochs: number;
   tty: boolean;
   write: (text: string) => void;
@@ -20,7 +20,7 @@ export interface ProgressOptions {
 /** Steps timed for the up-front estimate; the first step (warm-up, compilation) is not counted. */
 export const ESTIMATE_STEPS = 10;
 
-export interface ProgressReporter {
+interface ProgressReporter {
   /** `tokens`: trained on in this batch (for tokens/s). */
   onBatch(progress: { epoch: number; batch: number; batches: number; loss: number; tokens?: number }): void;
   onEpoch(metrics: EpochMetrics): void;
@@ -73,7 +73,7 @@ export function formatValidationLine(point: ValidationPoint, totalEpochs: number
 }
 
 /** "speed: 3,210 tok/s; an epoch of 1,250 steps ≈ 1:42:30 (time budget 30:00 ≈ 0.29 epochs)". */
-export function formatEstimateLine(args: { tokensPerSecond: number; secondsPerStep: number; batches: number; timeBudgetSeconds?: number }): string {
+function formatEstimateLine(args: { tokensPerSecond: number; secondsPerStep: number; batches: number; timeBudgetSeconds?: number }): string {
   const epochSeconds = args.secondsPerStep * args.batches;
   const budget = args.timeBudgetSeconds === undefined ? "" : ` (time budget ${formatDuration(args.timeBudgetSeconds)} ≈ ${Number((args.timeBudgetSeconds / epochSeconds).toPrecision(2))} epochs)`;
   return `speed: ${formatRate(args.tokensPerSecond)}, ${args.secondsPerStep.toFixed(2)} s/step; an epoch of ${args.batches.toLocaleString("en-US")} steps ≈ ${formatDuration(epochSeconds)}${budget}`;

@@ -25,16 +25,16 @@ export interface SkippedFile {
   reason: string;
 }
 
-export interface Ingested {
+interface Ingested {
   songs: IngestedSong[];
   skipped: SkippedFile[];
 }
 
-export function sha256Of(bytes: Uint8Array): string {
+function sha256Of(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-export interface ReadSong {
+interface ReadSong {
   name: string;
   sha256: string;
   notes: QuarterNote[];
@@ -162,7 +162,7 @@ export interface RereadableSource extends MidiSource {
  * Token ↔ id in order of first appearance, for the ids held while files are still being read (the
  * sorted vocabulary exists only once every training stream is known).
  */
-export class TokenDictionary {
+class TokenDictionary {
   readonly tokens: string[] = [];
   private readonly ids = new Map<string, number>();
 
@@ -187,7 +187,7 @@ export class TokenDictionary {
 }
 
 /** A usable song as training holds it: token ids, no notes and no token strings. */
-export interface CompactSong {
+interface CompactSong {
   name: string;
   sha256: string;
   /** Index of the song's file in `CompactIngest.sources`, read again when its notes are needed. */
@@ -197,7 +197,7 @@ export interface CompactSong {
   key: string | null;
 }
 
-export interface CompactIngest {
+interface CompactIngest {
   songs: CompactSong[];
   skipped: SkippedFile[];
   /** Files read with repairs (the MIDI reader's warnings): trained on, and listed so nothing is silent. */

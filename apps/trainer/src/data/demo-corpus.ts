@@ -4,7 +4,7 @@
 import { writeMidi, type PieceSpec, type QuarterNote } from "@motif/midi";
 import { accompaniment, accompanimentBar, key, leftHandTriad, melodyNotes, parseMelody, romanDegree, scalePitch, type Accompaniment, type Key } from "./demo-music.js";
 
-export interface DemoPiece {
+interface DemoPiece {
   /** File name, e.g. "ode-to-joy.mid". */
   name: string;
   spec: PieceSpec;

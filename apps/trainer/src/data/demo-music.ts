@@ -11,7 +11,7 @@ export function pitchFromName(name: string): number {
   return 12 * (Number(match[3]) + 1) + LETTER_PITCH_CLASS[match[1]!]! + accidental;
 }
 
-export interface MelodyEvent {
+interface MelodyEvent {
   /** null = rest. */
   pitch: number | null;
   quarters: number;

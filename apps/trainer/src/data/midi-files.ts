@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "../errors.js";
 
-export interface MidiFile {
+interface MidiFile {
   /** Path relative to the scanned folder, with forward slashes. */
   relativePath: string;
   absolutePath: string;

@@ -7,7 +7,7 @@ import type { BackendChoice } from "./backend-choice.js";
 import { CliError } from "../errors.js";
 
 
-export interface SelectedBackend {
+interface SelectedBackend {
   /** tfjs backend name: "tensorflow", "wasm" or "cpu". */
   name: string;
   /** Human-readable line, e.g. "wasm (SIMD, single thread)". */

@@ -35,7 +35,7 @@ export async function openBundle(dirOrModel: string): Promise<OpenedBundle> {
 }
 
 /** The built-in model `generate` and `evaluate` use when no --model is given and no demo model was trained. */
-export const DEFAULT_BUILTIN_MODEL = "mutopia-piano";
+const DEFAULT_BUILTIN_MODEL = "mutopia-piano";
 
 /**
  * The folder a --model argument means: a path (from where the command was run) when it exists, else

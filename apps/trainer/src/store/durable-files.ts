@@ -33,7 +33,7 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /** Files written and fsynced under temporary names in one folder, waiting to be renamed into place. */
-export interface StagedFiles {
+interface StagedFiles {
   /** Renames them in the given order (the last one can mark the set complete), then fsyncs the folder. */
   commit(): Promise<void>;
   /** Removes what is still temporary (after a failure). */

@@ -19,9 +19,9 @@ import { bundleSplit, readBundleSplit, type IngestedSong, type MidiSource } from
 import { musicReportScene } from "../charts/music-report-scene.js";
 
 /** The default recipe of `generate` (temperature 1, top-p 0.95, guard on, no primer) for seeds 1..pieces. */
-export const PUBLISH_EVALUATION_RECIPE: EvaluationRecipe = { pieces: 8, length: 500, temperature: 1, topK: null, topP: 0.95, guard: true };
+const PUBLISH_EVALUATION_RECIPE: EvaluationRecipe = { pieces: 8, length: 500, temperature: 1, topK: null, topP: 0.95, guard: true };
 
-export interface EvaluableBundle {
+interface EvaluableBundle {
   model: tf.LayersModel;
   manifest: BundleManifest;
   vocabulary: Vocabulary;
@@ -32,7 +32,7 @@ export interface EvaluableBundle {
  * Notes of pieces with seeds 1..recipe.pieces, as the model writes them (no key move: a key-normalised
  * model's pieces compare with its key-normalised training songs). `piece-<seed>` names them.
  */
-export function generateEvaluationPieces(bundle: EvaluableBundle, recipe: EvaluationRecipe): NamedNotes[] {
+function generateEvaluationPieces(bundle: EvaluableBundle, recipe: EvaluationRecipe): NamedNotes[] {
   const composer = new Composer(bundle);
   try {
     return Array.from({ length: recipe.pieces }, (_, i) => {

@@ -7,8 +7,8 @@ import type { StopReason, ValidationPoint } from "@motif/core";
 import { z } from "zod";
 import { writeFileAtomic } from "./durable-files.js";
 
-export const METRICS_FILE = "metrics.jsonl";
-export const SUMMARY_FILE = "summary.json";
+const METRICS_FILE = "metrics.jsonl";
+const SUMMARY_FILE = "summary.json";
 
 /** What `train --json` prints (and summary.json holds). */
 export interface TrainSummary {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { writeMidi, type QuarterNote } from "@motif/midi";
 
 /** A C-major phrase over a bass note, `bars` bars long. */
-export function phrase(bars: number, transpose = 0): QuarterNote[] {
+function phrase(bars: number, transpose = 0): QuarterNote[] {
   const melody = [0, 2, 4, 5, 7, 5, 4, 2];
   const notes: QuarterNote[] = [];
   for (let bar = 0; bar < bars; bar++) {

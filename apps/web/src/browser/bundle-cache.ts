@@ -5,7 +5,7 @@ import type { BundleListing } from "./device-protocol";
 
 const CACHE_NAME = "motif-bundles-v1";
 
-export interface LoadProgress {
+interface LoadProgress {
   loadedBytes: number;
   totalBytes: number;
   fromCache: boolean;

@@ -4,7 +4,7 @@ import type { RollNote } from "../lib/roll";
 import { DEVICE_WORKER_URL, type LoadState } from "./device-composer";
 import type { DeviceRecipe, DeviceResult, FromWorker, RadioStats, ToWorker } from "./device-protocol";
 
-export interface RadioHandlers {
+interface RadioHandlers {
   onLoad(state: LoadState): void;
   /** A new stream began (the start, or a skip): its notes come next, from its own time 0. */
   onStream(stream: { streamId: number; recipe: DeviceRecipe; modelLabel: string; implementation: string; loadMs: number }): void;

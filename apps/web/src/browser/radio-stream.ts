@@ -8,7 +8,7 @@ import { deviceGalleryRecipe } from "./device-recipe";
 import { keepWindow, type StreamMark } from "./radio-window";
 
 /** Tokens composed between two looks at the playhead (a few ms of work: skip, keep and the playhead are not kept waiting). */
-export const RADIO_CHUNK_TOKENS = 16;
+const RADIO_CHUNK_TOKENS = 16;
 
 export class RadioStream {
   readonly bpm: number;

@@ -8,7 +8,7 @@ export interface StreamMark {
 
 /** The share path's bounds for a length (the create schema's 16..2000 tokens). */
 export const KEEP_MIN_TOKENS = 16;
-export const KEEP_MAX_TOKENS = 2000;
+const KEEP_MAX_TOKENS = 2000;
 
 /**
  * The cut "Keep" saves: the stream's tokens from about `spanQuarters` before `endQuarter` (the

@@ -38,7 +38,7 @@ export async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sa
   return { tone, sampler: await samplerReady };
 }
 
-export type PlayerState = "idle" | "loading" | "playing" | "paused";
+type PlayerState = "idle" | "loading" | "playing" | "paused";
 
 /** Plays `notes` (in quarters) at `bpm`; positions are seconds. */
 export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number, onFirstPlay?: () => void, bpm: number = GALLERY_RECIPE.bpm) {

@@ -10,7 +10,7 @@ import { LOOKAHEAD_SECONDS, loadSampler } from "./use-piano-player";
 
 const TICK_MS = 50;
 
-export type RadioPlayerState = "idle" | "loading" | "ready" | "playing" | "paused";
+type RadioPlayerState = "idle" | "loading" | "ready" | "playing" | "paused";
 
 export function useRadioPlayer(notes: readonly RollNote[], bpm: number) {
   const [state, setState] = useState<RadioPlayerState>("idle");

@@ -3,9 +3,9 @@
 // plain `next build` does not have (the generation worker gets core from source through esbuild).
 // key.ts is pure (a type-only import of @motif/midi), so its source is used directly: one parser
 // for the form, the router's zod schema and the worker. key-choice.test.ts checks it is core's own.
-import { keyChoiceText, keyName, parseKeyChoice, type Key, type KeyChoice } from "../../../../packages/core/src/evaluation/key";
+import { keyChoiceText, keyName, parseKeyChoice } from "../../../../packages/core/src/evaluation/key";
 
-export { keyChoiceText, keyName, parseKeyChoice, type Key, type KeyChoice };
+export { keyChoiceText, keyName, parseKeyChoice };
 
 /** The 24 keys in the order a listener scans them: C major, C minor, Db major, C# minor, … B minor. */
 export const ALL_KEY_NAMES: readonly string[] = Array.from({ length: 12 }, (_, tonic) =>

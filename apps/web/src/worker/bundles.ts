@@ -16,7 +16,7 @@ const MAX_CACHED_BUNDLES = 3;
 export type Loaded = Awaited<ReturnType<typeof loadBundle>>;
 
 /** A loaded bundle and its Composer (made on first use: inspecting a bundle needs no step model). */
-export class CachedBundle {
+class CachedBundle {
   private made: Composer | null = null;
 
   constructor(readonly bundle: Loaded) {}

@@ -22,7 +22,7 @@ import type { QuarterNote } from "@motif/midi";
 import { NO_EVALUATION, NO_REFERENCE, PIECE_REPORT_VERSION, type CopiedPassage, type MetricRange, type ModelEvaluation, type PieceMetric, type PieceReport } from "../lib/music-report";
 
 /** The training songs of a bundle, decoded once, with their copy index and density range. */
-export interface ReportReference {
+interface ReportReference {
   songs: Map<string, readonly QuarterNote[]>;
   index: CopyIndex;
   notesPerBeat: FeatureRange;

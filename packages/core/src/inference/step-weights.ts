@@ -5,7 +5,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
 import { portableExp, portableTanh } from "../primitives/portable-math.js";
 
-export interface LstmStepWeights {
+interface LstmStepWeights {
   /** [inputs, 4·units] row-major, gate order i, f, c, o. */
   kernel: Float32Array;
   /** [units, 4·units] row-major. */
@@ -15,7 +15,7 @@ export interface LstmStepWeights {
   units: number;
 }
 
-export interface DenseStepWeights {
+interface DenseStepWeights {
   /** [inputs, units] row-major. */
   kernel: Float32Array;
   bias: Float32Array;
@@ -24,7 +24,7 @@ export interface DenseStepWeights {
   relu: boolean;
 }
 
-export interface StepWeights {
+interface StepWeights {
   vocabSize: number;
   /** [vocabSize, dim] row-major; null when the model reads id/vocabSize as one float. */
   embedding: { table: Float32Array; dim: number } | null;

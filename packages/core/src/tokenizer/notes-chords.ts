@@ -23,7 +23,7 @@ const MOTIF_CHORD_VELOCITY = 64;
 /** Lowest note of a `motif` chord voicing lies in G3..F#4, so the chord sits around middle C. */
 const MOTIF_VOICING_LOW = 55;
 
-export function encodeNotesChords(notes: readonly QuarterNote[]): string[] {
+function encodeNotesChords(notes: readonly QuarterNote[]): string[] {
   assertValidNotes(notes);
   const sorted = sortNotes(notes);
   const tokens: string[] = [];

@@ -91,7 +91,7 @@ function waitTokens(steps: number): string[] {
   return tokens;
 }
 
-export function encodeTimed(notes: readonly QuarterNote[]): string[] {
+function encodeTimed(notes: readonly QuarterNote[]): string[] {
   assertValidNotes(notes);
   const tokens: string[] = [];
   let time = 0;
@@ -200,7 +200,7 @@ export class TimedGrammar implements TokenGrammar {
 }
 
 /** Tokens to notes; tokens the grammar rejects at their position are skipped. */
-export function decodeTimed(tokens: readonly string[]): QuarterNote[] {
+function decodeTimed(tokens: readonly string[]): QuarterNote[] {
   const grammar = new TimedGrammar();
   const notes: QuarterNote[] = [];
   let time = 0;

@@ -6,7 +6,7 @@ import { TokenizerError } from "./types.js";
  * encoding: a corrupt file with a note a billion quarters late would otherwise ask for 250 million
  * wait tokens.
  */
-export const MAX_START_QUARTER = 1_000_000;
+const MAX_START_QUARTER = 1_000_000;
 
 /** Rejects notes no tokenizer can represent, naming the first offending note. */
 export function assertValidNotes(notes: readonly QuarterNote[]): void {

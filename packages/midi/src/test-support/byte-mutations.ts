@@ -11,7 +11,7 @@ function chunkLengthOffsets(bytes: Uint8Array): number[] {
   return offsets;
 }
 
-export type Mutation = (bytes: Uint8Array, random: () => number) => Uint8Array;
+type Mutation = (bytes: Uint8Array, random: () => number) => Uint8Array;
 
 export const MUTATIONS: Record<string, Mutation> = {
   flip(bytes, random) {

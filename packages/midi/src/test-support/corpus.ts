@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(fileURLToPath(new URL("../../../../", import.meta.url)));
-export const DEFAULT_CORPUS_DIR = resolve(repoRoot, "../shared/datasets/final-fantasy");
+const DEFAULT_CORPUS_DIR = resolve(repoRoot, "../shared/datasets/final-fantasy");
 const configured = process.env.MOTIF_CORPUS_DIR;
 
 export const corpusDir: string | null = (() => {
@@ -18,7 +18,7 @@ export const isDefaultCorpus = corpusDir !== null && !configured;
 
 export const corpusSkipReason = `(skipped: ${configured ?? "../shared/datasets/final-fantasy"} not found)`;
 
-export interface CorpusFile {
+interface CorpusFile {
   name: string;
   bytes: Uint8Array;
 }

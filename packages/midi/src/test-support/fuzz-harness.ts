@@ -13,14 +13,14 @@ import { writeMidi } from "../write-midi.js";
  * in CPU time of this process: the machine is shared (tests run in parallel beside training),
  * and wall time there measures the neighbours; the wall time is reported too.
  */
-export const MAX_CASE_MS = 1000;
+const MAX_CASE_MS = 1000;
 
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
 
-export interface CaseOutcome {
+interface CaseOutcome {
   parsed: boolean;
   errorCode: MidiErrorCode | null;
   warnings: number;

@@ -23,7 +23,7 @@ function bend(gen: Gen, p: number, trait: string): boolean {
   return true;
 }
 
-export interface FuzzCase {
+interface FuzzCase {
   bytes: Uint8Array;
   /** The defects it was built with, for the report. */
   traits: string[];

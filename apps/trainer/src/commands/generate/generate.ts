@@ -14,7 +14,7 @@ import { primerSource } from "./primer.js";
 const log = (line: string) => process.stderr.write(line + "\n");
 
 /** The Composer recipe the flags describe. */
-export function recipeOf(options: GenerateCliOptions, seed: number, primer: PrimerSource): Recipe {
+function recipeOf(options: GenerateCliOptions, seed: number, primer: PrimerSource): Recipe {
   const { length, temperature, topK, topP, primerLength, keepPrimer, repetitionGuard, style, bpm, key } = options;
   return { seed, length, temperature, topK, topP, primer, primerLength, keepPrimer, repetitionGuard, style, bpm, key };
 }

@@ -9,7 +9,7 @@ export async function runScan(options: { dir: string; json: boolean }, write: (t
   write(options.json ? JSON.stringify(report) + "\n" : formatScanReport(report));
 }
 
-export function formatScanReport(report: ScanReport): string {
+function formatScanReport(report: ScanReport): string {
   const ok = report.files.filter((file) => file.ok);
   const failed = report.files.filter((file) => !file.ok);
   const header = ["file", "format", "tracks", "notes", "drums", "seconds", ...TOKENIZER_KINDS.map((kind) => `${kind} tokens`), "warnings"];

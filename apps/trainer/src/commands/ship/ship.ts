@@ -32,7 +32,7 @@ const catalogEntrySchema = z.object({
   mutopia_source_path: z.string().optional().default(""),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
-export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
 /** One file the shipped model learned from (or was validated on), with what its licence asks. */
 export interface ShippedSource {
@@ -52,7 +52,7 @@ export function isRedistributable(license: string): boolean {
   return /^(public domain|cc0\b|cc by \d(\.\d)?)$/i.test(license.trim());
 }
 
-export function parseCatalog(json: unknown): CatalogEntry[] {
+function parseCatalog(json: unknown): CatalogEntry[] {
   const parsed = z.array(catalogEntrySchema).safeParse(json);
   if (!parsed.success) throw new CliError(`the catalog is not a list of {path, title, composer, license, sha256, …}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;
@@ -86,7 +86,7 @@ export function shippedSources(manifest: Pick<BundleManifest, "dataset">, catalo
 }
 
 /** NOTICE.md: what the model is, where its music came from, and one attribution line per file (CC BY first). */
-export function noticeText(manifest: Pick<BundleManifest, "name" | "version" | "contentHash">, sources: readonly ShippedSource[], corpus: string): string {
+function noticeText(manifest: Pick<BundleManifest, "name" | "version" | "contentHash">, sources: readonly ShippedSource[], corpus: string): string {
   const line = (s: ShippedSource) =>
     `- \`${s.file}\` (${s.split}): "${s.title}" by ${s.composer}${s.typesetter === "" ? "" : `, typeset by ${s.typesetter}`}, ${s.license}` +
     `${s.licenseUrl === "" ? "" : ` (${s.licenseUrl})`}, Mutopia Project, https://www.mutopiaproject.org${s.source === "" ? "" : ` (source: ${s.source})`}. Rendered to MIDI from the Mutopia Project's LilyPond sources.`;

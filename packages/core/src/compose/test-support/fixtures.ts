@@ -14,7 +14,7 @@ const bytesOf = (file: string): Uint8Array => new Uint8Array(readFileSync(path.j
 export type FixtureBundle = "timed-tiny" | "chords-tiny";
 
 /** One recipe in the CLI's terms (absent = the CLI's default), as the recorder ran it. */
-export interface RecordedInput {
+interface RecordedInput {
   name: string;
   bundle: FixtureBundle;
   seed: number;
@@ -31,7 +31,7 @@ export interface RecordedInput {
   key?: string;
 }
 
-export interface RecordedPiece {
+interface RecordedPiece {
   input: RecordedInput;
   recipeLines: string[];
   primerTokens: string[];
@@ -41,7 +41,7 @@ export interface RecordedPiece {
   midiBytes: number;
 }
 
-export interface Recorded {
+interface Recorded {
   recordedWith: string;
   corpus: string[];
   primerFile: string;
@@ -52,7 +52,7 @@ export interface Recorded {
 
 export const recorded = JSON.parse(readFileSync(path.join(dir, "recorded.json"), "utf8")) as Recorded;
 
-export function fixtureBundleFiles(name: FixtureBundle): BundleFiles {
+function fixtureBundleFiles(name: FixtureBundle): BundleFiles {
   return Object.fromEntries(Object.values(BUNDLE_FILES).map((file) => [file, bytesOf(path.join(name, file))]));
 }
 

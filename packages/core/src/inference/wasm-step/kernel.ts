@@ -48,7 +48,7 @@ export interface KernelMatrix {
 }
 
 /** A matrix given as row-major parts with one column count, stacked top to bottom ([kernel; recurrent]). */
-export interface StackedMatrix {
+interface StackedMatrix {
   columns: number;
   parts: Float32Array[];
 }

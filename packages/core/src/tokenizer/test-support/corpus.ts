@@ -12,7 +12,7 @@ export function findCorpusDir(): string | null {
   return existsSync(dir) ? dir : null;
 }
 
-export interface CorpusFile {
+interface CorpusFile {
   name: string;
   bytes: Uint8Array;
 }
