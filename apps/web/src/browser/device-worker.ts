@@ -5,9 +5,9 @@
 // radio: the same recipe's endless stream, composed a few seconds ahead of the playhead.
 import * as tf from "@tensorflow/tfjs";
 import { Composer, keyChoiceText, loadBundle, pieceToMidi, type Piece } from "@motif/core/compose";
-import { tryParseMidi, type QuarterNote } from "@motif/midi";
+import { tryParseMidi } from "@motif/midi";
 import { GALLERY_RECIPE, MAX_PRIMER_NOTES } from "../lib/gallery-recipe";
-import type { RollNote } from "../lib/roll";
+import { toRoll } from "../lib/roll";
 import { fetchBundleFiles } from "./bundle-cache";
 import type { BundleListing, DeviceRecipe, DeviceResult, FromWorker, ToWorker } from "./device-protocol";
 import { deviceGalleryRecipe } from "./device-recipe";
@@ -31,12 +31,6 @@ interface LoadedBundle {
 /** The loaded bundle's Composer (one at a time: a listener rarely switches models). */
 let current: LoadedBundle | null = null;
 let backendReady: Promise<boolean> | null = null;
-
-/** The server worker's rounding (src/worker/gallery-job.ts toRoll): the roll shows what a server piece would. */
-function toRoll(notes: readonly QuarterNote[]): RollNote[] {
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
-  return notes.map((n) => [n.pitch, n.velocity, round(n.startQuarter), round(n.endQuarter)]);
-}
 
 async function composerFor(requestId: number, modelId: string) {
   const response = await fetch(`/api/models/${encodeURIComponent(modelId)}/bundle`, { cache: "no-store" });

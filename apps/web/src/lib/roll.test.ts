@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyNotesUpdate, durationSeconds, pitchRange, quartersToSeconds, secondsToQuarters, type RollNote } from "./roll";
+import { applyNotesUpdate, durationSeconds, pitchRange, quartersToSeconds, secondsToQuarters, toRoll, type RollNote } from "./roll";
 
 describe("roll helpers", () => {
   const a: RollNote[] = [[60, 80, 0, 1], [64, 80, 1, 2]];
@@ -15,5 +15,9 @@ describe("roll helpers", () => {
     expect(secondsToQuarters(2, 90)).toBeCloseTo(3);
     expect(pitchRange(a)).toEqual({ low: 50, high: 74 });
     expect(pitchRange([[21, 1, 0, 1], [108, 1, 0, 1]])).toEqual({ low: 21, high: 108 });
+  });
+  it("turns composed notes into roll tuples, beats rounded to 1/10,000", () => {
+    expect(toRoll([{ pitch: 60, velocity: 80, startQuarter: 1 / 3, endQuarter: 2.000049 }])).toEqual([[60, 80, 0.3333, 2]]);
+    expect(toRoll([])).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Piano-roll data shared by server and browser: plain tuples keep the stored JSON and the stream small.
 // Beats ↔ seconds come from core's tempo.ts (pure, read from source as key-choice.ts reads key.ts).
+import type { QuarterNote } from "@motif/midi";
 import { quartersToSeconds, secondsToQuarters } from "../../../../packages/core/src/compose/tempo";
 import { GALLERY_RECIPE } from "./gallery-recipe";
 
@@ -7,6 +8,12 @@ export { quartersToSeconds, secondsToQuarters };
 
 /** [pitch 0..127, velocity 1..127, startQuarter, endQuarter]. */
 export type RollNote = [pitch: number, velocity: number, start: number, end: number];
+
+/** Composed notes as roll tuples, beats rounded to 1/10,000 (the server's and the device's pieces alike). */
+export function toRoll(notes: readonly QuarterNote[]): RollNote[] {
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return notes.map((n) => [n.pitch, n.velocity, round(n.startQuarter), round(n.endQuarter)]);
+}
 
 /** A piece's length in seconds at its tempo: the end of the last note to stop. */
 export function durationSeconds(notes: readonly RollNote[], bpm: number = GALLERY_RECIPE.bpm): number {

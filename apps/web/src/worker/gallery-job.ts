@@ -4,9 +4,8 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NO_PRIMER, createRecipe, type BundleManifest, type CorpusSong, type NotesUpdate, type PrimerSource, type Recipe } from "@motif/core/compose";
-import type { QuarterNote } from "@motif/midi";
 import { GALLERY_RECIPE } from "../lib/gallery-recipe";
-import type { RollNote } from "../lib/roll";
+import { toRoll } from "../lib/roll";
 import type { GenerateJob, GenerateProgress } from "./types";
 
 export const PROGRESS_EVERY_MS = 80;
@@ -33,11 +32,6 @@ async function findCorpusFile(dirs: string[], candidate: { name: string; sha256:
     if (createHash("sha256").update(bytes).digest("hex") === candidate.sha256) return bytes;
   }
   return null;
-}
-
-export function toRoll(notes: readonly QuarterNote[]): RollNote[] {
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
-  return notes.map((n) => [n.pitch, n.velocity, round(n.startQuarter), round(n.endQuarter)]);
 }
 
 /** The Composer recipe of a gallery job: the listener's choices, the stored primer, the gallery's fixed fields. */
