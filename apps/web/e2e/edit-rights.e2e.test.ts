@@ -9,9 +9,8 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployMigrations } from "../test-support/test-database";
 import { writeTinyBundle } from "../test-support/tiny-bundle";
-import { buildApp, startApp, type RunningApp } from "./app-server";
+import { CHROMIUM_ARGS, buildApp, chromiumPath, startApp, type RunningApp } from "./app-server";
 
-const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
 
 describe.skipIf(!hasChromium)(`edit rights in Chromium${hasChromium ? "" : ` (skipped: ${chromiumPath} not found; apt-get install chromium)`}`, () => {
@@ -29,7 +28,7 @@ describe.skipIf(!hasChromium)(`edit rights in Chromium${hasChromium ? "" : ` (sk
     app = await startApp({ DATABASE_URL: databaseUrl, MOTIF_MODELS_DIR: modelsDir, MOTIF_CORPUS_DIR: workDir });
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: CHROMIUM_ARGS,
     });
   });
 

@@ -15,10 +15,9 @@ import { resolveDatabaseTarget } from "@/database-url";
 import { createDatabase, DbNull } from "@/server/db";
 import { deployMigrations, webDir } from "../test-support/test-database";
 import { brokenChordNotes, writeTinyBundle } from "../test-support/tiny-bundle";
-import { buildApp, startApp, type RunningApp } from "./app-server";
+import { CHROMIUM_ARGS, buildApp, chromiumPath, startApp, type RunningApp } from "./app-server";
 import { watchCspViolations } from "./csp-watch";
 
-const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
 const shotsDir = join(webDir, "test-results");
 
@@ -54,7 +53,7 @@ describe.skipIf(!hasChromium)(`gallery in Chromium${hasChromium ? "" : ` (skippe
     app = await startApp({ DATABASE_URL: databaseUrl, MOTIF_MODELS_DIR: modelsDir, MOTIF_CORPUS_DIR: workDir });
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=user-gesture-required"],
+      args: [...CHROMIUM_ARGS, "--autoplay-policy=user-gesture-required"],
     });
     page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     cspViolations = await watchCspViolations(page.context());

@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeMidi } from "@motif/midi";
 import { deployMigrations, webDir } from "../test-support/test-database";
 import { tinyTuneNotes, writeTinyBundle } from "../test-support/tiny-bundle";
-import { buildApp, startApp, type RunningApp } from "./app-server";
+import { CHROMIUM_ARGS, buildApp, chromiumPath, startApp, type RunningApp } from "./app-server";
 import { watchCspViolations } from "./csp-watch";
 
-const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
 const CANARY = "MOTIF-CANARY-d41d8cd98f00";
 
@@ -65,7 +64,7 @@ describe.skipIf(!hasChromium)(`security in Chromium${hasChromium ? "" : ` (skipp
     expect(model).toBeDefined();
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: CHROMIUM_ARGS,
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     violations = await watchCspViolations(context);
