@@ -87,6 +87,14 @@ export interface TrainingConfig {
    * too long to wait for. Optional: absent = at the end of each epoch only.
    */
   validateEvery?: number;
+  /**
+   * Truncated back-propagation through time: every batch row walks one song's consecutive chunks,
+   * and the final LSTM states (h and c of every layer) of chunk k are the initial states of chunk
+   * k + 1 (data, no gradient across chunks); each song starts from zero. Needs the fast cell,
+   * every-step targets, contiguous chunks (stride = seqLen) and split `songs` (carryStateIssue).
+   * Optional: absent = off, and it is left out of configs when off.
+   */
+  carryState?: boolean;
 }
 
 export const AUGMENT_MODES = ["random", "all"] as const;
@@ -138,6 +146,7 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
     augmentMode: z.enum(AUGMENT_MODES).optional(),
     tempoStretch: z.number().min(0).max(0.5).optional(),
     validateEvery: positiveInt.optional(),
+    carryState: z.boolean().optional(),
   })
   .strict()
   .refine((c) => (c.gradientShards ?? 1) <= c.batchSize, {
@@ -151,7 +160,24 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
   .refine((c) => !(drawsAugmentation(c) && c.split === "random-windows"), {
     message: "random augmentation needs split 'songs' (random-windows splits fixed windows of fixed songs); use augmentMode 'all'",
     path: ["augmentMode"],
+  })
+  .refine((c) => !(c.carryState === true && c.split !== "songs"), {
+    message: "carryState needs split 'songs' (a state walks whole songs; random-windows splits windows)",
+    path: ["carryState"],
   });
+
+/**
+ * Why the model and training configs cannot carry state from chunk to chunk (null = they can, or
+ * carryState is off): the chunks must follow each other (stride = seqLen), every step must be a
+ * target, and the final states come from MotifLSTM (the stock layer does not return its c).
+ */
+export function carryStateIssue(model: ModelConfig, training: TrainingConfig): string | null {
+  if (training.carryState !== true) return null;
+  if (model.target !== "every-step") return "carryState needs target 'every-step' (a chunk's every step is trained)";
+  if (training.stride !== model.seqLen) return `carryState needs contiguous chunks: stride (${training.stride}) must equal seqLen (${model.seqLen})`;
+  if (model.cell !== "fast") return "carryState needs cell 'fast' (the stock tf.layers.lstm does not hand back its final cell state)";
+  return null;
+}
 
 /** True when every epoch draws its own transposition (and stretch) per training song. */
 export function drawsAugmentation(training: Pick<TrainingConfig, "augment" | "augmentMode" | "tempoStretch">): boolean {
@@ -221,5 +247,7 @@ export function presetConfigs(
   if (!modelResult.success) throw new Error(`invalid model config for preset ${preset}: ${describeIssues(modelResult.error)}`);
   const trainingResult = trainingConfigSchema.safeParse(training);
   if (!trainingResult.success) throw new Error(`invalid training config for preset ${preset}: ${describeIssues(trainingResult.error)}`);
+  const carryIssue = carryStateIssue(modelResult.data, trainingResult.data);
+  if (carryIssue !== null) throw new Error(`invalid training config for preset ${preset}: ${carryIssue}`);
   return { model: modelResult.data, training: trainingResult.data };
 }

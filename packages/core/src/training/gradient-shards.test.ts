@@ -122,6 +122,35 @@ describe("trainModel with gradient shards", () => {
     [alone, shared].forEach((m) => m.dispose());
   });
 
+  it("with carried state too: each shard takes its rows' states and hands back their final ones", async () => {
+    const { model: config, training } = tinyConfigs({ epochs: 2, gradientShards: 3, batchSize: 5, dropout: 0.2, carryState: true });
+    const songs = [70, 33, 90, 25, 61, 48, 52].map((length, i) => ({ name: `s${i}`, ids: learnableSongs(1, length)[0]!.ids }));
+    const { train, validation } = splitSongs(songs, training);
+    const alone = createModel(config, training.seed);
+    const sequential = await trainModel({ model: alone, modelConfig: config, training, train, validation });
+    const workers = inProcessWorkers(config);
+    const shared = createModel(config, training.seed);
+    const parallel = await trainModel({ model: shared, modelConfig: config, training, train, validation, workers });
+    expect(lossCurve(parallel.history)).toEqual(lossCurve(sequential.history));
+    expect(parallel.checkpoint.weights).toEqual(sequential.checkpoint.weights);
+    expect(workers.computed.length).toBeGreaterThan(0);
+    await workers.dispose();
+    [alone, shared].forEach((m) => m.dispose());
+  });
+
+  it("a shard's states must fit its rows and the LSTM layers", () => {
+    const { model: config } = tinyConfigs({ dropout: 0 });
+    const model = createModel(config, 1);
+    const compute = createShardComputer(model, config);
+    const request = { shard: 1, rows: 2, inputs: new Int32Array(16), targets: new Int32Array(16), dropoutSeeds: [] };
+    expect(() => compute({ ...request, states: [new Float32Array(32)] })).toThrow(/shard 1: 1 state arrays for 2 LSTM layers/);
+    expect(() => compute({ ...request, states: [32, 32, 32, 31].map((n) => new Float32Array(n)) })).toThrow(/shard 1: state 3 has 31 values, 2 rows of layer 2 need 32/);
+    const result = compute({ ...request, states: [32, 32, 32, 32].map((n) => new Float32Array(n)) });
+    expect(result.finalStates?.map((a) => a.length)).toEqual([32, 32, 32, 32]);
+    expect(compute(request).finalStates).toBeUndefined();
+    model.dispose();
+  });
+
   it("the shard count changes the dropout masks (so it is part of the config) and cannot change on resume", async () => {
     const { model: config, training } = tinyConfigs({ epochs: 1, dropout: 0.3 });
     const { train, validation } = splitSongs(learnableSongs(4), training);

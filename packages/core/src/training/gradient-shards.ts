@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
 import { encodeInput, outputsProbabilities } from "../model/create-model.js";
-import { trainingGraph } from "./training-graph.js";
+import { trainingGraph, type CarriedState } from "./training-graph.js";
 
 /** One shard of a batch: `rows` windows of token ids, flattened row-major. */
 export interface ShardRequest {
@@ -18,6 +18,11 @@ export interface ShardRequest {
   rows: number;
   /** One seed per Dropout layer of the model, in layer order. */
   dropoutSeeds: number[];
+  /**
+   * Training with carried state: the rows' initial LSTM states, per LSTM layer h then c, each
+   * [rows, units] row-major. Absent = zero states (and no final states in the result).
+   */
+  states?: Float32Array[];
 }
 
 /** Gradients of the SUM of the shard's token losses, in trainable-weight order. */
@@ -26,6 +31,8 @@ export interface ShardResult {
   lossSum: number;
   correct: number;
   tokens: number;
+  /** With `request.states`: the rows' final LSTM states, in the same layout. */
+  finalStates?: Float32Array[];
 }
 
 /**
@@ -80,18 +87,24 @@ export function createShardComputer(model: tf.LayersModel, modelConfig: ModelCon
   const tokensPerRow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
 
   return (request) => {
-    const { rows, inputs, targets, dropoutSeeds } = request;
+    const { rows, inputs, targets, dropoutSeeds, states } = request;
     if (!Number.isInteger(rows) || rows < 1) throw new Error(`shard ${request.shard}: rows must be a positive integer, got ${rows}`);
     if (inputs.length !== rows * modelConfig.seqLen) throw new Error(`shard ${request.shard}: ${inputs.length} input ids for ${rows} rows of ${modelConfig.seqLen}`);
     if (targets.length !== rows * tokensPerRow) throw new Error(`shard ${request.shard}: ${targets.length} targets for ${rows} rows of ${tokensPerRow}`);
     if (dropoutSeeds.length !== dropoutLayers.length) throw new Error(`shard ${request.shard}: ${dropoutSeeds.length} dropout seeds for ${dropoutLayers.length} dropout layers`);
+    if (states) checkStates(request.shard, states, rows, modelConfig.units);
     dropoutLayers.forEach((layer, index) => (layer.seed = dropoutSeeds[index]));
     let correctTensor: tf.Scalar | null = null;
     const x = encodeInput(modelConfig, inputs, rows, modelConfig.seqLen);
     const labels = tf.tensor1d(targets, "int32");
+    // Constants, not variables: no gradient flows into the previous chunk.
+    const carry: CarriedState | undefined = states && {
+      initial: states.map((values, i) => tf.tensor2d(values, [rows, modelConfig.units[Math.floor(i / 2)] as number])),
+      final: [],
+    };
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const logits = logitsOf(x, true);
+        const logits = logitsOf(x, true, carry);
         correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "float32")) as tf.Scalar);
         return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, modelConfig.vocabSize), logits, undefined, 0, tf.Reduction.SUM) as tf.Scalar;
       }, variables);
@@ -104,13 +117,21 @@ export function createShardComputer(model: tf.LayersModel, modelConfig: ModelCon
       const lossSum = value.dataSync()[0] as number;
       const correct = (correctTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
       tf.dispose([value, ...Object.values(grads)]);
-      return { gradients, lossSum, correct, tokens: targets.length };
+      return { gradients, lossSum, correct, tokens: targets.length, ...(carry ? { finalStates: carry.final } : {}) };
     } finally {
       dropoutLayers.forEach((layer) => (layer.seed = undefined));
-      tf.dispose([x, labels]);
+      tf.dispose([x, labels, ...(carry?.initial ?? [])]);
       if (correctTensor) tf.dispose(correctTensor);
     }
   };
+}
+
+function checkStates(shard: number, states: readonly Float32Array[], rows: number, units: readonly number[]): void {
+  if (states.length !== 2 * units.length) throw new Error(`shard ${shard}: ${states.length} state arrays for ${units.length} LSTM layers (h and c per layer)`);
+  states.forEach((values, i) => {
+    const size = rows * (units[Math.floor(i / 2)] as number);
+    if (values.length !== size) throw new Error(`shard ${shard}: state ${i} has ${values.length} values, ${rows} rows of layer ${Math.floor(i / 2) + 1} need ${size}`);
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { describeIssues, drawsAugmentation, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "../model/config.js";
+import { carryStateIssue, describeIssues, drawsAugmentation, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "../model/config.js";
 import { encodeInput, outputsProbabilities } from "../model/create-model.js";
 import { augmentationDraws, materializeBatch, mixSeed, songWindows, splitWindowsAtRandom, type AugmentationDraw, type SongTokens, type Window } from "./data.js";
 import { TrainingOptimizer } from "./optimizer.js";
@@ -8,6 +8,7 @@ import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
 import { combineShardGradients, createShardComputer, dropoutLayersOf, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
 import { createRng, restoreRng, shuffleInPlace } from "../primitives/rng.js";
+import { songChunks, streamBatches, StreamStates, type StreamChunk } from "./carry-state.js";
 import { inKeyWeights, TonalityMeter } from "../evaluation/tonality.js";
 
 export interface TrainCallbacks {
@@ -72,6 +73,12 @@ function clipByGlobalNorm(gradients: tf.Tensor[], clipNorm: number): tf.Tensor[]
   });
 }
 
+/** One step's rows with carried state: which stream and chunk each row is, and the streams' states. */
+interface Carried {
+  chunks: readonly StreamChunk[];
+  states: StreamStates;
+}
+
 interface RunState {
   epoch: number;
   history: EpochMetrics[];
@@ -121,6 +128,12 @@ function validationPoint(at: ValidationPoint["at"], metrics: EpochMetrics, step:
  * Random augmentation (augmentMode "random"): every epoch draws one transposition and tempo
  * factor per training song (augmentationDraws) and asks `augmentSong` for its ids; `train` holds
  * the songs as given (shift 0), and the cosine schedule spans `epochs` passes over them.
+ * Carried state (`carryState`): each epoch's training songs, in a seeded shuffled order, are dealt
+ * to `batchSize` streams (streamBatches); a batch is the next chunk of every stream that has one,
+ * started from the final LSTM states of that stream's previous chunk (zeros at a song's start,
+ * and for every stream at an epoch's start, so checkpoints hold no state). Validation stays on
+ * zero-state windows.
+ *
  * `validateEvery` adds validations inside epochs; one that beats the best keeps its weights, and
  * patience counts epochs in which no validation did. `timeBudgetSeconds` stops at the end of the
  * step that reaches it on the training clock (resumed runs included): inside an epoch, the weights
@@ -154,6 +167,9 @@ export async function trainModel(args: {
   if (!modelCheck.success) throw new Error(`invalid model config: ${describeIssues(modelCheck.error)}`);
   const trainingCheck = trainingConfigSchema.safeParse(training);
   if (!trainingCheck.success) throw new Error(`invalid training config: ${describeIssues(trainingCheck.error)}`);
+  const carryIssue = carryStateIssue(modelConfig, training);
+  if (carryIssue !== null) throw new Error(`invalid training config: ${carryIssue}`);
+  const carry = training.carryState === true;
   const outputUnits = model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
   if (outputUnits !== modelConfig.vocabSize) throw new Error(`the model outputs ${String(outputUnits)} units but the config says vocabSize ${modelConfig.vocabSize}`);
   for (const song of [...args.train, ...args.validation]) checkIds(song, modelConfig.vocabSize);
@@ -175,7 +191,7 @@ export async function trainModel(args: {
     throw new Error(`no training window: every training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`);
   }
 
-  const totalSteps = training.epochs * Math.ceil(trainWindows.length / training.batchSize);
+  const totalSteps = carry ? carriedStateSteps() : training.epochs * Math.ceil(trainWindows.length / training.batchSize);
   const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new TrainingOptimizer(training.optimizer ?? "adam", variables);
@@ -218,9 +234,12 @@ export async function trainModel(args: {
     while (!state.stoppedEarly && state.epoch < training.epochs && !interrupted && stopReason === null) {
       const epoch = state.epoch + 1;
       const data = random ? augmentedEpoch(epoch) : { songs, windows: trainWindows };
-      const batchesPerEpoch = Math.ceil(data.windows.length / training.batchSize);
       const rng = restoreRng(state.rngState);
-      const order = shuffleInPlace([...data.windows], rng);
+      // Carried state walks songs (shuffled) in streams; otherwise the windows are shuffled.
+      const streams = carry ? streamBatches(chunkCounts(data.songs), shuffleInPlace(args.train.map((_, i) => i), rng), training.batchSize) : null;
+      const order = streams ? [] : shuffleInPlace([...data.windows], rng);
+      const batchesPerEpoch = streams ? streams.length : Math.ceil(data.windows.length / training.batchSize);
+      const streamStates = streams ? new StreamStates(training.batchSize, modelConfig.units) : null;
       const epochStart = now();
       let lossSum = 0;
       let accuracySum = 0;
@@ -264,9 +283,12 @@ export async function trainModel(args: {
         }
         const step = optimizer.step;
         learningRate = training.lrSchedule === "cosine" ? learningRateAt(step, totalSteps, training.learningRate) : training.learningRate;
-        const windows = order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
+        const chunks = streams ? (streams[batch] as StreamChunk[]) : null;
+        const windows = chunks ? chunks.map((c) => ({ song: c.song, start: c.chunk * modelConfig.seqLen })) : order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
         const { inputs, targets } = materializeBatch(data.songs, windows, modelConfig);
-        const results = await computeShards(shardRequests(step, windows.length, inputs, targets));
+        const carried = chunks && streamStates ? { chunks, states: streamStates } : null;
+        const results = await computeShards(shardRequests(step, windows.length, inputs, targets, carried));
+        if (carried) keepFinalStates(results, carried);
         const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
         const loss = results.reduce((sum, r) => sum + r.lossSum, 0) / tokens;
         if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${step}`);
@@ -346,8 +368,11 @@ export async function trainModel(args: {
     return { songs: [...train, ...args.validation], windows };
   }
 
-  /** The batch cut into `shards` row slices (empty slices of a short last batch left out). */
-  function shardRequests(step: number, rows: number, inputs: Int32Array, targets: Int32Array): ShardRequest[] {
+  /**
+   * The batch cut into `shards` row slices (empty slices of a short last batch left out); with
+   * carried state each slice takes its rows' initial states.
+   */
+  function shardRequests(step: number, rows: number, inputs: Int32Array, targets: Int32Array, carried: Carried | null): ShardRequest[] {
     const time = modelConfig.seqLen;
     const targetsPerRow = targets.length / rows;
     return shardRanges(rows, shards)
@@ -357,8 +382,37 @@ export async function trainModel(args: {
         inputs: inputs.slice(range.start * time, (range.start + range.rows) * time),
         targets: targets.slice(range.start * targetsPerRow, (range.start + range.rows) * targetsPerRow),
         dropoutSeeds: dropoutLayers.map((_, layerIndex) => mixSeed(training.seed, step, layerIndex, shard)),
+        ...(carried ? { states: carried.states.gather(carried.chunks.slice(range.start, range.start + range.rows)) } : {}),
       }))
       .filter((request) => request.rows > 0);
+  }
+
+  /** The shards' final states become their streams' states for the next chunk (results in shard order). */
+  function keepFinalStates(results: readonly ShardResult[], carried: Carried): void {
+    const ranges = shardRanges(carried.chunks.length, shards).filter((range) => range.rows > 0);
+    results.forEach((result, i) => {
+      const range = ranges[i] as { start: number; rows: number };
+      if (!result.finalStates) throw new Error(`shard ${i}: no final LSTM states in its result (carried state)`);
+      carried.states.scatter(carried.chunks.slice(range.start, range.start + range.rows), result.finalStates);
+    });
+  }
+
+  /** Whole chunks per song of an epoch's list (training songs first; validation songs are not walked). */
+  function chunkCounts(epochSongs: readonly SongTokens[]): number[] {
+    return epochSongs.slice(0, args.train.length).map((song) => songChunks(song.ids.length, modelConfig.seqLen));
+  }
+
+  /**
+   * The LR schedule's length with carried state: the steps of every epoch's layout, whose shuffles
+   * the run's rng gives in advance; from the songs as given (random augmentation may change a
+   * song's length a little, as the window count above ignores it too).
+   */
+  function carriedStateSteps(): number {
+    const counts = chunkCounts(args.train);
+    const rng = createRng(training.seed);
+    let steps = 0;
+    for (let epoch = 1; epoch <= training.epochs; epoch++) steps += streamBatches(counts, shuffleInPlace(counts.map((_, i) => i), rng), training.batchSize).length;
+    return steps;
   }
 
   /**

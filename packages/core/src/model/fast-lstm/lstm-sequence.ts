@@ -22,6 +22,12 @@ export interface LstmSequenceOptions {
   activation: ActivationFn;
   recurrentActivation: ActivationFn;
   returnSequences: boolean;
+  /**
+   * Called during the forward pass with the final h and c ([batch, u]), e.g. to carry them into
+   * the next chunk of a song (training with carried state). The tensors are freed after the pass:
+   * read them inside the call.
+   */
+  onFinalState?: (h: tf.Tensor2D, c: tf.Tensor2D) => void;
 }
 
 /**
@@ -50,6 +56,7 @@ export function lstmSequence(
     ];
     const save = args[6] as tf.GradSaveFunc;
     const forward = runForward(xIn, k, r, b, hInit, cInit, options);
+    options.onFinalState?.(forward.finalH, forward.finalC);
     const s = forward.saved;
     save([s.xTimeMajor, k, r, s.hPrevAll, s.cPrevAll, s.gateI, s.gateF, s.gateG, s.gateO, s.cellOut]);
     return {
@@ -84,7 +91,7 @@ function runForward(
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
   { activation, recurrentActivation, returnSequences }: LstmSequenceOptions,
-): { output: tf.Tensor; saved: SavedForBackward } {
+): { output: tf.Tensor; finalH: tf.Tensor2D; finalC: tf.Tensor2D; saved: SavedForBackward } {
   const [batch, time, inputDim] = x.shape;
   const units = recurrentKernel.shape[0];
   const xTimeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, inputDim]) as tf.Tensor2D;
@@ -126,6 +133,8 @@ function runForward(
   const stacked = (parts: tf.Tensor[]) => tf.concat(parts, 0) as tf.Tensor2D;
   return {
     output: returnSequences ? tf.stack(steps.h, 1) : h,
+    finalH: h,
+    finalC: c,
     saved: {
       xTimeMajor,
       hPrevAll: stacked(steps.hPrev),

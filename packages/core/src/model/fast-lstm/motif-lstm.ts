@@ -4,7 +4,7 @@
 // LSTMCell for configuration, initialisers and weight creation, so saved models look like stock
 // LSTM layers with class name "MotifLSTM".
 import * as tf from "@tensorflow/tfjs";
-import { lstmSequence, SUPPORTED_ACTIVATIONS } from "./lstm-sequence.js";
+import { lstmSequence, SUPPORTED_ACTIVATIONS, type LstmSequenceOptions } from "./lstm-sequence.js";
 
 /** The arguments of tf.layers.lstm. */
 export type MotifLstmArgs = Parameters<typeof tf.layers.lstm>[0];
@@ -54,6 +54,8 @@ export class MotifLSTM extends tf.RNN {
         }
       }
       const bias = this.cell.useBias ? this.cell.bias.read() : tf.zeros([4 * units]);
+      // Training with carried state reads the final h and c here, from the same forward pass.
+      const onFinalState = kwargs?.["onFinalState"] as LstmSequenceOptions["onFinalState"] | undefined;
       return lstmSequence(
         x as tf.Tensor3D,
         this.cell.kernel.read() as tf.Tensor2D,
@@ -65,6 +67,7 @@ export class MotifLSTM extends tf.RNN {
           activation: this.cell.activation,
           recurrentActivation: this.cell.recurrentActivation,
           returnSequences: this.returnSequences,
+          ...(typeof onFinalState === "function" ? { onFinalState } : {}),
         },
       );
     });
