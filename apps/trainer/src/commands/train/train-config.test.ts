@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, trainCommand, type TrainOptions } from "./train-flags.js";
+import { parseDuration, RESUME_FIXED_FLAGS, trainCommand, type TrainOptions } from "./train-flags.js";
 import { DEFAULT_AUGMENT, NOTES_CHORDS_DEFAULT, SMALL_CORPUS_DEFAULT, resolveConfigs } from "./train-config.js";
 import { parseCommand } from "../../cli/command-args.js";
 
@@ -97,6 +97,18 @@ describe("train configs from flags", () => {
     expect(() => resolveConfigs(options(["--data", "x", "--tempo-stretch", "0.05", "--augment-mode", "all"]), 50)).toThrow(/tempoStretch needs augmentMode 'random'/);
     expect(() => options(["--tempo-stretch", "0.9"])).toThrow(/tempo-stretch.*at most 0.5/);
     expect(resolveConfigs(options(["--data", "x"]), 50).training).not.toHaveProperty("validateEvery");
+  });
+
+  it("maps --carry-state onto carryState (left out when off) and refuses it where chunks cannot follow each other", () => {
+    expect(resolveConfigs(options(["--data", "x"]), 50).training).not.toHaveProperty("carryState");
+    expect(resolveConfigs(options(["--data", "x", "--carry-state"]), 50).training).toMatchObject({ carryState: true, stride: 64 });
+    // Small-corpus windows keep their chunks contiguous.
+    expect(resolveConfigs(options(["--data", "x", "--carry-state"]), 50, SMALL_CORPUS_DEFAULT.maxTokens - 1)).toMatchObject({ model: { seqLen: 128 }, training: { carryState: true, stride: 128 } });
+    expect(() => resolveConfigs(options(["--data", "x", "--carry-state", "--stride", "16"]), 50)).toThrow(/carryState needs contiguous chunks: stride \(16\) must equal seqLen \(64\)/);
+    expect(() => resolveConfigs(options(["--data", "x", "--carry-state", "--split", "random-windows"]), 50)).toThrow(/carryState needs split 'songs'/);
+    expect(() => resolveConfigs(options(["--data", "x", "--carry-state", "--cell", "stock"]), 50)).toThrow(/carryState needs cell 'fast'/);
+    expect(() => resolveConfigs(options(["--data", "x", "--carry-state", "--preset", "parent"]), 50)).toThrow(/carryState needs target 'every-step'/);
+    expect(RESUME_FIXED_FLAGS).toContain("carryState");
   });
 
   it("reads time budgets as seconds", () => {

@@ -77,6 +77,8 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number, corpusT
     augmentMode,
     tempoStretch: options.tempoStretch,
     validateEvery: options.valEvery,
+    // Left out when off, so configs without it stay as they were.
+    carryState: options.carryState,
     keyNormalization,
     patience: options.patience === undefined ? undefined : options.patience === 0 ? null : options.patience,
     seed: options.seed,

@@ -53,6 +53,8 @@ export interface TrainOptions {
   timeBudget: number | undefined;
   /** Also validate every N optimizer steps. */
   valEvery: number | undefined;
+  /** true: each batch row walks one song's chunks, carrying the LSTM state from chunk to chunk; undefined = off. */
+  carryState: true | undefined;
   /** Print one JSON summary object on stdout at the end. */
   json: boolean;
   /** `song`: move every song to C major / A minor by its estimated key; undefined = the preset's. */
@@ -91,6 +93,7 @@ const flags = {
   "tempo-stretch": { type: "string", value: "X", description: "Timed tokens: every epoch each training song is also played faster or slower by a factor drawn from [1-X, 1+X], e.g. 0.05 for ±5%. Needs --augment-mode random; 0 = off.", defaultText: "0" },
   "time-budget": { type: "string", value: "TIME", description: "Stop at the end of the step that reaches this much training time (90s, 30m, 1h, 1h30m; resumed runs count their earlier time), validate there if that step did not, and publish the best validation so far." },
   "val-every": { type: "string", value: "N", description: "Also validate every N optimizer steps, not only at the end of each epoch (for long epochs); a better validation keeps its weights. Every validation is a line of metrics.jsonl.", defaultText: "end of each epoch only" },
+  "carry-state": { type: "boolean", description: "Truncated back-propagation through time: each batch row walks one song's consecutive chunks and starts each from the LSTM states the previous chunk ended with (no gradient across chunks; zeros at a song's start), so the model learns the states it meets deep into a piece. Needs the default preset's every-step target, contiguous chunks (--stride = --seq-len), --split songs and --cell fast. Validation stays on zero-state windows.", defaultText: "off" },
   json: { type: "boolean", description: "Print one JSON object on stdout at the end: bundle folder, name, version, best validation, epochs, wall time, tokens/s and why training stopped." },
   patience: { type: "string", value: "N", description: "Stop after N epochs without a better validation loss; 0 = never stop early.", defaultText: "preset's" },
   seed: { type: "string", value: "N", description: "Random seed for initialisation, split and shuffling.", defaultText: "1" },
@@ -124,6 +127,7 @@ const schema = z
     "tempo-stretch": numberFlag(0, 0.5).optional(),
     "time-budget": durationFlag.optional(),
     "val-every": integerFlag(1, 100_000_000).optional(),
+    "carry-state": z.boolean().optional(),
     json: z.boolean().optional(),
     keys: z.enum(["song", "none"]).optional(),
     patience: integerFlag(0, 10_000).optional(),
@@ -156,6 +160,7 @@ const schema = z
       tempoStretch: raw["tempo-stretch"],
       timeBudget: raw["time-budget"],
       valEvery: raw["val-every"],
+      carryState: raw["carry-state"] === true ? true : undefined,
       json: raw.json ?? false,
       keys: raw.keys,
       patience: raw.patience,
@@ -185,6 +190,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --preset seed --epochs 40",
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --workers 1",
     "pnpm --filter trainer train --data ./midi --keys none --augment=-5..6 --tempo-stretch 0.05 --time-budget 30m --val-every 500 --json",
+    "pnpm --filter trainer train --data ./midi --carry-state --time-budget 20m",
     "pnpm --filter trainer train --resume --name final-fantasy",
   ],
   schema,
@@ -194,7 +200,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
  * Flags that only the interrupted run's saved settings may decide (--epochs, --patience and
  * --time-budget may change: train longer; --workers too: it never changes the arithmetic).
  */
-export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "embeddingInit", "lr", "val", "split", "augment", "augmentMode", "tempoStretch", "valEvery", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
+export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "embeddingInit", "lr", "val", "split", "augment", "augmentMode", "tempoStretch", "valEvery", "carryState", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
 
 export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
   return options.preset ?? "default";

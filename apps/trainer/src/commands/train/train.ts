@@ -223,7 +223,8 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     `model: preset ${modelConfig.preset}, ${modelConfig.input} input, LSTM ${modelConfig.units.join("x")}, seq ${modelConfig.seqLen}, ` +
       `${model.countParams().toLocaleString("en-US")} parameters; ${training.epochs} epochs, batch ${training.batchSize}, lr ${training.learningRate}, ` +
       `${describeAugmentation(training)}, ` +
-      `keys ${training.keyNormalization === "song" ? "moved to C major / A minor" : "as written"}`,
+      `keys ${training.keyNormalization === "song" ? "moved to C major / A minor" : "as written"}` +
+      (training.carryState === true ? ", LSTM state carried from chunk to chunk of each song" : ""),
   );
 
   const shards = training.gradientShards ?? 1;

@@ -36,6 +36,23 @@ describe("gradient worker pool (worker_threads)", () => {
     [alone, shared].forEach((m) => m.dispose());
   });
 
+  it("with carried state (states sent to the thread and back), 1 worker thread + the main thread match one thread bit for bit", async () => {
+    const carried = { ...training, carryState: true, batchSize: 3 };
+    // Songs of different lengths: streams hand over songs at different steps and the last batches shrink.
+    const ragged = songs.map((song, s) => ({ ...song, ids: song.ids.subarray(0, 20 + 9 * s) }));
+    const split = splitSongs(ragged, carried);
+    const alone = createModel(modelConfig, carried.seed);
+    const sequential = await trainModel({ model: alone, modelConfig, training: carried, train: split.train, validation: split.validation });
+    pool = await createGradientPool({ workers: 1, backend: tf.getBackend(), modelConfig });
+    const shared = createModel(modelConfig, carried.seed);
+    const parallel = await trainModel({ model: shared, modelConfig, training: carried, train: split.train, validation: split.validation, workers: pool });
+    const curve = (h: typeof sequential.history) => h.map(({ loss, accuracy, valLoss }) => ({ loss, accuracy, valLoss }));
+    expect(curve(parallel.history)).toEqual(curve(sequential.history));
+    expect(parallel.checkpoint.weights).toEqual(sequential.checkpoint.weights);
+    expect(sequential.history[1]!.loss).toBeLessThan(sequential.history[0]!.loss);
+    [alone, shared].forEach((m) => m.dispose());
+  });
+
   it("a worker that crashes fails training with an error naming it (no hang)", async () => {
     pool = await createGradientPool({ workers: 1, backend: tf.getBackend(), modelConfig, entry: new URL("./test-support/crashing-worker.ts", import.meta.url) });
     const model = createModel(modelConfig, 1);

@@ -34,7 +34,9 @@ try {
     }
     try {
       const result = compute(message.request);
-      post({ type: "result", id: message.id, result }, result.gradients.map((g) => g.buffer as ArrayBuffer));
+      // Carried state: the rows' final LSTM states travel back with the gradients.
+      const arrays = [...result.gradients, ...(result.finalStates ?? [])];
+      post({ type: "result", id: message.id, result }, arrays.map((a) => a.buffer as ArrayBuffer));
     } catch (error) {
       post({ type: "compute-failed", id: message.id, message: error instanceof Error ? error.message : String(error) });
     }
