@@ -301,6 +301,12 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
       // Same page, model in memory: only the composition.
       await first.getByTestId("generate").click();
       const warm = await readDevicePiece(first, 2);
+      // The page's own scripts as this browser fetched them (the worker's script is counted below).
+      const pageScripts = await first.evaluate(() =>
+        (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+          .filter((entry) => new URL(entry.name).pathname.endsWith(".js"))
+          .reduce((sum, entry) => ({ files: sum.files + 1, sent: sum.sent + entry.encodedBodySize, size: sum.size + entry.decodedBodySize }), { files: 0, sent: 0, size: 0 }),
+      );
       await first.close();
       // Second visit: the worker starts again and reads the bundle from Cache Storage; Generate once it is ready.
       const cachedPage = await bench.newPage();
@@ -317,6 +323,7 @@ describe.skipIf(!hasChromium)(`generation in the browser${hasChromium ? "" : ` (
           `  first visit, Generate as soon as the form shows: model download ${kb(cold.downloadedBytes)} of ${kb(cold.bundleBytes)}, load ${cold.loadMs} ms, compose ${cold.composeMs} ms, click → first note ${cold.firstNoteMs} ms`,
           `  model in memory: compose ${warm.composeMs} ms (${Math.round((recipe.length / warm.composeMs) * 1000)} tokens/s), click → first note ${warm.firstNoteMs} ms`,
           `  second visit, model ready from Cache Storage: downloaded ${kb(cached.downloadedBytes)}, load ${cached.loadMs} ms, compose ${cached.composeMs} ms, click → first note ${cached.firstNoteMs} ms`,
+          `  generate page scripts: ${pageScripts.files} files, ${kb(pageScripts.size)} (${kb(pageScripts.sent)} as sent, compressed)`,
           `  worker script ${kb(script.length)} (${kb(gzipSync(script).length)} gzipped)`,
         ].join("\n"),
       );
