@@ -130,6 +130,26 @@ describe("packBundle → loadBundle", () => {
     model.dispose();
   });
 
+  it("loads a bundle whose model config says the old preset name seed, as written and under its own hash", async () => {
+    // As the trainer wrote notebook bundles before the rename: preset "seed", a model named motif_seed.
+    const notebook = presetConfigs("notebook", vocabulary.size, { units: [8, 8], seqLen: 6, denseUnits: 8 });
+    const config = { ...notebook.model, preset: "seed" as const };
+    const model = createModel(config, 2);
+    const { model: other, manifest } = await makeBundle();
+    other.dispose();
+    const packed = await packBundle({ model, manifest: { ...manifest, model: config, training: notebook.training } });
+    expect(utf8Decode(packed["bundle.json"] as Uint8Array)).toMatch(/"preset": ?"seed"/);
+    const loaded = await loadBundle(packed);
+    expect(loaded.manifest.model.preset).toBe("seed");
+    expect(loaded.model.name).toBe("motif_seed");
+    expect(loaded.model.outputs[0]?.shape).toEqual([null, vocabulary.size]);
+    const window = tf.tensor3d([Array.from({ length: 6 }, (_, i) => [i / vocabulary.size])]);
+    expect(Array.from((loaded.model.predict(window) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(window) as tf.Tensor).dataSync()));
+    tf.dispose(window);
+    loaded.model.dispose();
+    model.dispose();
+  });
+
   it("refuses missing files, an edited model.json and a wrong parameter count", async () => {
     const { model, files } = await makeBundle();
     const { "weights.bin": _weights, ...noWeights } = files;

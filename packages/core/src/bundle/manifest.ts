@@ -74,10 +74,10 @@ export const bundleManifestSchema: z.ZodType<BundleManifest> = z.object({
   name: z.string().min(1),
   version: z.string().min(1),
   createdAt: z.string().min(1),
-  tokenizer: z.object({ kind: z.enum(["notes-chords", "timed"]), version: z.number().int().positive() }),
+  tokenizer: z.object({ kind: z.enum(TOKENIZER_KINDS), version: z.number().int().positive() }),
   vocabulary: z.object({
     version: z.literal(1),
-    tokenizer: z.enum(["notes-chords", "timed"]),
+    tokenizer: z.enum(TOKENIZER_KINDS),
     tokenizerVersion: z.number().int(),
     tokens: z.array(z.string()),
   }),

@@ -244,7 +244,7 @@ describe("Composer", () => {
 
     it("a primer longer than a windowed model's context", async () => {
       const vocabulary = chords.vocabulary;
-      const { model: config, training } = presetConfigs("seed", vocabulary.size, { units: [8, 8], seqLen: 8, denseUnits: 8 });
+      const { model: config, training } = presetConfigs("notebook", vocabulary.size, { units: [8, 8], seqLen: 8, denseUnits: 8 });
       const model = createModel(config, 1);
       const bundle = await loadBundle(await packTestBundle({ model, config, training, vocabulary: Vocabulary.fromJSON(vocabulary.toJSON()) }));
       model.dispose();
@@ -252,7 +252,7 @@ describe("Composer", () => {
       try {
         expect(windowed.context).toBe(8);
         expect(windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 8 })).tokens).toHaveLength(5);
-        expectCode(() => windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 9 })), "primer-too-long", /the primer has 9 tokens but this seed model predicts from the last 8/);
+        expectCode(() => windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 9 })), "primer-too-long", /the primer has 9 tokens but this notebook model predicts from the last 8/);
       } finally {
         windowed.dispose();
         bundle.model.dispose();

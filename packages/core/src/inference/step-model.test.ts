@@ -50,7 +50,7 @@ describe("createStepModel (stateful)", () => {
     const model = createModel(config, 1);
     const step = createStepModel(model, config);
     expect(() => step.step(20)).toThrow(/token id 20 is outside the vocabulary \(0..19\)/);
-    const seed = presetConfigs("seed", 20, { units: [8, 8], seqLen: 6, denseUnits: 8 }).model;
+    const seed = presetConfigs("notebook", 20, { units: [8, 8], seqLen: 6, denseUnits: 8 }).model;
     const seedModel = createModel(seed, 1);
     expect(() => createStatefulStepModel(seedModel, seed)).toThrow(/use createWindowedStepModel/);
     model.dispose();
@@ -87,7 +87,7 @@ describe("createStepModel (stateful)", () => {
 
 describe("createWindowedStepModel", () => {
   it("seed-style models re-run the last seqLen tokens (left-padded with id 0) and return log-probabilities", () => {
-    const { model: config } = presetConfigs("seed", 20, { units: [8, 8], seqLen: 6, denseUnits: 8 });
+    const { model: config } = presetConfigs("notebook", 20, { units: [8, 8], seqLen: 6, denseUnits: 8 });
     const model = createModel(config, 2);
     const step = createStepModel(model, config);
     expect(step.kind).toBe("windowed");

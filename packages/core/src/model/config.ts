@@ -1,12 +1,34 @@
 import { z } from "zod";
 
-/** Named architectures: `seed` = the seed notebook, `parent` = Classical-Piano-Composer, `default` = Motif's own. */
-export type Preset = "seed" | "parent" | "default";
-export const PRESETS: readonly Preset[] = ["seed", "parent", "default"];
+/** Named architectures: `notebook` = the seed notebook, `parent` = Classical-Piano-Composer, `default` = Motif's own. */
+export const PRESETS = ["notebook", "parent", "default"] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/**
+ * Old names still read: `notebook` was called `seed` (a word that also names the random seed).
+ * Configs saved under an old name keep it as written, since a bundle's content hash covers it;
+ * presetOf reads either name as the same preset.
+ */
+export const PRESET_ALIASES = { seed: "notebook" } as const satisfies Readonly<Record<string, Preset>>;
+export type PresetAlias = keyof typeof PRESET_ALIASES;
+/** What a model config's `preset` may say: a preset, or an old name of one. */
+export type PresetName = Preset | PresetAlias;
+/** The presets first, then the old names (the order zod lists them in its messages). */
+export const PRESET_NAMES: readonly [PresetName, ...PresetName[]] = [...PRESETS, ...(Object.keys(PRESET_ALIASES) as PresetAlias[])];
+
+export function isPresetName(value: unknown): value is PresetName {
+  return typeof value === "string" && (PRESET_NAMES as readonly string[]).includes(value);
+}
+
+/** The preset a stored name means: an old name reads as the preset it was renamed to. */
+export function presetOf(name: PresetName): Preset {
+  return name in PRESET_ALIASES ? PRESET_ALIASES[name as PresetAlias] : (name as Preset);
+}
 
 /** Everything needed to rebuild a network; JSON-able, travels in the bundle. */
 export interface ModelConfig {
-  preset: Preset;
+  /** An old name (`seed`) in configs saved before the rename: compare presetOf(preset), not the name. */
+  preset: PresetName;
   vocabSize: number;
   /** Window length in tokens (training chunk length for `every-step`). */
   seqLen: number;
@@ -22,13 +44,13 @@ export interface ModelConfig {
   embeddingInit?: "uniform" | "normal";
   /** One entry per LSTM layer. */
   units: number[];
-  /** Dropout after the LSTM layers (seed: after the first only). */
+  /** Dropout after the LSTM layers (notebook: after the first only). */
   dropout: number;
-  /** Hidden dense layer before the output (seed/parent 256), or null for none. */
+  /** Hidden dense layer before the output (notebook/parent 256), or null for none. */
   denseUnits: number | null;
-  /** Dropout after the hidden dense layer (seed/parent 0.3). Optional: defaults to 0. */
+  /** Dropout after the hidden dense layer (notebook/parent 0.3). Optional: defaults to 0. */
   denseDropout?: number;
-  /** `last`: predict the token after the window (seed/parent); `every-step`: many-to-many (default). */
+  /** `last`: predict the token after the window (notebook/parent); `every-step`: many-to-many (default). */
   target: "last" | "every-step";
   /** `fast` = Motif's own LSTM layer (same weight layout as tf.layers.lstm). */
   cell: "stock" | "fast";
@@ -53,7 +75,7 @@ export interface TrainingConfig {
    * transposes the notes before tokenizing (it knows the tokenizer), core never transposes.
    */
   augment: number[];
-  /** Window stride over each song (seed: 1; default: seqLen = contiguous chunks). */
+  /** Window stride over each song (notebook: 1; default: seqLen = contiguous chunks). */
   stride: number;
   /** Optional: defaults to adam. parent uses rmsprop like the original. */
   optimizer?: "adam" | "rmsprop";
@@ -108,7 +130,7 @@ const rate = z.number().min(0).lt(1);
 
 export const modelConfigSchema: z.ZodType<ModelConfig> = z
   .object({
-    preset: z.enum(["seed", "parent", "default"]),
+    preset: z.enum(PRESET_NAMES),
     vocabSize: z.number().int().min(2),
     seqLen: positiveInt,
     input: z.enum(["scalar", "embedding"]),
@@ -122,8 +144,8 @@ export const modelConfigSchema: z.ZodType<ModelConfig> = z
     cell: z.enum(["stock", "fast"]),
   })
   .strict()
-  .refine((c) => !(c.preset === "seed" && c.target !== "last"), {
-    message: "the seed preset flattens its window and predicts only the next token (target must be 'last')",
+  .refine((c) => !(presetOf(c.preset) === "notebook" && c.target !== "last"), {
+    message: "the notebook preset flattens its window and predicts only the next token (target must be 'last')",
     path: ["target"],
   });
 
@@ -190,7 +212,7 @@ const MODEL_KEYS = new Set<string>([
 
 function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
   switch (preset) {
-    case "seed":
+    case "notebook":
       // The seed notebook exactly: scalar input over 100-token windows, 2×LSTM(128), Flatten,
       // Dense(256), Adam 1e-3, batch 128, 60% of the windows at random for validation.
       // Every preset uses the fast cell: the same LSTM function and weights as tf.layers.lstm,
@@ -224,15 +246,17 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * The configs of a preset, with overrides applied and validated.
+ * The configs of a preset, with overrides applied and validated. An old name gives the configs of
+ * the preset it was renamed to, under the new name.
  * @example presetConfigs("default", 120, { units: [64, 64], seqLen: 32, epochs: 5 })
  */
 export function presetConfigs(
-  preset: Preset,
+  name: PresetName,
   vocabSize: number,
   overrides: Partial<ModelConfig & TrainingConfig> = {},
 ): { model: ModelConfig; training: TrainingConfig } {
-  if (!PRESETS.includes(preset)) throw new Error(`unknown preset "${String(preset)}" (known: ${PRESETS.join(", ")})`);
+  if (!isPresetName(name)) throw new Error(`unknown preset "${String(name)}" (known: ${PRESETS.join(", ")})`);
+  const preset = presetOf(name);
   const base = basePreset(preset, vocabSize);
   const model: Record<string, unknown> = { ...base.model };
   const training: Record<string, unknown> = { ...base.training };

@@ -1,15 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createModel, outputsProbabilities } from "./create-model.js";
-import { presetConfigs } from "./config.js";
+import { modelConfigSchema, presetConfigs, presetOf } from "./config.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
 describe("presets", () => {
-  it("seed preset with V=358 has exactly the seed notebook's 3,567,206 parameters", () => {
-    const { model: config, training } = presetConfigs("seed", 358);
+  it("notebook preset with V=358 has exactly the seed notebook's 3,567,206 parameters", () => {
+    const { model: config, training } = presetConfigs("notebook", 358);
     const model = createModel(config, 1);
     expect(model.countParams()).toBe(3_567_206);
     expect(model.inputs[0]?.shape).toEqual([null, 100, 1]);
@@ -72,7 +72,32 @@ describe("presets", () => {
   it("rejects invalid configs and overrides with a specific message", () => {
     expect(() => presetConfigs("default", 20, { units: [] })).toThrow(/units/);
     expect(() => presetConfigs("default", 1)).toThrow(/vocabSize/);
-    expect(() => presetConfigs("seed", 20, { target: "every-step" })).toThrow(/seed preset flattens/);
-    expect(() => presetConfigs("nope" as never, 20)).toThrow(/unknown preset "nope"/);
+    expect(() => presetConfigs("notebook", 20, { target: "every-step" })).toThrow(/notebook preset flattens/);
+    expect(() => presetConfigs("nope" as never, 20)).toThrow(/unknown preset "nope" \(known: notebook, parent, default\)/);
+  });
+});
+
+describe("the old preset name seed", () => {
+  it("gives the notebook preset's configs, under the new name", () => {
+    expect(presetConfigs("seed", 90, { units: [8, 8] })).toEqual(presetConfigs("notebook", 90, { units: [8, 8] }));
+    expect(presetConfigs("seed", 90).model.preset).toBe("notebook");
+  });
+
+  it("is read as written from a stored config, and builds the notebook's network", () => {
+    const { model: notebook } = presetConfigs("notebook", 20, { units: [8, 8], seqLen: 6, denseUnits: 8 });
+    const stored = { ...notebook, preset: "seed" as const };
+    expect(modelConfigSchema.parse(stored)).toEqual(stored);
+    expect(presetOf(stored.preset)).toBe("notebook");
+    expect(modelConfigSchema.safeParse({ ...stored, target: "every-step" }).error?.issues[0]?.message).toMatch(/notebook preset flattens/);
+    const [a, b] = [createModel(stored, 1), createModel(notebook, 1)];
+    expect(a.layers.map((l) => l.getClassName())).toEqual(b.layers.map((l) => l.getClassName()));
+    expect(a.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(b.getWeights().map((w) => Array.from(w.dataSync())));
+    a.dispose();
+    b.dispose();
+  });
+
+  it("leaves other names refused, with zod's message listing the presets then the old name", () => {
+    const result = modelConfigSchema.safeParse({ ...presetConfigs("default", 20).model, preset: "small" });
+    expect(result.error?.issues[0]?.message).toBe('Invalid option: expected one of "notebook"|"parent"|"default"|"seed"');
   });
 });

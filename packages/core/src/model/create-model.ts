@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { modelConfigSchema, describeIssues, type ModelConfig } from "./config.js";
+import { modelConfigSchema, describeIssues, presetOf, type ModelConfig } from "./config.js";
 import { motifEmbedding, motifLstm } from "./fast-lstm/index.js";
 import { orthogonalMatrix } from "./orthogonal.js";
 
@@ -34,18 +34,18 @@ function lstmLayer(config: ModelConfig, units: number, returnSequences: boolean,
  * - scalar input (seed/parent): input [seqLen, 1] holding id / vocabSize.
  * - embedding input (default): input [time] of float token ids → MotifEmbedding (trainable on wasm).
  * - cell `fast`: MotifLSTM layers (registered on import of ./fast-lstm); `stock`: tf.layers.lstm.
- * - `seed`: LSTM→Dropout→LSTM (both return sequences)→Flatten→Dense(256, linear)→Dropout→Dense(V) softmax.
+ * - `notebook`: LSTM→Dropout→LSTM (both return sequences)→Flatten→Dense(256, linear)→Dropout→Dense(V) softmax.
  * - `parent`: LSTM×n (last returns the final state)→Dropout→Dense(256, relu)→Dropout→Dense(V) softmax.
  * - `default`: Embedding→(LSTM→Dropout)×n→[Dense]→Dense(V) linear: outputs LOGITS at every step.
  * - init: Glorot-uniform kernels, orthogonal recurrent kernels, zero biases with forget bias 1 (Keras' defaults).
- * @example createModel(presetConfigs("seed", 358).model, 1).countParams() // 3567206
+ * @example createModel(presetConfigs("notebook", 358).model, 1).countParams() // 3567206
  */
 export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
   const parsed = modelConfigSchema.safeParse(config);
   if (!parsed.success) throw new Error(`invalid model config: ${describeIssues(parsed.error)}`);
   const nextSeed = seedSequence(seed);
   const everyStep = config.target === "every-step";
-  const flatten = config.preset === "seed";
+  const flatten = presetOf(config.preset) === "notebook";
 
   const input =
     config.input === "scalar"

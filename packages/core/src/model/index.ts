@@ -1,6 +1,10 @@
 // The model: its config schema and presets, createModel and Motif's fast LSTM layers (no training loop).
 export {
   PRESETS,
+  PRESET_ALIASES,
+  PRESET_NAMES,
+  isPresetName,
+  presetOf,
   modelConfigSchema,
   trainingConfigSchema,
   presetConfigs,
@@ -8,6 +12,8 @@ export {
   AUGMENT_MODES,
   type AugmentMode,
   type Preset,
+  type PresetAlias,
+  type PresetName,
   type ModelConfig,
   type TrainingConfig,
 } from "./config.js";

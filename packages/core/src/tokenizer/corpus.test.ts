@@ -1,8 +1,8 @@
 import { parseMidi, pianoNotes, writeMidi, type QuarterNote } from "@motif/midi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getTokenizer, TOKENIZER_KINDS } from "./registry.js";
+import { getTokenizer } from "./registry.js";
 import { countKeptNotes, findCorpusDir, readCorpus } from "./test-support/corpus.js";
-import type { TokenizerKind } from "./types.js";
+import { TOKENIZER_KINDS, type TokenizerKind } from "./types.js";
 import { Vocabulary } from "./vocabulary.js";
 
 const corpusDir = findCorpusDir();

@@ -1,6 +1,6 @@
 // Tokenizers: piano notes ↔ token streams, plus the vocabulary that maps tokens to ids. Pure, no tf.
 export * from "./types.js";
-export { getTokenizer, isTokenizerKind, TOKENIZER_KINDS } from "./registry.js";
+export { getTokenizer, isTokenizerKind } from "./registry.js";
 export { Vocabulary, VocabularyError } from "./vocabulary.js";
 export type { VocabularyBuildOptions, VocabularyJSON } from "./vocabulary.js";
 export { normalOrder } from "./normal-order.js";

@@ -1,8 +1,6 @@
 import { notesChordsTokenizer } from "./notes-chords.js";
 import { timedTokenizer } from "./timed.js";
-import type { Tokenizer, TokenizerKind } from "./types.js";
-
-export const TOKENIZER_KINDS: readonly TokenizerKind[] = ["notes-chords", "timed"];
+import { TOKENIZER_KINDS, type Tokenizer, type TokenizerKind } from "./types.js";
 
 const TOKENIZERS: Record<TokenizerKind, Tokenizer> = {
   "notes-chords": notesChordsTokenizer,

@@ -1,6 +1,8 @@
 import type { QuarterNote } from "@motif/midi";
 
-export type TokenizerKind = "notes-chords" | "timed";
+/** The token languages, in the order messages list them. */
+export const TOKENIZER_KINDS = ["notes-chords", "timed"] as const;
+export type TokenizerKind = (typeof TOKENIZER_KINDS)[number];
 
 /** How `notes-chords` tokens become notes again; `timed` ignores it (its tokens carry timing). */
 export interface DecodeOptions {

@@ -1,5 +1,5 @@
-import { getTokenizer, isTokenizerKind, TOKENIZER_KINDS } from "./registry.js";
-import type { TokenizerKind } from "./types.js";
+import { getTokenizer, isTokenizerKind } from "./registry.js";
+import { TOKENIZER_KINDS, type TokenizerKind } from "./types.js";
 
 /** A vocabulary that cannot be built or read back, with the reason in the message. */
 export class VocabularyError extends Error {
