@@ -13,7 +13,7 @@ import { toRoll, type RollNote } from "../lib/roll";
 import { inspect, loaded, loadedForDir, type Loaded } from "./bundles";
 import { PROGRESS_EVERY_MS, galleryRecipe, progressBatcher, trainingSongs } from "./gallery-job";
 import { buildPieceReport, referenceOf, sourcePassage } from "./piece-report";
-import type { WorkerMessage, WorkerRequest } from "./protocol";
+import type { WorkerMessage, WorkerRequest, WorkerResultValue } from "./protocol";
 import type { GenerateJob, GenerateResult, PassageResult, PrimerResult } from "./types";
 
 class PrimerProblem extends Error {}
@@ -32,21 +32,29 @@ port.on("message", (request: WorkerRequest) => {
   queue = queue.then(() => handle(request));
 });
 
+/** Each op's handler, typed by its own request message. */
+type Handlers = { [Op in WorkerRequest["op"]]: (request: Extract<WorkerRequest, { op: Op }>) => Promise<WorkerResultValue> };
+
+const handlers: Handlers = {
+  inspect: (request) => inspect(request.modelDir),
+  "primer-midi": primerFromMidi,
+  "primer-corpus": primerFromCorpus,
+  generate: (request) => generate(request.id, request.job),
+  report: reportFromTokens,
+  passage,
+};
+
+/** The handler of the request's op; an op this worker does not know is an error answer. */
+function handlerOf(request: WorkerRequest): (request: WorkerRequest) => Promise<WorkerResultValue> {
+  // Own keys only: an op such as "toString" must not find Object.prototype's.
+  if (!Object.hasOwn(handlers, request.op)) throw new Error(`unknown worker op: ${String(request.op)}`);
+  return handlers[request.op] as (request: WorkerRequest) => Promise<WorkerResultValue>;
+}
+
 async function handle(request: WorkerRequest): Promise<void> {
   try {
     await backendReady;
-    const value =
-      request.op === "inspect"
-        ? await inspect(request.modelDir)
-        : request.op === "primer-midi"
-          ? await primerFromMidi(request)
-          : request.op === "primer-corpus"
-            ? await primerFromCorpus(request)
-            : request.op === "report"
-              ? await reportFromTokens(request)
-              : request.op === "passage"
-                ? await passage(request)
-                : await generate(request.id, request.job);
+    const value = await handlerOf(request)(request);
     send({ id: request.id, type: "result", value });
   } catch (error) {
     send({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error), primer: error instanceof PrimerProblem });
