@@ -1,13 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createModel } from "../model/create-model.js";
-import { presetConfigs } from "../model/config.js";
+import { createModel, encodeInput } from "../model/create-model.js";
+import { presetConfigs, type ModelConfig } from "../model/config.js";
 import { createRng, randomInt, shuffleInPlace } from "../primitives/rng.js";
 import { learningRateAt } from "./lr-schedule.js";
 import { songChunks, streamBatches, StreamStates, type StreamChunk } from "./carry-state.js";
 import { deserializeCheckpoint, serializeCheckpoint, type EpochMetrics } from "./checkpoint.js";
 import type { SongTokens } from "./data.js";
-import { trainModel } from "./train.js";
+import { evaluateModel, trainModel } from "./train.js";
+import { trainingGraph } from "./training-graph.js";
 import { learnableSongs, tinyConfigs } from "./test-support/tiny.js";
 
 beforeAll(async () => {
@@ -121,12 +122,15 @@ describe("trainModel with carried state", () => {
     const songs = modeSongs(4);
     const bound = zeroStateBound(songs[0] as SongTokens, 8);
     expect(bound).toBeCloseTo(1 - (6 * 0.75) / 64, 10);
+    const validation = modeSongs(1);
     const run = async (carryState: boolean) => {
       const { model: config, training } = tinyConfigs({ vocabSize: 10, units: [32], dropout: 0, epochs: 10, learningRate: 2e-2, lrSchedule: "constant", ...(carryState ? { carryState } : {}) });
       const model = createModel(config, training.seed);
-      const result = await trainModel({ model, modelConfig: config, training, train: songs, validation: [] });
+      const result = await trainModel({ model, modelConfig: config, training, train: songs, validation });
+      // The same weights validated on zero-state windows.
+      const zeroStateValidation = evaluateModel({ model, modelConfig: config, songs: validation, stride: training.stride, batchSize: training.batchSize });
       model.dispose();
-      return result;
+      return { ...result, zeroStateValidation };
     };
     const carried = await run(true);
     const zero = await run(false);
@@ -136,6 +140,11 @@ describe("trainModel with carried state", () => {
     expect(carriedAccuracy).toBeGreaterThanOrEqual(0.97);
     expect(zeroAccuracy).toBeLessThanOrEqual(bound + 1e-9);
     expect(carriedAccuracy - zeroAccuracy).toBeGreaterThan(0.035);
+    // Validation walks the songs as training does: the carried model is judged on what it learned;
+    // on zero-state windows the same weights only reach the bound.
+    expect(carried.history.at(-1)!.valAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(carried.zeroStateValidation!.accuracy).toBeLessThanOrEqual(bound + 1e-9);
+    expect(zero.history.at(-1)!.valAccuracy).toBeLessThanOrEqual(bound + 1e-9);
     // Every whole chunk of every song once per epoch: 16 songs × 8 chunks × 8 targets.
     expect(carried.tokensSeen).toBe(10 * 16 * 8 * 8);
   }, 60_000);
@@ -167,6 +176,30 @@ describe("trainModel with carried state", () => {
     [straight, first, second].forEach((m) => m.dispose());
   });
 
+  it("validation equals each validation song's whole chunks run as one sequence from a zero state, inside epochs too", async () => {
+    const { model: config, training } = tinyConfigs({ epochs: 2, carryState: true, batchSize: 2, gradientShards: 2, validateEvery: 5 });
+    const train = learnableSongs(4, 50);
+    // More songs than streams (a stream hands over to the next song) and tails past the last whole chunk.
+    const validation = [44, 21, 30].map((length, i) => ({ name: `v${i}`, ids: learnableSongs(1, length)[0]!.ids.map((id) => (id + 7 * i) % 20) }));
+    const model = createModel(config, training.seed);
+    const checked: { at: string; valLoss: number; reference: number; valAccuracy: number; referenceAccuracy: number }[] = [];
+    await trainModel({
+      model,
+      modelConfig: config,
+      training,
+      train,
+      validation,
+      // The model holds the weights just validated while onValidation runs.
+      callbacks: { onValidation: (p) => void checked.push({ at: p.at, valLoss: p.valLoss!, valAccuracy: p.valAccuracy!, ...wholeSongReference(model, config, validation) }) },
+    });
+    expect(checked.map((c) => c.at)).toEqual(["step", "step", "epoch", "step", "step", "epoch"]);
+    for (const c of checked) {
+      expect(Math.abs(c.valLoss - c.reference)).toBeLessThan(1e-5);
+      expect(c.valAccuracy).toBeCloseTo(c.referenceAccuracy, 6);
+    }
+    model.dispose();
+  });
+
   it("leaves no tensor behind", async () => {
     const { model: config, training } = tinyConfigs({ epochs: 1, carryState: true });
     const model = createModel(config, 1);
@@ -176,3 +209,25 @@ describe("trainModel with carried state", () => {
     model.dispose();
   });
 });
+
+/**
+ * Mean cross-entropy and accuracy of `model` over every song's whole chunks run as one sequence
+ * from a zero state (inference mode), per token.
+ */
+function wholeSongReference(model: tf.LayersModel, config: ModelConfig, songs: readonly SongTokens[]): { reference: number; referenceAccuracy: number } {
+  const logitsOf = trainingGraph(model, false);
+  let lossSum = 0;
+  let correct = 0;
+  let tokens = 0;
+  for (const song of songs) {
+    const length = songChunks(song.ids.length, config.seqLen) * config.seqLen;
+    const rows = tf.tidy(() => tf.logSoftmax(logitsOf(encodeInput(config, song.ids.slice(0, length), 1, length), false)).arraySync() as number[][]);
+    rows.forEach((row, t) => {
+      const target = song.ids[t + 1] as number;
+      lossSum -= row[target] as number;
+      if (row.indexOf(Math.max(...row)) === target) correct++;
+    });
+    tokens += length;
+  }
+  return { reference: lossSum / tokens, referenceAccuracy: correct / tokens };
+}

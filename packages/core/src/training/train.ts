@@ -104,7 +104,8 @@ function checkIds(song: SongTokens, vocabSize: number): void {
   if (bad !== undefined) throw new Error(`song "${song.name}" has token id ${bad}, outside the vocabulary (0..${vocabSize - 1})`);
 }
 
-type Validation = ReturnType<typeof evaluateWindows>;
+/** Validation metrics: token-weighted loss and accuracy, and tonality when pitch masks are given. */
+type Validation = { loss: number; accuracy: number; tonality: ReturnType<TonalityMeter["summary"]> | null };
 
 /** A validation as a metrics.jsonl line: where it falls, and the epoch's training figures so far. */
 function validationPoint(at: ValidationPoint["at"], metrics: EpochMetrics, step: number, tokensSeen: number): ValidationPoint {
@@ -131,8 +132,8 @@ function validationPoint(at: ValidationPoint["at"], metrics: EpochMetrics, step:
  * Carried state (`carryState`): each epoch's training songs, in a seeded shuffled order, are dealt
  * to `batchSize` streams (streamBatches); a batch is the next chunk of every stream that has one,
  * started from the final LSTM states of that stream's previous chunk (zeros at a song's start,
- * and for every stream at an epoch's start, so checkpoints hold no state). Validation stays on
- * zero-state windows.
+ * and for every stream at an epoch's start, so checkpoints hold no state). Validation walks the
+ * validation songs the same way, in their given order (evaluateStreams), forward only.
  *
  * `validateEvery` adds validations inside epochs; one that beats the best keeps its weights, and
  * patience counts epochs in which no validation did. `timeBudgetSeconds` stops at the end of the
@@ -227,8 +228,12 @@ export async function trainModel(args: {
   let stopReason: StopReason | null = null;
   const startedAt = now() - state.elapsedSeconds * 1000;
   const overBudget = () => args.timeBudgetSeconds !== undefined && (now() - startedAt) / 1000 >= args.timeBudgetSeconds;
-  const validate = (epochSongs: readonly SongTokens[]): Validation | null =>
-    validationWindows.length > 0 ? evaluateWindows(logitsOf, modelConfig, epochSongs, validationWindows, training.batchSize, args.pitchMasks) : null;
+  // With carried state the validation songs (after the training songs, never augmented) are walked as training walks songs.
+  const validate = (epochSongs: readonly SongTokens[]): Validation | null => {
+    if (validationWindows.length === 0) return null;
+    if (carry) return evaluateStreams(logitsOf, modelConfig, epochSongs.slice(args.train.length), training.batchSize, args.pitchMasks);
+    return evaluateWindows(logitsOf, modelConfig, epochSongs, validationWindows, training.batchSize, args.pitchMasks);
+  };
 
   try {
     while (!state.stoppedEarly && state.epoch < training.epochs && !interrupted && stopReason === null) {
@@ -450,17 +455,10 @@ export async function trainModel(args: {
 }
 
 /**
- * Token-weighted mean loss and accuracy of `model` (inference mode) over `windows` of `songs`; with
- * `pitchMasks`, also the tonality of every-step predictions on songs that carry a scale.
+ * Token-weighted sums of loss and accuracy over inference batches of `songs`; with `pitchMasks`,
+ * also the tonality of every-step predictions on songs that carry a scale.
  */
-function evaluateWindows(
-  logitsOf: LogitsFn,
-  modelConfig: ModelConfig,
-  songs: readonly SongTokens[],
-  windows: readonly Window[],
-  batchSize: number,
-  pitchMasks?: Uint16Array,
-): { loss: number; accuracy: number; tonality: ReturnType<TonalityMeter["summary"]> | null } {
+function validationMeter(modelConfig: ModelConfig, songs: readonly SongTokens[], pitchMasks?: Uint16Array) {
   const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
   const meter = pitchMasks ? new TonalityMeter(pitchMasks) : null;
   const weightsBySong = new Map<number, Float32Array>();
@@ -474,33 +472,85 @@ function evaluateWindows(
   let lossSum = 0;
   let accuracySum = 0;
   let count = 0;
+  return {
+    /** One batch: row r is a window of song `rowSongs[r]`; `logitsOf` runs inside a tidy. */
+    add(rowSongs: readonly number[], targets: Int32Array, logitsOf: () => tf.Tensor2D): void {
+      const [loss, accuracy, logits] = tf.tidy(() => {
+        const logits = logitsOf();
+        const result = lossAndAccuracy(logits, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize);
+        return [result.loss, result.accuracy, meter ? logits : tf.scalar(0)];
+      }) as [tf.Scalar, tf.Scalar, tf.Tensor];
+      if (meter) {
+        const values = logits.dataSync();
+        rowSongs.forEach((song, row) => {
+          const weights = songWeights(song);
+          if (weights === null) return;
+          for (let t = 0; t < tokensPerWindow; t++) {
+            const at = row * tokensPerWindow + t;
+            meter.add(values, targets[at] as number, weights, at * modelConfig.vocabSize);
+          }
+        });
+      }
+      const tokens = rowSongs.length * tokensPerWindow;
+      lossSum += (loss.dataSync()[0] as number) * tokens;
+      accuracySum += (accuracy.dataSync()[0] as number) * tokens;
+      count += tokens;
+      tf.dispose([loss, accuracy, logits]);
+    },
+    summary(): Validation {
+      const tonality = meter?.summary() ?? null;
+      return { loss: lossSum / count, accuracy: accuracySum / count, tonality: tonality && tonality.notes > 0 ? tonality : null };
+    },
+  };
+}
+
+/**
+ * Token-weighted mean loss and accuracy of `model` (inference mode) over `windows` of `songs`, each
+ * from a zero state; with `pitchMasks`, also the tonality of every-step predictions on songs that carry a scale.
+ */
+function evaluateWindows(
+  logitsOf: LogitsFn,
+  modelConfig: ModelConfig,
+  songs: readonly SongTokens[],
+  windows: readonly Window[],
+  batchSize: number,
+  pitchMasks?: Uint16Array,
+): Validation {
+  const meter = validationMeter(modelConfig, songs, pitchMasks);
   for (let start = 0; start < windows.length; start += batchSize) {
     const slice = windows.slice(start, start + batchSize);
     const { inputs, targets } = materializeBatch(songs, slice, modelConfig);
-    const [loss, accuracy, logits] = tf.tidy(() => {
-      const logits = logitsOf(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen), false);
-      const result = lossAndAccuracy(logits, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize);
-      return [result.loss, result.accuracy, meter ? logits : tf.scalar(0)];
-    }) as [tf.Scalar, tf.Scalar, tf.Tensor];
-    if (meter) {
-      const values = logits.dataSync();
-      slice.forEach((window, row) => {
-        const weights = songWeights(window.song);
-        if (weights === null) return;
-        for (let t = 0; t < tokensPerWindow; t++) {
-          const at = row * tokensPerWindow + t;
-          meter.add(values, targets[at] as number, weights, at * modelConfig.vocabSize);
-        }
-      });
-    }
-    const tokens = slice.length * tokensPerWindow;
-    lossSum += (loss.dataSync()[0] as number) * tokens;
-    accuracySum += (accuracy.dataSync()[0] as number) * tokens;
-    count += tokens;
-    tf.dispose([loss, accuracy, logits]);
+    meter.add(
+      slice.map((w) => w.song),
+      targets,
+      () => logitsOf(encodeInput(modelConfig, inputs, slice.length, modelConfig.seqLen), false),
+    );
   }
-  const tonality = meter?.summary() ?? null;
-  return { loss: lossSum / count, accuracy: accuracySum / count, tonality: tonality && tonality.notes > 0 ? tonality : null };
+  return meter.summary();
+}
+
+/**
+ * evaluateWindows with carried state, as training walks songs: the whole chunks of `songs`, in
+ * their order, on `streams` streams (streamBatches), each chunk from its stream's previous final
+ * states (zeros at a song's start). A carry-trained model meets zero states only at song starts.
+ */
+function evaluateStreams(logitsOf: LogitsFn, modelConfig: ModelConfig, songs: readonly SongTokens[], streams: number, pitchMasks?: Uint16Array): Validation {
+  const meter = validationMeter(modelConfig, songs, pitchMasks);
+  const counts = songs.map((song) => songChunks(song.ids.length, modelConfig.seqLen));
+  const states = new StreamStates(streams, modelConfig.units);
+  for (const rows of streamBatches(counts, counts.map((_, i) => i), streams)) {
+    const windows = rows.map((c) => ({ song: c.song, start: c.chunk * modelConfig.seqLen }));
+    const { inputs, targets } = materializeBatch(songs, windows, modelConfig);
+    const initial = states.gather(rows);
+    const final: Float32Array[] = [];
+    meter.add(
+      rows.map((c) => c.song),
+      targets,
+      () => logitsOf(encodeInput(modelConfig, inputs, rows.length, modelConfig.seqLen), false, { initial: initial.map((values, i) => tf.tensor2d(values, [rows.length, modelConfig.units[Math.floor(i / 2)] as number])), final }),
+    );
+    states.scatter(rows, final);
+  }
+  return meter.summary();
 }
 
 /**
