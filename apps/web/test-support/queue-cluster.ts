@@ -22,8 +22,8 @@ type Distribute<T> = T extends unknown ? Omit<T, "id"> : never;
 export interface Host {
   pid: number;
   request<T>(request: Distribute<HostRequest>): Promise<T>;
-  /** Subscribes at once; `events` fills as they come, `ended` resolves with all of them after done/failed. */
-  stream(pieceId: string): { events: StreamEvent[]; ended: Promise<StreamEvent[]>; next(predicate: (event: StreamEvent) => boolean): Promise<StreamEvent> };
+  /** Subscribes at once; `events` (and their tracked ids, `eventIds`) fill as they come, `ended` resolves with all of them after done/failed. */
+  stream(pieceId: string): { events: StreamEvent[]; eventIds: string[]; ended: Promise<StreamEvent[]>; next(predicate: (event: StreamEvent) => boolean): Promise<StreamEvent> };
   close(): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ export function startHost(env: Record<string, string>): Promise<Host> {
   const child = fork(hostScript, [], { cwd: webDir, env: { ...process.env, ...env, MOTIF_WEB_DIR: webDir }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   let nextId = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  const streams = new Map<number, { events: StreamEvent[]; waiters: { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[]; end(): void }>();
+  const streams = new Map<number, { events: StreamEvent[]; eventIds: string[]; waiters: { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[]; end(): void }>();
   return new Promise((resolveHost, rejectHost) => {
     child.once("exit", (code) => rejectHost(new Error(`host exited with code ${code} before it was ready`)));
     child.on("message", (message: HostMessage) => {
@@ -48,14 +48,16 @@ export function startHost(env: Record<string, string>): Promise<Host> {
           stream(pieceId) {
             const id = nextId++;
             const events: StreamEvent[] = [];
+            const eventIds: string[] = [];
             let end!: () => void;
             const ended = new Promise<StreamEvent[]>((resolve) => (end = () => resolve(events)));
-            const entry = { events, waiters: [] as { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[], end };
+            const entry = { events, eventIds, waiters: [] as { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[], end };
             streams.set(id, entry);
             pending.set(id, { resolve: () => undefined, reject: (error) => console.error(error) });
             child.send({ op: "stream", pieceId, id } satisfies HostRequest);
             return {
               events,
+              eventIds,
               ended,
               next: (predicate) =>
                 new Promise<StreamEvent>((resolve) => {
@@ -79,6 +81,7 @@ export function startHost(env: Record<string, string>): Promise<Host> {
       if (message.type === "event" && stream) {
         const event = message.event as StreamEvent;
         stream.events.push(event);
+        stream.eventIds.push(message.eventId);
         stream.waiters = stream.waiters.filter((waiter) => (waiter.predicate(event) ? (waiter.resolve(event), false) : true));
         return;
       }

@@ -8,6 +8,7 @@ import { createWorkerPool } from "@/server/generation/worker-pool";
 import { appRouter } from "@/server/routers/app-router";
 import { createServices, startServices } from "@/server/services/services";
 import { createCallerFactory, createContextInner } from "@/server/trpc";
+import { trackedEvents } from "./tracked-events";
 
 export type HostRequest =
   | { id: number; op: "create"; client: string; input: Record<string, unknown> }
@@ -21,7 +22,7 @@ export type HostMessage =
   | { type: "ready"; pid: number }
   | { type: "result"; id: number; value: unknown }
   | { type: "error"; id: number; code: string; message: string }
-  | { type: "event"; id: number; event: unknown }
+  | { type: "event"; id: number; eventId: string; event: unknown }
   | { type: "end"; id: number };
 
 const send = (message: HostMessage): void => void process.send!(message);
@@ -39,8 +40,8 @@ async function handle(request: HostRequest): Promise<void> {
     if (request.op === "byId") return send({ type: "result", id: request.id, value: JSON.parse(JSON.stringify(await caller("host").pieces.byId({ id: request.pieceId }))) as unknown });
     if (request.op === "list") return send({ type: "result", id: request.id, value: JSON.parse(JSON.stringify(await caller("host").pieces.list({ limit: request.limit }))) as unknown });
     if (request.op === "stream") {
-      const events = await caller("host").pieces.stream({ id: request.pieceId });
-      for await (const event of events) send({ type: "event", id: request.id, event });
+      const events = trackedEvents(await caller("host").pieces.stream({ id: request.pieceId }));
+      for await (const { id: eventId, data: event } of events) send({ type: "event", id: request.id, eventId, event });
       return send({ type: "end", id: request.id });
     }
     await services.runs.close();

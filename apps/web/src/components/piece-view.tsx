@@ -52,7 +52,9 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
     const subscription = trpc.pieces.stream.subscribe(
       { id: initial.id },
       {
-        onData(event) {
+        // Each event comes with its id, which httpSubscriptionLink sends back when it reconnects; the
+        // server answers a reconnection with a fresh snapshot, which replaces what this page had.
+        onData({ data: event }) {
           if (event.type === "snapshot") {
             setNotes(event.notes);
             setTokenCount(event.tokenCount);

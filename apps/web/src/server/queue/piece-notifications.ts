@@ -1,15 +1,22 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { listen as listenTo } from "../services/piece-events";
 import { PIECE_CHANNEL, QUEUE_CHANNEL, pieceNotificationSchema, type PieceNotification } from "./queue-sql";
+
+/** A job started or finished somewhere: a waiting piece's position may have moved. */
+export const QUEUE_CHANGED = "queue-changed";
+/** What a piece's subscriber hears: its stored updates, and changes of the queue. */
+export type PieceNews = PieceNotification | typeof QUEUE_CHANGED;
 
 /** How long a lost listener connection waits before it connects again. */
 const RECONNECT_MS = 1000;
 
 /**
  * One LISTEN connection per web instance, fanned out to the pieces' subscribers in this process.
- * After a lost connection every subscriber hears a resync (notifications sent meanwhile are gone;
- * the database has them).
+ * Queue changes are told to every subscribed piece, on its own channel, so a subscriber reads one
+ * stream. After a lost connection every subscriber hears a resync (notifications sent meanwhile
+ * are gone; the database has them).
  */
 export function createPieceNotifications(url: string) {
   const emitter = new EventEmitter();
@@ -35,7 +42,7 @@ export function createPieceNotifications(url: string) {
     };
     client.on("error", drop);
     client.on("notification", (message) => {
-      if (message.channel === QUEUE_CHANNEL) emitter.emit(QUEUE_CHANNEL);
+      if (message.channel === QUEUE_CHANNEL) tellEveryPiece(() => QUEUE_CHANGED);
       if (message.channel !== PIECE_CHANNEL || !message.payload) return;
       const parsed = pieceNotificationSchema.safeParse(safeJson(message.payload));
       if (parsed.success) emitter.emit(`piece:${parsed.data.id}`, parsed.data);
@@ -44,10 +51,14 @@ export function createPieceNotifications(url: string) {
     release = () => drop();
     resolveReady();
     if (reconnecting) {
-      for (const name of emitter.eventNames()) {
-        if (typeof name === "string" && name.startsWith("piece:")) emitter.emit(name, { id: name.slice(6), seq: Number.MAX_SAFE_INTEGER, event: { type: "resync" } } satisfies PieceNotification);
-      }
-      emitter.emit(QUEUE_CHANNEL);
+      tellEveryPiece((id) => ({ id, seq: Number.MAX_SAFE_INTEGER, event: { type: "resync" } }));
+      tellEveryPiece(() => QUEUE_CHANGED);
+    }
+  }
+
+  function tellEveryPiece(news: (pieceId: string) => PieceNews) {
+    for (const name of emitter.eventNames()) {
+      if (typeof name === "string" && name.startsWith("piece:")) emitter.emit(name, news(name.slice(6)));
     }
   }
 
@@ -69,13 +80,9 @@ export function createPieceNotifications(url: string) {
 
   return {
     whenListening,
-    subscribe(pieceId: string, listener: (notification: PieceNotification) => void): () => void {
-      emitter.on(`piece:${pieceId}`, listener);
-      return () => emitter.off(`piece:${pieceId}`, listener);
-    },
-    onQueueChange(listener: () => void): () => void {
-      emitter.on(QUEUE_CHANNEL, listener);
-      return () => emitter.off(QUEUE_CHANNEL, listener);
+    /** The piece's news from this call on; ends quietly when `signal` aborts (piece-events.ts `listen`). */
+    listen(pieceId: string, signal?: AbortSignal): AsyncIterableIterator<PieceNews> {
+      return listenTo<PieceNews>(emitter, `piece:${pieceId}`, signal);
     },
     async close(): Promise<void> {
       closed = true;

@@ -3,10 +3,10 @@ import type { RollNote } from "@/lib/roll";
 import type { Database } from "../db";
 import { NotFoundError } from "../errors";
 import { queueFullError } from "../services/in-process-runs";
-import type { PieceEvent } from "../services/piece-events";
+import { isFinal, type PieceEvent } from "../services/piece-events";
 import type { PieceRun, PieceRuns, StreamEvent } from "../services/piece-runs";
-import type { PieceNotifications } from "./piece-notifications";
-import { GENERATE_TASK, QUEUE_AHEAD_SQL, type PieceNotification } from "./queue-sql";
+import { QUEUE_CHANGED, type PieceNotifications } from "./piece-notifications";
+import { GENERATE_TASK, QUEUE_AHEAD_SQL } from "./queue-sql";
 
 const streamSelect = { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true, noteCount: true, progressSeq: true } as const;
 
@@ -83,17 +83,7 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
   }
 
   async function* stream(id: string, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
-    const inbox: PieceNotification[] = [];
-    let wake: (() => void) | null = null;
-    const unsubscribe = notifications.subscribe(id, (notification) => {
-      inbox.push(notification);
-      wake?.();
-    });
-    const unwatchQueue = notifications.onQueueChange(() => {
-      queueChanged = true;
-      wake?.();
-    });
-    let queueChanged = false;
+    const heard = notifications.listen(id, signal);
     try {
       // Listening before reading: every update stored after this read is notified to us.
       await notifications.whenListening();
@@ -103,57 +93,48 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
       let seq = piece.progressSeq;
       yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error, ahead };
       if (piece.status !== "generating") return;
-      while (!signal?.aborted) {
-        if (inbox.length === 0 && !queueChanged) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener("abort", () => resolve(), { once: true });
-          });
-          wake = null;
-        }
-        if (queueChanged && ahead !== null) {
-          queueChanged = false;
+      for await (const news of heard) {
+        if (news === QUEUE_CHANGED) {
+          if (ahead === null) continue;
           const now = await queueAhead(id);
           if (now !== ahead) {
             ahead = now;
             yield { type: "queued", ahead };
           }
+          continue;
         }
-        queueChanged = false;
-        while (inbox.length > 0) {
-          const { seq: at, event } = inbox.shift()!;
-          if (event.type === "queued") {
-            if (ahead !== null && event.ahead === null) yield event;
-            ahead = event.ahead;
-            continue;
-          }
-          if (at <= seq) continue;
-          const caughtUp: PieceEvent[] = [];
-          if (event.type === "resync") {
-            const row = await db.piece.findUnique({ where: { id }, select: streamSelect });
-            if (!row) return;
-            seq = row.progressSeq;
-            caughtUp.push({ type: "notes", tokenCount: row.tokenCount, from: 0, notes: row.notes as unknown as RollNote[] });
-            if (row.status === "done") caughtUp.push({ type: "done", durationSeconds: row.durationSeconds, noteCount: row.noteCount });
-            if (row.status === "failed") caughtUp.push({ type: "failed", error: row.error ?? "generation failed" });
-          } else {
-            seq = at;
-            caughtUp.push(event);
-          }
-          if (ahead !== null) {
-            ahead = null;
-            yield { type: "queued", ahead: null };
-          }
-          for (const next of caughtUp) {
-            yield next;
-            if (next.type === "done" || next.type === "failed") return;
-          }
+        const { seq: at, event } = news;
+        if (event.type === "queued") {
+          if (ahead !== null && event.ahead === null) yield event;
+          ahead = event.ahead;
+          continue;
+        }
+        if (at <= seq) continue;
+        const caughtUp = event.type === "resync" ? await storedProgress(id) : { seq: at, events: [event] };
+        if (!caughtUp) return;
+        seq = caughtUp.seq;
+        if (ahead !== null) {
+          ahead = null;
+          yield { type: "queued", ahead: null };
+        }
+        for (const next of caughtUp.events) {
+          yield next;
+          if (isFinal(next)) return;
         }
       }
     } finally {
-      unsubscribe();
-      unwatchQueue();
+      await heard.return?.();
     }
+  }
+
+  /** A resync: the stored row as events (all its notes, then its end if it has one); null when the piece is gone. */
+  async function storedProgress(id: string): Promise<{ seq: number; events: PieceEvent[] } | null> {
+    const row = await db.piece.findUnique({ where: { id }, select: streamSelect });
+    if (!row) return null;
+    const events: PieceEvent[] = [{ type: "notes", tokenCount: row.tokenCount, from: 0, notes: row.notes as unknown as RollNote[] }];
+    if (row.status === "done") events.push({ type: "done", durationSeconds: row.durationSeconds, noteCount: row.noteCount });
+    if (row.status === "failed") events.push({ type: "failed", error: row.error ?? "generation failed" });
+    return { seq: row.progressSeq, events };
   }
 
   /** Waits (on the pieces' notifications, re-reading the rows) until every piece this instance queued is stored. */

@@ -17,6 +17,7 @@ import { createServices, type Services } from "@/server/services/services";
 import { createCallerFactory, createContextInner, type RequestInfo } from "@/server/trpc";
 import { createTestDatabase } from "../../../test-support/test-database";
 import { closeTestServices } from "../../../test-support/test-services";
+import { trackedEvents } from "../../../test-support/tracked-events";
 import { expectTrpcError } from "../../../test-support/trpc-errors";
 import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundle";
 import { appRouter } from "./app-router";
@@ -213,7 +214,7 @@ describe("queue bound and position", () => {
     // The last piece's listener joins at once: the position from its snapshot, each move of the queue, then its notes.
     const listening = (async () => {
       const events: StreamEvent[] = [];
-      for await (const event of await client.caller.pieces.stream({ id: ids[3]! })) events.push(event);
+      for await (const { data: event } of trackedEvents(await client.caller.pieces.stream({ id: ids[3]! }))) events.push(event);
       return events;
     })();
     const ahead = await Promise.all(ids.map(async (id) => (await client.caller.pieces.byId({ id })).queueAhead));

@@ -16,6 +16,7 @@ import type { StreamEvent } from "@/server/services/piece-service";
 import { createCallerFactory, createContextInner, describeZodError } from "@/server/trpc";
 import { createTestDatabase } from "../../../test-support/test-database";
 import { TEST_LIMITS, closeTestServices } from "../../../test-support/test-services";
+import { trackedEvents } from "../../../test-support/tracked-events";
 import { expectTrpcError } from "../../../test-support/trpc-errors";
 import { tinyTuneNotes, writeTinyBundle } from "../../../test-support/tiny-bundle";
 import { appRouter } from "./app-router";
@@ -106,21 +107,30 @@ describe(`routers on a real database`, () => {
     const row = await db.piece.findUniqueOrThrow({ where: { id }, select: { status: true } });
     expect(row.status).toBe("generating");
 
-    // One listener from the start, one joining mid-stream: both must end with exactly the stored notes.
-    let joinLate!: () => void;
-    const lateJoin = new Promise<void>((resolve) => (joinLate = resolve));
-    const collect = async (onNotes?: () => void) => {
+    // One listener from the start, one joining mid-stream as a reconnection of it would (with the
+    // early one's last event id): both must end with exactly the stored notes.
+    let joinLate!: (lastEventId: string) => void;
+    const lateJoin = new Promise<string>((resolve) => (joinLate = resolve));
+    const eventIds = new Map<StreamEvent[], string[]>();
+    const collect = async (lastEventId: string | null, onNotes?: (eventId: string) => void) => {
       const events: StreamEvent[] = [];
-      for await (const event of await caller.pieces.stream({ id })) {
+      const ids: string[] = [];
+      eventIds.set(events, ids);
+      for await (const { id: eventId, data: event } of trackedEvents(await caller.pieces.stream({ id, lastEventId }))) {
         events.push(event);
-        if (event.type === "notes") onNotes?.();
+        ids.push(eventId);
+        if (event.type === "notes") onNotes?.(eventId);
       }
       return events;
     };
-    const early = collect(() => joinLate());
-    await lateJoin;
-    const [events, lateEvents] = await Promise.all([early, collect()]);
+    const early = collect(null, (eventId) => joinLate(eventId));
+    const resumedAfter = await lateJoin;
+    const [events, lateEvents] = await Promise.all([early, collect(resumedAfter)]);
     expect(events[0]!.type).toBe("snapshot");
+    // Tracked ids count from 1; the resubscription's go on from its lastEventId, starting with a snapshot.
+    expect(eventIds.get(events)).toEqual(events.map((_, i) => String(i + 1)));
+    expect(eventIds.get(lateEvents)).toEqual(lateEvents.map((_, i) => String(Number(resumedAfter) + i + 1)));
+    expect(lateEvents[0]!.type).toBe("snapshot");
     expect(events.at(-1)!.type).toBe("done");
     expect(events.filter((e) => e.type === "notes").length).toBeGreaterThan(1);
 
@@ -137,6 +147,11 @@ describe(`routers on a real database`, () => {
     };
     expect(replay(events)).toEqual(piece.notes);
     expect(replay(lateEvents)).toEqual(piece.notes);
+    // Reconnecting after the end: only a snapshot of the stored piece.
+    const lastEventId = eventIds.get(events)!.at(-1)!;
+    const afterEnd: { id: string; data: StreamEvent }[] = [];
+    for await (const event of trackedEvents(await caller.pieces.stream({ id, lastEventId }))) afterEnd.push(event);
+    expect(afterEnd).toEqual([{ id: String(Number(lastEventId) + 1), data: { type: "snapshot", status: "done", tokenCount: 600, notes: piece.notes, durationSeconds: piece.durationSeconds, error: null, ahead: null } }]);
     const midi = await services.pieces.midi(id);
     const parsed = parseMidi(midi.bytes);
     expect(parsed.notes.length).toBe(piece.notes.length);

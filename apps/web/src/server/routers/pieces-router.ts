@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { callerEditHash, claimEditHash } from "../edit-token";
 import { generationLimit, publicProcedure, router } from "../trpc";
-import { corpusPrimerSchema, createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, titleSchema } from "./schemas";
+import { withEventIds } from "./event-ids";
+import { corpusPrimerSchema, createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, streamInputSchema, titleSchema } from "./schemas";
 
 export const piecesRouter = router({
   list: publicProcedure.input(listPiecesSchema).query(({ ctx, input }) =>
@@ -49,8 +50,11 @@ export const piecesRouter = router({
   /** Only the piece's creator (its edit cookie); 403 otherwise. */
   rename: publicProcedure.input(titleSchema).mutation(({ ctx, input }) => ctx.services.pieces.rename(input.id, input.title, callerEditHash(ctx.request))),
   countPlay: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.countPlay(input.id)),
-  /** Notes as they are produced (SSE through httpSubscriptionLink). */
-  stream: publicProcedure.input(z.object({ id: idSchema })).subscription(async function* ({ ctx, input, signal }) {
-    yield* ctx.services.pieces.stream(input.id, signal);
+  /**
+   * Notes as they are produced (SSE through httpSubscriptionLink): a snapshot, then live events,
+   * each with an id; a client reconnecting with its `lastEventId` gets a fresh snapshot first.
+   */
+  stream: publicProcedure.input(streamInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    yield* withEventIds(ctx.services.pieces.stream(input.id, signal), input.lastEventId);
   }),
 });

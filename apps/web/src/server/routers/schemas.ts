@@ -6,6 +6,9 @@ import { GALLERY_RECIPE, MAX_STREAM_OFFSET, MAX_UPLOAD_BYTES } from "@/lib/galle
 
 export const idSchema = z.string().trim().min(1, "an id is required").max(64, "that id is too long");
 
+/** pieces.stream: the piece, and the last event id a reconnecting client had (tRPC adds it to the input). */
+export const streamInputSchema = z.object({ id: idSchema, lastEventId: z.string().max(32).nullish() });
+
 /** base64 of at most 1 MB of bytes. */
 const MAX_BASE64_CHARS = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
 

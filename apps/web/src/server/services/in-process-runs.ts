@@ -5,7 +5,7 @@ import type { Database } from "../db";
 import { NotFoundError, TooManyRequestsError } from "../errors";
 import type { GenerationEngine } from "../generation/engine";
 import { finishedColumns, jobOf, recipeColumnsSelect } from "./piece-columns";
-import type { PieceEvent, PieceEvents } from "./piece-events";
+import { isFinal, type PieceEvents } from "./piece-events";
 import type { PieceRun, PieceRuns, StreamEvent } from "./piece-runs";
 
 /** What a full queue's 429 suggests waiting: about what a few pieces take on one worker. */
@@ -113,13 +113,8 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
   }
 
   async function* stream(id: string, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
-    const queue: PieceEvent[] = [];
-    let wake: (() => void) | null = null;
-    const unsubscribe = events.subscribe(id, (event) => {
-      queue.push(event);
-      wake?.();
-    });
-    // Read synchronously with subscribing: every later event applies on top of exactly this state.
+    const updates = events.listen(id, signal);
+    // Read synchronously with starting to listen: every later event applies on top of exactly this state.
     const current = live.get(id);
     const ahead = waiting.get(id) ?? null;
     try {
@@ -132,9 +127,12 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
         yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error, ahead };
         if (piece.status !== "generating") return;
       }
-      yield* untilFinished(queue, (resolve) => (wake = resolve), signal);
+      for await (const event of updates) {
+        yield event;
+        if (isFinal(event)) return;
+      }
     } finally {
-      unsubscribe();
+      await updates.return?.();
     }
   }
 
@@ -143,21 +141,4 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
   }
 
   return { admit, start, queueAhead: (id) => Promise.resolve(waiting.get(id) ?? null), stream, resumeInterrupted, idle, close: () => Promise.resolve() };
-}
-
-/** Yields the queued events as they come until a done or failed one (or the listener leaves). */
-export async function* untilFinished(queue: PieceEvent[], onWait: (wake: () => void) => void, signal?: AbortSignal): AsyncGenerator<PieceEvent> {
-  while (!signal?.aborted) {
-    if (queue.length === 0) {
-      await new Promise<void>((resolve) => {
-        onWait(resolve);
-        signal?.addEventListener("abort", () => resolve(), { once: true });
-      });
-    }
-    while (queue.length > 0) {
-      const event = queue.shift()!;
-      yield event;
-      if (event.type === "done" || event.type === "failed") return;
-    }
-  }
 }
