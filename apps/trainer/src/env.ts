@@ -2,6 +2,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { BACKEND_CHOICES, type BackendChoice } from "./runtime/backend-choice.js";
 
 /** The monorepo root: apps/trainer/src → ../../.. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -10,7 +11,7 @@ const envSchema = z.object({
   MOTIF_MODELS_DIR: z.string().min(1).optional(),
   MOTIF_BUILTIN_MODELS_DIR: z.string().min(1).optional(),
   MOTIF_CORPUS_DIR: z.string().min(1).optional(),
-  MOTIF_BACKEND: z.enum(["auto", "node", "wasm", "cpu"]).optional(),
+  MOTIF_BACKEND: z.enum(BACKEND_CHOICES).optional(),
   // pnpm runs scripts inside apps/trainer but records where the user typed the command.
   INIT_CWD: z.string().min(1).optional(),
 });
@@ -23,7 +24,7 @@ interface TrainerEnv {
   /** The seed's corpus (third-party, never copied into the repo). */
   corpusDir: string;
   /** Default for `--backend` when the flag is absent. */
-  backend: "auto" | "node" | "wasm" | "cpu";
+  backend: BackendChoice;
   /** Where the user ran the command: relative paths on the command line are resolved from here. */
   invocationDir: string;
 }

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { selectBackend } from "../runtime/backend.js";
+import { BACKENDS, type Backend } from "../runtime/backend-choice.js";
 import { formatHelp, parseCommand, type CommandSpec } from "../cli/command-args.js";
 import { readEnv } from "../env.js";
 import { FigureLog } from "./figures.js";
@@ -26,13 +27,11 @@ import {
   type TrainShape,
 } from "./training.js";
 
-const BENCH_BACKENDS = ["wasm", "cpu", "node"] as const;
-type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 export interface BenchOptions {
   quick: boolean;
   long: boolean;
-  backends: BenchBackend[];
+  backends: Backend[];
   corpus: string | null;
   steps: number | null;
   curveSteps: number | null;
@@ -90,17 +89,17 @@ export const benchCommand: CommandSpec<BenchOptions> = {
     })
     .transform((raw, ctx) => {
       const backends = (raw.backends ?? "node,wasm,cpu").split(",").map((b) => b.trim());
-      const unknown = backends.filter((b) => !(BENCH_BACKENDS as readonly string[]).includes(b));
+      const unknown = backends.filter((b) => !(BACKENDS as readonly string[]).includes(b));
       if (unknown.length > 0)
         ctx.addIssue({
           code: "custom",
           path: ["backends"],
-          message: `unknown backend(s) ${unknown.join(", ")} (known: ${BENCH_BACKENDS.join(", ")})`,
+          message: `unknown backend(s) ${unknown.join(", ")} (known: ${BACKENDS.join(", ")})`,
         });
       return {
         quick: raw.quick ?? false,
         long: raw.long ?? false,
-        backends: backends as BenchBackend[],
+        backends: backends as Backend[],
         corpus: raw.corpus ?? null,
         steps: raw.steps ?? null,
         curveSteps: raw["curve-steps"] ?? null,

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { augmentationDraws, getTokenizer, presetConfigs, type Tokenizer, type TrainingConfig } from "@motif/core";
+import { TOKENIZER_KINDS, augmentationDraws, getTokenizer, presetConfigs, type Tokenizer, type TrainingConfig } from "@motif/core";
 import { ingest, ingestForTraining, prepareDataset, type PreparedDataset, type RereadableSource } from "../data/dataset.js";
 import { resolveUserPath } from "../env.js";
 import { transpositionFlag } from "../cli/flag-values.js";
@@ -31,7 +31,7 @@ const optionsSchema = z.object({
   keys: z.enum(["song", "none"]).default("song"),
   augment: transpositionFlag.optional(),
   "tempo-stretch": z.coerce.number().min(0).max(0.5).default(0),
-  tokenizer: z.enum(["timed", "notes-chords"]).default("timed"),
+  tokenizer: z.enum(TOKENIZER_KINDS).default("timed"),
   /** Old-space limit of each run in MB; 0 = node's own default (does today's way fit in it?). */
   heap: z.coerce.number().int().min(0).default(16384),
   child: z.enum(WAYS).optional(),

@@ -1,5 +1,5 @@
 // `quality`: the time-to-quality benchmark (BENCHMARKS.md, "Time to quality"). Trains the `default`
-// and the `seed` preset through the real `train` command on one corpus, with the notes-chords
+// and the `notebook` preset (the seed notebook's network) through the real `train` command on one corpus, with the notes-chords
 // tokenizer and the same whole-song validation split, then reports the seed's best validation loss,
 // when (in wall-clock minutes of training) the default preset first beats it, and a plot of both
 // curves.
@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import type { EpochMetrics } from "@motif/core";
+import { isPresetName, presetOf, type EpochMetrics, type Preset } from "@motif/core";
 import type { CommandSpec } from "../cli/command-args.js";
 import { CliError } from "../errors.js";
 import { sceneToPng } from "../charts/curves-png.js";
@@ -34,9 +34,9 @@ interface QualityOptions {
 
 export const qualityCommand: CommandSpec<QualityOptions> = {
   name: "quality",
-  brief: "Time to quality: default vs seed preset on one song split, validation loss against wall time",
+  brief: "Time to quality: default vs notebook preset on one song split, validation loss against wall time",
   summary:
-    "Train the default preset and the seed preset through `train` on the same corpus, tokenizer (notes-chords) and " +
+    "Train the default preset and the notebook preset (the seed's network) through `train` on the same corpus, tokenizer (notes-chords) and " +
     "whole-song validation split, then report the seed's best validation loss, the first epoch and wall-clock minute at " +
     "which the default preset beats it, one JSON line per figure, and a plot (time-to-quality.svg/png). The seed run " +
     "trains until its validation loss stops improving, which takes hours on a CPU; --seed-bundle reuses a finished one.",
@@ -48,7 +48,7 @@ export const qualityCommand: CommandSpec<QualityOptions> = {
     "default-epochs": { type: "string", value: "N", description: "Epochs of the default run (its cosine schedule spans them).", defaultText: "the preset's" },
     "seed-epochs": { type: "string", value: "N", description: "Most epochs of the seed run.", defaultText: "40" },
     "seed-patience": { type: "string", value: "N", description: "The seed run stops after N epochs without a better validation loss.", defaultText: "3" },
-    "seed-bundle": { type: "string", value: "DIR", description: "Reuse a finished seed-preset bundle (or model folder) trained on the same split instead of training one." },
+    "seed-bundle": { type: "string", value: "DIR", description: "Reuse a finished notebook-preset bundle (or model folder) trained on the same split instead of training one." },
     "default-bundle": { type: "string", value: "DIR", description: "Reuse a finished default-preset bundle instead of training one (with --seed-bundle: only recompute the figures and the plot)." },
     workers: { type: "string", value: "N", description: "Passed to both `train` runs (threads computing gradients).", defaultText: "train's default" },
   },
@@ -175,13 +175,14 @@ export async function runQuality(options: QualityOptions): Promise<number> {
   if (options.workers !== undefined) common.push("--workers", String(options.workers));
 
   /** A finished bundle of `preset`: the one the user named, or one `train` makes now with `trainArgs`. */
-  async function obtainRun(preset: "seed" | "default", reuse: string | undefined, name: string, trainArgs: string[]) {
+  async function obtainRun(preset: Preset, reuse: string | undefined, name: string, trainArgs: string[]) {
     const seconds = reuse ? null : await runTrain([...common, "--preset", preset, "--name", name, ...trainArgs], `${preset} preset`);
     const { dir, manifest } = await readRunManifest(reuse ? resolveUserPath(reuse) : path.join(modelsDir, name));
-    if (manifest.model.preset !== preset) throw new CliError(`${dir} was trained with preset ${manifest.model.preset}, not ${preset}`);
+    // A seed run reused from before the rename says its preset's old name.
+    if (!isPresetName(manifest.model.preset) || presetOf(manifest.model.preset) !== preset) throw new CliError(`${dir} was trained with preset ${manifest.model.preset}, not ${preset}`);
     return { manifest, summary: summarize(preset, dir, manifest, seconds) };
   }
-  const seedRun = await obtainRun("seed", options.seedBundle, "seed-notes-chords", ["--epochs", String(options.seedEpochs), "--patience", String(options.seedPatience)]);
+  const seedRun = await obtainRun("notebook", options.seedBundle, "seed-notes-chords", ["--epochs", String(options.seedEpochs), "--patience", String(options.seedPatience)]);
   const defaultRun = await obtainRun("default", options.defaultBundle, "default-notes-chords", options.defaultEpochs === undefined ? [] : ["--epochs", String(options.defaultEpochs)]);
   const [seed, motif] = [seedRun.summary, defaultRun.summary];
   const defaultSeconds = motif.processSeconds;

@@ -2,7 +2,7 @@
 // resolved settings and a fingerprint of the data so --resume can refuse a changed folder.
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { deserializeCheckpoint, serializeCheckpoint, type ModelConfig, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
+import { TOKENIZER_KINDS, deserializeCheckpoint, serializeCheckpoint, type ModelConfig, type TokenizerKind, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
 import { z } from "zod";
 import { CliError } from "../errors.js";
 import { isDiskFull, mkdirSynced, removeAbandoned, replaceFiles, temporaryFileOwner, writeWhole, type WriteContents } from "./durable-files.js";
@@ -12,7 +12,7 @@ export interface SavedRun {
   name: string;
   /** Absolute data folder, or null for the built-in demo corpus. */
   data: string | null;
-  tokenizer: "notes-chords" | "timed";
+  tokenizer: TokenizerKind;
   modelConfig: ModelConfig;
   training: TrainingConfig;
   /** sha256 of every ingested file, in order: the data must be unchanged to resume. */
@@ -31,7 +31,7 @@ const savedRunSchema = z.object({
   formatVersion: z.literal(1),
   name: z.string(),
   data: z.string().nullable(),
-  tokenizer: z.enum(["notes-chords", "timed"]),
+  tokenizer: z.enum(TOKENIZER_KINDS),
   modelConfig: z.record(z.string(), z.unknown()),
   training: z.record(z.string(), z.unknown()),
   fingerprint: z.array(z.string()),

@@ -2,7 +2,7 @@
 // a music report of pieces against a reference corpus.
 import { z } from "zod";
 import { RECIPE_DEFAULTS } from "@motif/core";
-import { BACKEND_CHOICES, type BackendChoice } from "../../runtime/backend-choice.js";
+import { BACKEND_CHOICES, BACKEND_CHOICES_TEXT, type BackendChoice } from "../../runtime/backend-choice.js";
 import type { CommandSpec } from "../../cli/command-args.js";
 import { integerFlag, numberFlag } from "../../cli/flag-values.js";
 
@@ -58,7 +58,7 @@ export const evaluateCommand: CommandSpec<EvaluateOptions> = {
     temperature: { type: "string", value: "T", description: "With --pieces: sampling temperature (> 0).", defaultText: "1" },
     "top-p": { type: "string", value: "P", description: 'With --pieces: nucleus sampling threshold (0 < P ≤ 1); "none" = off.', defaultText: "0.95" },
     json: { type: "boolean", description: "Print one JSON object on stdout instead of the table." },
-    backend: { type: "string", value: "KIND", description: "auto, node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
+    backend: { type: "string", value: "KIND", description: `${BACKEND_CHOICES_TEXT}.`, defaultText: "$MOTIF_BACKEND or auto" },
   },
   examples: [
     "pnpm --filter trainer evaluate --model models/final-fantasy --data ../shared/datasets/final-fantasy",

@@ -1,7 +1,7 @@
 // `generate` flags: parsed and validated here into a Composer recipe and the files to read and write.
 import { z } from "zod";
 import { RECIPE_DEFAULTS, parseKeyChoice, type KeyChoice, type Recipe } from "@motif/core";
-import { BACKEND_CHOICES, type BackendChoice } from "../../runtime/backend-choice.js";
+import { BACKEND_CHOICES, BACKEND_CHOICES_TEXT, type BackendChoice } from "../../runtime/backend-choice.js";
 import type { CommandSpec } from "../../cli/command-args.js";
 import { integerFlag, numberFlag, seedFlag } from "../../cli/flag-values.js";
 
@@ -99,7 +99,7 @@ export const generateCommand: CommandSpec<GenerateCliOptions> = {
     style: { type: "string", value: "seed|motif", description: "notes-chords models only: decode like the seed (0.5-quarter steps, quarter notes) or Motif's better rhythm.", defaultText: "motif" },
     guard: { type: "string", value: "on|off", description: "Block a token that would repeat a short pattern a 9th time in a row (against collapsing into one note).", defaultText: "on" },
     bpm: { type: "string", value: "BPM", description: "Tempo of the written file.", defaultText: "120" },
-    backend: { type: "string", value: "KIND", description: "auto, node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
+    backend: { type: "string", value: "KIND", description: `${BACKEND_CHOICES_TEXT}.`, defaultText: "$MOTIF_BACKEND or auto" },
   },
   examples: [
     "pnpm --filter trainer generate",

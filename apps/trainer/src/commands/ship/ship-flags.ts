@@ -1,7 +1,7 @@
 // `ship` flags: a published bundle trained on an openly licensed corpus → a built-in model.
 import path from "node:path";
 import { z } from "zod";
-import { BACKEND_CHOICES, type BackendChoice } from "../../runtime/backend-choice.js";
+import { BACKEND_CHOICES, BACKEND_CHOICES_TEXT, type BackendChoice } from "../../runtime/backend-choice.js";
 import type { CommandSpec } from "../../cli/command-args.js";
 
 export interface ShipOptions {
@@ -29,7 +29,7 @@ export const shipCommand: CommandSpec<ShipOptions> = {
     name: { type: "string", value: "NAME", description: "Name of the built-in model.", defaultText: "mutopia-piano" },
     version: { type: "string", value: "V", description: "Its version.", defaultText: "v1" },
     out: { type: "string", value: "DIR", description: "Root of the built-in models.", defaultText: "<repo>/builtin-models" },
-    backend: { type: "string", value: "KIND", description: "auto, node, wasm or cpu.", defaultText: "$MOTIF_BACKEND or auto" },
+    backend: { type: "string", value: "KIND", description: `${BACKEND_CHOICES_TEXT}.`, defaultText: "$MOTIF_BACKEND or auto" },
   },
   examples: ["pnpm --filter trainer ship --model models/mutopia-keyboard --data ../shared/datasets/mutopia-keyboard/midi"],
   schema: z

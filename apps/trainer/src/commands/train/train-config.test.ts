@@ -38,7 +38,7 @@ describe("train configs from flags", () => {
     expect(resolveConfigs(options(["--data", "x", "--seq-len", "96"]), 90, small)).toMatchObject({ model: { seqLen: 96 }, training: { augment: [-12, 12], batchSize: 16 } });
     expect(resolveConfigs(options(["--data", "x", "--batch", "4"]), 90, small)).toMatchObject({ model: { seqLen: 64 }, training: { batchSize: 4 } });
     // Only the default preset's timed, key-normalised training on a user's folder.
-    for (const argv of [["--data", "x", "--keys", "none"], ["--data", "x", "--tokenizer", "notes-chords"], ["--data", "x", "--preset", "seed"], []]) {
+    for (const argv of [["--data", "x", "--keys", "none"], ["--data", "x", "--tokenizer", "notes-chords"], ["--data", "x", "--preset", "notebook"], []]) {
       expect(resolveConfigs(options(argv), 90, small).training.augment, argv.join(" ")).not.toEqual([-12, 12]);
     }
   });
@@ -54,17 +54,31 @@ describe("train configs from flags", () => {
     expect(explicit.training).toMatchObject({ batchSize: 64, augment: [] });
   });
 
-  it("trains seed and parent without transpositions and in their own keys, as their notebooks did", () => {
-    for (const preset of ["seed", "parent"]) {
+  it("trains notebook and parent without transpositions and in their own keys, as their notebooks did", () => {
+    for (const preset of ["notebook", "parent"]) {
       expect(resolveConfigs(options(["--data", "x", "--preset", preset]), 90).training).toMatchObject({ augment: [], keyNormalization: "none" });
       expect(resolveConfigs(options(["--data", "x", "--preset", preset, "--tokenizer", "timed"]), 90).training.augment).toEqual([]);
     }
   });
 
-  it("keeps the seed preset's shape even on the demo corpus", () => {
-    const { model, training } = resolveConfigs(options(["--preset", "seed"]), 90);
-    expect(model).toMatchObject({ preset: "seed", units: [128, 128], seqLen: 100, input: "scalar", target: "last" });
+  it("keeps the notebook preset's shape even on the demo corpus", () => {
+    const { model, training } = resolveConfigs(options(["--preset", "notebook"]), 90);
+    expect(model).toMatchObject({ preset: "notebook", units: [128, 128], seqLen: 100, input: "scalar", target: "last" });
     expect(training).toMatchObject({ batchSize: 128, split: "random-windows", validationShare: 0.6, augment: [] });
+  });
+
+  it("reads --preset seed, the notebook preset's old name, as --preset notebook", () => {
+    for (const rest of [[], ["--data", "x"], ["--data", "x", "--tokenizer", "timed", "--keys", "song"]]) {
+      const [seed, notebook] = [options(["--preset", "seed", ...rest]), options(["--preset", "notebook", ...rest])];
+      expect(seed).toEqual(notebook);
+      expect(resolveConfigs(seed, 90)).toEqual(resolveConfigs(notebook, 90));
+    }
+    expect(options(["--preset", "seed"]).preset).toBe("notebook");
+  });
+
+  it("refuses an unknown preset or tokenizer, listing the values", () => {
+    expect(() => options(["--preset", "small"])).toThrow('--preset: Invalid option: expected one of "notebook"|"parent"|"default"|"seed"');
+    expect(() => options(["--tokenizer", "midi-like"])).toThrow('--tokenizer: Invalid option: expected one of "notes-chords"|"timed"');
   });
 
   it("maps --units/--layers/--patience/--augment onto the configs", () => {
@@ -85,7 +99,7 @@ describe("train configs from flags", () => {
   it("draws one transposition per song per epoch for new runs, enumerates them on request or with random windows", () => {
     expect(resolveConfigs(options(["--data", "x", "--keys", "none"]), 50).training).toMatchObject({ augment: DEFAULT_AUGMENT, augmentMode: "random" });
     expect(resolveConfigs(options(["--data", "x", "--keys", "none", "--augment-mode", "all"]), 50).training.augmentMode).toBe("all");
-    expect(resolveConfigs(options(["--data", "x", "--preset", "seed"]), 50).training.augmentMode).toBe("all");
+    expect(resolveConfigs(options(["--data", "x", "--preset", "notebook"]), 50).training.augmentMode).toBe("all");
     expect(resolveConfigs(options(["--data", "x"]), 50).training).toMatchObject({ augment: [], keyNormalization: "song" }); // keys song: still no copies
     expect(() => resolveConfigs(options(["--data", "x", "--split", "random-windows", "--augment", "-1..1", "--augment-mode", "random"]), 50)).toThrow(/random augmentation needs split 'songs'/);
     expect(() => options(["--augment-mode", "some"])).toThrow(/augment-mode/);

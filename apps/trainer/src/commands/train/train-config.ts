@@ -42,7 +42,7 @@ export function isSmallCorpus(options: TrainOptions, corpusTokens: number | null
 /** `corpusTokens`: tokens in all the corpus's songs (train and validation) before any transposition; null when not known yet. */
 export function resolveConfigs(options: TrainOptions, vocabSize: number, corpusTokens: number | null = null): { model: ModelConfig; training: TrainingConfig } {
   const preset = resolvedPreset(options);
-  // The quick config is for the default preset only: seed/parent keep their published shapes.
+  // The quick config is for the default preset only: notebook/parent keep their published shapes.
   const quick = options.data === null && preset === "default" ? DEMO_QUICK_CONFIG : null;
   const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
   const layers = options.layers ?? quick?.layers ?? base.length;
@@ -51,7 +51,7 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number, corpusT
   // notes-chords keeps the transposed copies its time-to-quality figures were measured with (BENCHMARKS.md).
   const keyNormalization = options.keys ?? (shape === null ? (presetConfigs(preset, 2).training.keyNormalization ?? "none") : "none");
   // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
-  // normalised songs are already in one key, and seed/parent train as their notebooks did: no copies.
+  // normalised songs are already in one key, and notebook/parent train as their notebooks did: no copies.
   const small = isSmallCorpus(options, corpusTokens) ? SMALL_CORPUS_DEFAULT : null;
   const augment = options.augment ?? small?.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
   // The window and the batch go together (the tokens per step): either given keeps the preset's pair.

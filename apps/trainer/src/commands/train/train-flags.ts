@@ -1,4 +1,5 @@
 // `train` flags: parsed and validated here (no tfjs import, so --help stays fast).
+import { PRESET_NAMES, TOKENIZER_KINDS, presetOf, type Preset, type TokenizerKind } from "@motif/core";
 import { z } from "zod";
 import { BACKEND_CHOICES, type BackendChoice } from "../../runtime/backend-choice.js";
 import type { CommandSpec } from "../../cli/command-args.js";
@@ -28,10 +29,10 @@ export const durationFlag = z.string().transform((text, ctx) => {
 export interface TrainOptions {
   /** null = the built-in demo corpus. */
   data: string | null;
-  /** undefined = "default" (see resolvedPreset). */
-  preset: "seed" | "parent" | "default" | undefined;
-  /** undefined = timed, or notes-chords for the seed/parent presets (see resolvedTokenizer). */
-  tokenizer: "notes-chords" | "timed" | undefined;
+  /** undefined = "default" (see resolvedPreset); `--preset seed` (the old name) arrives as notebook. */
+  preset: Preset | undefined;
+  /** undefined = timed, or notes-chords for the notebook/parent presets (see resolvedTokenizer). */
+  tokenizer: TokenizerKind | undefined;
   epochs: number | undefined;
   batch: number | undefined;
   seqLen: number | undefined;
@@ -74,21 +75,21 @@ export interface TrainOptions {
 
 const flags = {
   data: { type: "string", value: "DIR", description: "Folder of MIDI files to train on (searched recursively; broken files are listed and skipped).", defaultText: "the built-in demo corpus, with a quick config" },
-  preset: { type: "string", value: "NAME", description: "Architecture: default (Motif: embedding, many-to-many LSTM), seed (the seed notebook exactly), parent (LSTM 512x3).", defaultText: "default" },
-  tokenizer: { type: "string", value: "KIND", description: "Token language: timed (onsets, durations, rests, velocity) or notes-chords (the seed's).", defaultText: "timed; notes-chords for --preset seed/parent" },
+  preset: { type: "string", value: "NAME", description: "Architecture: default (Motif: embedding, many-to-many LSTM), notebook (the seed notebook exactly; seed, its old name, still works), parent (LSTM 512x3).", defaultText: "default" },
+  tokenizer: { type: "string", value: "KIND", description: "Token language: timed (onsets, durations, rests, velocity) or notes-chords (the seed's).", defaultText: "timed; notes-chords for --preset notebook/parent" },
   epochs: { type: "string", value: "N", description: "Number of epochs.", defaultText: "preset's; 16 on the demo corpus; 14 on a small corpus (timed, keys normalised, < 500,000 tokens)" },
   batch: { type: "string", value: "N", description: "Batch size (windows per step).", defaultText: "preset's; 16 for the default preset on notes-chords; 8 (with 128-token windows) on a small corpus" },
   "seq-len": { type: "string", value: "N", description: "Window / training-chunk length in tokens.", defaultText: "preset's; 32 on the demo corpus and for the default preset on notes-chords; 128 on a small corpus" },
-  stride: { type: "string", value: "N", description: "Tokens between the starts of consecutive training windows (smaller = more, overlapping windows per epoch; useful on small corpora).", defaultText: "seq-len for default (contiguous chunks), 1 for seed/parent" },
+  stride: { type: "string", value: "N", description: "Tokens between the starts of consecutive training windows (smaller = more, overlapping windows per epoch; useful on small corpora).", defaultText: "seq-len for default (contiguous chunks), 1 for notebook/parent" },
   units: { type: "string", value: "N", description: "LSTM units per layer.", defaultText: "preset's; 128 on the demo corpus" },
   layers: { type: "string", value: "N", description: "Number of stacked LSTM layers.", defaultText: "preset's" },
   "embedding-init": { type: "string", value: "KIND", description: "Initial token embeddings: normal (N(0,1), the LSTM tells tokens apart from the first step) or uniform (Keras' ±0.05).", defaultText: "preset's" },
   cell: { type: "string", value: "KIND", description: "LSTM implementation: fast (Motif's own layer, same weights as tf.layers.lstm, much faster on wasm/cpu) or stock (tf.layers.lstm).", defaultText: "fast (every preset)" },
   lr: { type: "string", value: "X", description: "Learning rate.", defaultText: "preset's" },
-  val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (seed preset: 0.6)" },
-  split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (seed preset: random-windows)" },
-  keys: { type: "string", value: "MODE", description: "song: move every song to C major / A minor by its estimated key (Krumhansl-Schmuckler) before tokenizing, so the model learns one scale; generation then moves pieces to the key asked for. none: keep the keys as written.", defaultText: "song for the default preset on timed tokens; none for seed/parent and for notes-chords" },
-  augment: { type: "string", value: "RANGE", description: 'Transpose training songs by these semitones: "-5..6", "-2,2,5" or "none" (after --keys song has moved them to C major / A minor). Validation songs are never transposed.', defaultText: "none with --keys song (-12,12 on a small corpus: timed, < 500,000 tokens); -5..6 for the default preset with --keys none (-3..3 on the demo corpus); none for seed/parent" },
+  val: { type: "string", value: "SHARE", description: "Validation share, 0 to 0.9 (whole songs with --split songs).", defaultText: "0.1 (notebook preset: 0.6)" },
+  split: { type: "string", value: "MODE", description: "songs: validation made of whole songs (no window shared with training); random-windows: the seed's random window split.", defaultText: "songs (notebook preset: random-windows)" },
+  keys: { type: "string", value: "MODE", description: "song: move every song to C major / A minor by its estimated key (Krumhansl-Schmuckler) before tokenizing, so the model learns one scale; generation then moves pieces to the key asked for. none: keep the keys as written.", defaultText: "song for the default preset on timed tokens; none for notebook/parent and for notes-chords" },
+  augment: { type: "string", value: "RANGE", description: 'Transpose training songs by these semitones: "-5..6", "-2,2,5" or "none" (after --keys song has moved them to C major / A minor). Validation songs are never transposed.', defaultText: "none with --keys song (-12,12 on a small corpus: timed, < 500,000 tokens); -5..6 for the default preset with --keys none (-3..3 on the demo corpus); none for notebook/parent" },
   "augment-mode": { type: "string", value: "MODE", description: "random: every epoch each training song is played at one transposition drawn from the range (the original included), seeded by --seed and the epoch, so an epoch is one pass over the music; all: every transposition every epoch (an epoch is one pass per transposition).", defaultText: "random (all with --split random-windows); a resumed run keeps its own" },
   "tempo-stretch": { type: "string", value: "X", description: "Timed tokens: every epoch each training song is also played faster or slower by a factor drawn from [1-X, 1+X], e.g. 0.05 for ±5%. Needs --augment-mode random; 0 = off.", defaultText: "0" },
   "time-budget": { type: "string", value: "TIME", description: "Stop at the end of the step that reaches this much training time (90s, 30m, 1h, 1h30m; resumed runs count their earlier time), validate there if that step did not, and publish the best validation so far." },
@@ -109,8 +110,9 @@ const schema = z
   .object({
     positionals: z.array(z.string()).max(0),
     data: z.string().min(1).optional(),
-    preset: z.enum(["seed", "parent", "default"]).optional(),
-    tokenizer: z.enum(["notes-chords", "timed"]).optional(),
+    // An old name (seed) is read as the preset it was renamed to (notebook).
+    preset: z.enum(PRESET_NAMES).transform(presetOf).optional(),
+    tokenizer: z.enum(TOKENIZER_KINDS).optional(),
     epochs: integerFlag(1, 10_000).optional(),
     batch: integerFlag(1, 4096).optional(),
     "seq-len": integerFlag(2, 1024).optional(),
@@ -187,7 +189,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
     "pnpm --filter trainer train",
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --tokenizer notes-chords",
     "pnpm --filter trainer train --data ./midi --epochs 20 --units 256 --layers 2 --seq-len 64",
-    "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --preset seed --epochs 40",
+    "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --preset notebook --epochs 40",
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --workers 1",
     "pnpm --filter trainer train --data ./midi --keys none --augment=-5..6 --tempo-stretch 0.05 --time-budget 30m --val-every 500 --json",
     "pnpm --filter trainer train --data ./midi --carry-state --time-budget 20m",
@@ -202,10 +204,10 @@ export const trainCommand: CommandSpec<TrainOptions> = {
  */
 export const RESUME_FIXED_FLAGS = ["data", "preset", "tokenizer", "batch", "seqLen", "stride", "units", "layers", "cell", "embeddingInit", "lr", "val", "split", "augment", "augmentMode", "tempoStretch", "valEvery", "carryState", "keys", "seed", "shards"] as const satisfies readonly (keyof TrainOptions)[];
 
-export function resolvedPreset(options: TrainOptions): "seed" | "parent" | "default" {
+export function resolvedPreset(options: TrainOptions): Preset {
   return options.preset ?? "default";
 }
 
-export function resolvedTokenizer(options: TrainOptions): "notes-chords" | "timed" {
-  return options.tokenizer ?? (options.preset === "seed" || options.preset === "parent" ? "notes-chords" : "timed");
+export function resolvedTokenizer(options: TrainOptions): TokenizerKind {
+  return options.tokenizer ?? (options.preset === "notebook" || options.preset === "parent" ? "notes-chords" : "timed");
 }
