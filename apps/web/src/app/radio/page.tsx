@@ -2,18 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { RadioView } from "@/browser/radio-view";
+import { isWindowedPreset } from "@/lib/presets";
 import { serverCaller } from "@/server/caller";
 
 export const metadata: Metadata = { title: "Radio" };
-
-/** Windowed presets re-run a window through tfjs, which is not bit-identical across backends: the device worker refuses them. */
-const WINDOWED_PRESETS = new Set(["seed", "parent"]);
 
 /** `?model=<id or name/version>` picks the station; else the built-in model, else the first usable one. */
 export default async function RadioPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const models = (await (await serverCaller()).models.list())
-    .filter((model) => model.usable && !WINDOWED_PRESETS.has(model.preset))
+    // Windowed presets re-run a window through tfjs, which is not bit-identical across backends: the device worker refuses them.
+    .filter((model) => model.usable && !isWindowedPreset(model.preset))
     .map((model) => ({ id: model.id, label: `${model.name}/${model.version}` }));
   const asked = (await searchParams).model;
   const initial = models.find((m) => m.id === asked || m.label === asked) ?? models.find((m) => m.label.startsWith("mutopia-piano/")) ?? models[0];
