@@ -43,7 +43,7 @@ describe("trainModel", () => {
 
   it("the seed's random-windows split and a last-token (Flatten) model train too", async () => {
     const { model: config, training } = tinyConfigs({ epochs: 2 });
-    const seedLike = { ...config, preset: "seed" as const, input: "scalar" as const, target: "last" as const, denseUnits: 12, denseDropout: 0.3 };
+    const seedLike = { ...config, preset: "notebook" as const, input: "scalar" as const, target: "last" as const, denseUnits: 12, denseDropout: 0.3 };
     const randomTraining = { ...training, split: "random-windows" as const, validationShare: 0.6, stride: 1, optimizer: "adam" as const };
     const songs = learnableSongs(3, 30);
     const { train, validation } = splitSongs(songs, randomTraining);

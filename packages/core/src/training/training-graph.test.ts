@@ -41,7 +41,7 @@ describe("trainingGraph", () => {
   });
 
   it("gives the model's log-probabilities for the seed preset (Flatten, softmax left out)", () => {
-    check(presetConfigs("seed", 10, { units: [8, 8], seqLen: 4, denseUnits: 6 }).model, 3, 4);
+    check(presetConfigs("notebook", 10, { units: [8, 8], seqLen: 4, denseUnits: 6 }).model, 3, 4);
   });
 
   it("with carried state, chunk 2 started from chunk 1's final states gives the logits of the whole sequence", () => {
