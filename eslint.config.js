@@ -5,8 +5,24 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 const nodeModules = [
-  "fs", "path", "os", "child_process", "worker_threads", "crypto", "url", "util", "stream",
-  "http", "https", "net", "zlib", "module", "process", "buffer", "events", "readline",
+  "fs",
+  "path",
+  "os",
+  "child_process",
+  "worker_threads",
+  "crypto",
+  "url",
+  "util",
+  "stream",
+  "http",
+  "https",
+  "net",
+  "zlib",
+  "module",
+  "process",
+  "buffer",
+  "events",
+  "readline",
 ].flatMap((name) => [name, `${name}/*`, `node:${name}`, `node:${name}/*`]);
 
 // Type-aware linting needs every linted file in a tsconfig. Each entry is one package's lint
@@ -17,7 +33,10 @@ const typedProjects = [
   { files: ["packages/midi/src/**/*.ts"], project: "packages/midi/tsconfig.test.json" },
   { files: ["packages/core/src/**/*.ts"], project: "packages/core/tsconfig.test.json" },
   { files: ["apps/trainer/src/**/*.ts"], project: "apps/trainer/tsconfig.json" },
-  { files: ["apps/web/{src,e2e,test-support}/**/*.{ts,tsx}", "apps/web/scripts/**/*.ts"], project: "apps/web/tsconfig.json" },
+  {
+    files: ["apps/web/{src,e2e,test-support}/**/*.{ts,tsx}", "apps/web/scripts/**/*.ts"],
+    project: "apps/web/tsconfig.json",
+  },
 ];
 
 // recommendedTypeChecked's rules that still have findings (count when the typed rules came in):
@@ -64,22 +83,30 @@ export default tseslint.config(
         "error",
         {
           paths: [
-            { name: "@tensorflow/tfjs-node", message: "core stays platform-free: pick the backend in the app." },
+            {
+              name: "@tensorflow/tfjs-node",
+              message: "core stays platform-free: pick the backend in the app.",
+            },
             { name: "react", message: "core and midi are UI-free." },
             { name: "next", message: "core and midi are UI-free." },
           ],
           patterns: [
-            { group: nodeModules, message: "core and midi are platform-free: take bytes and plain objects, do I/O in the app." },
+            {
+              group: nodeModules,
+              message: "core and midi are platform-free: take bytes and plain objects, do I/O in the app.",
+            },
             { group: ["trainer", "web", "trainer/*", "web/*"], message: "packages never import apps." },
           ],
         },
       ],
       "no-restricted-globals": [
         "error",
-        ...["process", "Buffer", "window", "document", "require", "__dirname", "__filename", "navigator"].map((name) => ({
-          name,
-          message: "core and midi are platform-free: no Node or browser globals.",
-        })),
+        ...["process", "Buffer", "window", "document", "require", "__dirname", "__filename", "navigator"].map(
+          (name) => ({
+            name,
+            message: "core and midi are platform-free: no Node or browser globals.",
+          }),
+        ),
       ],
     },
   },
@@ -88,7 +115,12 @@ export default tseslint.config(
     // Next's build switches for code that cannot load env.ts). Tests, test support, e2e specs and
     // scripts are entry points and harnesses: they set up environments and may read them.
     files: ["apps/*/src/**/*.{ts,tsx}"],
-    ignores: ["apps/*/src/env.ts", "apps/web/src/build-env.ts", "apps/*/src/**/*.test.ts", "apps/*/src/**/test-support/**"],
+    ignores: [
+      "apps/*/src/env.ts",
+      "apps/web/src/build-env.ts",
+      "apps/*/src/**/*.test.ts",
+      "apps/*/src/**/test-support/**",
+    ],
     rules: {
       "no-restricted-properties": [
         "error",
@@ -96,12 +128,21 @@ export default tseslint.config(
       ],
       "no-restricted-imports": [
         "error",
-        ...["process", "node:process"].map((name) => ({ name, importNames: ["env"], message: "Read configuration through the app's src/env.ts." })),
+        ...["process", "node:process"].map((name) => ({
+          name,
+          importNames: ["env"],
+          message: "Read configuration through the app's src/env.ts.",
+        })),
       ],
     },
   },
   {
-    files: ["apps/**/*.{ts,tsx,js,mjs}", "packages/*/src/**/*.test.ts", "**/*.config.{ts,js,mjs}", "scripts/**/*.{js,mjs}"],
+    files: [
+      "apps/**/*.{ts,tsx,js,mjs}",
+      "packages/*/src/**/*.test.ts",
+      "**/*.config.{ts,js,mjs}",
+      "scripts/**/*.{js,mjs}",
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -13,7 +13,13 @@ const roots = [
   { dir: "apps/trainer/src" },
   {
     dir: "apps/web/src",
-    compilerOptions: { module: "esnext", moduleResolution: "bundler", jsx: "react-jsx", baseUrl: web, paths: { "@/*": ["./src/*"] } },
+    compilerOptions: {
+      module: "esnext",
+      moduleResolution: "bundler",
+      jsx: "react-jsx",
+      baseUrl: web,
+      paths: { "@/*": ["./src/*"] },
+    },
   },
 ];
 
@@ -31,7 +37,9 @@ for (const { dir, compilerOptions } of roots) {
   });
   const found = result.circular();
   const files = Object.keys(result.obj()).length;
-  console.log(`${dir}: ${files} files, ${found.length === 0 ? "no import circle" : `${found.length} import circle(s)`}`);
+  console.log(
+    `${dir}: ${files} files, ${found.length === 0 ? "no import circle" : `${found.length} import circle(s)`}`,
+  );
   for (const circle of found) console.log(`  ${[...circle, circle[0]].join(" -> ")}`);
   circles += found.length;
 }

@@ -35,7 +35,8 @@ function hasPublishedBundle(root) {
   for (const name of readdirSync(root, { withFileTypes: true })) {
     if (!name.isDirectory() || name.name.startsWith(".")) continue;
     for (const version of readdirSync(join(root, name.name), { withFileTypes: true })) {
-      if (version.isDirectory() && existsSync(join(root, name.name, version.name, "bundle.json"))) return true;
+      if (version.isDirectory() && existsSync(join(root, name.name, version.name, "bundle.json")))
+        return true;
     }
   }
   return false;
@@ -44,9 +45,15 @@ function hasPublishedBundle(root) {
 run("Applying database migrations", ["--filter", "web", "db:deploy"]);
 if (hasPublishedBundle(builtinRoot) || hasPublishedBundle(modelsRoot)) {
   const roots = [builtinRoot, modelsRoot].filter(hasPublishedBundle);
-  console.log(`\n✔ Using the model bundles in ${roots.join(" and ")} (train your own with \`pnpm --filter trainer train\`)`);
+  console.log(
+    `\n✔ Using the model bundles in ${roots.join(" and ")} (train your own with \`pnpm --filter trainer train\`)`,
+  );
 } else {
-  run("No model yet: training the quick demo model on Motif's built-in corpus", ["--filter", "trainer", "train"]);
+  run("No model yet: training the quick demo model on Motif's built-in corpus", [
+    "--filter",
+    "trainer",
+    "train",
+  ]);
 }
 run("Building the gallery", ["exec", "turbo", "run", "build", "--filter=web"]);
 console.log(`\n♪ Motif gallery: http://localhost:${process.env.PORT ?? 3000}\n`);

@@ -1,5 +1,10 @@
 import type { NextConfig } from "next";
-import { API_CONTENT_SECURITY_POLICY, COMMON_SECURITY_HEADERS, CURVES_CONTENT_SECURITY_POLICY, WORKER_CONTENT_SECURITY_POLICY } from "./src/security-headers";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  COMMON_SECURITY_HEADERS,
+  CURVES_CONTENT_SECURITY_POLICY,
+  WORKER_CONTENT_SECURITY_POLICY,
+} from "./src/security-headers";
 
 const csp = (value: string) => [{ key: "Content-Security-Policy", value }];
 

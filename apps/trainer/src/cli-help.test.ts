@@ -7,14 +7,22 @@ import { scanCommand } from "./commands/scan/scan-flags.js";
 import { runCli } from "./test-support/run-cli.js";
 import { trainCommand } from "./commands/train/train-flags.js";
 
-const specs = [scanCommand, trainCommand, generateCommand, evaluateCommand, augmentBenchCommand] as CommandSpec<unknown>[];
+const specs = [
+  scanCommand,
+  trainCommand,
+  generateCommand,
+  evaluateCommand,
+  augmentBenchCommand,
+] as CommandSpec<unknown>[];
 
 describe("--help", () => {
   it.each(specs.map((spec) => [spec.name, spec] as const))("%s documents every flag", (_name, spec) => {
     const help = formatHelp(spec, "motif");
     for (const [flag, info] of Object.entries(spec.flags)) {
       expect(info.description.length, flag).toBeGreaterThan(10);
-      expect(help).toContain(`  --${flag}${info.type === "string" ? ` ${info.value}` : ""}\n      ${info.description}`);
+      expect(help).toContain(
+        `  --${flag}${info.type === "string" ? ` ${info.value}` : ""}\n      ${info.description}`,
+      );
     }
   });
 
@@ -25,7 +33,8 @@ describe("--help", () => {
     expect(result.stdout).toContain("--augment RANGE");
     const overview = await runCli(["help"]);
     expect(overview.code).toBe(0);
-    for (const name of ["scan", "train", "generate", "evaluate", "bench", "bench-augment"]) expect(overview.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
+    for (const name of ["scan", "train", "generate", "evaluate", "bench", "bench-augment"])
+      expect(overview.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
     const unknown = await runCli(["trian"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "trian"');

@@ -39,8 +39,14 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): TrainerEnv {
   const invocationDir = path.resolve(env.INIT_CWD ?? process.cwd());
   return {
     modelsDir: path.resolve(invocationDir, env.MOTIF_MODELS_DIR ?? path.join(repoRoot, "models")),
-    builtinModelsDir: path.resolve(invocationDir, env.MOTIF_BUILTIN_MODELS_DIR ?? path.join(repoRoot, "builtin-models")),
-    corpusDir: path.resolve(invocationDir, env.MOTIF_CORPUS_DIR ?? path.join(repoRoot, "../shared/datasets/final-fantasy")),
+    builtinModelsDir: path.resolve(
+      invocationDir,
+      env.MOTIF_BUILTIN_MODELS_DIR ?? path.join(repoRoot, "builtin-models"),
+    ),
+    corpusDir: path.resolve(
+      invocationDir,
+      env.MOTIF_CORPUS_DIR ?? path.join(repoRoot, "../shared/datasets/final-fantasy"),
+    ),
     backend: env.MOTIF_BACKEND ?? "auto",
     invocationDir,
   };

@@ -12,7 +12,10 @@ interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-function command<T>(spec: CommandSpec<T>, load: () => Promise<(options: T) => Promise<number | void>>): Command {
+function command<T>(
+  spec: CommandSpec<T>,
+  load: () => Promise<(options: T) => Promise<number | void>>,
+): Command {
   return {
     summary: spec.brief,
     async run(argv) {
@@ -37,12 +40,24 @@ async function commands(): Promise<Record<string, Command>> {
   const { shipCommand } = await import("./commands/ship/ship-flags.js");
   const { augmentBenchCommand, runAugmentBench } = await import("./bench/augment.js");
   return {
-    scan: command(scanCommand, async () => (options) => runScan(options, (text) => process.stdout.write(text))),
+    scan: command(
+      scanCommand,
+      async () => (options) => runScan(options, (text) => process.stdout.write(text)),
+    ),
     train: command(trainCommand, async () => (await import("./commands/train/train.js")).runTrain),
-    generate: command(generateCommand, async () => (await import("./commands/generate/generate.js")).runGenerate),
-    evaluate: command(evaluateCommand, async () => (await import("./commands/evaluate/evaluate.js")).runEvaluate),
+    generate: command(
+      generateCommand,
+      async () => (await import("./commands/generate/generate.js")).runGenerate,
+    ),
+    evaluate: command(
+      evaluateCommand,
+      async () => (await import("./commands/evaluate/evaluate.js")).runEvaluate,
+    ),
     quality: command(qualityCommand, async () => runQuality),
-    tonality: command(tonalityCommand, async () => (await import("./commands/tonality/tonality.js")).runTonality),
+    tonality: command(
+      tonalityCommand,
+      async () => (await import("./commands/tonality/tonality.js")).runTonality,
+    ),
     ship: command(shipCommand, async () => (await import("./commands/ship/ship.js")).runShip),
     "bench-augment": command(augmentBenchCommand, async () => runAugmentBench),
     bench: {
@@ -86,7 +101,9 @@ export async function main(argv: string[]): Promise<number> {
     return await selected.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${name}: ${error.message}\nRun \`${INVOCATION} ${name} --help\` for the list of flags.\n`);
+      process.stderr.write(
+        `${name}: ${error.message}\nRun \`${INVOCATION} ${name} --help\` for the list of flags.\n`,
+      );
       return 2;
     }
     if (error instanceof CliError) {
@@ -102,7 +119,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -14,7 +14,9 @@ async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -24,8 +26,13 @@ const binPath = `${join(webDir, "node_modules", ".bin")}:${process.env.PATH ?? "
 export function buildApp(): void {
   if (process.env.MOTIF_E2E_SKIP_BUILD === "1" && existsSync(join(webDir, ".next", "BUILD_ID"))) return;
   const started = Date.now();
-  const result = spawnSync("pnpm", ["run", "build"], { cwd: webDir, env: { ...process.env, PATH: binPath, NEXT_TELEMETRY_DISABLED: "1" }, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  const result = spawnSync("pnpm", ["run", "build"], {
+    cwd: webDir,
+    env: { ...process.env, PATH: binPath, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(`next build failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
   console.log(`e2e: built the app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -49,7 +56,10 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
-    const ok = await fetch(`${url}/models`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/models`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -68,20 +78,35 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
 
 /** Debian's Chromium for the specs (MOTIF_CHROMIUM overrides), and the flags every spec runs it with. */
 export const chromiumPath = process.env.MOTIF_CHROMIUM ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 /**
  * A temporary folder with a tiny trained model and a migrated SQLite database, the app built and
  * served over them; `remove` stops the app and deletes the folder.
  */
-export async function serveWithTinyModel(name: string): Promise<{ app: RunningApp; databaseUrl: string; remove(): Promise<void> }> {
+export async function serveWithTinyModel(
+  name: string,
+): Promise<{ app: RunningApp; databaseUrl: string; remove(): Promise<void> }> {
   const workDir = mkdtempSync(join(tmpdir(), `motif-${name}-`));
   const modelsDir = join(workDir, "models");
   await writeTinyBundle(modelsDir, { name, version: "v1", epochs: 2 });
   const databaseUrl = `file:${join(workDir, "e2e.db")}`;
   deployMigrations(databaseUrl);
   buildApp();
-  const app = await startApp({ DATABASE_URL: databaseUrl, MOTIF_MODELS_DIR: modelsDir, MOTIF_CORPUS_DIR: workDir });
+  const app = await startApp({
+    DATABASE_URL: databaseUrl,
+    MOTIF_MODELS_DIR: modelsDir,
+    MOTIF_CORPUS_DIR: workDir,
+  });
   return {
     app,
     databaseUrl,

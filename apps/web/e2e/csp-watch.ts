@@ -6,7 +6,9 @@ export async function watchCspViolations(context: BrowserContext): Promise<strin
   const violations: string[] = [];
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
-      console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline code"} at ${event.sourceFile}:${event.lineNumber}`);
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline code"} at ${event.sourceFile}:${event.lineNumber}`,
+      );
     });
   });
   const onConsole = (message: ConsoleMessage) => {

@@ -61,7 +61,10 @@ for (const dir of bundles) {
   const inspection = await call({ op: "inspect", modelDir: dir });
   if (!inspection.ok) continue;
   chosen = { dir, info: inspection.info };
-  record("bundle load + checks (first, incl. backend start)", performance.now() - started, "ms", { bundle: `${inspection.info.name}/${inspection.info.version}`, parameters: inspection.info.parameters });
+  record("bundle load + checks (first, incl. backend start)", performance.now() - started, "ms", {
+    bundle: `${inspection.info.name}/${inspection.info.version}`,
+    parameters: inspection.info.parameters,
+  });
   break;
 }
 if (!chosen) {
@@ -73,17 +76,39 @@ for (let run = 0; run < runs; run += 1) {
   const started = performance.now();
   let firstNotes = null;
   const result = await call(
-    { op: "generate", job: { modelDir: chosen.dir, bundleHash: chosen.info.bundleHash, seed: 100 + run, temperature: 1, topK: null, topP: 0.95, length, primerTokens: [], primerLabel: null, primerKeyShift: 0, key: "as-trained" } },
+    {
+      op: "generate",
+      job: {
+        modelDir: chosen.dir,
+        bundleHash: chosen.info.bundleHash,
+        seed: 100 + run,
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        length,
+        primerTokens: [],
+        primerLabel: null,
+        primerKeyShift: 0,
+        key: "as-trained",
+      },
+    },
     (progress) => {
       if (firstNotes === null && progress.notes.length > 0) firstNotes = performance.now() - started;
     },
   );
   const total = performance.now() - started;
   record("first streamed notes after the job starts", firstNotes ?? NaN, "ms", { run });
-  record(`generate ${length} tokens (decode + MIDI included)`, total, "ms", { run, notes: result.notes.length });
+  record(`generate ${length} tokens (decode + MIDI included)`, total, "ms", {
+    run,
+    notes: result.notes.length,
+  });
   record("generation speed", (length / total) * 1000, "tokens/s", { run });
 }
 // Worker threads share the process, so this is an upper bound for one generation worker's memory.
-record("peak RSS (this process + one generation worker)", process.resourceUsage().maxRSS / 1024, "MiB", { bundle: `${chosen.info.name}/${chosen.info.version}` });
+record("peak RSS (this process + one generation worker)", process.resourceUsage().maxRSS / 1024, "MiB", {
+  bundle: `${chosen.info.name}/${chosen.info.version}`,
+});
 await worker.terminate();
-console.log("\n" + figures.map((f) => `${f.figure.padEnd(52)} ${String(f.value).padStart(9)} ${f.unit}`).join("\n"));
+console.log(
+  "\n" + figures.map((f) => `${f.figure.padEnd(52)} ${String(f.value).padStart(9)} ${f.unit}`).join("\n"),
+);

@@ -8,6 +8,9 @@ import { buildWorker } from "./build-worker.mjs";
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 await buildWorker();
-const bench = await buildNodeEntry(join(webDir, "scripts", "bench-queue.ts"), join(webDir, "dist-worker", "bench-queue.mjs"));
+const bench = await buildNodeEntry(
+  join(webDir, "scripts", "bench-queue.ts"),
+  join(webDir, "dist-worker", "bench-queue.mjs"),
+);
 const result = spawnSync(process.execPath, [bench], { cwd: webDir, stdio: "inherit" });
 process.exit(result.status ?? 1);

@@ -8,7 +8,13 @@ import { performance } from "node:perf_hooks";
 import { resolveDatabaseTarget } from "@/database-url";
 import { createDatabase, type Database } from "@/server/db";
 import type { StreamEvent } from "@/server/services/piece-service";
-import { buildQueueProcesses, startHost, startWorker, type Host, type WorkerProcess } from "../test-support/queue-cluster";
+import {
+  buildQueueProcesses,
+  startHost,
+  startWorker,
+  type Host,
+  type WorkerProcess,
+} from "../test-support/queue-cluster";
 import { deployMigrations, webDir } from "../test-support/test-database";
 
 const url = process.env.MOTIF_BENCH_DATABASE_URL ?? "";
@@ -61,11 +67,19 @@ function quantile(values: number[], q: number): number {
 
 async function emptyDatabase(db: Database): Promise<void> {
   await db.$executeRawUnsafe(`TRUNCATE TABLE "Piece", "Model" CASCADE`);
-  await db.$executeRawUnsafe(`do $$ begin if exists (select 1 from pg_namespace where nspname = 'graphile_worker') then delete from graphile_worker._private_jobs; end if; end $$`);
+  await db.$executeRawUnsafe(
+    `do $$ begin if exists (select 1 from pg_namespace where nspname = 'graphile_worker') then delete from graphile_worker._private_jobs; end if; end $$`,
+  );
   await db.rateLimit.deleteMany();
 }
 
-async function round(workerCount: number, workerScript: string, env: Record<string, string>, db: Database, deadline: number): Promise<Round> {
+async function round(
+  workerCount: number,
+  workerScript: string,
+  env: Record<string, string>,
+  db: Database,
+  deadline: number,
+): Promise<Round> {
   await emptyDatabase(db);
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < workerCount; i++) workers.push(await startWorker(workerScript, env));
@@ -74,14 +88,44 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
   try {
     const model = await db.model.findFirstOrThrow({ where: { name: "mutopia-piano" }, select: { id: true } });
     // Load every worker's bundle once before timing (a real worker keeps it loaded).
-    const warm = await Promise.all(workers.map((_, i) => hosts[0]!.request<{ id: string }>({ op: "create", client: "198.51.100.1", input: { modelId: model.id, length: 16, temperature: 1, topK: null, topP: 0.95, seed: 1000 + i, primer: { kind: "none" } } })));
+    const warm = await Promise.all(
+      workers.map((_, i) =>
+        hosts[0]!.request<{ id: string }>({
+          op: "create",
+          client: "198.51.100.1",
+          input: {
+            modelId: model.id,
+            length: 16,
+            temperature: 1,
+            topK: null,
+            topP: 0.95,
+            seed: 1000 + i,
+            primer: { kind: "none" },
+          },
+        }),
+      ),
+    );
     await Promise.all(warm.map((piece) => hosts[1]!.stream(piece.id).ended));
     const idleFirstNote: number[] = [];
     for (let i = 0; i < IDLE_PROBES; i++) {
-      const piece = await hosts[i % 2]!.request<{ id: string }>({ op: "create", client: "198.51.100.2", input: { modelId: model.id, length: 200, temperature: 1, topK: null, topP: 0.95, seed: 2000 + i, primer: { kind: "none" } } });
+      const piece = await hosts[i % 2]!.request<{ id: string }>({
+        op: "create",
+        client: "198.51.100.2",
+        input: {
+          modelId: model.id,
+          length: 200,
+          temperature: 1,
+          topK: null,
+          topP: 0.95,
+          seed: 2000 + i,
+          primer: { kind: "none" },
+        },
+      });
       const accepted = performance.now();
       const stream = hosts[(i + 1) % 2]!.stream(piece.id);
-      await stream.next((event) => event.type === "notes" || (event.type === "snapshot" && event.notes.length > 0));
+      await stream.next(
+        (event) => event.type === "notes" || (event.type === "snapshot" && event.notes.length > 0),
+      );
       idleFirstNote.push(performance.now() - accepted);
       await stream.ended;
     }
@@ -105,13 +149,30 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
     const firstNote: number[] = [];
     const runs = await Promise.all(
       Array.from({ length: pieces }, async (_, i) => {
-        const piece = await hosts[i % 2]!.request<{ id: string }>({ op: "create", client: `198.51.100.${10 + (i % 8)}`, input: { modelId: model.id, length, temperature: 1, topK: null, topP: 0.95, seed: i + 1, primer: { kind: "none" } } });
+        const piece = await hosts[i % 2]!.request<{ id: string }>({
+          op: "create",
+          client: `198.51.100.${10 + (i % 8)}`,
+          input: {
+            modelId: model.id,
+            length,
+            temperature: 1,
+            topK: null,
+            topP: 0.95,
+            seed: i + 1,
+            primer: { kind: "none" },
+          },
+        });
         const accepted = performance.now();
         const stream = hosts[(i + 1) % 2]!.stream(piece.id);
-        const noted = (event: StreamEvent) => event.type === "notes" || (event.type === "snapshot" && event.notes.length > 0);
+        const noted = (event: StreamEvent) =>
+          event.type === "notes" || (event.type === "snapshot" && event.notes.length > 0);
         void stream.next(noted).then(() => firstNote.push(performance.now() - accepted));
         const events = await stream.ended;
-        if (events.at(-1)?.type !== "done" && !(events.length === 1 && events[0]?.type === "snapshot" && events[0].status === "done")) throw new Error(`piece ${piece.id} did not finish: ${JSON.stringify(events.at(-1))}`);
+        if (
+          events.at(-1)?.type !== "done" &&
+          !(events.length === 1 && events[0]?.type === "snapshot" && events[0].status === "done")
+        )
+          throw new Error(`piece ${piece.id} did not finish: ${JSON.stringify(events.at(-1))}`);
         if (performance.now() > deadline) throw new Error("the benchmark ran past its deadline");
         return piece.id;
       }),
@@ -128,7 +189,17 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
     await reader;
     const rows = await db.piece.findMany({ where: { id: { in: runs } }, select: { tokenCount: true } });
     const tokens = rows.reduce((sum, row) => sum + row.tokenCount, 0);
-    return { workers: workerCount, seconds, piecesPerMinute: (pieces / seconds) * 60, tokensPerSecond: tokens / seconds, firstNote, idleFirstNote, reads, tokens, cpu };
+    return {
+      workers: workerCount,
+      seconds,
+      piecesPerMinute: (pieces / seconds) * 60,
+      tokensPerSecond: tokens / seconds,
+      firstNote,
+      idleFirstNote,
+      reads,
+      tokens,
+      cpu,
+    };
   } finally {
     for (const host of hosts) await host.close();
     for (const worker of workers) await worker.stop();
@@ -138,15 +209,25 @@ async function round(workerCount: number, workerScript: string, env: Record<stri
 async function main(): Promise<void> {
   const target = url ? resolveDatabaseTarget(url, webDir) : null;
   if (target?.provider !== "postgresql") {
-    console.error("bench:queue needs a PostgreSQL database it may empty: MOTIF_BENCH_DATABASE_URL=postgresql://user:pass@127.0.0.1:5432/motif_qbench");
+    console.error(
+      "bench:queue needs a PostgreSQL database it may empty: MOTIF_BENCH_DATABASE_URL=postgresql://user:pass@127.0.0.1:5432/motif_qbench",
+    );
     process.exit(2);
   }
   const deadline = performance.now() + deadlineMs;
   deployMigrations(url);
   const db = createDatabase(target);
   const { workerScript } = await buildQueueProcesses();
-  const env = { DATABASE_URL: url, MOTIF_ENGINE: "queue", MOTIF_GENERATION_WORKERS: "1", MOTIF_RATE_LIMIT_GENERATIONS: "100000", MOTIF_MAX_QUEUED_GENERATIONS: "10000" };
-  console.log(`bench:queue: ${pieces} pieces of ${length} tokens (built-in mutopia-piano 2×256) per round, 2 web instances, loopback PostgreSQL`);
+  const env = {
+    DATABASE_URL: url,
+    MOTIF_ENGINE: "queue",
+    MOTIF_GENERATION_WORKERS: "1",
+    MOTIF_RATE_LIMIT_GENERATIONS: "100000",
+    MOTIF_MAX_QUEUED_GENERATIONS: "10000",
+  };
+  console.log(
+    `bench:queue: ${pieces} pieces of ${length} tokens (built-in mutopia-piano 2×256) per round, 2 web instances, loopback PostgreSQL`,
+  );
   const rounds: Round[] = [];
   for (const workers of [1, 2]) {
     const result = await round(workers, workerScript, env, db, deadline);
@@ -163,7 +244,9 @@ async function main(): Promise<void> {
         `machine busy ${((cpu.machineBusy / cpu.machineTotal) * 100).toFixed(0)}% of ${cpus().length} cores (${cpu.machineBusy.toFixed(1)} of ${cpu.machineTotal.toFixed(1)} core-seconds, other jobs included)`,
     );
   }
-  console.log(`2 workers / 1 worker throughput: ${(rounds[1]!.tokensPerSecond / rounds[0]!.tokensPerSecond).toFixed(2)}×`);
+  console.log(
+    `2 workers / 1 worker throughput: ${(rounds[1]!.tokensPerSecond / rounds[0]!.tokensPerSecond).toFixed(2)}×`,
+  );
   await emptyDatabase(db);
   await db.$disconnect();
 }

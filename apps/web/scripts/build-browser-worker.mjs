@@ -20,9 +20,13 @@ const tfjsDir = dirname(createRequire(join(webDir, "package.json")).resolve("@te
 const tfjsLite = {
   name: "tfjs-lite",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({ path: "tfjs-lite", namespace: "tfjs-lite" }));
+    pluginBuild.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({
+      path: "tfjs-lite",
+      namespace: "tfjs-lite",
+    }));
     pluginBuild.onLoad({ filter: /.*/, namespace: "tfjs-lite" }, () => ({
-      contents: 'export * from "@tensorflow/tfjs-core";\nexport * from "@tensorflow/tfjs-layers";\nimport "@tensorflow/tfjs-backend-cpu";\n',
+      contents:
+        'export * from "@tensorflow/tfjs-core";\nexport * from "@tensorflow/tfjs-layers";\nimport "@tensorflow/tfjs-backend-cpu";\n',
       loader: "js",
       resolveDir: tfjsDir,
     }));
@@ -41,7 +45,11 @@ const zodEnglishOnly = {
       if (!/[\\/]zod[\\/]/.test(args.importer)) return undefined;
       return { path: join(dirname(args.importer), "..", "locales", "index.js"), namespace: "zod-locales" };
     });
-    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({ contents: 'export { default as en } from "./en.js";\n', loader: "js", resolveDir: dirname(args.path) }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
   },
 };
 

@@ -32,7 +32,9 @@ export async function buildNodeEntry(entry, outfile) {
     plugins: [serverOnlyStub],
     sourcemap: true,
     logLevel: "warning",
-    banner: { js: 'import { createRequire as __motifCreateRequire } from "node:module"; const require = __motifCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __motifCreateRequire } from "node:module"; const require = __motifCreateRequire(import.meta.url);',
+    },
   });
   return outfile;
 }

@@ -22,7 +22,9 @@ export async function buildWorker() {
     sourcemap: true,
     logLevel: "warning",
     // Some bundled CommonJS needs require in an ESM file.
-    banner: { js: 'import { createRequire as __motifCreateRequire } from "node:module"; const require = __motifCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __motifCreateRequire } from "node:module"; const require = __motifCreateRequire(import.meta.url);',
+    },
   });
   return workerOutfile;
 }

@@ -25,7 +25,10 @@ if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
   });
   // Prisma migrates SQLite under an exclusive lock, which WAL mode (src/server/db.ts) cannot grant
   // while another connection has the file open; its error then only says "SocketTimeout".
-  if (result.status !== 0) console.error("db:deploy: if the app (or another process) has this SQLite database open, stop it and deploy again: migrations need the file to themselves.");
+  if (result.status !== 0)
+    console.error(
+      "db:deploy: if the app (or another process) has this SQLite database open, stop it and deploy again: migrations need the file to themselves.",
+    );
   process.exit(result.status ?? 1);
 }
 
@@ -39,12 +42,15 @@ async function deployPostgres(url) {
       "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
     const applied = new Map(
-      (await query(`SELECT "migration_name", "checksum" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`)).map(
-        ([name, checksum]) => [name, checksum],
-      ),
+      (
+        await query(
+          `SELECT "migration_name", "checksum" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+        )
+      ).map(([name, checksum]) => [name, checksum]),
     );
     // MOTIF_MIGRATIONS_DIR, as in prisma.config.ts: the upgrade test deploys the first migration alone.
-    const migrationsDir = process.env.MOTIF_MIGRATIONS_DIR ?? join(webDir, "prisma", "postgresql", "migrations");
+    const migrationsDir =
+      process.env.MOTIF_MIGRATIONS_DIR ?? join(webDir, "prisma", "postgresql", "migrations");
     const names = readdirSync(migrationsDir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
@@ -55,14 +61,19 @@ async function deployPostgres(url) {
       const sql = readFileSync(join(migrationsDir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       if (applied.has(name)) {
-        if (applied.get(name) !== checksum) throw new Error(`migration ${name} was edited after it was applied (checksum differs)`);
+        if (applied.get(name) !== checksum)
+          throw new Error(`migration ${name} was edited after it was applied (checksum differs)`);
         continue;
       }
-      await adapter.executeScript(`BEGIN;\n-- serialises concurrent deployers\nLOCK TABLE "_prisma_migrations" IN EXCLUSIVE MODE;\n${sql}\nINSERT INTO "_prisma_migrations" ("id","checksum","finished_at","migration_name","applied_steps_count") VALUES ('${randomUUID()}','${checksum}',now(),'${name}',1);\nCOMMIT;`);
+      await adapter.executeScript(
+        `BEGIN;\n-- serialises concurrent deployers\nLOCK TABLE "_prisma_migrations" IN EXCLUSIVE MODE;\n${sql}\nINSERT INTO "_prisma_migrations" ("id","checksum","finished_at","migration_name","applied_steps_count") VALUES ('${randomUUID()}','${checksum}',now(),'${name}',1);\nCOMMIT;`,
+      );
       console.log(`applied ${name}`);
       count += 1;
     }
-    console.log(count === 0 ? "PostgreSQL: no pending migrations." : `PostgreSQL: ${count} migration(s) applied.`);
+    console.log(
+      count === 0 ? "PostgreSQL: no pending migrations." : `PostgreSQL: ${count} migration(s) applied.`,
+    );
   } finally {
     await adapter.dispose();
   }

@@ -55,14 +55,18 @@ if (options.help) {
 
 function bounded(name, value, min, max) {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) throw new Error(`--${name} must be a whole number ${min}..${max}, got "${value}"`);
+  if (!Number.isInteger(number) || number < min || number > max)
+    throw new Error(`--${name} must be a whole number ${min}..${max}, got "${value}"`);
   return number;
 }
 const requests = bounded("requests", options.requests, 1, LIMITS.requests);
 const tokens = bounded("tokens", options.tokens, 16, LIMITS.tokens);
 const clients = bounded("clients", options.clients, 1, LIMITS.clients);
 const timeoutSeconds = bounded("timeout-seconds", options["timeout-seconds"], 10, LIMITS.seconds);
-const restartAfterMs = options["restart-after-ms"] === undefined ? null : bounded("restart-after-ms", options["restart-after-ms"], 0, LIMITS.seconds * 1000);
+const restartAfterMs =
+  options["restart-after-ms"] === undefined
+    ? null
+    : bounded("restart-after-ms", options["restart-after-ms"], 0, LIMITS.seconds * 1000);
 if (restartAfterMs !== null && options.url) {
   console.error("load test: --restart-after-ms needs the app this script starts (not --url)");
   process.exit(1);
@@ -85,25 +89,49 @@ async function freePort() {
 
 /** The built app on a free loopback port, with a fresh SQLite database; stopped by stop(). */
 async function startApp() {
-  if (!existsSync(join(webDir, ".next", "BUILD_ID"))) throw new Error("no build in apps/web/.next: run `pnpm --filter web build` first (or pass --url)");
+  if (!existsSync(join(webDir, ".next", "BUILD_ID")))
+    throw new Error("no build in apps/web/.next: run `pnpm --filter web build` first (or pass --url)");
   const dataDir = mkdtempSync(join(tmpdir(), "motif-load-"));
-  const env = { ...process.env, DATABASE_URL: `file:${join(dataDir, "load.db")}`, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", MOTIF_TRUSTED_PROXIES: "1" };
+  const env = {
+    ...process.env,
+    DATABASE_URL: `file:${join(dataDir, "load.db")}`,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    MOTIF_TRUSTED_PROXIES: "1",
+  };
   env.PATH = `${join(webDir, "node_modules", ".bin")}:${env.PATH ?? ""}`;
-  const deployed = spawnSync(process.execPath, [join(webDir, "scripts", "db-deploy.mjs")], { cwd: webDir, env, encoding: "utf8" });
+  const deployed = spawnSync(process.execPath, [join(webDir, "scripts", "db-deploy.mjs")], {
+    cwd: webDir,
+    env,
+    encoding: "utf8",
+  });
   if (deployed.status !== 0) throw new Error(`db:deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = "";
   let child;
-  const exited = (process) => (process.exitCode !== null || process.signalCode !== null ? Promise.resolve() : new Promise((resolve) => process.once("exit", resolve)));
+  const exited = (process) =>
+    process.exitCode !== null || process.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => process.once("exit", resolve));
   async function serve() {
-    const started = spawn("next", ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: webDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const started = spawn("next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
+      cwd: webDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child = started;
     started.stdout.on("data", (chunk) => (log += chunk));
     started.stderr.on("data", (chunk) => (log += chunk));
     const ready = Date.now() + 60_000;
-    while (!(await fetch(`${url}/models`).then((r) => r.ok, () => false))) {
-      if (started.exitCode !== null || Date.now() > ready) throw new Error(`next start did not come up:\n${log.slice(-3000)}`);
+    while (
+      !(await fetch(`${url}/models`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (started.exitCode !== null || Date.now() > ready)
+        throw new Error(`next start did not come up:\n${log.slice(-3000)}`);
       await sleep(300);
     }
   }
@@ -132,7 +160,8 @@ async function startApp() {
 
 function loopbackOnly(url) {
   const { hostname } = new URL(url);
-  if (!["127.0.0.1", "localhost", "[::1]", "::1"].includes(hostname)) throw new Error(`--url must be a loopback address (127.0.0.1, localhost, ::1), not ${hostname}`);
+  if (!["127.0.0.1", "localhost", "[::1]", "::1"].includes(hostname))
+    throw new Error(`--url must be a loopback address (127.0.0.1, localhost, ::1), not ${hostname}`);
   return url.replace(/\/$/, "");
 }
 
@@ -153,9 +182,13 @@ const fmt = (ms) => (Number.isFinite(ms) ? `${Math.round(ms)} ms` : "–");
 const clientAddress = (i) => `198.51.${Math.floor((i % clients) / 250)}.${((i % clients) % 250) + 1}`;
 
 async function trpcQuery(base, path, input) {
-  const response = await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal: AbortSignal.timeout(remaining() + 1) });
+  const response = await fetch(
+    `${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+    { signal: AbortSignal.timeout(remaining() + 1) },
+  );
   const body = await response.json();
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body.error?.message ?? body)}`);
+  if (!response.ok)
+    throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body.error?.message ?? body)}`);
   return body.result.data;
 }
 
@@ -163,8 +196,15 @@ async function chooseModel(base) {
   const models = await trpcQuery(base, "models.list", undefined);
   const usable = models.filter((m) => m.usable);
   const wanted = options.model;
-  const model = wanted ? usable.find((m) => m.id === wanted || `${m.name}/${m.version}` === wanted) : usable[0];
-  if (!model) throw new Error(wanted ? `no usable model "${wanted}" (usable: ${usable.map((m) => `${m.name}/${m.version}`).join(", ")})` : "the app has no usable model");
+  const model = wanted
+    ? usable.find((m) => m.id === wanted || `${m.name}/${m.version}` === wanted)
+    : usable[0];
+  if (!model)
+    throw new Error(
+      wanted
+        ? `no usable model "${wanted}" (usable: ${usable.map((m) => `${m.name}/${m.version}`).join(", ")})`
+        : "the app has no usable model",
+    );
   return model;
 }
 
@@ -186,14 +226,38 @@ async function generate(base, modelId, i) {
     const response = await fetch(`${base}/api/trpc/pieces.create`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-for": clientAddress(i) },
-      body: JSON.stringify({ modelId, length: tokens, temperature: 1, topK: null, topP: 0.95, seed: 1_000_000 + i, primer: { kind: "none" } }),
+      body: JSON.stringify({
+        modelId,
+        length: tokens,
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        seed: 1_000_000 + i,
+        primer: { kind: "none" },
+      }),
       signal: AbortSignal.timeout(remaining() + 1),
     });
     const body = await response.json().catch(() => null);
     // `answered`: the whole body arrived (a crash may cut it after the status line).
-    return { ms: performance.now() - started, endedAt: performance.now(), status: response.status, answered: body !== null, id: body?.result?.data?.id ?? null, retryAfter: response.headers.get("retry-after"), message: body?.error?.message ?? null };
+    return {
+      ms: performance.now() - started,
+      endedAt: performance.now(),
+      status: response.status,
+      answered: body !== null,
+      id: body?.result?.data?.id ?? null,
+      retryAfter: response.headers.get("retry-after"),
+      message: body?.error?.message ?? null,
+    };
   } catch (error) {
-    return { ms: performance.now() - started, endedAt: performance.now(), status: 0, answered: false, id: null, retryAfter: null, message: error.message };
+    return {
+      ms: performance.now() - started,
+      endedAt: performance.now(),
+      status: 0,
+      answered: false,
+      id: null,
+      retryAfter: null,
+      message: error.message,
+    };
   }
 }
 
@@ -201,7 +265,9 @@ async function generate(base, modelId, i) {
 
 let app;
 try {
-  app = options.url ? { url: loopbackOnly(options.url), stop: async () => {}, log: () => "" } : await startApp();
+  app = options.url
+    ? { url: loopbackOnly(options.url), stop: async () => {}, log: () => "" }
+    : await startApp();
 } catch (error) {
   console.error(`load test: ${error.message}`);
   process.exit(1);
@@ -211,7 +277,9 @@ try {
   const base = app.url;
   const model = await chooseModel(base);
   const before = new Set((await allPieces(base)).map((p) => p.id));
-  console.log(`load test: ${requests} × pieces.create (${tokens} tokens, ${model.name}/${model.version}) from ${clients} client address(es) against ${base}, while a reader loads /${restartAfterMs === null ? "" : `; the server is killed ${restartAfterMs} ms after firing and started again`}`);
+  console.log(
+    `load test: ${requests} × pieces.create (${tokens} tokens, ${model.name}/${model.version}) from ${clients} client address(es) against ${base}, while a reader loads /${restartAfterMs === null ? "" : `; the server is killed ${restartAfterMs} ms after firing and started again`}`,
+  );
 
   // The crash and restart: the reader and the waiting pause while the server is down.
   let down = null;
@@ -223,7 +291,11 @@ try {
           await sleep(restartAfterMs);
           // What the gallery holds just before the crash (new pieces by status).
           const listed = (await allPieces(base)).filter((p) => !before.has(p.id));
-          crash.snapshot = { done: listed.filter((p) => p.status === "done").length, generating: listed.filter((p) => p.status === "generating").length, failed: listed.filter((p) => p.status === "failed").length };
+          crash.snapshot = {
+            done: listed.filter((p) => p.status === "done").length,
+            generating: listed.filter((p) => p.status === "generating").length,
+            failed: listed.filter((p) => p.status === "failed").length,
+          };
           let up;
           down = new Promise((resolve) => (up = resolve));
           crash.at = performance.now();
@@ -258,13 +330,18 @@ try {
   const firedAt = performance.now();
   const answers = await Promise.all(Array.from({ length: requests }, (_, i) => generate(base, model.id, i)));
   // A call without an answer once the crash came may or may not have stored its piece: counted apart.
-  const cut = (a) => crash.at !== null && a.endedAt >= crash.at && (a.status === 0 || (a.status === 200 && !a.answered));
+  const cut = (a) =>
+    crash.at !== null && a.endedAt >= crash.at && (a.status === 0 || (a.status === 200 && !a.answered));
   crash.cutCalls = answers.filter(cut).length;
   const accepted = answers.filter((a) => a.status === 200 && a.id);
   const refused = answers.filter((a) => a.status === 429);
   const serverErrors = answers.filter((a) => a.status >= 500);
-  const otherErrors = answers.filter((a) => !(a.status === 200 && a.id) && a.status !== 429 && a.status < 500 && !cut(a));
-  console.log(`answered ${requests} calls in ${fmt(performance.now() - firedAt)}: ${accepted.length} accepted, ${refused.length} refused (429), ${serverErrors.length} 5xx, ${otherErrors.length} other${crash.cutCalls ? `, ${crash.cutCalls} cut by the crash` : ""}`);
+  const otherErrors = answers.filter(
+    (a) => !(a.status === 200 && a.id) && a.status !== 429 && a.status < 500 && !cut(a),
+  );
+  console.log(
+    `answered ${requests} calls in ${fmt(performance.now() - firedAt)}: ${accepted.length} accepted, ${refused.length} refused (429), ${serverErrors.length} 5xx, ${otherErrors.length} other${crash.cutCalls ? `, ${crash.cutCalls} cut by the crash` : ""}`,
+  );
 
   // Wait until every accepted piece is done or failed.
   const waiting = new Set(accepted.map((a) => a.id));
@@ -300,10 +377,15 @@ try {
   if (crash.at !== null) {
     for (const a of accepted) {
       const piece = await trpcQuery(base, "pieces.byId", { id: a.id });
-      if (piece.status !== "done" || piece.tokenCount !== tokens) incomplete.push(`${a.id} (${piece.status}, ${piece.tokenCount} tokens)`);
+      if (piece.status !== "done" || piece.tokenCount !== tokens)
+        incomplete.push(`${a.id} (${piece.status}, ${piece.tokenCount} tokens)`);
     }
   }
-  const resumedLine = app.log().match(/pieces: resumed \d+ interrupted generation\(s\)/g)?.at(-1) ?? "pieces: nothing resumed";
+  const resumedLine =
+    app
+      .log()
+      .match(/pieces: resumed \d+ interrupted generation\(s\)/g)
+      ?.at(-1) ?? "pieces: nothing resumed";
 
   // Latencies of the calls answered (a call the crash cut has none).
   const gen = percentiles(answers.filter((a) => !cut(a)).map((a) => a.ms));
@@ -312,13 +394,22 @@ try {
   console.log("");
   console.log(`| measure | n | p50 | p95 | max |`);
   console.log(`|---|---|---|---|---|`);
-  console.log(`| generate call (pieces.create) | ${gen.n} | ${fmt(gen.p50)} | ${fmt(gen.p95)} | ${fmt(gen.max)} |`);
+  console.log(
+    `| generate call (pieces.create) | ${gen.n} | ${fmt(gen.p50)} | ${fmt(gen.p95)} | ${fmt(gen.max)} |`,
+  );
   console.log(`| gallery page (/) | ${page.n} | ${fmt(page.p50)} | ${fmt(page.p95)} | ${fmt(page.max)} |`);
   console.log("");
-  console.log(`accepted ${accepted.length}, refused (429) ${refused.length}${refused.length ? ` (Retry-After: ${retryAfter}; e.g. "${refused[0].message}")` : ""}, 5xx ${serverErrors.length}, other ${otherErrors.length}${otherErrors.length ? ` (e.g. ${otherErrors[0].status}: ${otherErrors[0].message})` : ""}`);
-  console.log(`all accepted pieces finished ${waiting.size === 0 ? `in ${(allDoneMs / 1000).toFixed(1)} s` : `NOT within the bound (${waiting.size} still generating)`}; ${failedPieces.length} failed; gallery errors ${galleryErrors.length}`);
-  console.log(`stored: ${after.length} new piece(s); accepted but missing ${missing.length}, listed twice ${duplicated.length}, not accepted ${unexpected.length}`);
-  for (const piece of failures.slice(0, 5)) console.log(`failed: ${piece.id}: ${piece.error ?? "(no reason)"}`);
+  console.log(
+    `accepted ${accepted.length}, refused (429) ${refused.length}${refused.length ? ` (Retry-After: ${retryAfter}; e.g. "${refused[0].message}")` : ""}, 5xx ${serverErrors.length}, other ${otherErrors.length}${otherErrors.length ? ` (e.g. ${otherErrors[0].status}: ${otherErrors[0].message})` : ""}`,
+  );
+  console.log(
+    `all accepted pieces finished ${waiting.size === 0 ? `in ${(allDoneMs / 1000).toFixed(1)} s` : `NOT within the bound (${waiting.size} still generating)`}; ${failedPieces.length} failed; gallery errors ${galleryErrors.length}`,
+  );
+  console.log(
+    `stored: ${after.length} new piece(s); accepted but missing ${missing.length}, listed twice ${duplicated.length}, not accepted ${unexpected.length}`,
+  );
+  for (const piece of failures.slice(0, 5))
+    console.log(`failed: ${piece.id}: ${piece.error ?? "(no reason)"}`);
   if (crash.at !== null) {
     const at = crash.snapshot;
     console.log(
@@ -331,13 +422,29 @@ try {
     [`generate call p95 ≤ ${TARGETS.generateP95Ms} ms`, gen.p95 <= TARGETS.generateP95Ms],
     [`gallery p95 ≤ ${TARGETS.galleryP95Ms} ms`, page.p95 <= TARGETS.galleryP95Ms],
     [`gallery max ≤ ${TARGETS.galleryMaxMs} ms`, page.max <= TARGETS.galleryMaxMs],
-    ["no 5xx (calls or gallery)", serverErrors.length === 0 && !galleryErrors.some((s) => typeof s === "number" && s >= 500)],
+    [
+      "no 5xx (calls or gallery)",
+      serverErrors.length === 0 && !galleryErrors.some((s) => typeof s === "number" && s >= 500),
+    ],
     ["no other failed call", otherErrors.length === 0 && galleryErrors.length === 0],
     ["every accepted piece finished", waiting.size === 0 && failedPieces.length === 0],
     // A piece stored by a call the crash cut before its answer is the only one allowed unaccepted.
-    ["every accepted piece stored exactly once", missing.length === 0 && duplicated.length === 0 && unexpected.length <= crash.cutCalls],
-    ["every failed piece says why", failures.every((piece) => typeof piece.error === "string" && piece.error.length > 0)],
-    ...(crash.at === null ? [] : [["after the restart, every accepted piece done with all its tokens", incomplete.length === 0 && failedPieces.length === 0]]),
+    [
+      "every accepted piece stored exactly once",
+      missing.length === 0 && duplicated.length === 0 && unexpected.length <= crash.cutCalls,
+    ],
+    [
+      "every failed piece says why",
+      failures.every((piece) => typeof piece.error === "string" && piece.error.length > 0),
+    ],
+    ...(crash.at === null
+      ? []
+      : [
+          [
+            "after the restart, every accepted piece done with all its tokens",
+            incomplete.length === 0 && failedPieces.length === 0,
+          ],
+        ]),
   ];
   console.log("");
   for (const [name, ok] of checks) console.log(`${ok ? "ok  " : "MISS"} ${name}`);

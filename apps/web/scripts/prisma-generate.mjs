@@ -6,14 +6,23 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", PRISMA_HIDE_PREVIEW_FLAG_WARNINGS: "1" };
+const env = {
+  ...process.env,
+  CHECKPOINT_DISABLE: "1",
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  PRISMA_HIDE_PREVIEW_FLAG_WARNINGS: "1",
+};
 for (const provider of ["sqlite", "postgresql"]) {
-  const result = spawnSync("prisma", ["generate", "--no-hints", "--schema", join("prisma", provider, "schema.prisma")], {
-    cwd: webDir,
-    env,
-    encoding: "utf8",
-    shell: process.platform === "win32",
-  });
+  const result = spawnSync(
+    "prisma",
+    ["generate", "--no-hints", "--schema", join("prisma", provider, "schema.prisma")],
+    {
+      cwd: webDir,
+      env,
+      encoding: "utf8",
+      shell: process.platform === "win32",
+    },
+  );
   if (result.error) {
     // Run through pnpm (`pnpm --filter web db:generate`), which puts node_modules/.bin on PATH.
     process.stderr.write(`could not run prisma: ${result.error.message}\n`);

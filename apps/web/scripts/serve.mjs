@@ -12,7 +12,9 @@ const webDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const queue = process.env.MOTIF_ENGINE === "queue";
 const count = queue ? Number(process.env.MOTIF_WORKER_PROCESSES ?? 1) : 0;
 if (!Number.isInteger(count) || count < 0 || count > 64) {
-  console.error(`MOTIF_WORKER_PROCESSES must be a whole number from 0 to 64, not "${process.env.MOTIF_WORKER_PROCESSES}"`);
+  console.error(
+    `MOTIF_WORKER_PROCESSES must be a whole number from 0 to 64, not "${process.env.MOTIF_WORKER_PROCESSES}"`,
+  );
   process.exit(2);
 }
 const workerScript = join(webDir, "dist-worker", "queue-worker.mjs");
@@ -39,7 +41,11 @@ function startWorker(n) {
 }
 
 for (let n = 1; n <= count; n++) startWorker(n);
-const next = spawn(join(webDir, "node_modules", ".bin", "next"), ["start", ...process.argv.slice(2)], { cwd: webDir, stdio: "inherit", env: process.env });
+const next = spawn(join(webDir, "node_modules", ".bin", "next"), ["start", ...process.argv.slice(2)], {
+  cwd: webDir,
+  stdio: "inherit",
+  env: process.env,
+});
 
 function stop(signal) {
   stopping = true;

@@ -12,7 +12,8 @@ export type DatabaseTarget =
  */
 export function resolveDatabaseTarget(databaseUrl: string | undefined, webDir: string): DatabaseTarget {
   const url = databaseUrl?.trim() || "file:./data/motif.db";
-  if (/^postgres(ql)?:\/\//i.test(url)) return { provider: "postgresql", url, schemaDir: "prisma/postgresql" };
+  if (/^postgres(ql)?:\/\//i.test(url))
+    return { provider: "postgresql", url, schemaDir: "prisma/postgresql" };
   if (url.startsWith("file:")) {
     const rawPath = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");
     if (rawPath === "") throw new Error(`DATABASE_URL "${url}" names no SQLite file`);

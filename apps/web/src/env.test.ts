@@ -9,6 +9,8 @@ describe("engineConfig", () => {
 
   it("takes the queue engine only with PostgreSQL, and says what to change otherwise", () => {
     expect(engineConfig("queue", 5, "postgresql")).toEqual({ kind: "queue", attempts: 5 });
-    expect(() => engineConfig("queue", 3, "sqlite")).toThrow(/MOTIF_ENGINE=queue .* needs a postgresql:\/\/ DATABASE_URL \(this one is SQLite\)/);
+    expect(() => engineConfig("queue", 3, "sqlite")).toThrow(
+      /MOTIF_ENGINE=queue .* needs a postgresql:\/\/ DATABASE_URL \(this one is SQLite\)/,
+    );
   });
 });

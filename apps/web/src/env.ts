@@ -56,7 +56,9 @@ function loadEnv() {
     database,
     engine: engineConfig(raw.MOTIF_ENGINE, raw.MOTIF_GENERATION_ATTEMPTS, database.provider),
     modelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_MODELS_DIR ?? resolve(repoRoot, "models")),
-    builtinModelsDir: resolve(/*turbopackIgnore: true*/ raw.MOTIF_BUILTIN_MODELS_DIR ?? resolve(repoRoot, "builtin-models")),
+    builtinModelsDir: resolve(
+      /*turbopackIgnore: true*/ raw.MOTIF_BUILTIN_MODELS_DIR ?? resolve(repoRoot, "builtin-models"),
+    ),
     corpusDirs,
     generationWorkers: raw.MOTIF_GENERATION_WORKERS,
     generationLimits: {
@@ -70,10 +72,16 @@ function loadEnv() {
 }
 
 /** The queue engine keeps its jobs in PostgreSQL: refused at startup on SQLite, with what to change. */
-export function engineConfig(kind: "inprocess" | "queue", attempts: number, provider: "sqlite" | "postgresql"): { kind: "inprocess" } | { kind: "queue"; attempts: number } {
+export function engineConfig(
+  kind: "inprocess" | "queue",
+  attempts: number,
+  provider: "sqlite" | "postgresql",
+): { kind: "inprocess" } | { kind: "queue"; attempts: number } {
   if (kind === "inprocess") return { kind };
   if (provider !== "postgresql") {
-    throw new Error("Invalid environment: MOTIF_ENGINE=queue keeps generation jobs in PostgreSQL and needs a postgresql:// DATABASE_URL (this one is SQLite); unset MOTIF_ENGINE for the in-process engine");
+    throw new Error(
+      "Invalid environment: MOTIF_ENGINE=queue keeps generation jobs in PostgreSQL and needs a postgresql:// DATABASE_URL (this one is SQLite); unset MOTIF_ENGINE for the in-process engine",
+    );
   }
   return { kind, attempts };
 }

@@ -22,7 +22,12 @@ const serialise = (policy: Policy) =>
 export function pageContentSecurityPolicy(nonce: string, options: { dev: boolean }): string {
   return serialise({
     "default-src": ["'self'"],
-    "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(options.dev ? ["'unsafe-eval'"] : [])],
+    "script-src": [
+      "'self'",
+      `'nonce-${nonce}'`,
+      "'strict-dynamic'",
+      ...(options.dev ? ["'unsafe-eval'"] : []),
+    ],
     "style-src": ["'self'", options.dev ? "'unsafe-inline'" : `'nonce-${nonce}'`],
     "style-src-attr": ["'unsafe-inline'"],
     "img-src": ["'self'", "blob:", "data:"],
@@ -49,10 +54,19 @@ export const WORKER_CONTENT_SECURITY_POLICY = serialise({
 });
 
 /** API responses (JSON, MIDI, text): nothing in them may run or load anything if opened as a document. */
-export const API_CONTENT_SECURITY_POLICY = serialise({ "default-src": ["'none'"], "frame-ancestors": ["'none'"], "base-uri": ["'none'"], "form-action": ["'none'"] });
+export const API_CONTENT_SECURITY_POLICY = serialise({
+  "default-src": ["'none'"],
+  "frame-ancestors": ["'none'"],
+  "base-uri": ["'none'"],
+  "form-action": ["'none'"],
+});
 
 /** The training curves SVG carries inline styles; nothing else. */
-export const CURVES_CONTENT_SECURITY_POLICY = serialise({ "default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "frame-ancestors": ["'none'"] });
+export const CURVES_CONTENT_SECURITY_POLICY = serialise({
+  "default-src": ["'none'"],
+  "style-src": ["'unsafe-inline'"],
+  "frame-ancestors": ["'none'"],
+});
 
 /** On every response, pages and files alike. */
 export const COMMON_SECURITY_HEADERS: { key: string; value: string }[] = [

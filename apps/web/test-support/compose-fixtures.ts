@@ -5,7 +5,18 @@
 import { cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const coreFixturesDir = join(import.meta.dirname, "..", "..", "..", "packages", "core", "src", "compose", "test-support", "fixtures");
+export const coreFixturesDir = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "packages",
+  "core",
+  "src",
+  "compose",
+  "test-support",
+  "fixtures",
+);
 export const fixtureCorpusDir = join(coreFixturesDir, "corpus");
 export const FIXTURE_BUNDLES = ["timed-tiny", "chords-tiny"] as const;
 export type FixtureBundleName = (typeof FIXTURE_BUNDLES)[number];
@@ -22,5 +33,8 @@ export async function installFixtureBundles(modelsDir: string): Promise<Record<F
 
 /** The MIDI file the bundles did not learn: the uploaded primer. */
 export async function fixturePrimerFile(): Promise<{ name: string; bytes: Uint8Array }> {
-  return { name: "ode-to-joy.mid", bytes: new Uint8Array(await readFile(join(coreFixturesDir, "ode-to-joy.mid"))) };
+  return {
+    name: "ode-to-joy.mid",
+    bytes: new Uint8Array(await readFile(join(coreFixturesDir, "ode-to-joy.mid"))),
+  };
 }

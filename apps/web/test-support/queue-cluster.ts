@@ -13,7 +13,10 @@ const hostScript = join(webDir, "dist-worker", "queue-host.mjs");
 /** Bundles the worker process and the test host from the current sources. */
 export async function buildQueueProcesses(): Promise<{ workerScript: string; hostScript: string }> {
   const workerScript = await (buildQueueWorker as () => Promise<string>)();
-  await (buildNodeEntry as (entry: string, out: string) => Promise<string>)(join(webDir, "test-support", "queue-host.ts"), hostScript);
+  await (buildNodeEntry as (entry: string, out: string) => Promise<string>)(
+    join(webDir, "test-support", "queue-host.ts"),
+    hostScript,
+  );
   return { workerScript, hostScript };
 }
 
@@ -23,15 +26,32 @@ export interface Host {
   pid: number;
   request<T>(request: Distribute<HostRequest>): Promise<T>;
   /** Subscribes at once; `events` (and their tracked ids, `eventIds`) fill as they come, `ended` resolves with all of them after done/failed. */
-  stream(pieceId: string): { events: StreamEvent[]; eventIds: string[]; ended: Promise<StreamEvent[]>; next(predicate: (event: StreamEvent) => boolean): Promise<StreamEvent> };
+  stream(pieceId: string): {
+    events: StreamEvent[];
+    eventIds: string[];
+    ended: Promise<StreamEvent[]>;
+    next(predicate: (event: StreamEvent) => boolean): Promise<StreamEvent>;
+  };
   close(): Promise<void>;
 }
 
 export function startHost(env: Record<string, string>): Promise<Host> {
-  const child = fork(hostScript, [], { cwd: webDir, env: { ...process.env, ...env, MOTIF_WEB_DIR: webDir }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(hostScript, [], {
+    cwd: webDir,
+    env: { ...process.env, ...env, MOTIF_WEB_DIR: webDir },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   let nextId = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  const streams = new Map<number, { events: StreamEvent[]; eventIds: string[]; waiters: { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[]; end(): void }>();
+  const streams = new Map<
+    number,
+    {
+      events: StreamEvent[];
+      eventIds: string[];
+      waiters: { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[];
+      end(): void;
+    }
+  >();
   return new Promise((resolveHost, rejectHost) => {
     child.once("exit", (code) => rejectHost(new Error(`host exited with code ${code} before it was ready`)));
     child.on("message", (message: HostMessage) => {
@@ -51,7 +71,12 @@ export function startHost(env: Record<string, string>): Promise<Host> {
             const eventIds: string[] = [];
             let end!: () => void;
             const ended = new Promise<StreamEvent[]>((resolve) => (end = () => resolve(events)));
-            const entry = { events, eventIds, waiters: [] as { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[], end };
+            const entry = {
+              events,
+              eventIds,
+              waiters: [] as { predicate(event: StreamEvent): boolean; resolve(event: StreamEvent): void }[],
+              end,
+            };
             streams.set(id, entry);
             pending.set(id, { resolve: () => undefined, reject: (error) => console.error(error) });
             child.send({ op: "stream", pieceId, id } satisfies HostRequest);
@@ -82,7 +107,9 @@ export function startHost(env: Record<string, string>): Promise<Host> {
         const event = message.event as StreamEvent;
         stream.events.push(event);
         stream.eventIds.push(message.eventId);
-        stream.waiters = stream.waiters.filter((waiter) => (waiter.predicate(event) ? (waiter.resolve(event), false) : true));
+        stream.waiters = stream.waiters.filter((waiter) =>
+          waiter.predicate(event) ? (waiter.resolve(event), false) : true,
+        );
         return;
       }
       if (message.type === "end" && stream) {
@@ -93,7 +120,8 @@ export function startHost(env: Record<string, string>): Promise<Host> {
       const waiter = pending.get(message.id);
       if (!waiter) return;
       pending.delete(message.id);
-      if (message.type === "error") waiter.reject(Object.assign(new Error(message.message), { code: message.code }));
+      if (message.type === "error")
+        waiter.reject(Object.assign(new Error(message.message), { code: message.code }));
       else if (message.type === "result") waiter.resolve(message.value);
     });
   });
@@ -113,7 +141,11 @@ export interface WorkerProcess {
 }
 
 export function startWorker(workerScript: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [workerScript], { cwd: webDir, env: { ...process.env, ...env, MOTIF_WEB_DIR: webDir }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [workerScript], {
+    cwd: webDir,
+    env: { ...process.env, ...env, MOTIF_WEB_DIR: webDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -141,6 +173,8 @@ export function startWorker(workerScript: string, env: Record<string, string>): 
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    void exited.then((code) => reject(new Error(`generation worker exited with ${code} before it was ready:\n${output.join("\n")}`)));
+    void exited.then((code) =>
+      reject(new Error(`generation worker exited with ${code} before it was ready:\n${output.join("\n")}`)),
+    );
   });
 }

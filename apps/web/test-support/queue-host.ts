@@ -29,19 +29,55 @@ const send = (message: HostMessage): void => void process.send!(message);
 
 const db = createDatabase(env.database);
 const engine = createWorkerPool({ script: env.workerScript, size: 1 });
-const services = createServices({ db, engine, modelsDir: env.modelsDir, builtinModelsDir: env.builtinModelsDir, corpusDirs: env.corpusDirs, limits: { ...env.generationLimits, store: env.database }, runs: env.engine });
+const services = createServices({
+  db,
+  engine,
+  modelsDir: env.modelsDir,
+  builtinModelsDir: env.builtinModelsDir,
+  corpusDirs: env.corpusDirs,
+  limits: { ...env.generationLimits, store: env.database },
+  runs: env.engine,
+});
 const createCaller = createCallerFactory(appRouter);
-const caller = (client: string) => createCaller(createContextInner(services, { clientAddress: client, editToken: null, resHeaders: new Headers() }));
+const caller = (client: string) =>
+  createCaller(
+    createContextInner(services, { clientAddress: client, editToken: null, resHeaders: new Headers() }),
+  );
 
 async function handle(request: HostRequest): Promise<void> {
   try {
-    if (request.op === "create") return send({ type: "result", id: request.id, value: await caller(request.client).pieces.create(request.input as never) });
-    if (request.op === "regenerate") return send({ type: "result", id: request.id, value: await caller(request.client).pieces.regenerate({ id: request.pieceId }) });
-    if (request.op === "byId") return send({ type: "result", id: request.id, value: JSON.parse(JSON.stringify(await caller("host").pieces.byId({ id: request.pieceId }))) as unknown });
-    if (request.op === "list") return send({ type: "result", id: request.id, value: JSON.parse(JSON.stringify(await caller("host").pieces.list({ limit: request.limit }))) as unknown });
+    if (request.op === "create")
+      return send({
+        type: "result",
+        id: request.id,
+        value: await caller(request.client).pieces.create(request.input as never),
+      });
+    if (request.op === "regenerate")
+      return send({
+        type: "result",
+        id: request.id,
+        value: await caller(request.client).pieces.regenerate({ id: request.pieceId }),
+      });
+    if (request.op === "byId")
+      return send({
+        type: "result",
+        id: request.id,
+        value: JSON.parse(
+          JSON.stringify(await caller("host").pieces.byId({ id: request.pieceId })),
+        ) as unknown,
+      });
+    if (request.op === "list")
+      return send({
+        type: "result",
+        id: request.id,
+        value: JSON.parse(
+          JSON.stringify(await caller("host").pieces.list({ limit: request.limit })),
+        ) as unknown,
+      });
     if (request.op === "stream") {
       const events = trackedEvents(await caller("host").pieces.stream({ id: request.pieceId }));
-      for await (const { id: eventId, data: event } of events) send({ type: "event", id: request.id, eventId, event });
+      for await (const { id: eventId, data: event } of events)
+        send({ type: "event", id: request.id, eventId, event });
       return send({ type: "end", id: request.id });
     }
     await services.runs.close();
@@ -51,8 +87,16 @@ async function handle(request: HostRequest): Promise<void> {
     send({ type: "result", id: request.id, value: null });
     process.disconnect();
   } catch (error) {
-    const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : "ERROR";
-    send({ type: "error", id: request.id, code, message: error instanceof Error ? error.message : String(error) });
+    const code =
+      typeof error === "object" && error !== null && "code" in error
+        ? String((error as { code: unknown }).code)
+        : "ERROR";
+    send({
+      type: "error",
+      id: request.id,
+      code,
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 

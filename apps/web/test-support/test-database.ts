@@ -23,13 +23,23 @@ export function testDatabaseUrl(): string {
 export function deployMigrations(url: string, migrationsDir?: string): void {
   const result = spawnSync(process.execPath, [join(webDir, "scripts", "db-deploy.mjs")], {
     cwd: webDir,
-    env: { ...process.env, DATABASE_URL: url, ...(migrationsDir ? { MOTIF_MIGRATIONS_DIR: migrationsDir } : {}), PATH: `${join(webDir, "node_modules", ".bin")}:${process.env.PATH ?? ""}` },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      ...(migrationsDir ? { MOTIF_MIGRATIONS_DIR: migrationsDir } : {}),
+      PATH: `${join(webDir, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+    },
     encoding: "utf8",
   });
-  if (result.status !== 0) throw new Error(`db:deploy failed for ${url.split("@").at(-1)}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`db:deploy failed for ${url.split("@").at(-1)}:\n${result.stdout}\n${result.stderr}`);
 }
 
-export async function createTestDatabase(): Promise<{ db: Database; url: string; provider: "sqlite" | "postgresql" }> {
+export async function createTestDatabase(): Promise<{
+  db: Database;
+  url: string;
+  provider: "sqlite" | "postgresql";
+}> {
   const url = testDatabaseUrl();
   deployMigrations(url);
   const target = resolveDatabaseTarget(url, webDir);

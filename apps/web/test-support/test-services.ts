@@ -6,9 +6,18 @@ import type { GenerationLimits } from "@/server/services/generation-limits";
 import type { Services } from "@/server/services/services";
 
 /** Limits no other test reaches (generation-limits.integration.test.ts tests the real ones), counted in memory. */
-export const TEST_LIMITS: GenerationLimits = { perClient: 100_000, windowSeconds: 60, maxQueued: 100_000, store: { provider: "sqlite", url: "file::memory:" } };
+export const TEST_LIMITS: GenerationLimits = {
+  perClient: 100_000,
+  windowSeconds: 60,
+  maxQueued: 100_000,
+  store: { provider: "sqlite", url: "file::memory:" },
+};
 
-export async function closeTestServices(services: Services | undefined, db: Database | undefined, dirs: (string | undefined)[]): Promise<void> {
+export async function closeTestServices(
+  services: Services | undefined,
+  db: Database | undefined,
+  dirs: (string | undefined)[],
+): Promise<void> {
   await services?.pieces.idle();
   await services?.engine.close();
   await services?.limiter.close();

@@ -27,10 +27,16 @@ export function tinyTuneNotes(bars = 8): QuarterNote[] {
   for (let bar = 0; bar < bars; bar += 1) {
     for (let beat = 0; beat < 4; beat += 1) {
       const q = bar * 4 + beat;
-      notes.push({ pitch: melody[(bar * 4 + beat) % melody.length]!, velocity: 70 + ((q * 7) % 40), startQuarter: q, endQuarter: q + 0.9 });
+      notes.push({
+        pitch: melody[(bar * 4 + beat) % melody.length]!,
+        velocity: 70 + ((q * 7) % 40),
+        startQuarter: q,
+        endQuarter: q + 0.9,
+      });
     }
     const root = [48, 53, 55, 48][bar % 4]!;
-    for (const offset of [0, 4, 7]) notes.push({ pitch: root + offset, velocity: 60, startQuarter: bar * 4, endQuarter: bar * 4 + 3.5 });
+    for (const offset of [0, 4, 7])
+      notes.push({ pitch: root + offset, velocity: 60, startQuarter: bar * 4, endQuarter: bar * 4 + 3.5 });
   }
   return notes;
 }
@@ -38,12 +44,22 @@ export function tinyTuneNotes(bars = 8): QuarterNote[] {
 /** A walk over the C major scale unlike the tiny tune: the human baseline's held-out song. */
 export function scaleWalkNotes(count = 48): QuarterNote[] {
   const major = [0, 2, 4, 5, 7, 9, 11];
-  return Array.from({ length: count }, (_, i) => ({ pitch: 60 + major[(i * 3 + ((i * i) % 5)) % 7]!, velocity: 72, startQuarter: i / 2, endQuarter: i / 2 + 0.45 }));
+  return Array.from({ length: count }, (_, i) => ({
+    pitch: 60 + major[(i * 3 + ((i * i) % 5)) % 7]!,
+    velocity: 72,
+    startQuarter: i / 2,
+    endQuarter: i / 2 + 0.45,
+  }));
 }
 
 /** Broken chords in eighths drifting up a semitone every 8 beats: a second training song unlike both. */
 export function brokenChordNotes(count = 64): QuarterNote[] {
-  return Array.from({ length: count }, (_, i) => ({ pitch: [48, 55, 52, 60, 53, 57, 50, 59][i % 8]! + (i >> 4), velocity: 64, startQuarter: i / 2, endQuarter: i / 2 + 0.5 }));
+  return Array.from({ length: count }, (_, i) => ({
+    pitch: [48, 55, 52, 60, 53, 57, 50, 59][i % 8]! + (i >> 4),
+    velocity: 64,
+    startQuarter: i / 2,
+    endQuarter: i / 2 + 0.5,
+  }));
 }
 
 interface TinyEvaluationOptions {
@@ -58,10 +74,18 @@ interface TinyEvaluationOptions {
  */
 export async function writeTinyEvaluation(dir: string, options: TinyEvaluationOptions = {}) {
   const manifest = readManifest({ "bundle.json": new Uint8Array(await readFile(join(dir, "bundle.json"))) });
-  const seen = manifest.training.keyNormalization === "song" ? normalizeKey(tinyTuneNotes()).notes : tinyTuneNotes();
+  const seen =
+    manifest.training.keyNormalization === "song" ? normalizeKey(tinyTuneNotes()).notes : tinyTuneNotes();
   const train = [{ name: "tiny-tune.mid", notes: seen }, ...(options.extraReference ?? [])];
-  const copied = seen.filter((n) => n.startQuarter >= 8 && n.startQuarter < 24).map((n) => ({ ...n, startQuarter: n.startQuarter - 8, endQuarter: n.endQuarter - 8 }));
-  const oneNote = Array.from({ length: 12 }, (_, i) => ({ pitch: 60, velocity: 80, startQuarter: i, endQuarter: i + 1 }));
+  const copied = seen
+    .filter((n) => n.startQuarter >= 8 && n.startQuarter < 24)
+    .map((n) => ({ ...n, startQuarter: n.startQuarter - 8, endQuarter: n.endQuarter - 8 }));
+  const oneNote = Array.from({ length: 12 }, (_, i) => ({
+    pitch: 60,
+    velocity: 80,
+    startQuarter: i,
+    endQuarter: i + 1,
+  }));
   const { evaluation, files } = await buildBundleEvaluation({
     contentHash: manifest.contentHash,
     recipe: { pieces: 2, length: 100, temperature: 1, topK: null, topP: 0.95, guard: true },
@@ -80,14 +104,23 @@ export async function writeTinyEvaluation(dir: string, options: TinyEvaluationOp
 /** `keyNormalization` defaults to the default preset's ("song": songs moved to C major / A minor, as the trainer does). */
 export async function writeTinyBundle(
   modelsDir: string,
-  options: { name?: string; version?: string; epochs?: number; keyNormalization?: NonNullable<TrainingConfig["keyNormalization"]>; evaluation?: TinyEvaluationOptions } = {},
+  options: {
+    name?: string;
+    version?: string;
+    epochs?: number;
+    keyNormalization?: NonNullable<TrainingConfig["keyNormalization"]>;
+    evaluation?: TinyEvaluationOptions;
+  } = {},
 ) {
   const name = options.name ?? "tiny";
   const version = options.version ?? "v1";
   const tokenizer = getTokenizer("timed");
   const tuneBytes = writeMidi({ notes: tinyTuneNotes(), title: "tiny tune" });
-  const keyNormalization = options.keyNormalization ?? presetConfigs("default", 2).training.keyNormalization ?? "none";
-  const tokens = tokenizer.encode(keyNormalization === "song" ? normalizeKey(tinyTuneNotes()).notes : tinyTuneNotes());
+  const keyNormalization =
+    options.keyNormalization ?? presetConfigs("default", 2).training.keyNormalization ?? "none";
+  const tokens = tokenizer.encode(
+    keyNormalization === "song" ? normalizeKey(tinyTuneNotes()).notes : tinyTuneNotes(),
+  );
   const vocabulary = Vocabulary.build([tokens]);
   const { model: modelConfig, training } = presetConfigs("default", vocabulary.size, {
     units: [16],
@@ -113,7 +146,17 @@ export async function writeTinyBundle(
       vocabulary: vocabulary.toJSON(),
       model: modelConfig,
       training,
-      dataset: { files: [{ name: "tiny-tune.mid", sha256: await sha256Hex(tuneBytes), tokens: tokens.length, split: "train" }], skipped: [] },
+      dataset: {
+        files: [
+          {
+            name: "tiny-tune.mid",
+            sha256: await sha256Hex(tuneBytes),
+            tokens: tokens.length,
+            split: "train",
+          },
+        ],
+        skipped: [],
+      },
       metrics: history,
       backend: tf.getBackend(),
     },
@@ -130,6 +173,8 @@ export async function writeTinyBundle(
 /** A plain loss-per-epoch chart standing in for the trainer's curves (the app only serves it). */
 function lossCurveSvg(losses: number[]): string {
   const max = Math.max(...losses, 1e-9);
-  const points = losses.map((loss, i) => `${20 + (i / Math.max(1, losses.length - 1)) * 360},${180 - (loss / max) * 150}`).join(" ");
+  const points = losses
+    .map((loss, i) => `${20 + (i / Math.max(1, losses.length - 1)) * 360},${180 - (loss / max) * 150}`)
+    .join(" ");
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"><rect width="400" height="200" fill="#fff"/><polyline points="${points}" fill="none" stroke="#5b4bdb" stroke-width="3"/><text x="20" y="20" font-size="14" font-family="sans-serif">training loss</text></svg>`;
 }

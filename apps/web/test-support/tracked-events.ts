@@ -2,9 +2,12 @@
 // tRPC's tracked() envelopes as they are, although its type says { id, data } (httpSubscriptionLink's shape).
 import { isTrackedEnvelope } from "@trpc/server";
 
-export async function* trackedEvents<T>(events: AsyncIterable<{ id: string; data: T }>): AsyncGenerator<{ id: string; data: T }> {
+export async function* trackedEvents<T>(
+  events: AsyncIterable<{ id: string; data: T }>,
+): AsyncGenerator<{ id: string; data: T }> {
   for await (const event of events as AsyncIterable<unknown>) {
-    if (!isTrackedEnvelope<T>(event)) throw new Error(`an event without a tracked id: ${JSON.stringify(event)}`);
+    if (!isTrackedEnvelope<T>(event))
+      throw new Error(`an event without a tracked id: ${JSON.stringify(event)}`);
     yield { id: event[0], data: event[1] };
   }
 }

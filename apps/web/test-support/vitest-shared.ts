@@ -6,7 +6,11 @@ import type { ViteUserConfig } from "vitest/config";
 const conditions = ["@motif/source", "node", "development|production"];
 
 /** The vitest config of the unit/integration run and of the browser run; only the files differ. */
-export function vitestConfig(test: { include: string[]; testTimeout: number; hookTimeout: number }): ViteUserConfig {
+export function vitestConfig(test: {
+  include: string[];
+  testTimeout: number;
+  hookTimeout: number;
+}): ViteUserConfig {
   return {
     ssr: { resolve: { conditions, externalConditions: ["@motif/source"] } },
     resolve: {

@@ -48,7 +48,9 @@ const R = 0x72;
 const K = 0x6b;
 
 export function isTrackIdAt(bytes: Uint8Array, at: number, end: number): boolean {
-  return at + 4 <= end && bytes[at] === M && bytes[at + 1] === T && bytes[at + 2] === R && bytes[at + 3] === K;
+  return (
+    at + 4 <= end && bytes[at] === M && bytes[at + 1] === T && bytes[at + 2] === R && bytes[at + 3] === K
+  );
 }
 
 /** Position of the next "MTrk" at or after `from` (before `end`), or -1. */

@@ -17,32 +17,41 @@ interface Fingerprint {
 }
 
 function fingerprint(sequence: NoteSequence): Fingerprint {
-  return { notes: sequence.notes.length, sha256: createHash("sha256").update(JSON.stringify(sequence)).digest("hex") };
+  return {
+    notes: sequence.notes.length,
+    sha256: createHash("sha256").update(JSON.stringify(sequence)).digest("hex"),
+  };
 }
 
-const recorded: Record<string, Fingerprint> = existsSync(FINGERPRINTS) ? JSON.parse(readFileSync(FINGERPRINTS, "utf8")) : {};
+const recorded: Record<string, Fingerprint> = existsSync(FINGERPRINTS)
+  ? JSON.parse(readFileSync(FINGERPRINTS, "utf8"))
+  : {};
 
 for (const corpus of REGRESSION_CORPORA) {
   const present = existsSync(corpus.dir);
-  describe.skipIf(!present)(`clean corpus ${corpus.relative} ${present ? "" : `(skipped: ${corpus.dir} not found)`}`, () => {
-    it("parses every file to exactly the recorded sequence, with no warnings", () => {
-      const files = readMidiTree(corpus.dir);
-      expect(files.length).toBeGreaterThan(0);
-      const changed: string[] = [];
-      const warned: string[] = [];
-      for (const file of files) {
-        const key = `${corpus.relative}/${file.name}`;
-        const { sequence, warnings } = parseMidiWithWarnings(file.bytes);
-        warned.push(...warnings.map((warning) => `${key}: ${warning.message}`));
-        const now = fingerprint(sequence);
-        if (recording) recorded[key] = now;
-        else if (JSON.stringify(recorded[key]) !== JSON.stringify(now)) changed.push(`${key}: ${JSON.stringify(recorded[key])} → ${JSON.stringify(now)}`);
-      }
-      if (recording) writeFileSync(FINGERPRINTS, formatFingerprints(recorded));
-      expect(changed).toEqual([]);
-      expect(warned).toEqual([]);
-    });
-  });
+  describe.skipIf(!present)(
+    `clean corpus ${corpus.relative} ${present ? "" : `(skipped: ${corpus.dir} not found)`}`,
+    () => {
+      it("parses every file to exactly the recorded sequence, with no warnings", () => {
+        const files = readMidiTree(corpus.dir);
+        expect(files.length).toBeGreaterThan(0);
+        const changed: string[] = [];
+        const warned: string[] = [];
+        for (const file of files) {
+          const key = `${corpus.relative}/${file.name}`;
+          const { sequence, warnings } = parseMidiWithWarnings(file.bytes);
+          warned.push(...warnings.map((warning) => `${key}: ${warning.message}`));
+          const now = fingerprint(sequence);
+          if (recording) recorded[key] = now;
+          else if (JSON.stringify(recorded[key]) !== JSON.stringify(now))
+            changed.push(`${key}: ${JSON.stringify(recorded[key])} → ${JSON.stringify(now)}`);
+        }
+        if (recording) writeFileSync(FINGERPRINTS, formatFingerprints(recorded));
+        expect(changed).toEqual([]);
+        expect(warned).toEqual([]);
+      });
+    },
+  );
 }
 
 /** One file a line, sorted, so a re-recording diffs file by file. */

@@ -20,7 +20,11 @@ export class MidiParseError extends Error {
   readonly byteOffset: number | null;
   readonly track: number | null;
 
-  constructor(code: MidiErrorCode, detail: string, location: { byteOffset?: number | null; track?: number | null } = {}) {
+  constructor(
+    code: MidiErrorCode,
+    detail: string,
+    location: { byteOffset?: number | null; track?: number | null } = {},
+  ) {
     const track = location.track ?? null;
     super(track === null ? detail : `track ${track}: ${detail}`);
     this.code = code;

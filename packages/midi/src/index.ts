@@ -1,6 +1,12 @@
 export * from "./types.js";
 export { MidiParseError, type MidiErrorCode } from "./errors.js";
-export { parseMidi, parseMidiWithWarnings, tryParseMidi, type ParseMidiOptions, type ParsedMidi } from "./parse-midi.js";
+export {
+  parseMidi,
+  parseMidiWithWarnings,
+  tryParseMidi,
+  type ParseMidiOptions,
+  type ParsedMidi,
+} from "./parse-midi.js";
 export type { MidiWarning, MidiWarningCode } from "./warnings.js";
 export { writeMidi } from "./write-midi.js";
 export { pianoNotes, quantize } from "./piano-notes.js";

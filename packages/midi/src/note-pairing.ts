@@ -15,7 +15,13 @@ interface OpenNote {
 
 function note(channel: number, pitch: number, open: OpenNote, endTick: number): PairedNote {
   // A note switched off at the tick it starts lasts one tick, so every note has end > start.
-  return { channel, pitch, velocity: open.velocity, startTick: open.tick, endTick: Math.max(endTick, open.tick + 1) };
+  return {
+    channel,
+    pitch,
+    velocity: open.velocity,
+    startTick: open.tick,
+    endTick: Math.max(endTick, open.tick + 1),
+  };
 }
 
 const keyOf = (event: RawNoteEvent): number => event.channel * 128 + event.pitch;

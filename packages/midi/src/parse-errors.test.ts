@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { MidiParseError, type MidiErrorCode } from "./errors.js";
 import { MAX_EVENTS, MAX_INPUT_BYTES, MAX_NOTES, MAX_TRACKS } from "./limits.js";
 import { parseMidi, parseMidiWithWarnings } from "./parse-midi.js";
-import { END_OF_TRACK, channelEvent, headerChunk, riff, riffChunk, runningEvent, smf, trackChunk, u32, vlq } from "./test-support/smf-builder.js";
+import {
+  END_OF_TRACK,
+  channelEvent,
+  headerChunk,
+  riff,
+  riffChunk,
+  runningEvent,
+  smf,
+  trackChunk,
+  u32,
+  vlq,
+} from "./test-support/smf-builder.js";
 
 function parseError(bytes: Uint8Array): MidiParseError {
   try {
@@ -14,7 +25,12 @@ function parseError(bytes: Uint8Array): MidiParseError {
   throw new Error("expected parseMidi to throw");
 }
 
-function expectError(bytes: Uint8Array, code: MidiErrorCode, message: string | RegExp, location: { track?: number | null; byteOffset?: number | null } = {}) {
+function expectError(
+  bytes: Uint8Array,
+  code: MidiErrorCode,
+  message: string | RegExp,
+  location: { track?: number | null; byteOffset?: number | null } = {},
+) {
   const error = parseError(bytes);
   expect(error.code).toBe(code);
   expect(error.message).toMatch(message);
@@ -32,63 +48,127 @@ describe("parseMidi refuses input with nothing to read, with a typed, specific e
 
   it("a file that is not MIDI", () => {
     const text = new Uint8Array(Array.from("# Final Fantasy piano set", (c) => c.charCodeAt(0)));
-    expectError(text, "not-midi", 'not a Standard MIDI File: expected "MThd" at byte 0, found 0x23 0x20 0x46 0x69');
+    expectError(
+      text,
+      "not-midi",
+      'not a Standard MIDI File: expected "MThd" at byte 0, found 0x23 0x20 0x46 0x69',
+    );
     expectError(new Uint8Array([0x4d, 0x54]), "not-midi", /found 0x4D 0x54$/);
   });
 
   it("a header cut off before its 14 bytes", () => {
-    expectError(smf(1, 96, [goodTrack]).subarray(0, 10), "truncated", "header chunk is cut off: file ends at byte 10, a header needs 14 bytes");
+    expectError(
+      smf(1, 96, [goodTrack]).subarray(0, 10),
+      "truncated",
+      "header chunk is cut off: file ends at byte 10, a header needs 14 bytes",
+    );
   });
 
   it("RIFF files that are not RIFF MIDI, or hold no SMF", () => {
-    expectError(riff("WAVE", [riffChunk("fmt ", [1, 2])]), "not-midi", 'RIFF file of form "WAVE" is not a RIFF MIDI file (RMID)', { byteOffset: 8 });
-    expectError(riff("RMID", [riffChunk("LIST", [1, 2])]), "not-midi", 'RIFF MIDI file (RMID) holds no "data" chunk');
-    expectError(riff("RMID", [riffChunk("data", [1, 2, 3, 4])]), "not-midi", 'not a Standard MIDI File: expected "MThd" at byte 20 (inside the RMID "data" chunk), found 0x01 0x02 0x03 0x04');
+    expectError(
+      riff("WAVE", [riffChunk("fmt ", [1, 2])]),
+      "not-midi",
+      'RIFF file of form "WAVE" is not a RIFF MIDI file (RMID)',
+      { byteOffset: 8 },
+    );
+    expectError(
+      riff("RMID", [riffChunk("LIST", [1, 2])]),
+      "not-midi",
+      'RIFF MIDI file (RMID) holds no "data" chunk',
+    );
+    expectError(
+      riff("RMID", [riffChunk("data", [1, 2, 3, 4])]),
+      "not-midi",
+      'not a Standard MIDI File: expected "MThd" at byte 20 (inside the RMID "data" chunk), found 0x01 0x02 0x03 0x04',
+    );
   });
 
   it("no track chunk at all", () => {
     const header = headerChunk(1, 2, 96);
-    expectError(new Uint8Array(header), "too-many-tracks", "header declares 2 tracks but the file holds no track chunks (file ends at byte 14)");
-    expectError(new Uint8Array([...headerChunk(1, 0, 96)]), "bad-header", "header declares 0 tracks and the file holds no track chunks (file ends at byte 14)");
-    expectError(new Uint8Array([...header, 0x00, 0x01, 0xff, 0x90, 0, 0, 0, 0]), "too-many-tracks", /holds no track chunks/);
+    expectError(
+      new Uint8Array(header),
+      "too-many-tracks",
+      "header declares 2 tracks but the file holds no track chunks (file ends at byte 14)",
+    );
+    expectError(
+      new Uint8Array([...headerChunk(1, 0, 96)]),
+      "bad-header",
+      "header declares 0 tracks and the file holds no track chunks (file ends at byte 14)",
+    );
+    expectError(
+      new Uint8Array([...header, 0x00, 0x01, 0xff, 0x90, 0, 0, 0, 0]),
+      "too-many-tracks",
+      /holds no track chunks/,
+    );
   });
 
   it("no note left after a repair that lost bytes: the repair's code and message", () => {
     const cut = smf(0, 96, [trackChunk([0, 0x90, 60, 90, ...END_OF_TRACK])]).subarray(0, 25);
-    expectError(cut, "truncated", "track 0: chunk length 8 runs past end of file at byte 25: the file ends inside a note-on event at byte 22; kept the events before it (no notes could be recovered)", {
-      track: 0,
-      byteOffset: 18,
-    });
-    expectError(smf(0, 96, [trackChunk([0, 60, 90, ...END_OF_TRACK])]), "bad-event", "track 0: data byte 0x3C at byte 23 with no running status to continue: skipped 3 bytes up to the status byte at byte 26 (no notes could be recovered)");
+    expectError(
+      cut,
+      "truncated",
+      "track 0: chunk length 8 runs past end of file at byte 25: the file ends inside a note-on event at byte 22; kept the events before it (no notes could be recovered)",
+      {
+        track: 0,
+        byteOffset: 18,
+      },
+    );
+    expectError(
+      smf(0, 96, [trackChunk([0, 60, 90, ...END_OF_TRACK])]),
+      "bad-event",
+      "track 0: data byte 0x3C at byte 23 with no running status to continue: skipped 3 bytes up to the status byte at byte 26 (no notes could be recovered)",
+    );
   });
 
   it("a file without notes still parses when nothing was lost", () => {
-    expect(parseMidiWithWarnings(smf(0, 96, [trackChunk(END_OF_TRACK)]))).toMatchObject({ warnings: [], sequence: { notes: [] } });
+    expect(parseMidiWithWarnings(smf(0, 96, [trackChunk(END_OF_TRACK)]))).toMatchObject({
+      warnings: [],
+      sequence: { notes: [] },
+    });
     // SMPTE time is interpreted, not repaired: a conductor track in it is still a file.
-    const smpte = parseMidiWithWarnings(new Uint8Array([...headerChunk(0, 1, 0xe728), ...trackChunk(END_OF_TRACK)]));
+    const smpte = parseMidiWithWarnings(
+      new Uint8Array([...headerChunk(0, 1, 0xe728), ...trackChunk(END_OF_TRACK)]),
+    );
     expect(smpte.warnings.map((w) => w.code)).toEqual(["smpte-division"]);
   });
 
   it("absurd sizes: more than 64 MiB of input", () => {
     const huge = new Uint8Array(MAX_INPUT_BYTES + 1);
     huge.set([0x4d, 0x54, 0x68, 0x64]);
-    expectError(huge, "too-large", `file is ${MAX_INPUT_BYTES + 1} bytes; the limit is ${MAX_INPUT_BYTES} bytes (64 MiB)`);
+    expectError(
+      huge,
+      "too-large",
+      `file is ${MAX_INPUT_BYTES + 1} bytes; the limit is ${MAX_INPUT_BYTES} bytes (64 MiB)`,
+    );
   });
 
   it("absurd sizes: more than 2 million events", () => {
     // 2M + 1 events with running status (3 bytes each after the first), about 6 MB.
-    expectError(runOfNotes(MAX_EVENTS + 1, (i) => i % 2), "too-large", `track 0: more than ${MAX_EVENTS} events; the limit is ${MAX_EVENTS} events per file`);
+    expectError(
+      runOfNotes(MAX_EVENTS + 1, (i) => i % 2),
+      "too-large",
+      `track 0: more than ${MAX_EVENTS} events; the limit is ${MAX_EVENTS} events per file`,
+    );
   });
 
   it("absurd sizes: more than 1 million notes", () => {
-    expectError(runOfNotes(MAX_NOTES + 1, () => 1), "too-large", `track 0: more than ${MAX_NOTES} notes; the limit is ${MAX_NOTES} notes per file`);
+    expectError(
+      runOfNotes(MAX_NOTES + 1, () => 1),
+      "too-large",
+      `track 0: more than ${MAX_NOTES} notes; the limit is ${MAX_NOTES} notes per file`,
+    );
   });
 
   it("absurd sizes: more than 65,535 track chunks", () => {
     const tracks = new Uint8Array((MAX_TRACKS + 1) * 12);
     for (let at = 0; at < tracks.length; at += 12) tracks.set(trackChunk(END_OF_TRACK), at);
     const bytes = new Uint8Array([...headerChunk(1, MAX_TRACKS, 96), ...tracks]);
-    expectError(bytes, "too-many-tracks", `more than ${MAX_TRACKS} track chunks; the limit is ${MAX_TRACKS} tracks`, { byteOffset: 14 + MAX_TRACKS * 12 });
+    expectError(
+      bytes,
+      "too-many-tracks",
+      `more than ${MAX_TRACKS} track chunks; the limit is ${MAX_TRACKS} tracks`,
+      { byteOffset: 14 + MAX_TRACKS * 12 },
+    );
   });
 
   it("messages carry the track index and byte offset as fields", () => {
@@ -135,7 +215,10 @@ describe("parseMidi does bounded work on hostile but well-formed files", () => {
   });
 
   it("reads 65,535 tracks when they are all there", () => {
-    const bytes = new Uint8Array([...headerChunk(1, 65_535, 96), ...Array.from({ length: 65_535 }, () => trackChunk(END_OF_TRACK)).flat()]);
+    const bytes = new Uint8Array([
+      ...headerChunk(1, 65_535, 96),
+      ...Array.from({ length: 65_535 }, () => trackChunk(END_OF_TRACK)).flat(),
+    ]);
     const seq = parseMidi(bytes);
     expect(seq.tracks).toHaveLength(65_535);
     expect(seq.notes).toHaveLength(0);
@@ -153,4 +236,3 @@ describe("parseMidi does bounded work on hostile but well-formed files", () => {
     expect(parseMidi(bytes).texts[0]).toHaveLength(4_000_000);
   });
 });
-

@@ -45,7 +45,11 @@ describe("parseMidi on hand-made files", () => {
   });
 
   it("uses 120 bpm when the file has no tempo", () => {
-    const seq = parseMidi(smf(0, 480, [trackChunk([...channelEvent(0, NOTE_ON, 60, 100), ...runningEvent(960, 60, 0), ...END_OF_TRACK])]));
+    const seq = parseMidi(
+      smf(0, 480, [
+        trackChunk([...channelEvent(0, NOTE_ON, 60, 100), ...runningEvent(960, 60, 0), ...END_OF_TRACK]),
+      ]),
+    );
     expect(seq.tempos).toEqual([{ tick: 0, quarter: 0, time: 0, bpm: 120 }]);
     expect(seq.notes[0]!.endTime).toBeCloseTo(1, 12);
     expect(seq.totalTime).toBeCloseTo(1, 12);
@@ -74,12 +78,19 @@ describe("parseMidi on hand-made files", () => {
       tempos.push(...tempoEvent(i === 0 ? 0 : 7, bpms[i]!));
     }
     const notes: number[] = [];
-    for (let i = 0; i < 400; i++) notes.push(...channelEvent(i === 0 ? 0 : 5, NOTE_ON, 60 + (i % 12), 90), ...runningEvent(5, 60 + (i % 12), 0));
-    const seq = parseMidi(smf(1, 24, [trackChunk([...tempos, ...END_OF_TRACK]), trackChunk([...notes, ...END_OF_TRACK])]));
+    for (let i = 0; i < 400; i++)
+      notes.push(
+        ...channelEvent(i === 0 ? 0 : 5, NOTE_ON, 60 + (i % 12), 90),
+        ...runningEvent(5, 60 + (i % 12), 0),
+      );
+    const seq = parseMidi(
+      smf(1, 24, [trackChunk([...tempos, ...END_OF_TRACK]), trackChunk([...notes, ...END_OF_TRACK])]),
+    );
     expect(seq.tempos).toHaveLength(600);
     const secondsAt = (tick: number) => {
       let seconds = 0;
-      for (let t = 0; t < tick; t++) seconds += Math.round(60e6 / bpms[Math.min(Math.floor(t / 7), 599)]!) / 1e6 / 24; // the file stores whole microseconds
+      for (let t = 0; t < tick; t++)
+        seconds += Math.round(60e6 / bpms[Math.min(Math.floor(t / 7), 599)]!) / 1e6 / 24; // the file stores whole microseconds
       return seconds;
     };
     for (const note of [seq.notes[0]!, seq.notes[123]!, seq.notes[399]!]) {
@@ -125,20 +136,44 @@ describe("parseMidi on hand-made files", () => {
 
   it("ends a note never switched off at its track end, and ignores stray note-offs", () => {
     const bytes = smf(0, 10, [
-      trackChunk([...channelEvent(0, NOTE_OFF, 61, 0), ...channelEvent(5, NOTE_ON, 60, 50), ...channelEvent(40, 0xb0, 7, 100), ...END_OF_TRACK]),
+      trackChunk([
+        ...channelEvent(0, NOTE_OFF, 61, 0),
+        ...channelEvent(5, NOTE_ON, 60, 50),
+        ...channelEvent(40, 0xb0, 7, 100),
+        ...END_OF_TRACK,
+      ]),
     ]);
     expect(summary(bytes)).toEqual([[60, 50, 5, 45, 0]]);
     // A note switched off at the tick it starts lasts one tick.
-    expect(summary(smf(0, 10, [trackChunk([...channelEvent(0, NOTE_ON, 60, 50), ...runningEvent(0, 60, 0), ...END_OF_TRACK])]))).toEqual([
-      [60, 50, 0, 1, 0],
-    ]);
+    expect(
+      summary(
+        smf(0, 10, [
+          trackChunk([...channelEvent(0, NOTE_ON, 60, 50), ...runningEvent(0, 60, 0), ...END_OF_TRACK]),
+        ]),
+      ),
+    ).toEqual([[60, 50, 0, 1, 0]]);
   });
 
   it("keeps channel 10 drums flagged and tracks programs per channel across tracks", () => {
     const bytes = smf(1, 10, [
-      trackChunk([...channelEvent(0, PROGRAM | 1, 33), ...channelEvent(20, PROGRAM | 1, 40), ...END_OF_TRACK]),
-      trackChunk([...channelEvent(0, NOTE_ON | 1, 40, 90), ...runningEvent(10, 40, 0), ...runningEvent(10, 41, 90), ...runningEvent(10, 41, 0), ...END_OF_TRACK]),
-      trackChunk([...channelEvent(0, PROGRAM | 9, 0), ...channelEvent(0, NOTE_ON | 9, 36, 127), ...channelEvent(5, NOTE_OFF | 9, 36, 0), ...END_OF_TRACK]),
+      trackChunk([
+        ...channelEvent(0, PROGRAM | 1, 33),
+        ...channelEvent(20, PROGRAM | 1, 40),
+        ...END_OF_TRACK,
+      ]),
+      trackChunk([
+        ...channelEvent(0, NOTE_ON | 1, 40, 90),
+        ...runningEvent(10, 40, 0),
+        ...runningEvent(10, 41, 90),
+        ...runningEvent(10, 41, 0),
+        ...END_OF_TRACK,
+      ]),
+      trackChunk([
+        ...channelEvent(0, PROGRAM | 9, 0),
+        ...channelEvent(0, NOTE_ON | 9, 36, 127),
+        ...channelEvent(5, NOTE_OFF | 9, 36, 0),
+        ...END_OF_TRACK,
+      ]),
     ]);
     const seq = parseMidi(bytes);
     expect(seq.notes.map((n) => [n.pitch, n.track, n.channel, n.program, n.isDrum])).toEqual([
@@ -151,7 +186,12 @@ describe("parseMidi on hand-made files", () => {
 
   it("gives every format 2 track its own tempo map", () => {
     const bytes = smf(2, 10, [
-      trackChunk([...tempoEvent(0, 60), ...channelEvent(0, NOTE_ON, 60, 90), ...runningEvent(10, 60, 0), ...END_OF_TRACK]),
+      trackChunk([
+        ...tempoEvent(0, 60),
+        ...channelEvent(0, NOTE_ON, 60, 90),
+        ...runningEvent(10, 60, 0),
+        ...END_OF_TRACK,
+      ]),
       trackChunk([...channelEvent(0, NOTE_ON, 62, 90), ...runningEvent(10, 62, 0), ...END_OF_TRACK]),
     ]);
     const seq = parseMidi(bytes);
@@ -187,14 +227,19 @@ describe("parseMidi on hand-made files", () => {
 
   it("decodes UTF-8 text and falls back to Latin-1", () => {
     const utf8 = [0xc3, 0xa9, 0xe2, 0x99, 0xaa];
-    const bytes = smf(0, 48, [trackChunk([0, 0xff, 0x01, utf8.length, ...utf8, 0, 0xff, 0x01, 2, 0xe9, 0x41, ...END_OF_TRACK])]);
+    const bytes = smf(0, 48, [
+      trackChunk([0, 0xff, 0x01, utf8.length, ...utf8, 0, 0xff, 0x01, 2, 0xe9, 0x41, ...END_OF_TRACK]),
+    ]);
     expect(parseMidi(bytes).texts).toEqual(["é♪", "éA"]);
   });
 
   it("tryParseMidi answers with a result", () => {
     expect(tryParseMidi(smf(0, 10, [trackChunk(END_OF_TRACK)]))).toMatchObject({ ok: true, warnings: [] });
     const repaired = tryParseMidi(smf(0, 10, [trackChunk([0, 0xf8, 0, NOTE_ON, 60, 90, ...END_OF_TRACK])]));
-    expect(repaired).toMatchObject({ ok: true, warnings: [{ code: "stray-status", byteOffset: 23, track: 0 }] });
+    expect(repaired).toMatchObject({
+      ok: true,
+      warnings: [{ code: "stray-status", byteOffset: 23, track: 0 }],
+    });
     const failed = tryParseMidi(new Uint8Array([1, 2, 3]));
     expect(failed.ok).toBe(false);
     if (!failed.ok) expect(failed.error.code).toBe("not-midi");

@@ -57,11 +57,15 @@ function toSequence(header: SmfHeader, tracks: RawTrack[], options: ParseMidiOpt
   const tempoMaps = timelines.map(
     (members) =>
       new TempoMap(
-        fixedMicrosecondsPerQuarter === null ? members.flatMap((track) => track.tempos) : [{ tick: 0, microsecondsPerQuarter: fixedMicrosecondsPerQuarter }],
+        fixedMicrosecondsPerQuarter === null
+          ? members.flatMap((track) => track.tempos)
+          : [{ tick: 0, microsecondsPerQuarter: fixedMicrosecondsPerQuarter }],
         ticksPerQuarter,
       ),
   );
-  const programLookups = timelines.map((members) => new ProgramLookup(members.flatMap((track) => track.programChanges)));
+  const programLookups = timelines.map(
+    (members) => new ProgramLookup(members.flatMap((track) => track.programChanges)),
+  );
 
   const notes: Note[] = [];
   const trackInfos: TrackInfo[] = [];
@@ -134,7 +138,13 @@ export function tryParseMidi(
 }
 
 function compareNotes(a: Note, b: Note): number {
-  return a.startTick - b.startTick || a.pitch - b.pitch || a.track - b.track || a.channel - b.channel || a.endTick - b.endTick;
+  return (
+    a.startTick - b.startTick ||
+    a.pitch - b.pitch ||
+    a.track - b.track ||
+    a.channel - b.channel ||
+    a.endTick - b.endTick
+  );
 }
 
 function collectTimeSignatures(tracks: RawTrack[], ticksPerQuarter: number): TimeSignature[] {

@@ -7,8 +7,20 @@ describe("pianoNotes", () => {
   it("merges non-drum notes of every track, sorted by start then pitch, without drums", () => {
     const seq = parseMidi(
       smf(1, 4, [
-        trackChunk([...channelEvent(0, 0x90, 67, 70), ...runningEvent(4, 67, 0), ...channelEvent(0, 0x99, 36, 120), ...runningEvent(2, 36, 0), ...END_OF_TRACK]),
-        trackChunk([...channelEvent(4, 0x91, 48, 60), ...channelEvent(0, 0x91, 72, 61), ...runningEvent(8, 48, 0), ...runningEvent(0, 72, 0), ...END_OF_TRACK]),
+        trackChunk([
+          ...channelEvent(0, 0x90, 67, 70),
+          ...runningEvent(4, 67, 0),
+          ...channelEvent(0, 0x99, 36, 120),
+          ...runningEvent(2, 36, 0),
+          ...END_OF_TRACK,
+        ]),
+        trackChunk([
+          ...channelEvent(4, 0x91, 48, 60),
+          ...channelEvent(0, 0x91, 72, 61),
+          ...runningEvent(8, 48, 0),
+          ...runningEvent(0, 72, 0),
+          ...END_OF_TRACK,
+        ]),
         trackChunk([...channelEvent(0, 0x92, 60, 80), ...runningEvent(2, 60, 0), ...END_OF_TRACK]),
       ]),
     );

@@ -1,7 +1,12 @@
 import type { NoteSequence, QuarterNote } from "./types.js";
 
 function compareQuarterNotes(a: QuarterNote, b: QuarterNote): number {
-  return a.startQuarter - b.startQuarter || a.pitch - b.pitch || a.endQuarter - b.endQuarter || a.velocity - b.velocity;
+  return (
+    a.startQuarter - b.startQuarter ||
+    a.pitch - b.pitch ||
+    a.endQuarter - b.endQuarter ||
+    a.velocity - b.velocity
+  );
 }
 
 /**

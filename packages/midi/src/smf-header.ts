@@ -20,7 +20,11 @@ const FALLBACK_TICKS_PER_QUARTER = 480;
 export function findSmf(bytes: Uint8Array, log: WarningLog): SmfWindow {
   if (bytes.length === 0) throw new MidiParseError("empty", "file is empty (0 bytes)", { byteOffset: 0 });
   if (bytes.length > MAX_INPUT_BYTES) {
-    throw new MidiParseError("too-large", `file is ${bytes.length} bytes; the limit is ${MAX_INPUT_BYTES} bytes (64 MiB)`, { byteOffset: 0 });
+    throw new MidiParseError(
+      "too-large",
+      `file is ${bytes.length} bytes; the limit is ${MAX_INPUT_BYTES} bytes (64 MiB)`,
+      { byteOffset: 0 },
+    );
   }
   if (bytes.length >= 4 && chunkId(bytes, 0) === "RIFF") return unwrapRiff(bytes, log);
   return { start: 0, end: bytes.length, container: null };
@@ -31,16 +35,26 @@ export function findSmf(bytes: Uint8Array, log: WarningLog): SmfWindow {
  * lengths); the "data" chunk holds a whole SMF. Its length is trusted up to the end of the file.
  */
 function unwrapRiff(bytes: Uint8Array, log: WarningLog): SmfWindow {
-  const notMidi = (detail: string, byteOffset: number) => new MidiParseError("not-midi", detail, { byteOffset });
-  if (bytes.length < 12) throw notMidi(`RIFF file is cut off at byte ${bytes.length}, before its form type`, bytes.length);
+  const notMidi = (detail: string, byteOffset: number) =>
+    new MidiParseError("not-midi", detail, { byteOffset });
+  if (bytes.length < 12)
+    throw notMidi(`RIFF file is cut off at byte ${bytes.length}, before its form type`, bytes.length);
   const form = chunkId(bytes, 8);
-  if (form !== "RMID") throw notMidi(`RIFF file of form "${form.replace(/[^\x20-\x7e]/g, "?")}" is not a RIFF MIDI file (RMID)`, 8);
-  for (let at = 12; at + 8 <= bytes.length; ) {
+  if (form !== "RMID")
+    throw notMidi(
+      `RIFF file of form "${form.replace(/[^\x20-\x7e]/g, "?")}" is not a RIFF MIDI file (RMID)`,
+      8,
+    );
+  for (let at = 12; at + 8 <= bytes.length;) {
     const length = u32le(bytes, at + 4);
     if (chunkId(bytes, at) === "data") {
       const start = at + 8;
       if (start + length > bytes.length) {
-        log.add("chunk-length", `RIFF "data" chunk length ${length} runs past end of file at byte ${bytes.length}; read to the end`, { byteOffset: at + 4 });
+        log.add(
+          "chunk-length",
+          `RIFF "data" chunk length ${length} runs past end of file at byte ${bytes.length}; read to the end`,
+          { byteOffset: at + 4 },
+        );
       }
       return { start, end: Math.min(start + length, bytes.length), container: 'RMID "data" chunk' };
     }
@@ -55,22 +69,38 @@ function unwrapRiff(bytes: Uint8Array, log: WarningLog): SmfWindow {
  * format > 2 is read as 1, division 0 as 480 ticks per quarter, and SMPTE division as
  * `frames × ticks per frame` ticks per quarter at a fixed tempo that makes a quarter one second.
  */
-export function readHeader(bytes: Uint8Array, window: SmfWindow, log: WarningLog): { header: SmfHeader; end: number } {
+export function readHeader(
+  bytes: Uint8Array,
+  window: SmfWindow,
+  log: WarningLog,
+): { header: SmfHeader; end: number } {
   const { start, end } = window;
   if (end - start < 4 || chunkId(bytes, start) !== "MThd") {
     const inside = window.container ? ` (inside the ${window.container})` : "";
-    throw new MidiParseError("not-midi", `not a Standard MIDI File: expected "MThd" at byte ${start}${inside}, found ${describeBytes(bytes, start, Math.min(4, end - start)) || "nothing"}`, {
-      byteOffset: start,
-    });
+    throw new MidiParseError(
+      "not-midi",
+      `not a Standard MIDI File: expected "MThd" at byte ${start}${inside}, found ${describeBytes(bytes, start, Math.min(4, end - start)) || "nothing"}`,
+      {
+        byteOffset: start,
+      },
+    );
   }
   if (end - start < 14) {
-    throw new MidiParseError("truncated", `header chunk is cut off: file ends at byte ${end}, a header needs 14 bytes`, { byteOffset: end });
+    throw new MidiParseError(
+      "truncated",
+      `header chunk is cut off: file ends at byte ${end}, a header needs 14 bytes`,
+      { byteOffset: end },
+    );
   }
   const length = u32(bytes, start + 4);
   let headerEnd = start + 8 + length;
   if (length < 6 || headerEnd > end) {
     const why = length < 6 ? "is below the minimum of 6" : `runs past end of file at byte ${end}`;
-    log.add("header-length", `header chunk length ${length} ${why}; read its 6 bytes and looked for tracks after them`, { byteOffset: start + 4 });
+    log.add(
+      "header-length",
+      `header chunk length ${length} ${why}; read its 6 bytes and looked for tracks after them`,
+      { byteOffset: start + 4 },
+    );
     headerEnd = start + 14;
   }
   let format = u16(bytes, start + 8);
@@ -83,10 +113,16 @@ export function readHeader(bytes: Uint8Array, window: SmfWindow, log: WarningLog
   return { header: { format: format as 0 | 1 | 2, declaredTracks, ...division }, end: headerEnd };
 }
 
-function readDivision(division: number, at: number, log: WarningLog): Pick<SmfHeader, "ticksPerQuarter" | "fixedMicrosecondsPerQuarter"> {
+function readDivision(
+  division: number,
+  at: number,
+  log: WarningLog,
+): Pick<SmfHeader, "ticksPerQuarter" | "fixedMicrosecondsPerQuarter"> {
   const fallback = { ticksPerQuarter: FALLBACK_TICKS_PER_QUARTER, fixedMicrosecondsPerQuarter: null };
   if (division === 0) {
-    log.add("bad-division", `ticks per quarter note is 0; read as ${FALLBACK_TICKS_PER_QUARTER}`, { byteOffset: at });
+    log.add("bad-division", `ticks per quarter note is 0; read as ${FALLBACK_TICKS_PER_QUARTER}`, {
+      byteOffset: at,
+    });
     return fallback;
   }
   if ((division & 0x8000) === 0) return { ticksPerQuarter: division, fixedMicrosecondsPerQuarter: null };
@@ -96,7 +132,11 @@ function readDivision(division: number, at: number, log: WarningLog): Pick<SmfHe
   const ticksPerFrame = division & 0xff;
   const described = `SMPTE time division (${hex(division >> 8)} ${hex(ticksPerFrame)}: ${frames === 29 ? "29.97 drop-frame" : frames} frames per second, ${ticksPerFrame} ticks per frame)`;
   if (ticksPerFrame === 0) {
-    log.add("bad-division", `${described} has 0 ticks per frame; read as ${FALLBACK_TICKS_PER_QUARTER} ticks per quarter`, { byteOffset: at });
+    log.add(
+      "bad-division",
+      `${described} has 0 ticks per frame; read as ${FALLBACK_TICKS_PER_QUARTER} ticks per quarter`,
+      { byteOffset: at },
+    );
     return fallback;
   }
   // 29 means 30 nominal frames played at 30000/1001 per second.

@@ -21,16 +21,20 @@ export class TempoMap {
     const sorted = [...tempos].sort((a, b) => a.tick - b.tick);
     const merged: { tick: number; microsecondsPerQuarter: number }[] = [];
     for (const tempo of sorted) {
-      if (merged.length > 0 && merged[merged.length - 1]!.tick === tempo.tick) merged[merged.length - 1] = tempo;
+      if (merged.length > 0 && merged[merged.length - 1]!.tick === tempo.tick)
+        merged[merged.length - 1] = tempo;
       else merged.push(tempo);
     }
-    if (merged.length === 0 || merged[0]!.tick > 0) merged.unshift({ tick: 0, microsecondsPerQuarter: DEFAULT_MICROSECONDS_PER_QUARTER });
+    if (merged.length === 0 || merged[0]!.tick > 0)
+      merged.unshift({ tick: 0, microsecondsPerQuarter: DEFAULT_MICROSECONDS_PER_QUARTER });
 
     this.ticks = merged.map((tempo) => tempo.tick);
     this.secondsPerTick = merged.map((tempo) => tempo.microsecondsPerQuarter / 1e6 / ticksPerQuarter);
     this.seconds = [0];
     for (let i = 1; i < merged.length; i++) {
-      this.seconds.push(this.seconds[i - 1]! + (this.ticks[i]! - this.ticks[i - 1]!) * this.secondsPerTick[i - 1]!);
+      this.seconds.push(
+        this.seconds[i - 1]! + (this.ticks[i]! - this.ticks[i - 1]!) * this.secondsPerTick[i - 1]!,
+      );
     }
     this.changes = merged.map((tempo, i) => ({
       tick: tempo.tick,

@@ -10,7 +10,13 @@ export function encodeUtf8(text: string): number[] {
     if (code < 0x80) out.push(code);
     else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 63));
     else if (code < 0x10000) out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
-    else out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+    else
+      out.push(
+        0xf0 | (code >> 18),
+        0x80 | ((code >> 12) & 63),
+        0x80 | ((code >> 6) & 63),
+        0x80 | (code & 63),
+      );
   }
   return out;
 }
@@ -47,7 +53,8 @@ function decodeUtf8Strict(bytes: Uint8Array): string | null {
       if ((next & 0xc0) !== 0x80) return null;
       code = (code << 6) | (next & 0x3f);
     }
-    if (code < SMALLEST_CODE_FOR_LENGTH[length]! || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
+    if (code < SMALLEST_CODE_FOR_LENGTH[length]! || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+      return null;
     block.push(code);
     if (block.length === BLOCK) {
       text += String.fromCodePoint(...block);
@@ -60,6 +67,7 @@ function decodeUtf8Strict(bytes: Uint8Array): string | null {
 
 function decodeLatin1(bytes: Uint8Array): string {
   let text = "";
-  for (let start = 0; start < bytes.length; start += BLOCK) text += String.fromCharCode(...bytes.subarray(start, start + BLOCK));
+  for (let start = 0; start < bytes.length; start += BLOCK)
+    text += String.fromCharCode(...bytes.subarray(start, start + BLOCK));
   return text;
 }

@@ -26,7 +26,8 @@ export type TrackEnding =
 const SYSTEM_DATA_BYTES: Record<number, number> = { 0xf1: 1, 0xf2: 2, 0xf3: 1 };
 
 function systemKind(status: number): string {
-  if (status === 0xf4 || status === 0xf5 || status === 0xf9 || status === 0xfd) return "undefined status byte";
+  if (status === 0xf4 || status === 0xf5 || status === 0xf9 || status === 0xfd)
+    return "undefined status byte";
   return status >= 0xf8 ? "real-time byte" : "system common byte";
 }
 
@@ -61,7 +62,16 @@ export class TrackParser {
     private readonly log: WarningLog,
   ) {
     this.at = start;
-    this.track = { index, name: null, noteEvents: [], programChanges: [], tempos: [], timeSignatures: [], texts: [], endTick: 0 };
+    this.track = {
+      index,
+      name: null,
+      noteEvents: [],
+      programChanges: [],
+      tempos: [],
+      timeSignatures: [],
+      texts: [],
+      endTick: 0,
+    };
   }
 
   /** Reads events up to `limit`; `stopAtTrackId` also stops at an "MTrk" between events. */
@@ -70,8 +80,10 @@ export class TrackParser {
     while (this.at < limit) {
       const eventStart = this.at;
       this.track.endTick = this.tick;
-      if (!this.statusPending && stopAtTrackId && isTrackIdAt(this.bytes, eventStart, limit)) return { how: "next-track", end: eventStart };
-      if (++this.budget.events > MAX_EVENTS) this.fail(`more than ${MAX_EVENTS} events; the limit is ${MAX_EVENTS} events per file`, eventStart);
+      if (!this.statusPending && stopAtTrackId && isTrackIdAt(this.bytes, eventStart, limit))
+        return { how: "next-track", end: eventStart };
+      if (++this.budget.events > MAX_EVENTS)
+        this.fail(`more than ${MAX_EVENTS} events; the limit is ${MAX_EVENTS} events per file`, eventStart);
       try {
         const ending = this.event(eventStart);
         if (ending) return ending;
@@ -101,13 +113,19 @@ export class TrackParser {
       // Past the last tick is no music (16 days of silence), but the events after such a delta
       // usually are: they are kept, at the tick they follow.
       if (this.tick + delta > MAX_TICK) {
-        const reached = Number.isSafeInteger(this.tick + delta) ? `tick ${this.tick + delta}` : "a tick beyond 2^53";
-        this.log.add("tick-limit", `delta time at byte ${eventStart} puts the next event at ${reached}, past the last tick (${MAX_TICK}); read as 0`, {
-          byteOffset: eventStart,
-          track: this.index,
-          group: "delta",
-          lossy: false,
-        });
+        const reached = Number.isSafeInteger(this.tick + delta)
+          ? `tick ${this.tick + delta}`
+          : "a tick beyond 2^53";
+        this.log.add(
+          "tick-limit",
+          `delta time at byte ${eventStart} puts the next event at ${reached}, past the last tick (${MAX_TICK}); read as 0`,
+          {
+            byteOffset: eventStart,
+            track: this.index,
+            group: "delta",
+            lossy: false,
+          },
+        );
       } else {
         this.tick += delta;
       }
@@ -118,7 +136,12 @@ export class TrackParser {
     if (first < 0x80) {
       this.at--;
       if (this.afterMetaOrSysex) {
-        this.warn("running-status-after-meta", `running status ${hex(this.runningStatus)} continues after a meta or sysex event at byte ${statusAt} (the SMF spec says they cancel it)`, statusAt, "running");
+        this.warn(
+          "running-status-after-meta",
+          `running status ${hex(this.runningStatus)} continues after a meta or sysex event at byte ${statusAt} (the SMF spec says they cancel it)`,
+          statusAt,
+          "running",
+        );
       }
       this.channelMessage(this.runningStatus, statusAt);
     } else if (first < 0xf0) {
@@ -142,7 +165,12 @@ export class TrackParser {
     let next = at;
     while (next < this.limit && this.bytes[next]! < 0x80) next++;
     const where = next < this.limit ? `up to the status byte at byte ${next}` : "to the end of the chunk";
-    this.warn("no-running-status", `data byte ${hex(first)} at byte ${at} with no running status to continue: skipped ${count(next - at, "byte")} ${where}`, at, "no-running-status");
+    this.warn(
+      "no-running-status",
+      `data byte ${hex(first)} at byte ${at} with no running status to continue: skipped ${count(next - at, "byte")} ${where}`,
+      at,
+      "no-running-status",
+    );
     this.at = next;
     this.statusPending = true;
     return null;
@@ -162,14 +190,19 @@ export class TrackParser {
       let tick = this.tick;
       if (velocity > 0 && tick === MAX_TICK) {
         tick = MAX_TICK - 1;
-        this.log.add("tick-limit", `note-on at byte ${statusAt} on the last tick (${MAX_TICK}) would have no tick left to sound; read one tick earlier`, {
-          byteOffset: statusAt,
-          track: this.index,
-          group: "last-tick",
-          lossy: false,
-        });
+        this.log.add(
+          "tick-limit",
+          `note-on at byte ${statusAt} on the last tick (${MAX_TICK}) would have no tick left to sound; read one tick earlier`,
+          {
+            byteOffset: statusAt,
+            track: this.index,
+            group: "last-tick",
+            lossy: false,
+          },
+        );
       }
-      if (velocity > 0 && ++this.budget.notes > MAX_NOTES) this.fail(`more than ${MAX_NOTES} notes; the limit is ${MAX_NOTES} notes per file`, statusAt);
+      if (velocity > 0 && ++this.budget.notes > MAX_NOTES)
+        this.fail(`more than ${MAX_NOTES} notes; the limit is ${MAX_NOTES} notes per file`, statusAt);
       this.track.noteEvents.push({ tick, channel, pitch: first, velocity });
     } else if (kind === 0xc) {
       this.track.programChanges.push({ tick: this.tick, channel, program: first });
@@ -186,7 +219,12 @@ export class TrackParser {
     const value = this.byte(what);
     if (value < 0x80) return value;
     const repaired = value & 0x7f || zeroAs;
-    this.warn("bad-data-byte", `${what} at byte ${statusAt}: data byte ${hex(value)} at byte ${at} is not below 0x80; read as ${hex(repaired)}`, at, "data-byte");
+    this.warn(
+      "bad-data-byte",
+      `${what} at byte ${statusAt}: data byte ${hex(value)} at byte ${at} is not below 0x80; read as ${hex(repaired)}`,
+      at,
+      "data-byte",
+    );
     return repaired;
   }
 
@@ -202,7 +240,13 @@ export class TrackParser {
       this.track.endTick = this.tick;
       return { how: "end-of-track", end: this.at };
     }
-    if (type >= 0x80) this.warn("bad-meta", `meta event type ${hex(type)} at byte ${typeAt} is not below 0x80; skipped as unknown`, statusAt, type);
+    if (type >= 0x80)
+      this.warn(
+        "bad-meta",
+        `meta event type ${hex(type)} at byte ${typeAt} is not below 0x80; skipped as unknown`,
+        statusAt,
+        type,
+      );
     else this.readMeta(type, data, statusAt);
     return null;
   }
@@ -218,15 +262,35 @@ export class TrackParser {
         return;
       case 0x51: {
         const microsecondsPerQuarter = data.length === 3 ? (data[0]! << 16) + (data[1]! << 8) + data[2]! : 0;
-        if (data.length !== 3) this.warn("bad-meta", `tempo meta event at byte ${at} has length ${data.length}, expected 3; skipped`, at);
-        else if (microsecondsPerQuarter === 0) this.warn("bad-meta", `tempo meta event at byte ${at} sets 0 microseconds per quarter note; skipped`, at);
+        if (data.length !== 3)
+          this.warn(
+            "bad-meta",
+            `tempo meta event at byte ${at} has length ${data.length}, expected 3; skipped`,
+            at,
+          );
+        else if (microsecondsPerQuarter === 0)
+          this.warn(
+            "bad-meta",
+            `tempo meta event at byte ${at} sets 0 microseconds per quarter note; skipped`,
+            at,
+          );
         else track.tempos.push({ tick: this.tick, microsecondsPerQuarter });
         return;
       }
       case 0x58: {
         const [numerator = 0, power = 0] = data;
-        if (data.length < 2) this.warn("bad-meta", `time signature meta event at byte ${at} has length ${data.length}, expected 4; skipped`, at);
-        else if (numerator === 0 || power > 7) this.warn("bad-meta", `time signature meta event at byte ${at} is ${numerator}/2^${power}; skipped`, at);
+        if (data.length < 2)
+          this.warn(
+            "bad-meta",
+            `time signature meta event at byte ${at} has length ${data.length}, expected 4; skipped`,
+            at,
+          );
+        else if (numerator === 0 || power > 7)
+          this.warn(
+            "bad-meta",
+            `time signature meta event at byte ${at} is ${numerator}/2^${power}; skipped`,
+            at,
+          );
         else track.timeSignatures.push({ tick: this.tick, numerator, denominator: 2 ** power });
         return;
       }
@@ -244,7 +308,12 @@ export class TrackParser {
       count++;
     }
     const data = count === 0 ? "" : ` and its ${count} data byte${count === 1 ? "" : "s"}`;
-    this.warn("stray-status", `skipped ${systemKind(status)} ${hex(status)}${data} at byte ${statusAt}`, statusAt, status);
+    this.warn(
+      "stray-status",
+      `skipped ${systemKind(status)} ${hex(status)}${data} at byte ${statusAt}`,
+      statusAt,
+      status,
+    );
   }
 
   private byte(what: string): number {
@@ -266,7 +335,13 @@ export class TrackParser {
       value = value * 128 + (next & 0x7f);
     } while (next >= 0x80);
     const length = this.at - start;
-    if (length > 4) this.warn("long-vlq", `${what}: variable-length quantity at byte ${start} is ${length} bytes long, more than the 4 the spec allows; read anyway`, start, "vlq");
+    if (length > 4)
+      this.warn(
+        "long-vlq",
+        `${what}: variable-length quantity at byte ${start} is ${length} bytes long, more than the 4 the spec allows; read anyway`,
+        start,
+        "vlq",
+      );
     return value;
   }
 }

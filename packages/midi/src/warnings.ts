@@ -115,7 +115,9 @@ export class WarningLog {
   list(): MidiWarning[] {
     const warnings = [...this.entries.values()]
       .map(({ warning, repeats }) =>
-        repeats === 0 ? warning : { ...warning, message: `${warning.message} (and ${repeats} more like it in this track)` },
+        repeats === 0
+          ? warning
+          : { ...warning, message: `${warning.message} (and ${repeats} more like it in this track)` },
       )
       .sort((a, b) => a.byteOffset - b.byteOffset);
     if (this.dropped > 0) {

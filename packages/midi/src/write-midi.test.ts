@@ -26,12 +26,16 @@ function randomPiece(seed: number): PieceSpec {
   if (random() < 0.8) {
     const tempoCount = randomInt(random, 1, 30);
     const quarters = new Set<number>();
-    while (quarters.size < tempoCount) quarters.add(random() < 0.3 && quarters.size === 0 ? 0 : randomInt(random, 0, 60));
+    while (quarters.size < tempoCount)
+      quarters.add(random() < 0.3 && quarters.size === 0 ? 0 : randomInt(random, 0, 60));
     piece.tempos = [...quarters].map((quarter) => ({ quarter, bpm: 30 + random() * 200 }));
   }
-  if (random() < 0.7) piece.title = `Motif ${seed} – ${["Étude", "夜想曲", "fugue 🎹", "x"][randomInt(random, 0, 3)]}`;
+  if (random() < 0.7)
+    piece.title = `Motif ${seed} – ${["Étude", "夜想曲", "fugue 🎹", "x"][randomInt(random, 0, 3)]}`;
   if (random() < 0.7) {
-    piece.texts = Array.from({ length: randomInt(random, 1, 4) }, (_, i) => JSON.stringify({ seed, i, temperature: random(), note: "ß→♪" }));
+    piece.texts = Array.from({ length: randomInt(random, 1, 4) }, (_, i) =>
+      JSON.stringify({ seed, i, temperature: random(), note: "ß→♪" }),
+    );
   }
   return piece;
 }
@@ -60,7 +64,9 @@ describe("writeMidi", () => {
       const problems = actual.flatMap((note, i) => {
         const want = expected[i]!;
         const offTicks = Math.max(Math.abs(note[2] - want[2]), Math.abs(note[3] - want[3])) * tpq;
-        return note[0] !== want[0] || note[1] !== want[1] || offTicks > 1 ? [`seed ${seed} note ${i}: ${note.join()} vs ${want.join()}`] : [];
+        return note[0] !== want[0] || note[1] !== want[1] || offTicks > 1
+          ? [`seed ${seed} note ${i}: ${note.join()} vs ${want.join()}`]
+          : [];
       });
       expect(problems.slice(0, 5)).toEqual([]);
       expect(seq.notes.every((n) => n.program === (piece.program ?? 0) && !n.isDrum)).toBe(true);
@@ -68,7 +74,9 @@ describe("writeMidi", () => {
       const wantTempos = [...(piece.tempos ?? [])].sort((a, b) => a.quarter - b.quarter);
       if (wantTempos[0]?.quarter !== 0) wantTempos.unshift({ quarter: 0, bpm: 120 });
       expect(seq.tempos.map((t) => t.quarter)).toEqual(wantTempos.map((t) => t.quarter));
-      seq.tempos.forEach((tempo, i) => expect(Math.abs(tempo.bpm / wantTempos[i]!.bpm - 1)).toBeLessThan(1e-5));
+      seq.tempos.forEach((tempo, i) =>
+        expect(Math.abs(tempo.bpm / wantTempos[i]!.bpm - 1)).toBeLessThan(1e-5),
+      );
     }
   });
 
@@ -80,7 +88,12 @@ describe("writeMidi", () => {
   });
 
   it("keeps re-struck, overlapping and nested notes of one pitch apart", () => {
-    const note = (startQuarter: number, endQuarter: number, velocity: number) => ({ pitch: 60, velocity, startQuarter, endQuarter });
+    const note = (startQuarter: number, endQuarter: number, velocity: number) => ({
+      pitch: 60,
+      velocity,
+      startQuarter,
+      endQuarter,
+    });
     const back = (notes: QuarterNote[]) => sortedTuples(parseMidi(writeMidi({ notes })).notes);
     expect(back([note(0, 1, 10), note(1, 2, 20)])).toEqual([
       [60, 10, 0, 1],
@@ -99,7 +112,9 @@ describe("writeMidi", () => {
       [60, 10, 0, 4],
       [60, 20, 1, 2],
     ]);
-    const channels = parseMidi(writeMidi({ notes: [note(0, 4, 10), note(1, 2, 20), note(2, 3, 30)] })).notes.map((n) => n.channel);
+    const channels = parseMidi(
+      writeMidi({ notes: [note(0, 4, 10), note(1, 2, 20), note(2, 3, 30)] }),
+    ).notes.map((n) => n.channel);
     expect(channels).toEqual([0, 1, 1]);
   });
 
@@ -110,9 +125,16 @@ describe("writeMidi", () => {
     const midi = new Midi(writeMidi(piece));
     const tpq = piece.ticksPerQuarter!;
     const toneNotes = midi.tracks.flatMap((track) => track.notes);
-    expect(sortedTuples(toneNotes.map((n) => ({ pitch: n.midi, velocity: Math.round(n.velocity * 127), startQuarter: n.ticks / tpq, endQuarter: (n.ticks + n.durationTicks) / tpq })))).toEqual(
-      sortedTuples(parseMidi(writeMidi(piece)).notes),
-    );
+    expect(
+      sortedTuples(
+        toneNotes.map((n) => ({
+          pitch: n.midi,
+          velocity: Math.round(n.velocity * 127),
+          startQuarter: n.ticks / tpq,
+          endQuarter: (n.ticks + n.durationTicks) / tpq,
+        })),
+      ),
+    ).toEqual(sortedTuples(parseMidi(writeMidi(piece)).notes));
     expect(midi.name).toBe("Plain title");
     expect(midi.header.meta.map((m) => m.text)).toEqual(["recipe one", "recipe two"]);
     expect(midi.tracks[midi.tracks.length - 1]!.instrument.number).toBe(piece.program);
@@ -120,12 +142,24 @@ describe("writeMidi", () => {
 
   it("refuses input it cannot write, naming the field", () => {
     const ok = { pitch: 60, velocity: 80, startQuarter: 0, endQuarter: 1 };
-    expect(() => writeMidi({ notes: [ok, { ...ok, pitch: 128 }] })).toThrow("writeMidi: notes[1].pitch 128 must be an integer 0..127");
-    expect(() => writeMidi({ notes: [{ ...ok, velocity: 0 }] })).toThrow("notes[0].velocity 0 must be an integer 1..127");
-    expect(() => writeMidi({ notes: [{ ...ok, endQuarter: 0 }] })).toThrow("notes[0] ends at 0, not after its start 0");
-    expect(() => writeMidi({ notes: [{ ...ok, startQuarter: Number.NaN }] })).toThrow("notes[0].startQuarter NaN must be a finite quarter position");
-    expect(() => writeMidi({ notes: [ok], tempos: [{ quarter: 0, bpm: 0 }] })).toThrow("tempos[0].bpm 0 must be a positive number");
+    expect(() => writeMidi({ notes: [ok, { ...ok, pitch: 128 }] })).toThrow(
+      "writeMidi: notes[1].pitch 128 must be an integer 0..127",
+    );
+    expect(() => writeMidi({ notes: [{ ...ok, velocity: 0 }] })).toThrow(
+      "notes[0].velocity 0 must be an integer 1..127",
+    );
+    expect(() => writeMidi({ notes: [{ ...ok, endQuarter: 0 }] })).toThrow(
+      "notes[0] ends at 0, not after its start 0",
+    );
+    expect(() => writeMidi({ notes: [{ ...ok, startQuarter: Number.NaN }] })).toThrow(
+      "notes[0].startQuarter NaN must be a finite quarter position",
+    );
+    expect(() => writeMidi({ notes: [ok], tempos: [{ quarter: 0, bpm: 0 }] })).toThrow(
+      "tempos[0].bpm 0 must be a positive number",
+    );
     expect(() => writeMidi({ notes: [ok], program: 300 })).toThrow("program 300 must be an integer 0..127");
-    expect(() => writeMidi({ notes: [ok], ticksPerQuarter: 0 })).toThrow("ticksPerQuarter 0 must be an integer 1..32767");
+    expect(() => writeMidi({ notes: [ok], ticksPerQuarter: 0 })).toThrow(
+      "ticksPerQuarter 0 must be an integer 1..32767",
+    );
   });
 });

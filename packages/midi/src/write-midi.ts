@@ -43,11 +43,14 @@ export function writeMidi(piece: PieceSpec): Uint8Array {
     throw new RangeError(`writeMidi: ticksPerQuarter ${ticksPerQuarter} must be an integer 1..32767`);
   }
   const program = piece.program ?? 0;
-  if (!isIntegerIn(program, 0, 127)) throw new RangeError(`writeMidi: program ${program} must be an integer 0..127`);
+  if (!isIntegerIn(program, 0, 127))
+    throw new RangeError(`writeMidi: program ${program} must be an integer 0..127`);
   const toTick = (quarter: number, what: string): number => {
     const tick = Math.round(quarter * ticksPerQuarter);
     if (!Number.isFinite(quarter) || quarter < 0 || tick > MAX_TICK) {
-      throw new RangeError(`writeMidi: ${what} ${quarter} must be a finite quarter position 0..${MAX_TICK / ticksPerQuarter}`);
+      throw new RangeError(
+        `writeMidi: ${what} ${quarter} must be a finite quarter position 0..${MAX_TICK / ticksPerQuarter}`,
+      );
     }
     return tick;
   };
@@ -57,14 +60,24 @@ export function writeMidi(piece: PieceSpec): Uint8Array {
   (piece.texts ?? []).forEach((text, i) => conductor.push(metaEvent(0, 0x01, encodeUtf8(text), 1 + i)));
   const tempos = piece.tempos ?? [{ quarter: 0, bpm: DEFAULT_BPM }];
   tempos.forEach((tempo, i) => {
-    if (!Number.isFinite(tempo.bpm) || tempo.bpm <= 0) throw new RangeError(`writeMidi: tempos[${i}].bpm ${tempo.bpm} must be a positive number`);
+    if (!Number.isFinite(tempo.bpm) || tempo.bpm <= 0)
+      throw new RangeError(`writeMidi: tempos[${i}].bpm ${tempo.bpm} must be a positive number`);
     const microseconds = Math.round(60e6 / tempo.bpm);
     if (microseconds < 1 || microseconds > MAX_MICROSECONDS_PER_QUARTER) {
-      throw new RangeError(`writeMidi: tempos[${i}].bpm ${tempo.bpm} is outside what MIDI can store (about 3.58..60,000,000 bpm)`);
+      throw new RangeError(
+        `writeMidi: tempos[${i}].bpm ${tempo.bpm} is outside what MIDI can store (about 3.58..60,000,000 bpm)`,
+      );
     }
     const tick = toTick(tempo.quarter, `tempos[${i}].quarter`);
     // Stable sort by tick keeps the given order for equal ticks; the reader keeps the last one.
-    conductor.push(metaEvent(tick, 0x51, [microseconds >> 16, (microseconds >> 8) & 0xff, microseconds & 0xff], 1 + (piece.texts?.length ?? 0) + i));
+    conductor.push(
+      metaEvent(
+        tick,
+        0x51,
+        [microseconds >> 16, (microseconds >> 8) & 0xff, microseconds & 0xff],
+        1 + (piece.texts?.length ?? 0) + i,
+      ),
+    );
   });
 
   const ticked = piece.notes.map((note, i) => tickNote(note, i, toTick)).sort(compareTickedNotes);
@@ -93,13 +106,21 @@ interface TickedNote {
   endTick: number;
 }
 
-function tickNote(note: QuarterNote, i: number, toTick: (quarter: number, what: string) => number): TickedNote {
-  if (!isIntegerIn(note.pitch, 0, 127)) throw new RangeError(`writeMidi: notes[${i}].pitch ${note.pitch} must be an integer 0..127`);
-  if (!isIntegerIn(note.velocity, 1, 127)) throw new RangeError(`writeMidi: notes[${i}].velocity ${note.velocity} must be an integer 1..127`);
+function tickNote(
+  note: QuarterNote,
+  i: number,
+  toTick: (quarter: number, what: string) => number,
+): TickedNote {
+  if (!isIntegerIn(note.pitch, 0, 127))
+    throw new RangeError(`writeMidi: notes[${i}].pitch ${note.pitch} must be an integer 0..127`);
+  if (!isIntegerIn(note.velocity, 1, 127))
+    throw new RangeError(`writeMidi: notes[${i}].velocity ${note.velocity} must be an integer 1..127`);
   const startTick = toTick(note.startQuarter, `notes[${i}].startQuarter`);
   const end = toTick(note.endQuarter, `notes[${i}].endQuarter`);
   if (!(note.endQuarter > note.startQuarter)) {
-    throw new RangeError(`writeMidi: notes[${i}] ends at ${note.endQuarter}, not after its start ${note.startQuarter}`);
+    throw new RangeError(
+      `writeMidi: notes[${i}] ends at ${note.endQuarter}, not after its start ${note.startQuarter}`,
+    );
   }
   // A note shorter than a tick still lasts one tick, so it survives the round trip.
   return { pitch: note.pitch, velocity: note.velocity, startTick, endTick: Math.max(end, startTick + 1) };
@@ -131,7 +152,12 @@ function noteEvents(note: TickedNote, channel: number): TimedEvent[] {
   return [
     // Note-ons of one pitch at one tick are ordered by end, so first-in-first-out pairing on
     // reading gives each its own end back even when they share a channel.
-    { tick: note.startTick, rank: 3, order: [channel, note.pitch, note.endTick, note.velocity], bytes: [on, note.pitch, note.velocity] },
+    {
+      tick: note.startTick,
+      rank: 3,
+      order: [channel, note.pitch, note.endTick, note.velocity],
+      bytes: [on, note.pitch, note.velocity],
+    },
     // Note-offs as note-on velocity 0: runs of note events share one status byte (running status).
     { tick: note.endTick, rank: 2, order: [channel, note.pitch], bytes: [on, note.pitch, 0] },
   ];
@@ -148,7 +174,8 @@ function compareEvents(a: TimedEvent, b: TimedEvent): number {
 
 function vlq(value: number): number[] {
   const out = [value & 0x7f];
-  for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128)) out.unshift(0x80 | (rest & 0x7f));
+  for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128))
+    out.unshift(0x80 | (rest & 0x7f));
   return out;
 }
 
@@ -159,7 +186,19 @@ function u32(value: number): number[] {
 function headerChunk(ticksPerQuarter: number): number[] {
   const format = 1;
   const tracks = 2;
-  return [0x4d, 0x54, 0x68, 0x64, ...u32(6), 0, format, 0, tracks, ticksPerQuarter >> 8, ticksPerQuarter & 0xff];
+  return [
+    0x4d,
+    0x54,
+    0x68,
+    0x64,
+    ...u32(6),
+    0,
+    format,
+    0,
+    tracks,
+    ticksPerQuarter >> 8,
+    ticksPerQuarter & 0xff,
+  ];
 }
 
 function trackChunk(events: TimedEvent[]): number[] {

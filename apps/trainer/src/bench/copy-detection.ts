@@ -11,15 +11,22 @@ function probePiece(songs: readonly QuarterNote[][]): QuarterNote[] {
   const notes: QuarterNote[] = [];
   let time = 0;
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   while (notes.length < 500) {
     const song = songs[Math.floor(random() * songs.length)]!;
     const start = Math.floor(random() * Math.max(1, song.length - 40));
     const excerpt = song.slice(start, start + 40);
     const offset = time - (excerpt[0]?.startQuarter ?? 0);
-    for (const n of excerpt) notes.push({ ...n, startQuarter: n.startQuarter + offset, endQuarter: n.endQuarter + offset });
+    for (const n of excerpt)
+      notes.push({ ...n, startQuarter: n.startQuarter + offset, endQuarter: n.endQuarter + offset });
     time = (notes[notes.length - 1]?.endQuarter ?? time) + 1;
-    for (let i = 0; i < 20; i++, time += 0.5) notes.push({ pitch: 48 + Math.floor(random() * 36), velocity: 80, startQuarter: time, endQuarter: time + 0.5 });
+    for (let i = 0; i < 20; i++, time += 0.5)
+      notes.push({
+        pitch: 48 + Math.floor(random() * 36),
+        velocity: 80,
+        startQuarter: time,
+        endQuarter: time + 0.5,
+      });
   }
   return notes.slice(0, 500);
 }
@@ -42,7 +49,14 @@ export async function benchCopyDetection(corpusDir: string, log: FigureLog, repe
     index = new CopyIndex(corpus);
     bestIndex = Math.min(bestIndex, (performance.now() - start) / 1000);
   }
-  log.record({ name: "copy index build", value: bestIndex, unit: "s", config: `${corpus.length} files, ${notes} notes, best of ${repeats}`, backend: "js", target: "< 1" });
+  log.record({
+    name: "copy index build",
+    value: bestIndex,
+    unit: "s",
+    config: `${corpus.length} files, ${notes} notes, best of ${repeats}`,
+    backend: "js",
+    target: "< 1",
+  });
   const piece = probePiece(corpus.map((song) => song.notes).filter((n) => n.length > 40));
   let bestCheck = Infinity;
   let longest = 0;
@@ -51,5 +65,12 @@ export async function benchCopyDetection(corpusDir: string, log: FigureLog, repe
     longest = index!.check(piece).longest?.notes ?? 0;
     bestCheck = Math.min(bestCheck, performance.now() - start);
   }
-  log.record({ name: "copy check, one 500-note piece", value: bestCheck, unit: "ms", config: `against ${corpus.length} files; longest copy found ${longest} notes`, backend: "js", target: "≤ 50" });
+  log.record({
+    name: "copy check, one 500-note piece",
+    value: bestCheck,
+    unit: "ms",
+    config: `against ${corpus.length} files; longest copy found ${longest} notes`,
+    backend: "js",
+    target: "≤ 50",
+  });
 }

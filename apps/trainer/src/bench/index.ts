@@ -27,7 +27,6 @@ import {
   type TrainShape,
 } from "./training.js";
 
-
 export interface BenchOptions {
   quick: boolean;
   long: boolean;
@@ -173,7 +172,8 @@ export async function runBench(argv: string[]): Promise<number> {
     // Every model of the suite, on every backend, in one process: an upper bound, not the training
     // target's figure (training the default config alone; measured with /usr/bin/time, see
     // BENCHMARKS.md, "Targets").
-    config: "process.resourceUsage().maxRSS; all models of the suite on all backends in one process (upper bound)",
+    config:
+      "process.resourceUsage().maxRSS; all models of the suite on all backends in one process (upper bound)",
     backend: options.backends.join("+"),
   });
 
@@ -281,9 +281,14 @@ async function benchTraining(
     const allRuns: TrainRun[] = [];
     for (let round = 0; round < rounds; round++) {
       for (const threads of [1, 2]) {
-        progress(`${backend}: trainModel (as train), ${shards} shards on ${threads} thread(s), ${timedSteps} step(s) + warm-up, round ${round + 1}/${rounds}`);
-        const run = await trainModelRun(shape, batches.slice(0, timedSteps + 1), { shards, threads }, (step, loss) =>
-          progress(`  ${threads} thread(s) step ${step} loss ${loss.toFixed(4)}`),
+        progress(
+          `${backend}: trainModel (as train), ${shards} shards on ${threads} thread(s), ${timedSteps} step(s) + warm-up, round ${round + 1}/${rounds}`,
+        );
+        const run = await trainModelRun(
+          shape,
+          batches.slice(0, timedSteps + 1),
+          { shards, threads },
+          (step, loss) => progress(`  ${threads} thread(s) step ${step} loss ${loss.toFixed(4)}`),
         );
         allRuns.push(run);
         if ((best.get(threads)?.tokensPerSecond ?? 0) < run.tokensPerSecond) best.set(threads, run);
@@ -292,7 +297,13 @@ async function benchTraining(
     const [oneThread, twoThreads] = [best.get(1), best.get(2)] as [TrainRun, TrainRun];
     const ofRounds = rounds > 1 ? `, best of ${rounds} interleaved 1/2-thread rounds` : "";
     recordRun(`MotifLSTM, ${shards} shards on 1 thread`, oneThread, timedSteps, undefined, ofRounds);
-    recordRun(`MotifLSTM, ${shards} shards on 2 threads`, twoThreads, timedSteps, "≥ 2000 floor, ≥ 4000 target", ofRounds);
+    recordRun(
+      `MotifLSTM, ${shards} shards on 2 threads`,
+      twoThreads,
+      timedSteps,
+      "≥ 2000 floor, ≥ 4000 target",
+      ofRounds,
+    );
     log.record({
       name: "train speed-up 2 threads vs 1 (same 2 shards, wall)",
       value: twoThreads.tokensPerSecond / oneThread.tokensPerSecond,
@@ -302,7 +313,11 @@ async function benchTraining(
     });
     log.record({
       name: "train loss max |1 thread - 2 threads|, 2 shards",
-      value: Math.max(...allRuns.map((run) => maxGap(oneThread.losses, run.losses, Math.min(oneThread.losses.length, run.losses.length)))),
+      value: Math.max(
+        ...allRuns.map((run) =>
+          maxGap(oneThread.losses, run.losses, Math.min(oneThread.losses.length, run.losses.length)),
+        ),
+      ),
       unit: "nats",
       config: `${oneThread.losses.length} steps, all ${allRuns.length} trainModel runs, expected 0 (bit-identical)`,
       backend,

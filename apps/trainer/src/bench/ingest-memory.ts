@@ -14,8 +14,21 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { TOKENIZER_KINDS, augmentationDraws, getTokenizer, presetConfigs, type Tokenizer, type TrainingConfig } from "@motif/core";
-import { ingest, ingestForTraining, prepareDataset, type PreparedDataset, type RereadableSource } from "../data/dataset.js";
+import {
+  TOKENIZER_KINDS,
+  augmentationDraws,
+  getTokenizer,
+  presetConfigs,
+  type Tokenizer,
+  type TrainingConfig,
+} from "@motif/core";
+import {
+  ingest,
+  ingestForTraining,
+  prepareDataset,
+  type PreparedDataset,
+  type RereadableSource,
+} from "../data/dataset.js";
 import { resolveUserPath } from "../env.js";
 import { transpositionFlag } from "../cli/flag-values.js";
 import { findMidiFiles } from "../data/midi-files.js";
@@ -77,7 +90,14 @@ async function sources(dir: string, copies: number, onRead: () => void): Promise
 }
 
 function trainingOf(options: Options): TrainingConfig {
-  return presetConfigs("default", 2, { keyNormalization: options.keys, augment: options.augment ?? [], augmentMode: "random", tempoStretch: options["tempo-stretch"], validationShare: 0.1, seed: 1 }).training;
+  return presetConfigs("default", 2, {
+    keyNormalization: options.keys,
+    augment: options.augment ?? [],
+    augmentMode: "random",
+    tempoStretch: options["tempo-stretch"],
+    validationShare: 0.1,
+    seed: 1,
+  }).training;
 }
 
 interface Loaded {
@@ -89,22 +109,40 @@ interface Loaded {
 }
 
 /** Today's way before the compact ingest: train kept every song's notes and tokens to the end, for the bundle's evaluation. */
-async function inMemory(list: readonly RereadableSource[], tokenizer: Tokenizer, training: TrainingConfig): Promise<Loaded> {
+async function inMemory(
+  list: readonly RereadableSource[],
+  tokenizer: Tokenizer,
+  training: TrainingConfig,
+): Promise<Loaded> {
   const started = performance.now();
   const ingested = await ingest(list, tokenizer);
   const ingestSeconds = (performance.now() - started) / 1000;
   const prepared = prepareDatasetInMemory(ingested.songs, tokenizer, training);
   const notes = ingested.songs.reduce((sum, song) => sum + song.notes.length, 0);
-  return { prepared, held: ingested, counts: { songs: ingested.songs.length, skipped: ingested.skipped.length, notes }, ingestSeconds };
+  return {
+    prepared,
+    held: ingested,
+    counts: { songs: ingested.songs.length, skipped: ingested.skipped.length, notes },
+    ingestSeconds,
+  };
 }
 
 /** As train.ts's loadDataset: the ingest's ids go out of scope with this frame. */
-async function compact(list: readonly RereadableSource[], tokenizer: Tokenizer, training: TrainingConfig): Promise<Loaded> {
+async function compact(
+  list: readonly RereadableSource[],
+  tokenizer: Tokenizer,
+  training: TrainingConfig,
+): Promise<Loaded> {
   const started = performance.now();
   const ingested = await ingestForTraining(list, tokenizer, training.keyNormalization);
   const ingestSeconds = (performance.now() - started) / 1000;
   const prepared = prepareDataset(ingested, tokenizer, training);
-  return { prepared, held: null, counts: { songs: ingested.songs.length, skipped: ingested.skipped.length, notes: null }, ingestSeconds };
+  return {
+    prepared,
+    held: null,
+    counts: { songs: ingested.songs.length, skipped: ingested.skipped.length, notes: null },
+    ingestSeconds,
+  };
 }
 
 /** One way, measured in this process (a fresh one per way, so peaks do not mix). */
@@ -114,11 +152,18 @@ async function measure(way: Way, options: Options): Promise<MemoryFigures> {
   gc();
   const baseline = usedMB();
   let peakHeap = baseline;
-  const list = await sources(resolveUserPath(options.data), options.copies, () => void (peakHeap = Math.max(peakHeap, usedMB())));
+  const list = await sources(
+    resolveUserPath(options.data),
+    options.copies,
+    () => void (peakHeap = Math.max(peakHeap, usedMB())),
+  );
   const tokenizer = getTokenizer(options.tokenizer);
   const training = trainingOf(options);
   const started = performance.now();
-  const loaded = way === "in-memory" ? await inMemory(list, tokenizer, training) : await compact(list, tokenizer, training);
+  const loaded =
+    way === "in-memory"
+      ? await inMemory(list, tokenizer, training)
+      : await compact(list, tokenizer, training);
   const { prepared, counts, ingestSeconds } = loaded;
   const prepareSeconds = (performance.now() - started) / 1000 - ingestSeconds;
   peakHeap = Math.max(peakHeap, usedMB());
@@ -130,7 +175,9 @@ async function measure(way: Way, options: Options): Promise<MemoryFigures> {
   let epochCopiesSeconds: number | null = null;
   if (prepared.augmentSong) {
     const copyStarted = performance.now();
-    augmentationDraws(training, 1, prepared.train.length).forEach((draw, song) => (draw.shift === 0 && draw.stretch === 1) || prepared.augmentSong?.(song, draw));
+    augmentationDraws(training, 1, prepared.train.length).forEach(
+      (draw, song) => (draw.shift === 0 && draw.stretch === 1) || prepared.augmentSong?.(song, draw),
+    );
     epochCopiesSeconds = (performance.now() - copyStarted) / 1000;
   }
   void loaded.held;
@@ -153,13 +200,25 @@ const round = (x: number) => Number(x.toFixed(2));
 
 /** Runs `way` in a child node (same loader flags, a GC to call, `heap` MB of old space unless 0). */
 function runChild(way: Way, argv: string[], heap: number): Promise<MemoryFigures> {
-  const args = [...process.execArgv, "--expose-gc", ...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), fileURLToPath(import.meta.url), ...argv, "--child", way];
+  const args = [
+    ...process.execArgv,
+    "--expose-gc",
+    ...(heap > 0 ? [`--max-old-space-size=${heap}`] : []),
+    fileURLToPath(import.meta.url),
+    ...argv,
+    "--child",
+    way,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code, signal) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "") as MemoryFigures) : reject(new Error(`the ${way} run failed (exit ${code ?? signal}; out of heap?)`))));
+    child.on("close", (code, signal) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "") as MemoryFigures)
+        : reject(new Error(`the ${way} run failed (exit ${code ?? signal}; out of heap?)`)),
+    );
   });
 }
 
@@ -181,10 +240,26 @@ function table(rows: readonly MemoryFigures[]): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: "string" }, copies: { type: "string" }, way: { type: "string" }, keys: { type: "string" }, augment: { type: "string" }, "tempo-stretch": { type: "string" }, tokenizer: { type: "string" }, heap: { type: "string" }, child: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: "string" },
+      copies: { type: "string" },
+      way: { type: "string" },
+      keys: { type: "string" },
+      augment: { type: "string" },
+      "tempo-stretch": { type: "string" },
+      tokenizer: { type: "string" },
+      heap: { type: "string" },
+      child: { type: "string" },
+    },
+    strict: true,
+  });
   const parsed = optionsSchema.safeParse(values);
   if (!parsed.success) {
-    process.stderr.write(`bench:memory: ${parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("; ")}\n`);
+    process.stderr.write(
+      `bench:memory: ${parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("; ")}\n`,
+    );
     process.exit(2);
   }
   const options = parsed.data;

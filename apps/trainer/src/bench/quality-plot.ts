@@ -36,7 +36,9 @@ export function qualityScene(args: {
   const plotWidth = 640;
   const plotHeight = 340;
   const all = args.series.flatMap((s) => s.points);
-  const losses = [...all.map(([, loss]) => loss), ...(args.baseline ? [args.baseline.loss] : [])].filter(Number.isFinite);
+  const losses = [...all.map(([, loss]) => loss), ...(args.baseline ? [args.baseline.loss] : [])].filter(
+    Number.isFinite,
+  );
   const yTicks = niceTicks(Math.min(...losses), Math.max(...losses), 6);
   const xTicks = niceTicks(0, Math.max(args.budgetMinutes, ...all.map(([minutes]) => minutes)), 8);
   const [yLow, yHigh] = [yTicks[0]!, yTicks.at(-1)!];
@@ -51,34 +53,123 @@ export function qualityScene(args: {
   ];
   for (const tick of yTicks) {
     const y = py(tick);
-    if (tick !== yLow && tick !== yHigh) shapes.push({ kind: "line", points: [[x0, y], [x0 + plotWidth, y]], color: GRID, width: 1, dashed: false });
-    shapes.push({ kind: "text", x: x0 - 6, y: y + 4, text: tickLabel(tick), color: INK, size: 11, anchor: "end" });
+    if (tick !== yLow && tick !== yHigh)
+      shapes.push({
+        kind: "line",
+        points: [
+          [x0, y],
+          [x0 + plotWidth, y],
+        ],
+        color: GRID,
+        width: 1,
+        dashed: false,
+      });
+    shapes.push({
+      kind: "text",
+      x: x0 - 6,
+      y: y + 4,
+      text: tickLabel(tick),
+      color: INK,
+      size: 11,
+      anchor: "end",
+    });
   }
-  for (const tick of xTicks) shapes.push({ kind: "text", x: px(tick), y: y0 + plotHeight + 16, text: tickLabel(tick), color: INK, size: 11, anchor: "middle" });
-  shapes.push({ kind: "text", x: x0 + plotWidth / 2, y: y0 + plotHeight + 36, text: "minutes of training (wall clock)", color: INK, size: 12, anchor: "middle" });
-  shapes.push({ kind: "text", x: x0 - 50, y: y0 - 12, text: "validation loss (nats/token)", color: INK, size: 12, anchor: "start" });
+  for (const tick of xTicks)
+    shapes.push({
+      kind: "text",
+      x: px(tick),
+      y: y0 + plotHeight + 16,
+      text: tickLabel(tick),
+      color: INK,
+      size: 11,
+      anchor: "middle",
+    });
+  shapes.push({
+    kind: "text",
+    x: x0 + plotWidth / 2,
+    y: y0 + plotHeight + 36,
+    text: "minutes of training (wall clock)",
+    color: INK,
+    size: 12,
+    anchor: "middle",
+  });
+  shapes.push({
+    kind: "text",
+    x: x0 - 50,
+    y: y0 - 12,
+    text: "validation loss (nats/token)",
+    color: INK,
+    size: 12,
+    anchor: "start",
+  });
 
   const budgetX = px(args.budgetMinutes);
-  shapes.push({ kind: "line", points: [[budgetX, y0], [budgetX, y0 + plotHeight]], color: MUTED, width: 1, dashed: true });
-  shapes.push({ kind: "text", x: budgetX + 4, y: y0 + 14, text: `${args.budgetMinutes} min`, color: MUTED, size: 11, anchor: "start" });
+  shapes.push({
+    kind: "line",
+    points: [
+      [budgetX, y0],
+      [budgetX, y0 + plotHeight],
+    ],
+    color: MUTED,
+    width: 1,
+    dashed: true,
+  });
+  shapes.push({
+    kind: "text",
+    x: budgetX + 4,
+    y: y0 + 14,
+    text: `${args.budgetMinutes} min`,
+    color: MUTED,
+    size: 11,
+    anchor: "start",
+  });
 
   const legend: { label: string; color: Rgb; dashed: boolean }[] = [];
   args.series.forEach((series, i) => {
     const color = COLORS[i % COLORS.length]!;
-    const points = series.points.filter(([, loss]) => Number.isFinite(loss)).map(([m, loss]) => [px(m), py(loss)] as const);
-    if (points.length === 1) shapes.push({ kind: "rect", x: points[0]![0] - 2, y: points[0]![1] - 2, width: 4, height: 4, fill: color, stroke: null });
+    const points = series.points
+      .filter(([, loss]) => Number.isFinite(loss))
+      .map(([m, loss]) => [px(m), py(loss)] as const);
+    if (points.length === 1)
+      shapes.push({
+        kind: "rect",
+        x: points[0]![0] - 2,
+        y: points[0]![1] - 2,
+        width: 4,
+        height: 4,
+        fill: color,
+        stroke: null,
+      });
     else if (points.length > 1) shapes.push({ kind: "line", points, color, width: 2, dashed: false });
     legend.push({ label: series.label, color, dashed: false });
   });
   if (args.baseline) {
     const y = py(args.baseline.loss);
-    shapes.push({ kind: "line", points: [[x0, y], [x0 + plotWidth, y]], color: COLORS[1]!, width: 1, dashed: true });
+    shapes.push({
+      kind: "line",
+      points: [
+        [x0, y],
+        [x0 + plotWidth, y],
+      ],
+      color: COLORS[1]!,
+      width: 1,
+      dashed: true,
+    });
     legend.push({ label: args.baseline.label, color: COLORS[1]!, dashed: true });
   }
   const legendX = x0 + plotWidth + 20;
   legend.forEach(({ label, color, dashed }, i) => {
     const y = y0 + 16 + i * 20;
-    shapes.push({ kind: "line", points: [[legendX, y - 4], [legendX + 24, y - 4]], color, width: 2, dashed });
+    shapes.push({
+      kind: "line",
+      points: [
+        [legendX, y - 4],
+        [legendX + 24, y - 4],
+      ],
+      color,
+      width: 2,
+      dashed,
+    });
     shapes.push({ kind: "text", x: legendX + 30, y, text: label, color: INK, size: 11, anchor: "start" });
   });
   return { width, height, shapes };

@@ -2,7 +2,14 @@
 // tf.layers.lstm vs MotifLSTM, on identical data from an identical initialisation, plus the loss
 // of every step so the two curves can be compared.
 import * as tf from "@tensorflow/tfjs";
-import { createModel, presetConfigs, trainModel, type ModelConfig, type SongTokens, type TrainingConfig } from "@motif/core";
+import {
+  createModel,
+  presetConfigs,
+  trainModel,
+  type ModelConfig,
+  type SongTokens,
+  type TrainingConfig,
+} from "@motif/core";
 import { createGradientPool } from "../runtime/parallel/gradient-worker-pool.js";
 
 export interface TrainShape {
@@ -187,7 +194,10 @@ export async function trainModelRun(
     gradientShards: options.shards,
   };
   const model = createModel(modelConfig, 1);
-  const workers = options.threads > 1 ? await createGradientPool({ workers: options.threads - 1, backend: tf.getBackend(), modelConfig }) : null;
+  const workers =
+    options.threads > 1
+      ? await createGradientPool({ workers: options.threads - 1, backend: tf.getBackend(), modelConfig })
+      : null;
   const losses: number[] = [];
   let timedFrom: { wall: number; cpu: NodeJS.CpuUsage } | null = null;
   let timedSeconds = 0;

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../runtime/backend.js";
 import { installTransposeFreeMatMul, uninstallTransposeFreeMatMul } from "./transpose-free-matmul.js";
 
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 
 describe("transpose-free BatchMatMul (wasm)", () => {
   afterAll(() => uninstallTransposeFreeMatMul("wasm"));

@@ -23,7 +23,8 @@ class Canvas {
   }
 
   fillRect(x: number, y: number, width: number, height: number, color: Rgb): void {
-    for (let py = Math.round(y); py < Math.round(y + height); py++) for (let px = Math.round(x); px < Math.round(x + width); px++) this.set(px, py, color);
+    for (let py = Math.round(y); py < Math.round(y + height); py++)
+      for (let px = Math.round(x); px < Math.round(x + width); px++) this.set(px, py, color);
   }
 
   /** A polyline of the given width; dashes are 6 px on, 4 px off, continuing across joints. */
@@ -46,7 +47,14 @@ class Canvas {
     }
   }
 
-  text(x: number, baseline: number, text: string, size: number, anchor: "start" | "middle" | "end", color: Rgb): void {
+  text(
+    x: number,
+    baseline: number,
+    text: string,
+    size: number,
+    anchor: "start" | "middle" | "end",
+    color: Rgb,
+  ): void {
     const scale = size >= 14 ? 2 : 1;
     const textWidth = (text.length * GLYPH_ADVANCE - 1) * scale;
     const left = anchor === "start" ? x : anchor === "middle" ? x - textWidth / 2 : x - textWidth;
@@ -65,7 +73,18 @@ function draw(canvas: Canvas, shape: Shape): void {
       canvas.fillRect(shape.x, shape.y, shape.width, shape.height, shape.fill);
       if (shape.stroke) {
         const { x, y, width, height } = shape;
-        canvas.polyline([[x, y], [x + width, y], [x + width, y + height], [x, y + height], [x, y]], shape.stroke, 1, false);
+        canvas.polyline(
+          [
+            [x, y],
+            [x + width, y],
+            [x + width, y + height],
+            [x, y + height],
+            [x, y],
+          ],
+          shape.stroke,
+          1,
+          false,
+        );
       }
       return;
     case "line":

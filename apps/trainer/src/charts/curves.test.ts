@@ -6,7 +6,17 @@ import { curvesScene, niceTicks } from "./curves-scene.js";
 import { sceneToSvg } from "./curves-svg.js";
 import { crc32 } from "./png-encoder.js";
 
-const history: EpochMetrics[] = [1, 2, 3, 4].map((epoch) => ({ epoch, loss: 4 / epoch, accuracy: 0.1 * epoch, valLoss: 4.5 / epoch + 0.2, valAccuracy: 0.08 * epoch, perplexity: null, tokensPerSecond: 100, elapsedSeconds: epoch, learningRate: 0.001 }));
+const history: EpochMetrics[] = [1, 2, 3, 4].map((epoch) => ({
+  epoch,
+  loss: 4 / epoch,
+  accuracy: 0.1 * epoch,
+  valLoss: 4.5 / epoch + 0.2,
+  valAccuracy: 0.08 * epoch,
+  perplexity: null,
+  tokensPerSecond: 100,
+  elapsedSeconds: epoch,
+  learningRate: 0.001,
+}));
 
 describe("curves", () => {
   it("picks nice ticks that cover the data", () => {
@@ -46,7 +56,8 @@ describe("curves", () => {
     expect(rows.length).toBe(scene.height * (1 + scene.width * 3));
     expect(rows.subarray(1, 1 + scene.width * 3)).toEqual(Buffer.from(rgb.subarray(0, scene.width * 3)));
     const hasColour = (r: number, g: number, b: number) => {
-      for (let i = 0; i < rgb.length; i += 3) if (rgb[i] === r && rgb[i + 1] === g && rgb[i + 2] === b) return true;
+      for (let i = 0; i < rgb.length; i += 3)
+        if (rgb[i] === r && rgb[i + 1] === g && rgb[i + 2] === b) return true;
       return false;
     };
     expect(hasColour(31, 119, 180)).toBe(true);

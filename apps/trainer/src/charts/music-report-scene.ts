@@ -17,10 +17,19 @@ const GAP_Y = 60;
 const TOP = 90;
 const LEFT = 30;
 
-const short = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+const short = (value: number): string =>
+  Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
 
-function histogramPanel(feature: ScalarFeature, histogram: FeatureHistogram, oa: number | null, x0: number, y0: number): Shape[] {
-  const shapes: Shape[] = [{ kind: "rect", x: x0, y: y0, width: PANEL_WIDTH, height: PANEL_HEIGHT, fill: WHITE, stroke: INK }];
+function histogramPanel(
+  feature: ScalarFeature,
+  histogram: FeatureHistogram,
+  oa: number | null,
+  x0: number,
+  y0: number,
+): Shape[] {
+  const shapes: Shape[] = [
+    { kind: "rect", x: x0, y: y0, width: PANEL_WIDTH, height: PANEL_HEIGHT, fill: WHITE, stroke: INK },
+  ];
   const bins = histogram.generated.length;
   const top = Math.max(1e-9, ...histogram.generated, ...histogram.reference);
   const binWidth = PANEL_WIDTH / bins;
@@ -28,18 +37,64 @@ function histogramPanel(feature: ScalarFeature, histogram: FeatureHistogram, oa:
     // Reference as the wide pale bar, generated as the narrow bar in front: both stay readable.
     const reference = (histogram.reference[i]! / top) * (PANEL_HEIGHT - 6);
     const generated = (histogram.generated[i]! / top) * (PANEL_HEIGHT - 6);
-    if (reference > 0) shapes.push({ kind: "rect", x: x0 + i * binWidth + 1, y: y0 + PANEL_HEIGHT - reference, width: binWidth - 2, height: reference, fill: REFERENCE, stroke: null });
-    if (generated > 0) shapes.push({ kind: "rect", x: x0 + i * binWidth + binWidth * 0.3, y: y0 + PANEL_HEIGHT - generated, width: binWidth * 0.4, height: generated, fill: GENERATED, stroke: null });
+    if (reference > 0)
+      shapes.push({
+        kind: "rect",
+        x: x0 + i * binWidth + 1,
+        y: y0 + PANEL_HEIGHT - reference,
+        width: binWidth - 2,
+        height: reference,
+        fill: REFERENCE,
+        stroke: null,
+      });
+    if (generated > 0)
+      shapes.push({
+        kind: "rect",
+        x: x0 + i * binWidth + binWidth * 0.3,
+        y: y0 + PANEL_HEIGHT - generated,
+        width: binWidth * 0.4,
+        height: generated,
+        fill: GENERATED,
+        stroke: null,
+      });
   }
   const title = oa === null ? feature : `${feature}  OA ${oa.toFixed(2)}`;
-  shapes.push({ kind: "text", x: x0 + PANEL_WIDTH / 2, y: y0 - 8, text: title, color: INK, size: 12, anchor: "middle" });
-  shapes.push({ kind: "text", x: x0, y: y0 + PANEL_HEIGHT + 14, text: short(histogram.edges[0]!), color: INK, size: 10, anchor: "start" });
-  shapes.push({ kind: "text", x: x0 + PANEL_WIDTH, y: y0 + PANEL_HEIGHT + 14, text: short(histogram.edges[bins]!), color: INK, size: 10, anchor: "end" });
+  shapes.push({
+    kind: "text",
+    x: x0 + PANEL_WIDTH / 2,
+    y: y0 - 8,
+    text: title,
+    color: INK,
+    size: 12,
+    anchor: "middle",
+  });
+  shapes.push({
+    kind: "text",
+    x: x0,
+    y: y0 + PANEL_HEIGHT + 14,
+    text: short(histogram.edges[0]!),
+    color: INK,
+    size: 10,
+    anchor: "start",
+  });
+  shapes.push({
+    kind: "text",
+    x: x0 + PANEL_WIDTH,
+    y: y0 + PANEL_HEIGHT + 14,
+    text: short(histogram.edges[bins]!),
+    color: INK,
+    size: 10,
+    anchor: "end",
+  });
   return shapes;
 }
 
 /** The report's histograms (from `featureHistograms`) in a grid of panels, four per row. */
-export function musicReportScene(args: { title: string; report: MusicReport; histograms: Record<ScalarFeature, FeatureHistogram> }): Scene {
+export function musicReportScene(args: {
+  title: string;
+  report: MusicReport;
+  histograms: Record<ScalarFeature, FeatureHistogram>;
+}): Scene {
   const { summary, human } = args.report;
   const rows = Math.ceil(SCALAR_FEATURES.length / COLUMNS);
   const width = LEFT * 2 + COLUMNS * PANEL_WIDTH + (COLUMNS - 1) * GAP_X;
@@ -61,7 +116,9 @@ export function musicReportScene(args: { title: string; report: MusicReport; his
   SCALAR_FEATURES.forEach((feature, i) => {
     const x0 = LEFT + (i % COLUMNS) * (PANEL_WIDTH + GAP_X);
     const y0 = TOP + Math.floor(i / COLUMNS) * (PANEL_HEIGHT + GAP_Y);
-    shapes.push(...histogramPanel(feature, args.histograms[feature], summary.oa?.[feature].oa ?? null, x0, y0));
+    shapes.push(
+      ...histogramPanel(feature, args.histograms[feature], summary.oa?.[feature].oa ?? null, x0, y0),
+    );
   });
   return { width, height, shapes };
 }

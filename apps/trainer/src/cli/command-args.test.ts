@@ -15,7 +15,11 @@ const spec: CommandSpec<{ dir: string; epochs: number; json: boolean }> = {
   },
   examples: ["demo ./x --epochs 4"],
   schema: z
-    .object({ positionals: z.tuple([z.string()], { error: "the folder is required" }), epochs: integerFlag(1, 10).optional(), json: z.boolean().optional() })
+    .object({
+      positionals: z.tuple([z.string()], { error: "the folder is required" }),
+      epochs: integerFlag(1, 10).optional(),
+      json: z.boolean().optional(),
+    })
     .transform((raw) => ({ dir: raw.positionals[0], epochs: raw.epochs ?? 3, json: raw.json ?? false })),
 };
 
@@ -31,8 +35,14 @@ function usageMessage(argv: string[]): string {
 
 describe("parseCommand", () => {
   it("parses positionals and typed flags", () => {
-    expect(parseCommand(spec, ["./songs", "--epochs", "7", "--json"])).toEqual({ help: false, options: { dir: "./songs", epochs: 7, json: true } });
-    expect(parseCommand(spec, ["./songs", "--epochs=2"])).toEqual({ help: false, options: { dir: "./songs", epochs: 2, json: false } });
+    expect(parseCommand(spec, ["./songs", "--epochs", "7", "--json"])).toEqual({
+      help: false,
+      options: { dir: "./songs", epochs: 7, json: true },
+    });
+    expect(parseCommand(spec, ["./songs", "--epochs=2"])).toEqual({
+      help: false,
+      options: { dir: "./songs", epochs: 2, json: false },
+    });
   });
   it("answers --help before validating anything", () => {
     expect(parseCommand(spec, ["--help"])).toEqual({ help: true });
@@ -63,10 +73,15 @@ describe("negative values", () => {
     positionals: [],
     flags: { shift: { type: "string", description: "" } },
     examples: [],
-    schema: z.object({ positionals: z.array(z.string()), shift: z.string().optional() }).transform((raw) => ({ shift: raw.shift })),
+    schema: z
+      .object({ positionals: z.array(z.string()), shift: z.string().optional() })
+      .transform((raw) => ({ shift: raw.shift })),
   };
   it("accepts a value that starts with a minus sign", () => {
-    expect(parseCommand(withRange, ["--shift", "-5..6"])).toEqual({ help: false, options: { shift: "-5..6" } });
+    expect(parseCommand(withRange, ["--shift", "-5..6"])).toEqual({
+      help: false,
+      options: { shift: "-5..6" },
+    });
     expect(parseCommand(withRange, ["--shift", "-2"])).toEqual({ help: false, options: { shift: "-2" } });
   });
 });

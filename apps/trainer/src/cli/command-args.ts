@@ -33,11 +33,18 @@ export interface CommandSpec<T> {
 type ParsedCommand<T> = { help: true } | { help: false; options: T };
 
 export function parseCommand<T>(spec: CommandSpec<T>, argv: string[]): ParsedCommand<T> {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
   for (const [name, flag] of Object.entries(spec.flags)) options[name] = { type: flag.type };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, spec.flags), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, spec.flags),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(describeParseArgsError(error), spec.name);
   }
@@ -51,7 +58,12 @@ export function parseCommand<T>(spec: CommandSpec<T>, argv: string[]): ParsedCom
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = issue.path[0];
-      const where = key === "positionals" ? (spec.positionals[Number(issue.path[1] ?? 0)]?.name ?? "argument") : key === undefined ? "" : `--${String(key)}`;
+      const where =
+        key === "positionals"
+          ? (spec.positionals[Number(issue.path[1] ?? 0)]?.name ?? "argument")
+          : key === undefined
+            ? ""
+            : `--${String(key)}`;
       return where ? `${where}: ${issue.message}` : issue.message;
     });
     throw new UsageError(lines.join("\n"), spec.name);

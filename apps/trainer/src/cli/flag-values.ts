@@ -11,7 +11,9 @@ export function integerFlag(min: number, max: number) {
 
 export function numberFlag(min: number, max: number, options: { exclusiveMin?: boolean } = {}) {
   const base = z.number().max(max, `must be at most ${max}`);
-  const bounded = options.exclusiveMin ? base.gt(min, `must be greater than ${min}`) : base.min(min, `must be at least ${min}`);
+  const bounded = options.exclusiveMin
+    ? base.gt(min, `must be greater than ${min}`)
+    : base.min(min, `must be at least ${min}`);
   return z
     .string()
     .regex(/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i, "expected a number")

@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { EpochMetrics } from "@motif/core";
-import { ESTIMATE_STEPS, createProgressReporter, formatDuration, formatEpochLine, formatValidationLine } from "./progress.js";
+import {
+  ESTIMATE_STEPS,
+  createProgressReporter,
+  formatDuration,
+  formatEpochLine,
+  formatValidationLine,
+} from "./progress.js";
 
-const metrics = (epoch: number): EpochMetrics => ({ epoch, loss: 2.5, accuracy: 0.31, valLoss: 2.75, valAccuracy: 0.28, perplexity: Math.exp(2.75), tokensPerSecond: 1234.4, elapsedSeconds: 75, learningRate: 0.002 });
+const metrics = (epoch: number): EpochMetrics => ({
+  epoch,
+  loss: 2.5,
+  accuracy: 0.31,
+  valLoss: 2.75,
+  valAccuracy: 0.28,
+  perplexity: Math.exp(2.75),
+  tokensPerSecond: 1234.4,
+  elapsedSeconds: 75,
+  learningRate: 0.002,
+});
 
 describe("progress", () => {
   it("formats durations", () => {
@@ -17,13 +33,21 @@ describe("progress", () => {
     const reporter = createProgressReporter({ totalEpochs: 3, tty: false, write: (t) => out.push(t) });
     reporter.onBatch({ epoch: 1, batch: 1, batches: 10, loss: 3 });
     reporter.onEpoch(metrics(1));
-    expect(out).toEqual(["epoch 1/3  loss 2.5000  acc 0.3100  val loss 2.7500  val acc 0.2800  ppl 15.64  1,234 tok/s  elapsed 1:15\n"]);
+    expect(out).toEqual([
+      "epoch 1/3  loss 2.5000  acc 0.3100  val loss 2.7500  val acc 0.2800  ppl 15.64  1,234 tok/s  elapsed 1:15\n",
+    ]);
   });
 
   it("without a terminal, prints a progress line with ETAs at most once per interval inside a long epoch", () => {
     const out: string[] = [];
     let now = 0;
-    const reporter = createProgressReporter({ totalEpochs: 2, tty: false, write: (t) => out.push(t), now: () => now, plainIntervalSeconds: 60 });
+    const reporter = createProgressReporter({
+      totalEpochs: 2,
+      tty: false,
+      write: (t) => out.push(t),
+      now: () => now,
+      plainIntervalSeconds: 60,
+    });
     now = 30;
     reporter.onBatch({ epoch: 1, batch: 25, batches: 100, loss: 4 });
     expect(out).toEqual([]); // less than an interval since the start
@@ -47,7 +71,12 @@ describe("progress", () => {
   it("draws a bar with epoch and overall ETA on a terminal", () => {
     const out: string[] = [];
     let now = 0;
-    const reporter = createProgressReporter({ totalEpochs: 4, tty: true, write: (t) => out.push(t), now: () => now });
+    const reporter = createProgressReporter({
+      totalEpochs: 4,
+      tty: true,
+      write: (t) => out.push(t),
+      now: () => now,
+    });
     now = 10; // 10 s for half of epoch 1 → 10 s left in the epoch, 3 more epochs of 20 s
     reporter.onBatch({ epoch: 1, batch: 5, batches: 10, loss: 3.21 });
     const bar = out.at(-1)!;
@@ -59,13 +88,21 @@ describe("progress", () => {
   });
 
   it("shows missing validation as a dash", () => {
-    expect(formatEpochLine({ ...metrics(2), valLoss: null, valAccuracy: null, perplexity: null }, 10)).toContain("val loss -  val acc -  ppl -");
+    expect(
+      formatEpochLine({ ...metrics(2), valLoss: null, valAccuracy: null, perplexity: null }, 10),
+    ).toContain("val loss -  val acc -  ppl -");
   });
 
   it("after the first steps, says the speed and how long an epoch will take (and how much of one a time budget covers)", () => {
     const out: string[] = [];
     let now = 0;
-    const reporter = createProgressReporter({ totalEpochs: 3, tty: false, write: (t) => out.push(t), now: () => now, timeBudgetSeconds: 600 });
+    const reporter = createProgressReporter({
+      totalEpochs: 3,
+      tty: false,
+      write: (t) => out.push(t),
+      now: () => now,
+      timeBudgetSeconds: 600,
+    });
     now = 5; // the first step (warm-up) is not timed
     reporter.onBatch({ epoch: 1, batch: 1, batches: 1000, loss: 4, tokens: 1024 });
     for (let step = 1; step <= ESTIMATE_STEPS; step++) {
@@ -73,7 +110,9 @@ describe("progress", () => {
       reporter.onBatch({ epoch: 1, batch: step + 1, batches: 1000, loss: 4, tokens: 1024 });
     }
     // 1,024 tokens per 0.5 s step; 1,000 steps of 0.5 s
-    expect(out).toEqual(["speed: 2,048 tok/s, 0.50 s/step; an epoch of 1,000 steps ≈ 8:20 (time budget 10:00 ≈ 1.2 epochs)\n"]);
+    expect(out).toEqual([
+      "speed: 2,048 tok/s, 0.50 s/step; an epoch of 1,000 steps ≈ 8:20 (time budget 10:00 ≈ 1.2 epochs)\n",
+    ]);
     now = 100;
     reporter.onBatch({ epoch: 1, batch: 200, batches: 1000, loss: 4, tokens: 1024 });
     expect(out).toHaveLength(2); // said once; then the usual progress line, with tokens/s
@@ -83,13 +122,31 @@ describe("progress", () => {
   it("leaves the time of a validation out of the estimate", () => {
     const out: string[] = [];
     let now = 0;
-    const reporter = createProgressReporter({ totalEpochs: 1, tty: false, write: (t) => out.push(t), now: () => now });
+    const reporter = createProgressReporter({
+      totalEpochs: 1,
+      tty: false,
+      write: (t) => out.push(t),
+      now: () => now,
+    });
     const step = () => reporter.onBatch({ epoch: 1, batch: 1, batches: 100, loss: 4, tokens: 100 });
     step();
     for (let i = 0; i < ESTIMATE_STEPS; i++) {
       if (i === 3) {
         now += 50; // a validation every few steps
-        reporter.onValidation({ at: "step", epoch: 1, step: 4, tokensSeen: 400, elapsedSeconds: now, loss: 4, accuracy: 0, valLoss: 4, valAccuracy: 0, valInKeyMass: null, valNoteAccuracy: null, learningRate: 1 });
+        reporter.onValidation({
+          at: "step",
+          epoch: 1,
+          step: 4,
+          tokensSeen: 400,
+          elapsedSeconds: now,
+          loss: 4,
+          accuracy: 0,
+          valLoss: 4,
+          valAccuracy: 0,
+          valInKeyMass: null,
+          valNoteAccuracy: null,
+          learningRate: 1,
+        });
         now += 0.25;
         step(); // this gap holds the validation's end: not timed
       }
@@ -102,11 +159,28 @@ describe("progress", () => {
   it("prints validations inside an epoch, and leaves epoch ends to the epoch line", () => {
     const out: string[] = [];
     const reporter = createProgressReporter({ totalEpochs: 3, tty: false, write: (t) => out.push(t) });
-    const point = { at: "step" as const, epoch: 2, step: 1500, tokensSeen: 1e6, elapsedSeconds: 600, loss: 3.2, accuracy: 0.3, valLoss: 3.1, valAccuracy: 0.31, valInKeyMass: 0.9, valNoteAccuracy: null, learningRate: 0.001 };
+    const point = {
+      at: "step" as const,
+      epoch: 2,
+      step: 1500,
+      tokensSeen: 1e6,
+      elapsedSeconds: 600,
+      loss: 3.2,
+      accuracy: 0.3,
+      valLoss: 3.1,
+      valAccuracy: 0.31,
+      valInKeyMass: 0.9,
+      valNoteAccuracy: null,
+      learningRate: 0.001,
+    };
     reporter.onValidation(point);
     reporter.onValidation({ ...point, at: "epoch" });
     expect(out).toEqual([formatValidationLine(point, 3) + "\n"]);
-    expect(out[0]).toBe("step 1,500 (epoch 2/3)  loss 3.2000  val loss 3.1000  val acc 0.3100  in-key 0.900  elapsed 10:00\n");
-    expect(formatValidationLine({ ...point, at: "stop", valLoss: null }, 3)).toMatch(/^time budget reached at step 1,500 .*val loss -/);
+    expect(out[0]).toBe(
+      "step 1,500 (epoch 2/3)  loss 3.2000  val loss 3.1000  val acc 0.3100  in-key 0.900  elapsed 10:00\n",
+    );
+    expect(formatValidationLine({ ...point, at: "stop", valLoss: null }, 3)).toMatch(
+      /^time budget reached at step 1,500 .*val loss -/,
+    );
   });
 });

@@ -73,9 +73,17 @@ export function formatValidationLine(point: ValidationPoint, totalEpochs: number
 }
 
 /** "speed: 3,210 tok/s; an epoch of 1,250 steps ≈ 1:42:30 (time budget 30:00 ≈ 0.29 epochs)". */
-function formatEstimateLine(args: { tokensPerSecond: number; secondsPerStep: number; batches: number; timeBudgetSeconds?: number }): string {
+function formatEstimateLine(args: {
+  tokensPerSecond: number;
+  secondsPerStep: number;
+  batches: number;
+  timeBudgetSeconds?: number;
+}): string {
   const epochSeconds = args.secondsPerStep * args.batches;
-  const budget = args.timeBudgetSeconds === undefined ? "" : ` (time budget ${formatDuration(args.timeBudgetSeconds)} ≈ ${Number((args.timeBudgetSeconds / epochSeconds).toPrecision(2))} epochs)`;
+  const budget =
+    args.timeBudgetSeconds === undefined
+      ? ""
+      : ` (time budget ${formatDuration(args.timeBudgetSeconds)} ≈ ${Number((args.timeBudgetSeconds / epochSeconds).toPrecision(2))} epochs)`;
   return `speed: ${formatRate(args.tokensPerSecond)}, ${args.secondsPerStep.toFixed(2)} s/step; an epoch of ${args.batches.toLocaleString("en-US")} steps ≈ ${formatDuration(epochSeconds)}${budget}`;
 }
 
@@ -106,7 +114,14 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     if (timing.steps < ESTIMATE_STEPS) return;
     const seconds = Math.max(timing.seconds, 1e-9);
     clear();
-    options.write(formatEstimateLine({ tokensPerSecond: timing.tokens / seconds, secondsPerStep: seconds / timing.steps, batches, ...(options.timeBudgetSeconds === undefined ? {} : { timeBudgetSeconds: options.timeBudgetSeconds }) }) + "\n");
+    options.write(
+      formatEstimateLine({
+        tokensPerSecond: timing.tokens / seconds,
+        secondsPerStep: seconds / timing.steps,
+        batches,
+        ...(options.timeBudgetSeconds === undefined ? {} : { timeBudgetSeconds: options.timeBudgetSeconds }),
+      }) + "\n",
+    );
     timing.done = true;
   };
 
@@ -118,12 +133,18 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       const minGap = options.tty ? 0.1 : (options.plainIntervalSeconds ?? 60);
       // Without a terminal the first line waits a full interval (short epochs print none) and the epoch line ends the epoch.
       if (!options.tty && lastDraw < lastEpochEnd) lastDraw = lastEpochEnd;
-      if (options.tty ? t - lastDraw < minGap && batch < batches : t - lastDraw < minGap || batch >= batches) return;
+      if (options.tty ? t - lastDraw < minGap && batch < batches : t - lastDraw < minGap || batch >= batches)
+        return;
       lastDraw = t;
       const done = batch / Math.max(1, batches);
       const epochElapsed = t - lastEpochEnd;
       const epochEta = done > 0 ? (epochElapsed / done) * (1 - done) : NaN;
-      const perEpoch = epochDurations.length > 0 ? epochDurations.reduce((a, b) => a + b, 0) / epochDurations.length : done > 0 ? epochElapsed / done : NaN;
+      const perEpoch =
+        epochDurations.length > 0
+          ? epochDurations.reduce((a, b) => a + b, 0) / epochDurations.length
+          : done > 0
+            ? epochElapsed / done
+            : NaN;
       const epochsLeft = options.totalEpochs - epoch;
       const totalEta = epochEta + epochsLeft * perEpoch;
       const rate = tokens === undefined ? "" : `  ${formatRate(epochTokens / Math.max(epochElapsed, 1e-9))}`;
@@ -134,7 +155,9 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       }
       const barWidth = Math.max(10, Math.min(40, (options.columns ?? 100) - text.length + 5));
       const filled = Math.round(done * barWidth);
-      options.write(`\r\x1b[2K${text.replace("{bar}", `[${"#".repeat(filled)}${".".repeat(barWidth - filled)}]`)}`);
+      options.write(
+        `\r\x1b[2K${text.replace("{bar}", `[${"#".repeat(filled)}${".".repeat(barWidth - filled)}]`)}`,
+      );
       drawn = true;
     },
     onEpoch(metrics) {

@@ -4,7 +4,22 @@
 // validation tokens the vocabulary does not know. Training holds songs as token ids only and reads
 // a file again when its notes are needed, so memory follows the tokens, not the notes.
 import { createHash } from "node:crypto";
-import { Vocabulary, allTimedTokens, drawsAugmentation, keyName, notesForModel, pieceFeatures, scaleMask, splitSongs, type AugmentationDraw, type BundleManifest, type NamedNotes, type SongTokens, type Tokenizer, type TrainingConfig } from "@motif/core";
+import {
+  Vocabulary,
+  allTimedTokens,
+  drawsAugmentation,
+  keyName,
+  notesForModel,
+  pieceFeatures,
+  scaleMask,
+  splitSongs,
+  type AugmentationDraw,
+  type BundleManifest,
+  type NamedNotes,
+  type SongTokens,
+  type Tokenizer,
+  type TrainingConfig,
+} from "@motif/core";
 import { pianoNotes, tryParseMidi, type QuarterNote } from "@motif/midi";
 
 export interface MidiSource {
@@ -52,23 +67,31 @@ async function readSource(source: MidiSource): Promise<Outcome<{ bytes: Uint8Arr
 
 function parseNotes(bytes: Uint8Array): Outcome<{ notes: QuarterNote[]; repairs: string[] }> {
   const parsed = tryParseMidi(bytes);
-  return parsed.ok ? { ok: true, notes: pianoNotes(parsed.sequence), repairs: parsed.warnings.map((w) => w.message) } : { ok: false, reason: parsed.error.message };
+  return parsed.ok
+    ? { ok: true, notes: pianoNotes(parsed.sequence), repairs: parsed.warnings.map((w) => w.message) }
+    : { ok: false, reason: parsed.error.message };
 }
 
 /** A file's hash, piano notes and tokens, or why it cannot be learned from. */
-async function songOf(source: MidiSource, tokenizer: Tokenizer): Promise<Outcome<{ sha256: string; notes: QuarterNote[]; tokens: string[]; repairs: string[] }>> {
+async function songOf(
+  source: MidiSource,
+  tokenizer: Tokenizer,
+): Promise<Outcome<{ sha256: string; notes: QuarterNote[]; tokens: string[]; repairs: string[] }>> {
   const read = await readSource(source);
   if (!read.ok) return read;
   const parsed = parseNotes(read.bytes);
   if (!parsed.ok) return parsed;
   if (parsed.notes.length === 0) return { ok: false, reason: "no piano notes (empty, or drums only)" };
   const tokens = tokenizer.encode(parsed.notes);
-  if (tokens.length < 2) return { ok: false, reason: `only ${tokens.length} token(s): too short to learn from` };
+  if (tokens.length < 2)
+    return { ok: false, reason: `only ${tokens.length} token(s): too short to learn from` };
   return { ok: true, sha256: sha256Of(read.bytes), notes: parsed.notes, tokens, repairs: parsed.repairs };
 }
 
 /** Reads and parses every source to piano notes; unreadable or non-MIDI files are skipped with a reason. */
-export async function readSongs(sources: readonly MidiSource[]): Promise<{ songs: ReadSong[]; skipped: SkippedFile[] }> {
+export async function readSongs(
+  sources: readonly MidiSource[],
+): Promise<{ songs: ReadSong[]; skipped: SkippedFile[] }> {
   const songs: ReadSong[] = [];
   const skipped: SkippedFile[] = [];
   for (const source of sources) {
@@ -90,7 +113,8 @@ export async function ingest(sources: readonly MidiSource[], tokenizer: Tokenize
   const skipped: SkippedFile[] = [];
   for (const source of sources) {
     const song = await songOf(source, tokenizer);
-    if (song.ok) songs.push({ name: source.name, sha256: song.sha256, notes: song.notes, tokens: song.tokens });
+    if (song.ok)
+      songs.push({ name: source.name, sha256: song.sha256, notes: song.notes, tokens: song.tokens });
     else skipped.push({ name: source.name, reason: song.reason });
   }
   return { songs, skipped };
@@ -104,7 +128,11 @@ export function transposeNotes(notes: readonly QuarterNote[], shift: number): Qu
 
 /** Notes played `factor` times as long (1.05 = 5% slower), onsets and durations alike. */
 export function stretchNotes(notes: readonly QuarterNote[], factor: number): QuarterNote[] {
-  return notes.map((note) => ({ ...note, startQuarter: note.startQuarter * factor, endQuarter: note.endQuarter * factor }));
+  return notes.map((note) => ({
+    ...note,
+    startQuarter: note.startQuarter * factor,
+    endQuarter: note.endQuarter * factor,
+  }));
 }
 
 export interface UnknownTokenReport {
@@ -115,16 +143,27 @@ export interface UnknownTokenReport {
 }
 
 /** The song as the model sees it: moved to C major / A minor when the config normalises keys. */
-export function songForTraining(song: IngestedSong, tokenizer: Tokenizer, training: TrainingConfig): IngestedSong & { key: string | null } {
+export function songForTraining(
+  song: IngestedSong,
+  tokenizer: Tokenizer,
+  training: TrainingConfig,
+): IngestedSong & { key: string | null } {
   const seen = notesForModel(song.notes, training.keyNormalization);
   if (seen.key === null) return { ...song, key: null };
   return { ...song, notes: seen.notes, tokens: tokenizer.encode(seen.notes), key: keyName(seen.key) };
 }
 
 /** The songs of `sources` the bundle's manifest lists (by sha256) as training and as validation songs, as the model saw them. */
-export function bundleSplit(songs: readonly IngestedSong[], manifest: Pick<BundleManifest, "dataset" | "training">, tokenizer: Tokenizer): { train: IngestedSong[]; validation: IngestedSong[] } {
+export function bundleSplit(
+  songs: readonly IngestedSong[],
+  manifest: Pick<BundleManifest, "dataset" | "training">,
+  tokenizer: Tokenizer,
+): { train: IngestedSong[]; validation: IngestedSong[] } {
   const splitOf = new Map(manifest.dataset.files.map((file) => [file.sha256, file.split]));
-  const seen = (split: "train" | "validation") => songs.filter((song) => splitOf.get(song.sha256) === split).map((song) => songForTraining(song, tokenizer, manifest.training));
+  const seen = (split: "train" | "validation") =>
+    songs
+      .filter((song) => splitOf.get(song.sha256) === split)
+      .map((song) => songForTraining(song, tokenizer, manifest.training));
   return { train: seen("train"), validation: seen("validation") };
 }
 
@@ -172,7 +211,8 @@ class TokenDictionary {
 
   /** Ids of `tokens`, adding the new ones; 2 bytes a token while the dictionary fits in 16 bits. */
   idsOf(tokens: readonly string[]): Uint16Array | Int32Array {
-    const out = this.size + tokens.length <= 0x10000 ? new Uint16Array(tokens.length) : new Int32Array(tokens.length);
+    const out =
+      this.size + tokens.length <= 0x10000 ? new Uint16Array(tokens.length) : new Int32Array(tokens.length);
     tokens.forEach((token, i) => {
       let id = this.ids.get(token);
       if (id === undefined) {
@@ -212,7 +252,11 @@ interface CompactIngest {
  * `songForTraining` does and tokenized, and only its ids (against a growing dictionary), name, hash
  * and key are kept. Same songs, order and skipped files as `ingest`.
  */
-export async function ingestForTraining(sources: readonly RereadableSource[], tokenizer: Tokenizer, keyNormalization: TrainingConfig["keyNormalization"]): Promise<CompactIngest> {
+export async function ingestForTraining(
+  sources: readonly RereadableSource[],
+  tokenizer: Tokenizer,
+  keyNormalization: TrainingConfig["keyNormalization"],
+): Promise<CompactIngest> {
   const dictionary = new TokenDictionary();
   const songs: CompactSong[] = [];
   const skipped: SkippedFile[] = [];
@@ -226,15 +270,25 @@ export async function ingestForTraining(sources: readonly RereadableSource[], to
     if (song.repairs.length > 0) repaired.push({ name: source.name, repairs: song.repairs });
     const seen = notesForModel(song.notes, keyNormalization);
     const tokens = seen.key === null ? song.tokens : tokenizer.encode(seen.notes);
-    songs.push({ name: source.name, sha256: song.sha256, source: index, ids: dictionary.idsOf(tokens), key: seen.key === null ? null : keyName(seen.key) });
+    songs.push({
+      name: source.name,
+      sha256: song.sha256,
+      source: index,
+      ids: dictionary.idsOf(tokens),
+      key: seen.key === null ? null : keyName(seen.key),
+    });
   }
   return { songs, skipped, repaired, dictionary, sources, keyNormalization };
 }
 
 /** The song's notes as the model sees them, read again from its file (which must not have changed). */
-function rereadNotes(ingested: Pick<CompactIngest, "sources" | "keyNormalization">, song: Pick<CompactSong, "name" | "sha256" | "source">): QuarterNote[] {
+function rereadNotes(
+  ingested: Pick<CompactIngest, "sources" | "keyNormalization">,
+  song: Pick<CompactSong, "name" | "sha256" | "source">,
+): QuarterNote[] {
   const bytes = (ingested.sources[song.source] as RereadableSource).readSync();
-  if (sha256Of(bytes) !== song.sha256) throw new Error(`${song.name} changed while training read it (its sha256 differs from the one ingested)`);
+  if (sha256Of(bytes) !== song.sha256)
+    throw new Error(`${song.name} changed while training read it (its sha256 differs from the one ingested)`);
   const parsed = parseNotes(bytes);
   if (!parsed.ok) throw new Error(`${song.name}: ${parsed.reason}`);
   const seen = notesForModel(parsed.notes, ingested.keyNormalization);
@@ -247,7 +301,12 @@ function vocabularyIds(dictionary: TokenDictionary, vocabulary: Vocabulary): Int
 }
 
 /** `ids` in vocabulary ids; tokens the vocabulary lacks are dropped and counted in `unknown` (as Vocabulary.encode does). */
-function toVocabularyIds(ids: Uint16Array | Int32Array, remap: Int32Array, dictionary: TokenDictionary, unknown: Record<string, number>): Int32Array {
+function toVocabularyIds(
+  ids: Uint16Array | Int32Array,
+  remap: Int32Array,
+  dictionary: TokenDictionary,
+  unknown: Record<string, number>,
+): Int32Array {
   const out = new Int32Array(ids.length);
   let count = 0;
   for (const id of ids) {
@@ -262,11 +321,22 @@ function toVocabularyIds(ids: Uint16Array | Int32Array, remap: Int32Array, dicti
 }
 
 /** One epoch's variant of a training song: transposed (as written if a note would leave 0..127), then stretched. */
-function drawnVariant(name: string, notes: readonly QuarterNote[], draw: AugmentationDraw, tokenizer: Tokenizer, vocabulary: Vocabulary): Int32Array {
+function drawnVariant(
+  name: string,
+  notes: readonly QuarterNote[],
+  draw: AugmentationDraw,
+  tokenizer: Tokenizer,
+  vocabulary: Vocabulary,
+): Int32Array {
   const moved = draw.shift === 0 ? notes : (transposeNotes(notes, draw.shift) ?? notes);
-  const encoded = vocabulary.encode(tokenizer.encode(draw.stretch === 1 ? moved : stretchNotes(moved, draw.stretch)));
+  const encoded = vocabulary.encode(
+    tokenizer.encode(draw.stretch === 1 ? moved : stretchNotes(moved, draw.stretch)),
+  );
   const unknown = Object.keys(encoded.unknown);
-  if (unknown.length > 0) throw new Error(`${name} shifted by ${draw.shift} and stretched by ${draw.stretch} has tokens outside the vocabulary: ${unknown.slice(0, 5).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `${name} shifted by ${draw.shift} and stretched by ${draw.stretch} has tokens outside the vocabulary: ${unknown.slice(0, 5).join(", ")}`,
+    );
   return encoded.ids;
 }
 
@@ -277,10 +347,17 @@ function drawnVariant(name: string, notes: readonly QuarterNote[], draw: Augment
  * the files only where they are needed: transposed copies (training songs, once here and then per
  * epoch in random mode) and the validation songs' scales.
  */
-export function prepareDataset(ingested: CompactIngest, tokenizer: Tokenizer, training: TrainingConfig): PreparedDataset {
+export function prepareDataset(
+  ingested: CompactIngest,
+  tokenizer: Tokenizer,
+  training: TrainingConfig,
+): PreparedDataset {
   const { songs, dictionary } = ingested;
   // The split only looks at the number of songs and the seed.
-  const split = splitSongs(songs.map((song) => ({ name: song.name, ids: new Int32Array(0) })), training);
+  const split = splitSongs(
+    songs.map((song) => ({ name: song.name, ids: new Int32Array(0) })),
+    training,
+  );
   const validationNames = new Set(split.validation.map((song) => song.name));
   const trainSongs = songs.filter((song) => !validationNames.has(song.name));
   const validationSongs = songs.filter((song) => validationNames.has(song.name));
@@ -309,14 +386,24 @@ export function prepareDataset(ingested: CompactIngest, tokenizer: Tokenizer, tr
       if (!random) trainStreams.push({ name: `${song.name} (${shift > 0 ? "+" : ""}${shift})`, ids });
     }
   }
-  if (random && (training.tempoStretch ?? 0) > 0) use(dictionary.idsOf(allTimedTokens().filter((token) => token.startsWith("W") || token.startsWith("D"))));
+  if (random && (training.tempoStretch ?? 0) > 0)
+    use(dictionary.idsOf(allTimedTokens().filter((token) => token.startsWith("W") || token.startsWith("D"))));
   const vocabulary = Vocabulary.build([dictionary.tokens.filter((_, id) => used[id] === true)]);
   const remap = vocabularyIds(dictionary, vocabulary);
-  const train = trainStreams.map((stream) => ({ name: stream.name, ids: toVocabularyIds(stream.ids, remap, dictionary, {}) }));
+  const train = trainStreams.map((stream) => ({
+    name: stream.name,
+    ids: toVocabularyIds(stream.ids, remap, dictionary, {}),
+  }));
 
   const unknown: Record<string, number> = {};
-  const validation = validationSongs.map((song) => ({ name: song.name, ids: toVocabularyIds(song.ids, remap, dictionary, unknown), scaleMask: songScaleMask(rereadNotes(ingested, song)) }));
-  const sortedUnknown = Object.fromEntries(Object.entries(unknown).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  const validation = validationSongs.map((song) => ({
+    name: song.name,
+    ids: toVocabularyIds(song.ids, remap, dictionary, unknown),
+    scaleMask: songScaleMask(rereadNotes(ingested, song)),
+  }));
+  const sortedUnknown = Object.fromEntries(
+    Object.entries(unknown).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+  );
   // The epoch-by-epoch copies need only where each training song's file is, not its ids.
   const trainFiles = trainSongs.map(({ name, sha256, source }) => ({ name, sha256, source }));
   const rereadable = { sources: ingested.sources, keyNormalization: ingested.keyNormalization };
@@ -324,9 +411,17 @@ export function prepareDataset(ingested: CompactIngest, tokenizer: Tokenizer, tr
     vocabulary,
     train,
     validation,
-    files: songs.map((song) => ({ name: song.name, sha256: song.sha256, tokens: song.ids.length, split: validationNames.has(song.name) ? "validation" : "train" })),
+    files: songs.map((song) => ({
+      name: song.name,
+      sha256: song.sha256,
+      tokens: song.ids.length,
+      split: validationNames.has(song.name) ? "validation" : "train",
+    })),
     keys: Object.fromEntries(songs.flatMap((song) => (song.key === null ? [] : [[song.name, song.key]]))),
-    unknownInValidation: { dropped: Object.values(unknown).reduce((a, b) => a + b, 0), tokens: sortedUnknown },
+    unknownInValidation: {
+      dropped: Object.values(unknown).reduce((a, b) => a + b, 0),
+      tokens: sortedUnknown,
+    },
     augmentedSongs: trainStreams.length - trainSongs.length,
     augmentSkipped,
     ...(random
@@ -347,7 +442,8 @@ export function prepareDataset(ingested: CompactIngest, tokenizer: Tokenizer, tr
 export async function readBundleSplit(
   sources: readonly MidiSource[],
   manifest: Pick<BundleManifest, "dataset" | "training">,
-  files: readonly Pick<BundleManifest["dataset"]["files"][number], "sha256" | "split">[] = manifest.dataset.files,
+  files: readonly Pick<BundleManifest["dataset"]["files"][number], "sha256" | "split">[] = manifest.dataset
+    .files,
 ): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
   const splitOf = new Map(files.map((file) => [file.sha256, file.split]));
   const train: NamedNotes[] = [];
@@ -358,7 +454,10 @@ export async function readBundleSplit(
     const parsed = read.ok && split !== undefined ? parseNotes(read.bytes) : null;
     if (parsed === null || !parsed.ok) continue;
     const seen = notesForModel(parsed.notes, manifest.training.keyNormalization);
-    (split === "train" ? train : validation).push({ name: source.name, notes: seen.key === null ? parsed.notes : seen.notes });
+    (split === "train" ? train : validation).push({
+      name: source.name,
+      notes: seen.key === null ? parsed.notes : seen.notes,
+    });
   }
   return { train, validation };
 }

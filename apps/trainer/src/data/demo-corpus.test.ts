@@ -8,11 +8,23 @@ describe("demo music helpers", () => {
     expect(pitchFromName("C4")).toBe(60);
     expect(pitchFromName("F#3")).toBe(54);
     expect(pitchFromName("Bb2")).toBe(46);
-    expect(parseMelody("E4 D4:0.5 r:2")).toEqual([{ pitch: 64, quarters: 1 }, { pitch: 62, quarters: 0.5 }, { pitch: null, quarters: 2 }]);
+    expect(parseMelody("E4 D4:0.5 r:2")).toEqual([
+      { pitch: 64, quarters: 1 },
+      { pitch: 62, quarters: 0.5 },
+      { pitch: null, quarters: 2 },
+    ]);
     expect(scalePitch(key("G"), 6, 4)).toBe(pitchFromName("F#5")); // leading tone of G major
     expect(scalePitch(key("Am"), 6, 4)).toBe(pitchFromName("G#5")); // harmonic minor
-    expect(leftHandTriad(key("C"), "V")).toEqual([pitchFromName("G2"), pitchFromName("B2"), pitchFromName("D3")]);
-    expect(leftHandTriad(key("C"), "II")).toEqual([pitchFromName("D3"), pitchFromName("F3"), pitchFromName("A3")]);
+    expect(leftHandTriad(key("C"), "V")).toEqual([
+      pitchFromName("G2"),
+      pitchFromName("B2"),
+      pitchFromName("D3"),
+    ]);
+    expect(leftHandTriad(key("C"), "II")).toEqual([
+      pitchFromName("D3"),
+      pitchFromName("F3"),
+      pitchFromName("A3"),
+    ]);
   });
 });
 
@@ -47,8 +59,10 @@ describe("demo corpus", () => {
 
   it("keeps the Ode to Joy melody as typed", () => {
     const ode = pieces.find((p) => p.name === "ode-to-joy.mid")!;
-    const melody = ode.spec.notes.filter((n) => n.velocity >= 78) // the melody is played louder than the left hand
-      .slice(0, 8).map((n) => n.pitch);
+    const melody = ode.spec.notes
+      .filter((n) => n.velocity >= 78) // the melody is played louder than the left hand
+      .slice(0, 8)
+      .map((n) => n.pitch);
     expect(melody).toEqual(["E4", "E4", "F4", "G4", "G4", "F4", "E4", "D4"].map(pitchFromName));
   });
 });

@@ -2,7 +2,18 @@
 // generated tonal exercises (scales, arpeggios, Alberti bass, cadences) in several keys, each
 // with a melody and a left hand. Everything is written through writeMidi; no third-party files.
 import { writeMidi, type PieceSpec, type QuarterNote } from "@motif/midi";
-import { accompaniment, accompanimentBar, key, leftHandTriad, melodyNotes, parseMelody, romanDegree, scalePitch, type Accompaniment, type Key } from "./demo-music.js";
+import {
+  accompaniment,
+  accompanimentBar,
+  key,
+  leftHandTriad,
+  melodyNotes,
+  parseMelody,
+  romanDegree,
+  scalePitch,
+  type Accompaniment,
+  type Key,
+} from "./demo-music.js";
 
 interface DemoPiece {
   /** File name, e.g. "ode-to-joy.mid". */
@@ -79,7 +90,8 @@ const TUNES: Tune[] = [
     keyName: "C",
     beatsPerBar: 4,
     bpm: 104,
-    melody: "E4 D4 C4 D4 | E4 E4 E4:2 | D4 D4 D4:2 | E4 G4 G4:2 | E4 D4 C4 D4 | E4 E4 E4 E4 | D4 D4 E4 D4 | C4:4",
+    melody:
+      "E4 D4 C4 D4 | E4 E4 E4:2 | D4 D4 D4:2 | E4 G4 G4:2 | E4 D4 C4 D4 | E4 E4 E4 E4 | D4 D4 E4 D4 | C4:4",
     progression: "I I V I I I V I",
     pattern: "alberti",
   },
@@ -114,14 +126,32 @@ function piece(name: string, title: string, notes: QuarterNote[], bpm: number): 
   return { name, spec: { title, notes: sorted, tempos: [{ quarter: 0, bpm }] } };
 }
 
-const slug = (k: Key) => k.name.toLowerCase().replace(/ /g, "-").replace("#", "-sharp").replace(/^([a-g])b-/, "$1-flat-");
+const slug = (k: Key) =>
+  k.name
+    .toLowerCase()
+    .replace(/ /g, "-")
+    .replace("#", "-sharp")
+    .replace(/^([a-g])b-/, "$1-flat-");
 
 /** Two-octave scale up and down in eighths over a left hand, ending on the tonic. */
 function scaleExercise(k: Key): DemoPiece {
-  const degrees = [...Array.from({ length: 16 }, (_, i) => i), ...Array.from({ length: 16 }, (_, i) => 15 - i)];
-  const right: QuarterNote[] = degrees.map((degree, i) => ({ pitch: scalePitch(k, degree, 4), velocity: MELODY_VELOCITY + (i % 8 === 0 ? 10 : 0), startQuarter: i * 0.5, endQuarter: i * 0.5 + 0.45 }));
+  const degrees = [
+    ...Array.from({ length: 16 }, (_, i) => i),
+    ...Array.from({ length: 16 }, (_, i) => 15 - i),
+  ];
+  const right: QuarterNote[] = degrees.map((degree, i) => ({
+    pitch: scalePitch(k, degree, 4),
+    velocity: MELODY_VELOCITY + (i % 8 === 0 ? 10 : 0),
+    startQuarter: i * 0.5,
+    endQuarter: i * 0.5 + 0.45,
+  }));
   right.push({ pitch: scalePitch(k, 0, 4), velocity: MELODY_VELOCITY, startQuarter: 16, endQuarter: 19.8 });
-  return piece(`scale-${slug(k)}.mid`, `Scale in ${k.name}`, [...right, ...accompaniment(k, "I V V-I V I", "block", 4, LEFT_HAND_VELOCITY)], 120);
+  return piece(
+    `scale-${slug(k)}.mid`,
+    `Scale in ${k.name}`,
+    [...right, ...accompaniment(k, "I V V-I V I", "block", 4, LEFT_HAND_VELOCITY)],
+    120,
+  );
 }
 
 /** Broken triads in the right hand over I IV V I, the left hand holding the chords. */
@@ -130,14 +160,27 @@ function arpeggioExercise(k: Key): DemoPiece {
   const right = progression.flatMap((numeral, bar) => {
     const degree = romanDegree(numeral);
     const tones = [0, 2, 4, 7, 4, 2, 0, 2].map((step) => scalePitch(k, degree + step, 4));
-    return tones.map((pitch, i) => ({ pitch, velocity: MELODY_VELOCITY + (i === 0 ? 10 : 0), startQuarter: bar * 4 + i * 0.5, endQuarter: bar * 4 + i * 0.5 + 0.45 }));
+    return tones.map((pitch, i) => ({
+      pitch,
+      velocity: MELODY_VELOCITY + (i === 0 ? 10 : 0),
+      startQuarter: bar * 4 + i * 0.5,
+      endQuarter: bar * 4 + i * 0.5 + 0.45,
+    }));
   });
-  return piece(`arpeggios-${slug(k)}.mid`, `Arpeggios in ${k.name}`, [...right, ...accompaniment(k, progression.join(" "), "block", 4, LEFT_HAND_VELOCITY)], 112);
+  return piece(
+    `arpeggios-${slug(k)}.mid`,
+    `Arpeggios in ${k.name}`,
+    [...right, ...accompaniment(k, progression.join(" "), "block", 4, LEFT_HAND_VELOCITY)],
+    112,
+  );
 }
 
 /** A chord-tone melody over an Alberti bass: the classical-sonatina texture. */
 function albertiExercise(k: Key, variant: number): DemoPiece {
-  const progression = k.mode === "major" ? ["I", "VI", "IV", "V", "I", "IV", "V", "I"] : ["I", "IV", "V", "I", "VI", "IV", "V", "I"];
+  const progression =
+    k.mode === "major"
+      ? ["I", "VI", "IV", "V", "I", "IV", "V", "I"]
+      : ["I", "IV", "V", "I", "VI", "IV", "V", "I"];
   const contours = [
     [4, 2, 3, 4],
     [7, 4, 2, 4],
@@ -149,10 +192,22 @@ function albertiExercise(k: Key, variant: number): DemoPiece {
     const last = bar === progression.length - 1;
     const contour = last ? [7] : contours[(bar + variant) % contours.length]!;
     const length = 4 / contour.length;
-    return contour.map((step, i) => ({ pitch: scalePitch(k, degree + step, 4), velocity: MELODY_VELOCITY + (i === 0 ? 8 : 0), startQuarter: bar * 4 + i * length, endQuarter: bar * 4 + (i + 1) * length - 0.05 }));
+    return contour.map((step, i) => ({
+      pitch: scalePitch(k, degree + step, 4),
+      velocity: MELODY_VELOCITY + (i === 0 ? 8 : 0),
+      startQuarter: bar * 4 + i * length,
+      endQuarter: bar * 4 + (i + 1) * length - 0.05,
+    }));
   });
-  const left = progression.flatMap((numeral, bar) => accompanimentBar(leftHandTriad(k, numeral), "alberti", bar * 4, 4, LEFT_HAND_VELOCITY));
-  return piece(`alberti-${slug(k)}.mid`, `Sonatina on an Alberti bass in ${k.name}`, [...right, ...left], 126);
+  const left = progression.flatMap((numeral, bar) =>
+    accompanimentBar(leftHandTriad(k, numeral), "alberti", bar * 4, 4, LEFT_HAND_VELOCITY),
+  );
+  return piece(
+    `alberti-${slug(k)}.mid`,
+    `Sonatina on an Alberti bass in ${k.name}`,
+    [...right, ...left],
+    126,
+  );
 }
 
 /** I–IV–V–I cadences: close-position chords in the right hand, the bass in the left. */
@@ -164,7 +219,12 @@ function cadenceExercise(k: Key): DemoPiece {
     const upper = [0, 2, 4].map((step) => scalePitch(k, degree + step, 4));
     const bass = leftHandTriad(k, numeral)[0];
     const length = i === progression.length - 1 ? 4 : 2;
-    return [bass, ...upper].map((pitch) => ({ pitch, velocity: 64, startQuarter: start, endQuarter: start + length - 0.1 }));
+    return [bass, ...upper].map((pitch) => ({
+      pitch,
+      velocity: 64,
+      startQuarter: start,
+      endQuarter: start + length - 0.1,
+    }));
   });
   return piece(`cadences-${slug(k)}.mid`, `Cadences in ${k.name}`, notes, 80);
 }

@@ -24,18 +24,29 @@ export function parseMelody(text: string): MelodyEvent[] {
     .filter((word) => word.length > 0)
     .map((word) => {
       const [name, length] = word.split(":");
-      return { pitch: name === "r" ? null : pitchFromName(name!), quarters: length === undefined ? 1 : Number(length) };
+      return {
+        pitch: name === "r" ? null : pitchFromName(name!),
+        quarters: length === undefined ? 1 : Number(length),
+      };
     });
 }
 
 /** Lays a melody out from `startQuarter`, accenting bar downbeats. */
-export function melodyNotes(events: MelodyEvent[], options: { beatsPerBar: number; velocity: number; transpose?: number; startQuarter?: number }): QuarterNote[] {
+export function melodyNotes(
+  events: MelodyEvent[],
+  options: { beatsPerBar: number; velocity: number; transpose?: number; startQuarter?: number },
+): QuarterNote[] {
   const notes: QuarterNote[] = [];
   let time = options.startQuarter ?? 0;
   for (const event of events) {
     if (event.pitch !== null) {
       const accent = Math.abs(time % options.beatsPerBar) < 1e-9 ? 10 : 0;
-      notes.push({ pitch: event.pitch + (options.transpose ?? 0), velocity: options.velocity + accent, startQuarter: time, endQuarter: time + event.quarters * 0.95 });
+      notes.push({
+        pitch: event.pitch + (options.transpose ?? 0),
+        velocity: options.velocity + accent,
+        startQuarter: time,
+        endQuarter: time + event.quarters * 0.95,
+      });
     }
     time += event.quarters;
   }
@@ -55,7 +66,11 @@ export interface Key {
 export function key(name: string): Key {
   const minor = name.endsWith("m");
   const letter = minor ? name.slice(0, -1) : name;
-  return { tonic: ((pitchFromName(`${letter}4`) % 12) + 12) % 12, mode: minor ? "minor" : "major", name: minor ? `${letter} minor` : `${letter} major` };
+  return {
+    tonic: ((pitchFromName(`${letter}4`) % 12) + 12) % 12,
+    mode: minor ? "minor" : "major",
+    name: minor ? `${letter} minor` : `${letter} major`,
+  };
 }
 
 /** The scale pitch `degree` steps (0-based, may exceed 6 or go negative) above the tonic in `octave`. */
@@ -88,14 +103,28 @@ export function leftHandTriad(k: Key, numeral: string): [number, number, number]
 export type Accompaniment = "block" | "alberti" | "waltz" | "broken";
 
 /** One bar of left hand over `triad`, starting at `start`. */
-export function accompanimentBar(triad: [number, number, number], pattern: Accompaniment, start: number, beats: number, velocity: number): QuarterNote[] {
+export function accompanimentBar(
+  triad: [number, number, number],
+  pattern: Accompaniment,
+  start: number,
+  beats: number,
+  velocity: number,
+): QuarterNote[] {
   const [root, third, fifth] = triad;
-  const note = (pitch: number, at: number, length: number, accent = 0): QuarterNote => ({ pitch, velocity: velocity + accent, startQuarter: start + at, endQuarter: start + at + length * 0.95 });
+  const note = (pitch: number, at: number, length: number, accent = 0): QuarterNote => ({
+    pitch,
+    velocity: velocity + accent,
+    startQuarter: start + at,
+    endQuarter: start + at + length * 0.95,
+  });
   switch (pattern) {
     case "block":
       return [note(root, 0, beats, 8), note(third, 0, beats), note(fifth, 0, beats)];
     case "waltz":
-      return [note(root - 12, 0, 1, 8), ...[1, 2].flatMap((beat) => (beat < beats ? [note(third, beat, 1), note(fifth, beat, 1)] : []))];
+      return [
+        note(root - 12, 0, 1, 8),
+        ...[1, 2].flatMap((beat) => (beat < beats ? [note(third, beat, 1), note(fifth, beat, 1)] : [])),
+      ];
     case "alberti": {
       const cycle = [root, fifth, third, fifth];
       return Array.from({ length: beats * 2 }, (_, i) => note(cycle[i % 4]!, i * 0.5, 0.5, i === 0 ? 8 : 0));
@@ -108,13 +137,27 @@ export function accompanimentBar(triad: [number, number, number], pattern: Accom
 }
 
 /** "I IV V-I" → one entry per bar; "V-I" splits the bar in two halves. */
-export function accompaniment(k: Key, progression: string, pattern: Accompaniment, beatsPerBar: number, velocity: number): QuarterNote[] {
+export function accompaniment(
+  k: Key,
+  progression: string,
+  pattern: Accompaniment,
+  beatsPerBar: number,
+  velocity: number,
+): QuarterNote[] {
   return progression
     .split(/\s+/)
     .filter((bar) => bar.length > 0)
     .flatMap((bar, index) => {
       const chords = bar.split("-");
       const length = beatsPerBar / chords.length;
-      return chords.flatMap((numeral, i) => accompanimentBar(leftHandTriad(k, numeral), length === beatsPerBar ? pattern : "block", index * beatsPerBar + i * length, length, velocity));
+      return chords.flatMap((numeral, i) =>
+        accompanimentBar(
+          leftHandTriad(k, numeral),
+          length === beatsPerBar ? pattern : "block",
+          index * beatsPerBar + i * length,
+          length,
+          velocity,
+        ),
+      );
     });
 }

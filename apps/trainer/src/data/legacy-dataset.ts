@@ -1,14 +1,35 @@
 // Today's in-memory path, frozen as it was before the compact ingest (every song's notes and token
 // strings held until training starts): the "before" of bench:memory and the oracle dataset.test.ts
 // checks the compact path against. Not used by any command.
-import { Vocabulary, allTimedTokens, drawsAugmentation, splitSongs, type AugmentationDraw, type Tokenizer, type TrainingConfig } from "@motif/core";
-import { songForTraining, songScaleMask, stretchNotes, transposeNotes, type IngestedSong, type PreparedDataset } from "./dataset.js";
+import {
+  Vocabulary,
+  allTimedTokens,
+  drawsAugmentation,
+  splitSongs,
+  type AugmentationDraw,
+  type Tokenizer,
+  type TrainingConfig,
+} from "@motif/core";
+import {
+  songForTraining,
+  songScaleMask,
+  stretchNotes,
+  transposeNotes,
+  type IngestedSong,
+  type PreparedDataset,
+} from "./dataset.js";
 
 /** The song's transposed copies (augment order), skipping those that would leave 0..127. */
-function* transposedCopies(song: IngestedSong, tokenizer: Tokenizer, shifts: readonly number[]): Generator<{ name: string; tokens: string[] } | null> {
+function* transposedCopies(
+  song: IngestedSong,
+  tokenizer: Tokenizer,
+  shifts: readonly number[],
+): Generator<{ name: string; tokens: string[] } | null> {
   for (const shift of shifts) {
     const moved = transposeNotes(song.notes, shift);
-    yield moved === null ? null : { name: `${song.name} (${shift > 0 ? "+" : ""}${shift})`, tokens: tokenizer.encode(moved) };
+    yield moved === null
+      ? null
+      : { name: `${song.name} (${shift > 0 ? "+" : ""}${shift})`, tokens: tokenizer.encode(moved) };
   }
 }
 
@@ -17,7 +38,12 @@ function* transposedCopies(song: IngestedSong, tokenizer: Tokenizer, shifts: rea
  * would build, so both modes share it) and, with a tempo stretch, every wait and duration of the
  * timed language (a stretched song can land on any of them). Streamed: no copy is kept.
  */
-function* drawableStreams(songs: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig, onSkipped: () => void): Generator<readonly string[]> {
+function* drawableStreams(
+  songs: readonly IngestedSong[],
+  tokenizer: Tokenizer,
+  training: TrainingConfig,
+  onSkipped: () => void,
+): Generator<readonly string[]> {
   for (const song of songs) {
     yield song.tokens;
     for (const copy of transposedCopies(song, tokenizer, training.augment)) {
@@ -25,19 +51,34 @@ function* drawableStreams(songs: readonly IngestedSong[], tokenizer: Tokenizer, 
       else yield copy.tokens;
     }
   }
-  if ((training.tempoStretch ?? 0) > 0) yield allTimedTokens().filter((token) => token.startsWith("W") || token.startsWith("D"));
+  if ((training.tempoStretch ?? 0) > 0)
+    yield allTimedTokens().filter((token) => token.startsWith("W") || token.startsWith("D"));
 }
 
 /** One epoch's variant of a training song: transposed (as written if a note would leave 0..127), then stretched. */
-function drawnVariant(song: IngestedSong, draw: AugmentationDraw, tokenizer: Tokenizer, vocabulary: Vocabulary): Int32Array {
+function drawnVariant(
+  song: IngestedSong,
+  draw: AugmentationDraw,
+  tokenizer: Tokenizer,
+  vocabulary: Vocabulary,
+): Int32Array {
   const moved = draw.shift === 0 ? song.notes : (transposeNotes(song.notes, draw.shift) ?? song.notes);
-  const encoded = vocabulary.encode(tokenizer.encode(draw.stretch === 1 ? moved : stretchNotes(moved, draw.stretch)));
+  const encoded = vocabulary.encode(
+    tokenizer.encode(draw.stretch === 1 ? moved : stretchNotes(moved, draw.stretch)),
+  );
   const unknown = Object.keys(encoded.unknown);
-  if (unknown.length > 0) throw new Error(`${song.name} shifted by ${draw.shift} and stretched by ${draw.stretch} has tokens outside the vocabulary: ${unknown.slice(0, 5).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `${song.name} shifted by ${draw.shift} and stretched by ${draw.stretch} has tokens outside the vocabulary: ${unknown.slice(0, 5).join(", ")}`,
+    );
   return encoded.ids;
 }
 
-export function prepareDatasetInMemory(ingested: readonly IngestedSong[], tokenizer: Tokenizer, training: TrainingConfig): PreparedDataset {
+export function prepareDatasetInMemory(
+  ingested: readonly IngestedSong[],
+  tokenizer: Tokenizer,
+  training: TrainingConfig,
+): PreparedDataset {
   const songs = ingested.map((song) => songForTraining(song, tokenizer, training));
   // The split only looks at the number of songs and the seed; ids are filled in after the vocabulary exists.
   const placeholders = songs.map((song) => ({ name: song.name, ids: new Int32Array(0) }));
@@ -57,26 +98,49 @@ export function prepareDatasetInMemory(ingested: readonly IngestedSong[], tokeni
       else trainStreams.push(copy);
     }
   }
-  const vocabulary = Vocabulary.build(random ? drawableStreams(trainSongs, tokenizer, training, () => augmentSkipped++) : trainStreams.map((stream) => stream.tokens));
-  const train = trainStreams.map((stream) => ({ name: stream.name, ids: vocabulary.encode(stream.tokens).ids }));
+  const vocabulary = Vocabulary.build(
+    random
+      ? drawableStreams(trainSongs, tokenizer, training, () => augmentSkipped++)
+      : trainStreams.map((stream) => stream.tokens),
+  );
+  const train = trainStreams.map((stream) => ({
+    name: stream.name,
+    ids: vocabulary.encode(stream.tokens).ids,
+  }));
   const scales = new Map(validationSongs.map((song) => [song.name, songScaleMask(song.notes)]));
 
   const unknown: Record<string, number> = {};
   const validation = validationSongs.map((song) => {
     const encoded = vocabulary.encode(song.tokens);
-    for (const [token, count] of Object.entries(encoded.unknown)) unknown[token] = (unknown[token] ?? 0) + count;
+    for (const [token, count] of Object.entries(encoded.unknown))
+      unknown[token] = (unknown[token] ?? 0) + count;
     return { name: song.name, ids: encoded.ids, scaleMask: scales.get(song.name) as number };
   });
-  const sortedUnknown = Object.fromEntries(Object.entries(unknown).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  const sortedUnknown = Object.fromEntries(
+    Object.entries(unknown).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+  );
   return {
     vocabulary,
     train,
     validation,
-    files: songs.map((song) => ({ name: song.name, sha256: song.sha256, tokens: song.tokens.length, split: validationNames.has(song.name) ? "validation" : "train" })),
+    files: songs.map((song) => ({
+      name: song.name,
+      sha256: song.sha256,
+      tokens: song.tokens.length,
+      split: validationNames.has(song.name) ? "validation" : "train",
+    })),
     keys: Object.fromEntries(songs.flatMap((song) => (song.key === null ? [] : [[song.name, song.key]]))),
-    unknownInValidation: { dropped: Object.values(unknown).reduce((a, b) => a + b, 0), tokens: sortedUnknown },
+    unknownInValidation: {
+      dropped: Object.values(unknown).reduce((a, b) => a + b, 0),
+      tokens: sortedUnknown,
+    },
     augmentedSongs: trainStreams.length - trainSongs.length,
     augmentSkipped,
-    ...(random ? { augmentSong: (song: number, draw: AugmentationDraw) => drawnVariant(trainSongs[song] as IngestedSong, draw, tokenizer, vocabulary) } : {}),
+    ...(random
+      ? {
+          augmentSong: (song: number, draw: AugmentationDraw) =>
+            drawnVariant(trainSongs[song] as IngestedSong, draw, tokenizer, vocabulary),
+        }
+      : {}),
   };
 }

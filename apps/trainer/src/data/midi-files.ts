@@ -24,7 +24,9 @@ export async function findMidiFiles(dir: string): Promise<MidiFile[]> {
       const absolutePath = path.join(entry.parentPath, entry.name);
       return { absolutePath, relativePath: path.relative(root, absolutePath).split(path.sep).join("/") };
     });
-  return files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  return files.sort((a, b) =>
+    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+  );
 }
 
 export async function readMidiFile(file: MidiFile): Promise<Uint8Array> {

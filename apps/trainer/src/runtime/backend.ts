@@ -6,7 +6,6 @@ import * as tf from "@tensorflow/tfjs";
 import type { BackendChoice } from "./backend-choice.js";
 import { CliError } from "../errors.js";
 
-
 interface SelectedBackend {
   /** tfjs backend name: "tensorflow", "wasm" or "cpu". */
   name: string;
@@ -23,10 +22,15 @@ async function tryNode(): Promise<string | null> {
     require("@tensorflow/tfjs-node");
   } catch (error) {
     // The loader's whole message, hint included (it says how to rebuild the addon), on one line.
-    const message = (error instanceof Error ? error.message : String(error)).split("\n").map((line) => line.trim()).filter(Boolean).join(" ");
+    const message = (error instanceof Error ? error.message : String(error))
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(" ");
     return `tfjs-node unavailable: ${message} With pnpm: \`pnpm rebuild @tensorflow/tfjs-node\` (apps/trainer/README.md, "Bigger machines").`;
   }
-  if (!(await tf.setBackend("tensorflow"))) return "tfjs-node loaded but the tensorflow backend failed to initialise";
+  if (!(await tf.setBackend("tensorflow")))
+    return "tfjs-node loaded but the tensorflow backend failed to initialise";
   return null;
 }
 
@@ -34,7 +38,10 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     // Offline: load the .wasm binaries from the package's own dist folder on disk.
-    const distDir = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
+    const distDir = path.join(
+      path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")),
+      "dist",
+    );
     wasm.setWasmPaths(distDir + path.sep);
     // Threads need worker scripts by URL, which fail in Node (ERR_WORKER_PATH); SIMD alone works.
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
@@ -46,7 +53,8 @@ async function tryWasm(): Promise<string | null> {
 }
 
 function describe(name: string): string {
-  if (name === "wasm") return `wasm (${tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD"}, single thread)`;
+  if (name === "wasm")
+    return `wasm (${tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD"}, single thread)`;
   if (name === "tensorflow") return "node (@tensorflow/tfjs-node, native TensorFlow)";
   return "cpu (plain JavaScript)";
 }
@@ -55,7 +63,16 @@ function describe(name: string): string {
 export async function selectBackend(choice: BackendChoice): Promise<SelectedBackend> {
   const fallbacks: string[] = [];
   const attempts: [string, () => Promise<string | null>][] =
-    choice === "node" ? [["tensorflow", tryNode]] : choice === "wasm" ? [["wasm", tryWasm]] : choice === "cpu" ? [] : [["tensorflow", tryNode], ["wasm", tryWasm]];
+    choice === "node"
+      ? [["tensorflow", tryNode]]
+      : choice === "wasm"
+        ? [["wasm", tryWasm]]
+        : choice === "cpu"
+          ? []
+          : [
+              ["tensorflow", tryNode],
+              ["wasm", tryWasm],
+            ];
   for (const [name, attempt] of attempts) {
     const failure = await attempt();
     if (failure === null) return { name, description: describe(name), fallbacks };

@@ -8,11 +8,22 @@ import { resolveBundleDir } from "./publish.js";
 
 /** The checked files of a bundle folder: the contract and the optional evaluation (curves and README are not checked). */
 export async function readBundleDir(dir: string): Promise<BundleFiles> {
-  if ((await stat(dir).catch(() => null)) === null) throw new CliError(`no model at ${dir}: train one with \`pnpm --filter trainer train\` or pass --model <models>/<name>[/<version>]`);
+  if ((await stat(dir).catch(() => null)) === null)
+    throw new CliError(
+      `no model at ${dir}: train one with \`pnpm --filter trainer train\` or pass --model <models>/<name>[/<version>]`,
+    );
   const manifest = await readFile(path.join(dir, BUNDLE_FILES.manifest)).catch(() => null);
-  if (manifest === null) throw new CliError(`${dir} is not a model bundle (no ${BUNDLE_FILES.manifest}); point --model at <models>/<name>/<version> or <models>/<name>`);
+  if (manifest === null)
+    throw new CliError(
+      `${dir} is not a model bundle (no ${BUNDLE_FILES.manifest}); point --model at <models>/<name>/<version> or <models>/<name>`,
+    );
   const files: BundleFiles = { [BUNDLE_FILES.manifest]: new Uint8Array(manifest) };
-  for (const name of [BUNDLE_FILES.model, BUNDLE_FILES.weights, EVALUATION_FILES.evaluation, EVALUATION_FILES.reference]) {
+  for (const name of [
+    BUNDLE_FILES.model,
+    BUNDLE_FILES.weights,
+    EVALUATION_FILES.evaluation,
+    EVALUATION_FILES.reference,
+  ]) {
     // A missing file is left out so loadBundle names it among its reasons.
     const bytes = await readFile(path.join(dir, name)).catch(() => null);
     if (bytes !== null) files[name] = new Uint8Array(bytes);
@@ -29,7 +40,10 @@ export async function openBundle(dirOrModel: string): Promise<OpenedBundle> {
   try {
     return { ...(await loadBundle(files)), dir };
   } catch (error) {
-    if (error instanceof BundleError) throw new CliError(`refusing to load ${dir}:\n${error.reasons.map((reason) => `  - ${reason}`).join("\n")}`);
+    if (error instanceof BundleError)
+      throw new CliError(
+        `refusing to load ${dir}:\n${error.reasons.map((reason) => `  - ${reason}`).join("\n")}`,
+      );
     throw error;
   }
 }
@@ -52,6 +66,7 @@ export async function modelDirFor(model: string | undefined): Promise<string> {
   }
   const asPath = resolveUserPath(model);
   if ((await exists(asPath)) || model.includes("/") || model.includes(path.sep)) return asPath;
-  for (const root of [env.modelsDir, env.builtinModelsDir]) if (await exists(path.join(root, model))) return path.join(root, model);
+  for (const root of [env.modelsDir, env.builtinModelsDir])
+    if (await exists(path.join(root, model))) return path.join(root, model);
   return asPath;
 }

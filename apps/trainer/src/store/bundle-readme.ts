@@ -3,10 +3,14 @@ import type { BundleManifest } from "@motif/core";
 
 export function bundleReadme(manifest: BundleManifest, files: string[]): string {
   const history = manifest.metrics;
-  const best = history.reduce<(typeof history)[number] | null>((b, m) => (m.valLoss !== null && (b === null || b.valLoss === null || m.valLoss < b.valLoss) ? m : b), null);
+  const best = history.reduce<(typeof history)[number] | null>(
+    (b, m) => (m.valLoss !== null && (b === null || b.valLoss === null || m.valLoss < b.valLoss) ? m : b),
+    null,
+  );
   const trainFiles = manifest.dataset.files.filter((f) => f.split === "train").length;
   const validationFiles = manifest.dataset.files.length - trainFiles;
-  const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? "-" : v.toFixed(digits));
+  const fmt = (v: number | null | undefined, digits = 4) =>
+    v === null || v === undefined ? "-" : v.toFixed(digits);
   return [
     `# ${manifest.name} ${manifest.version}`,
     "",
@@ -22,9 +26,14 @@ export function bundleReadme(manifest: BundleManifest, files: string[]): string 
     "",
     "| epoch | loss | acc | val loss | val acc | tokens/s |",
     "|---|---|---|---|---|---|",
-    ...history.map((m) => `| ${m.epoch} | ${fmt(m.loss)} | ${fmt(m.accuracy)} | ${fmt(m.valLoss)} | ${fmt(m.valAccuracy)} | ${Math.round(m.tokensPerSecond)} |`),
+    ...history.map(
+      (m) =>
+        `| ${m.epoch} | ${fmt(m.loss)} | ${fmt(m.accuracy)} | ${fmt(m.valLoss)} | ${fmt(m.valAccuracy)} | ${Math.round(m.tokensPerSecond)} |`,
+    ),
     "",
-    "Files: " + files.map((f) => `\`${f}\``).join(", ") + ". `bundle.json` is checked against the weights and model on load;",
+    "Files: " +
+      files.map((f) => `\`${f}\``).join(", ") +
+      ". `bundle.json` is checked against the weights and model on load;",
     "generate with `pnpm --filter trainer generate --model <this folder>`.",
     "",
   ].join("\n");

@@ -4,7 +4,13 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModel, presetConfigs, serializeCheckpoint, trainModel, type TrainCheckpoint } from "@motif/core";
+import {
+  createModel,
+  presetConfigs,
+  serializeCheckpoint,
+  trainModel,
+  type TrainCheckpoint,
+} from "@motif/core";
 import { checkpointDir, loadCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
 import { byteCount, diskFullAfter } from "./test-support/full-disk.js";
 
@@ -16,12 +22,42 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "motif-checkpoint-"));
   // Two epochs of a real (tiny) training give two real checkpoints.
   const vocabSize = 12;
-  const { model: modelConfig, training } = presetConfigs("default", vocabSize, { units: [8], seqLen: 8, embeddingDim: 4, batchSize: 4, epochs: 2, patience: null, seed: 5 });
-  const song = (name: string, start: number) => ({ name, ids: Int32Array.from({ length: 60 }, (_, i) => (start + i * 5) % vocabSize) });
+  const { model: modelConfig, training } = presetConfigs("default", vocabSize, {
+    units: [8],
+    seqLen: 8,
+    embeddingDim: 4,
+    batchSize: 4,
+    epochs: 2,
+    patience: null,
+    seed: 5,
+  });
+  const song = (name: string, start: number) => ({
+    name,
+    ids: Int32Array.from({ length: 60 }, (_, i) => (start + i * 5) % vocabSize),
+  });
   const model = createModel(modelConfig, training.seed);
-  await trainModel({ model, modelConfig, training, train: [song("a", 0), song("b", 3)], validation: [song("c", 7)], callbacks: { onCheckpoint: (c) => void checkpoints.push(c) } });
+  await trainModel({
+    model,
+    modelConfig,
+    training,
+    train: [song("a", 0), song("b", 3)],
+    validation: [song("c", 7)],
+    callbacks: { onCheckpoint: (c) => void checkpoints.push(c) },
+  });
   model.dispose();
-  run = { formatVersion: 1, name: "demo", data: null, tokenizer: "timed", modelConfig, training, fingerprint: [], vocabulary: [], backend: "cpu", startedAt: "2026-12-02T00:00:00.000Z", runId: "r1" };
+  run = {
+    formatVersion: 1,
+    name: "demo",
+    data: null,
+    tokenizer: "timed",
+    modelConfig,
+    training,
+    fingerprint: [],
+    vocabulary: [],
+    backend: "cpu",
+    startedAt: "2026-12-02T00:00:00.000Z",
+    runId: "r1",
+  };
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -37,7 +73,9 @@ describe("saveCheckpoint", () => {
     const needed = binBytes + byteCount({ run: JSON.stringify(run, null, 2) + "\n" });
     // Full at the start, inside checkpoint.bin, right after it (checkpoint.bin complete, run.json not) and inside run.json.
     for (const capacity of [0, 1, Math.floor(binBytes / 2), binBytes, needed - 1]) {
-      await expect(saveCheckpoint(dir, run, second, diskFullAfter(capacity))).rejects.toThrow(`disk full: could not save the checkpoint of epoch 2 in ${dir} (ENOSPC: no space left on device, write); nothing in it changed`);
+      await expect(saveCheckpoint(dir, run, second, diskFullAfter(capacity))).rejects.toThrow(
+        `disk full: could not save the checkpoint of epoch 2 in ${dir} (ENOSPC: no space left on device, write); nothing in it changed`,
+      );
       expect((await readdir(dir)).sort()).toEqual(["checkpoint.bin", "run.json"]);
       expect((await readFile(path.join(dir, "checkpoint.bin"))).equals(before)).toBe(true);
       expect((await loadCheckpoint(dir)).checkpoint.epoch).toBe(1);

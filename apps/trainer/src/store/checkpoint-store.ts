@@ -2,10 +2,26 @@
 // resolved settings and a fingerprint of the data so --resume can refuse a changed folder.
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { TOKENIZER_KINDS, deserializeCheckpoint, serializeCheckpoint, type ModelConfig, type TokenizerKind, type TrainCheckpoint, type TrainingConfig } from "@motif/core";
+import {
+  TOKENIZER_KINDS,
+  deserializeCheckpoint,
+  serializeCheckpoint,
+  type ModelConfig,
+  type TokenizerKind,
+  type TrainCheckpoint,
+  type TrainingConfig,
+} from "@motif/core";
 import { z } from "zod";
 import { CliError } from "../errors.js";
-import { isDiskFull, mkdirSynced, removeAbandoned, replaceFiles, temporaryFileOwner, writeWhole, type WriteContents } from "./durable-files.js";
+import {
+  isDiskFull,
+  mkdirSynced,
+  removeAbandoned,
+  replaceFiles,
+  temporaryFileOwner,
+  writeWhole,
+  type WriteContents,
+} from "./durable-files.js";
 
 export interface SavedRun {
   formatVersion: 1;
@@ -38,7 +54,10 @@ const savedRunSchema = z.object({
   vocabulary: z.array(z.string()),
   backend: z.string(),
   startedAt: z.string(),
-  runId: z.string().regex(/^[\w.-]+$/).optional(),
+  runId: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional(),
   timeBudgetSeconds: z.number().positive().optional(),
 });
 
@@ -47,26 +66,50 @@ export function checkpointDir(root: string, name: string): string {
 }
 
 /** Replaces the checkpoint in `dir`; a failure (a full disk) leaves the previous one whole. `write` is a test seam. */
-export async function saveCheckpoint(dir: string, run: SavedRun, checkpoint: TrainCheckpoint, write: WriteContents = writeWhole): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  run: SavedRun,
+  checkpoint: TrainCheckpoint,
+  write: WriteContents = writeWhole,
+): Promise<void> {
   try {
     await mkdirSynced(dir);
     await removeAbandoned(dir, temporaryFileOwner);
     // Both files are on disk before either is renamed; run.json goes last: its appearance marks a complete checkpoint.
-    await replaceFiles(dir, { "checkpoint.bin": await serializeCheckpoint(checkpoint), "run.json": JSON.stringify(run, null, 2) + "\n" }, write);
+    await replaceFiles(
+      dir,
+      {
+        "checkpoint.bin": await serializeCheckpoint(checkpoint),
+        "run.json": JSON.stringify(run, null, 2) + "\n",
+      },
+      write,
+    );
   } catch (error) {
-    if (isDiskFull(error)) throw new CliError(`disk full: could not save the checkpoint of epoch ${checkpoint.epoch} in ${dir} (${error.message}); nothing in it changed (an earlier checkpoint there is intact: free some space and \`train --resume\` continues from it)`);
+    if (isDiskFull(error))
+      throw new CliError(
+        `disk full: could not save the checkpoint of epoch ${checkpoint.epoch} in ${dir} (${error.message}); nothing in it changed (an earlier checkpoint there is intact: free some space and \`train --resume\` continues from it)`,
+      );
     throw error;
   }
 }
 
 export async function loadCheckpoint(dir: string): Promise<{ run: SavedRun; checkpoint: TrainCheckpoint }> {
   const runText = await readFile(path.join(dir, "run.json"), "utf8").catch(() => null);
-  if (runText === null) throw new CliError(`no interrupted run to resume: ${dir} does not exist (a run writes it after every epoch and when interrupted, and removes it once published)`);
+  if (runText === null)
+    throw new CliError(
+      `no interrupted run to resume: ${dir} does not exist (a run writes it after every epoch and when interrupted, and removes it once published)`,
+    );
   const parsed = savedRunSchema.safeParse(JSON.parse(runText));
-  if (!parsed.success) throw new CliError(`${path.join(dir, "run.json")} is not a Motif checkpoint: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new CliError(
+      `${path.join(dir, "run.json")} is not a Motif checkpoint: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const bytes = await readFile(path.join(dir, "checkpoint.bin")).catch(() => null);
   if (bytes === null) throw new CliError(`${dir} has run.json but no checkpoint.bin`);
-  return { run: parsed.data as unknown as SavedRun, checkpoint: deserializeCheckpoint(new Uint8Array(bytes)) };
+  return {
+    run: parsed.data as unknown as SavedRun,
+    checkpoint: deserializeCheckpoint(new Uint8Array(bytes)),
+  };
 }
 
 export async function removeCheckpoint(dir: string): Promise<void> {

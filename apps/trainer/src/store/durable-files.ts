@@ -11,7 +11,11 @@ export type WriteContents = (handle: FileHandle, contents: Uint8Array | string) 
 export const writeWhole: WriteContents = (handle, contents) => handle.writeFile(contents);
 
 /** Creates `file` (it must not exist yet), writes `contents` and fsyncs them. */
-export async function writeFileSynced(file: string, contents: Uint8Array | string, write: WriteContents = writeWhole): Promise<void> {
+export async function writeFileSynced(
+  file: string,
+  contents: Uint8Array | string,
+  write: WriteContents = writeWhole,
+): Promise<void> {
   const handle = await open(file, "wx");
   try {
     await write(handle, contents);
@@ -51,20 +55,26 @@ export function temporaryFileOwner(entry: string): string | undefined {
 }
 
 /** Writes every file before any rename, so a full disk fails while the old files are all still in place. */
-export async function stageFiles(dir: string, files: Record<string, Uint8Array | string>, write: WriteContents = writeWhole): Promise<StagedFiles> {
+export async function stageFiles(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  write: WriteContents = writeWhole,
+): Promise<StagedFiles> {
   const stamp = String(Date.now());
   const names = Object.keys(files);
   const temporary = names.map((name) => path.join(dir, temporaryName(name, stamp)));
   const discard = async () => void (await Promise.all(temporary.map((file) => rm(file, { force: true }))));
   try {
-    for (const [index, contents] of Object.values(files).entries()) await writeFileSynced(temporary[index] as string, contents, write);
+    for (const [index, contents] of Object.values(files).entries())
+      await writeFileSynced(temporary[index] as string, contents, write);
   } catch (error) {
     await discard();
     throw error;
   }
   return {
     async commit() {
-      for (const [index, name] of names.entries()) await rename(temporary[index] as string, path.join(dir, name));
+      for (const [index, name] of names.entries())
+        await rename(temporary[index] as string, path.join(dir, name));
       await syncDir(dir);
     },
     discard,
@@ -72,7 +82,11 @@ export async function stageFiles(dir: string, files: Record<string, Uint8Array |
 }
 
 /** Replaces files of one folder: all written and fsynced first, then renamed in the given order. */
-export async function replaceFiles(dir: string, files: Record<string, Uint8Array | string>, write: WriteContents = writeWhole): Promise<void> {
+export async function replaceFiles(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  write: WriteContents = writeWhole,
+): Promise<void> {
   const staged = await stageFiles(dir, files, write);
   try {
     await staged.commit();
@@ -82,7 +96,11 @@ export async function replaceFiles(dir: string, files: Record<string, Uint8Array
 }
 
 /** Replaces `file` in one rename, its bytes fsynced first and its folder after. */
-export function writeFileAtomic(file: string, contents: Uint8Array | string, write: WriteContents = writeWhole): Promise<void> {
+export function writeFileAtomic(
+  file: string,
+  contents: Uint8Array | string,
+  write: WriteContents = writeWhole,
+): Promise<void> {
   return replaceFiles(path.dirname(file), { [path.basename(file)]: contents }, write);
 }
 
@@ -96,10 +114,14 @@ export async function mkdirSynced(dir: string): Promise<void> {
  * Removes the entries of `dir` whose owner (the process id `ownerOf` reads from the name) is gone:
  * what a write killed halfway left behind, which only holds disk space.
  */
-export async function removeAbandoned(dir: string, ownerOf: (entry: string) => string | undefined): Promise<void> {
+export async function removeAbandoned(
+  dir: string,
+  ownerOf: (entry: string) => string | undefined,
+): Promise<void> {
   for (const entry of await readdir(dir).catch(() => [] as string[])) {
     const pid = ownerOf(entry);
-    if (pid !== undefined && !processAlive(Number(pid))) await rm(path.join(dir, entry), { recursive: true, force: true });
+    if (pid !== undefined && !processAlive(Number(pid)))
+      await rm(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 

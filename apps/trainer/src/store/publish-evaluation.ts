@@ -19,7 +19,14 @@ import { bundleSplit, readBundleSplit, type IngestedSong, type MidiSource } from
 import { musicReportScene } from "../charts/music-report-scene.js";
 
 /** The default recipe of `generate` (temperature 1, top-p 0.95, guard on, no primer) for seeds 1..pieces. */
-const PUBLISH_EVALUATION_RECIPE: EvaluationRecipe = { pieces: 8, length: 500, temperature: 1, topK: null, topP: 0.95, guard: true };
+const PUBLISH_EVALUATION_RECIPE: EvaluationRecipe = {
+  pieces: 8,
+  length: 500,
+  temperature: 1,
+  topK: null,
+  topP: 0.95,
+  guard: true,
+};
 
 interface EvaluableBundle {
   model: tf.LayersModel;
@@ -37,7 +44,16 @@ function generateEvaluationPieces(bundle: EvaluableBundle, recipe: EvaluationRec
   try {
     return Array.from({ length: recipe.pieces }, (_, i) => {
       const seed = i + 1;
-      const piece = composer.compose(createRecipe({ seed, length: recipe.length, temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.guard }));
+      const piece = composer.compose(
+        createRecipe({
+          seed,
+          length: recipe.length,
+          temperature: recipe.temperature,
+          topK: recipe.topK,
+          topP: recipe.topP,
+          repetitionGuard: recipe.guard,
+        }),
+      );
       return { name: `piece-${seed}`, notes: piece.notes };
     });
   } finally {
@@ -54,16 +70,29 @@ function generateEvaluationPieces(bundle: EvaluableBundle, recipe: EvaluationRec
 export const MAX_EVALUATION_SONGS = 2000;
 
 /** The manifest's files the evaluation reads: all of them, or `MAX_EVALUATION_SONGS` of each split. */
-export function evaluatedFiles(manifest: Pick<BundleManifest, "dataset">): BundleManifest["dataset"]["files"] {
-  const of = (split: "train" | "validation") => evenlySpaced(manifest.dataset.files.filter((file) => file.split === split), MAX_EVALUATION_SONGS);
+export function evaluatedFiles(
+  manifest: Pick<BundleManifest, "dataset">,
+): BundleManifest["dataset"]["files"] {
+  const of = (split: "train" | "validation") =>
+    evenlySpaced(
+      manifest.dataset.files.filter((file) => file.split === split),
+      MAX_EVALUATION_SONGS,
+    );
   return [...of("train"), ...of("validation")];
 }
 
-async function seenSplit(given: { songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] }, bundle: EvaluableBundle): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
+async function seenSplit(
+  given: { songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] },
+  bundle: EvaluableBundle,
+): Promise<{ train: NamedNotes[]; validation: NamedNotes[] }> {
   const files = evaluatedFiles(bundle.manifest);
   if ("sources" in given) return readBundleSplit(given.sources, bundle.manifest, files);
   const kept = new Set(files.map((file) => file.sha256));
-  const split = bundleSplit(given.songs.filter((song) => kept.has(song.sha256)), bundle.manifest, bundle.tokenizer);
+  const split = bundleSplit(
+    given.songs.filter((song) => kept.has(song.sha256)),
+    bundle.manifest,
+    bundle.tokenizer,
+  );
   const seen = (song: IngestedSong): NamedNotes => ({ name: song.name, notes: song.notes });
   return { train: split.train.map(seen), validation: split.validation.map(seen) };
 }
@@ -75,12 +104,22 @@ async function seenSplit(given: { songs: readonly IngestedSong[] } | { sources: 
  * song's notes are held through training).
  */
 export async function bundleEvaluationFiles(
-  args: { bundle: EvaluableBundle; recipe?: EvaluationRecipe; withReference?: boolean } & ({ songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] }),
-): Promise<{ files: BundleFiles; pictures: Record<string, Uint8Array | string>; summary: string } | { files: null; pictures: Record<string, never>; summary: string }> {
+  args: { bundle: EvaluableBundle; recipe?: EvaluationRecipe; withReference?: boolean } & (
+    { songs: readonly IngestedSong[] } | { sources: readonly MidiSource[] }
+  ),
+): Promise<
+  | { files: BundleFiles; pictures: Record<string, Uint8Array | string>; summary: string }
+  | { files: null; pictures: Record<string, never>; summary: string }
+> {
   const recipe = args.recipe ?? PUBLISH_EVALUATION_RECIPE;
   const { bundle } = args;
   const split = await seenSplit(args, bundle);
-  if (split.train.length === 0) return { files: null, pictures: {}, summary: "no evaluation: none of the bundle's training songs were given" };
+  if (split.train.length === 0)
+    return {
+      files: null,
+      pictures: {},
+      summary: "no evaluation: none of the bundle's training songs were given",
+    };
   const started = performance.now();
   const pieces = generateEvaluationPieces(bundle, recipe);
   const { evaluation, files } = await buildBundleEvaluation({
@@ -99,6 +138,14 @@ export async function bundleEvaluationFiles(
     `copy@16 ${summary["copy@16"].toFixed(3)}${human === null ? "" : ` (human ${human["copy@16"].toFixed(3)})`}, ` +
     `longest copy ${summary.longestMax} notes${human === null ? "" : ` (human max ${human.longestMax})`}, mean OA ${summary.meanOA?.toFixed(3) ?? "-"}`;
   const m = bundle.manifest;
-  const scene = musicReportScene({ title: `${m.name} ${m.version}: ${recipe.pieces} pieces vs its training songs`, report: evaluation.report, histograms: evaluation.histograms });
-  return { files, pictures: { "evaluation.svg": sceneToSvg(scene), "evaluation.png": sceneToPng(scene) }, summary: line };
+  const scene = musicReportScene({
+    title: `${m.name} ${m.version}: ${recipe.pieces} pieces vs its training songs`,
+    report: evaluation.report,
+    histograms: evaluation.histograms,
+  });
+  return {
+    files,
+    pictures: { "evaluation.svg": sceneToSvg(scene), "evaluation.png": sceneToPng(scene) },
+    summary: line,
+  };
 }

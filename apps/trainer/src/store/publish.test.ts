@@ -17,10 +17,13 @@ afterEach(async () => {
 describe("publishBundle", () => {
   it("numbers versions, moves the files in one rename and points LATEST at the newest", async () => {
     expect(await nextVersion(root, "demo")).toBe("v1");
-    const first = await publishBundle(root, "demo", "v1", { "bundle.json": "{}", "weights.bin": new Uint8Array([1, 2, 3]) });
+    const first = await publishBundle(root, "demo", "v1", {
+      "bundle.json": "{}",
+      "weights.bin": new Uint8Array([1, 2, 3]),
+    });
     expect(first).toBe(path.join(root, "demo", "v1"));
     expect(await nextVersion(root, "demo")).toBe("v2");
-    await publishBundle(root, "demo", "v2", { "bundle.json": "{\"v\":2}" });
+    await publishBundle(root, "demo", "v2", { "bundle.json": '{"v":2}' });
     expect((await readFile(path.join(root, "demo", "LATEST"), "utf8")).trim()).toBe("v2");
     expect([...(await readFile(path.join(first, "weights.bin")))]).toEqual([1, 2, 3]);
     expect(await resolveBundleDir(path.join(root, "demo"))).toBe(path.join(root, "demo", "v2"));
@@ -32,41 +35,61 @@ describe("publishBundle", () => {
   });
 
   it("publishes files in sub-folders (a bundle's own corpus/)", async () => {
-    const target = await publishBundle(root, "demo", "v1", { "bundle.json": "{}", "corpus/tune.mid": new Uint8Array([77, 84]) });
+    const target = await publishBundle(root, "demo", "v1", {
+      "bundle.json": "{}",
+      "corpus/tune.mid": new Uint8Array([77, 84]),
+    });
     expect([...(await readFile(path.join(target, "corpus", "tune.mid")))]).toEqual([77, 84]);
     expect((await readdir(target)).sort()).toEqual(["bundle.json", "corpus"]);
   });
 
   it("refuses to overwrite an existing version", async () => {
     await publishBundle(root, "demo", "v1", { "bundle.json": "{}" });
-    await expect(publishBundle(root, "demo", "v1", { "bundle.json": "{\"other\":1}" })).rejects.toThrow(/v1 already exists/);
+    await expect(publishBundle(root, "demo", "v1", { "bundle.json": '{"other":1}' })).rejects.toThrow(
+      /v1 already exists/,
+    );
     expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe("{}");
     expect(await readdir(root)).toEqual(["demo"]);
   });
 
   it("on a full disk fails naming the folder, keeps the previous version and LATEST, and leaves nothing behind", async () => {
-    const v1 = { "bundle.json": "{\"v\":1}", "weights.bin": new Uint8Array([1, 2, 3]) };
+    const v1 = { "bundle.json": '{"v":1}', "weights.bin": new Uint8Array([1, 2, 3]) };
     await publishBundle(root, "demo", "v1", v1);
-    const v2 = { "bundle.json": "{\"v\":2}", "weights.bin": new Uint8Array(64).fill(7), "corpus/tune.mid": new Uint8Array([77, 84, 104, 100]) };
+    const v2 = {
+      "bundle.json": '{"v":2}',
+      "weights.bin": new Uint8Array(64).fill(7),
+      "corpus/tune.mid": new Uint8Array([77, 84, 104, 100]),
+    };
     const needed = byteCount(v2) + "v2\n".length;
     // The disk fills at every byte of the publish in turn: each failure leaves exactly what was there.
     for (let capacity = 0; capacity < needed; capacity++) {
       const failed = publishBundle(root, "demo", "v2", v2, diskFullAfter(capacity));
-      await expect(failed).rejects.toThrow(`disk full: could not publish ${path.join(root, "demo", "v2")} (ENOSPC: no space left on device, write); nothing of it is left behind`);
+      await expect(failed).rejects.toThrow(
+        `disk full: could not publish ${path.join(root, "demo", "v2")} (ENOSPC: no space left on device, write); nothing of it is left behind`,
+      );
       expect(await readdir(root)).toEqual(["demo"]);
       expect((await readdir(path.join(root, "demo"))).sort()).toEqual(["LATEST", "v1"]);
       expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v1\n");
-      expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe("{\"v\":1}");
+      expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe('{"v":1}');
     }
     await publishBundle(root, "demo", "v2", v2, diskFullAfter(needed));
     expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v2\n");
-    expect([...(await readFile(path.join(root, "demo", "v2", "corpus", "tune.mid")))]).toEqual([77, 84, 104, 100]);
+    expect([...(await readFile(path.join(root, "demo", "v2", "corpus", "tune.mid")))]).toEqual([
+      77, 84, 104, 100,
+    ]);
   });
 
   it("clears what publishes killed halfway left behind, and nothing of a live one or another model", async () => {
     const dead = await exitedProcessId();
-    const abandoned = [`.publishing-demo-${dead}-a1B2c3`, path.join("demo", `.LATEST.tmp-${dead}-1764650000000`)];
-    const kept = [`.publishing-demo-${process.pid}-x9Y8z7`, `.publishing-demo-2-${dead}-a1B2c3`, path.join("demo", `.LATEST.tmp-${process.pid}-1764650000000`)];
+    const abandoned = [
+      `.publishing-demo-${dead}-a1B2c3`,
+      path.join("demo", `.LATEST.tmp-${dead}-1764650000000`),
+    ];
+    const kept = [
+      `.publishing-demo-${process.pid}-x9Y8z7`,
+      `.publishing-demo-2-${dead}-a1B2c3`,
+      path.join("demo", `.LATEST.tmp-${process.pid}-1764650000000`),
+    ];
     for (const entry of [...abandoned, ...kept]) {
       const full = path.join(root, entry);
       await mkdir(path.dirname(full), { recursive: true });
@@ -76,8 +99,12 @@ describe("publishBundle", () => {
       } else await writeFile(full, "v");
     }
     await publishBundle(root, "demo", "v1", { "bundle.json": "{}" });
-    expect((await readdir(root)).sort()).toEqual([...kept.filter((e) => !e.includes(path.sep)), "demo"].sort());
-    expect((await readdir(path.join(root, "demo"))).sort()).toEqual([path.basename(kept[2]!), "LATEST", "v1"].sort());
+    expect((await readdir(root)).sort()).toEqual(
+      [...kept.filter((e) => !e.includes(path.sep)), "demo"].sort(),
+    );
+    expect((await readdir(path.join(root, "demo"))).sort()).toEqual(
+      [path.basename(kept[2]!), "LATEST", "v1"].sort(),
+    );
   });
 
   it("rejects a LATEST file that points outside the model folder", async () => {

@@ -5,19 +5,38 @@
 import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "../errors.js";
-import { isDiskFull, mkdirSynced, removeAbandoned, stageFiles, syncDir, temporaryFileOwner, writeFileSynced, writeWhole, type WriteContents } from "./durable-files.js";
+import {
+  isDiskFull,
+  mkdirSynced,
+  removeAbandoned,
+  stageFiles,
+  syncDir,
+  temporaryFileOwner,
+  writeFileSynced,
+  writeWhole,
+  type WriteContents,
+} from "./durable-files.js";
 
 export const LATEST_FILE = "LATEST";
 
 /** The next free "vN" under <root>/<name>/ (v1 when none exists). */
 export async function nextVersion(root: string, name: string): Promise<string> {
   const entries = await readdir(path.join(root, name)).catch(() => [] as string[]);
-  const numbers = entries.map((entry) => /^v(\d+)$/.exec(entry)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  const numbers = entries
+    .map((entry) => /^v(\d+)$/.exec(entry)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
   return `v${Math.max(0, ...numbers) + 1}`;
 }
 
 /** Writes `files` as <root>/<name>/<version>/ in one rename and points LATEST at it; `write` is a test seam. */
-export async function publishBundle(root: string, name: string, version: string, files: Record<string, Uint8Array | string>, write: WriteContents = writeWhole): Promise<string> {
+export async function publishBundle(
+  root: string,
+  name: string,
+  version: string,
+  files: Record<string, Uint8Array | string>,
+  write: WriteContents = writeWhole,
+): Promise<string> {
   const modelDir = path.join(root, name);
   const target = path.join(modelDir, version);
   let renamed = false;
@@ -41,8 +60,12 @@ export async function publishBundle(root: string, name: string, version: string,
     }
   } catch (error) {
     if (!isDiskFull(error)) throw error;
-    const state = renamed ? `${target} is complete but ${path.join(modelDir, LATEST_FILE)} still names the previous version` : `nothing of it is left behind; the versions in ${modelDir} and its LATEST are unchanged`;
-    throw new CliError(`disk full: could not publish ${target} (${error.message}); ${state}. Free some space and try again`);
+    const state = renamed
+      ? `${target} is complete but ${path.join(modelDir, LATEST_FILE)} still names the previous version`
+      : `nothing of it is left behind; the versions in ${modelDir} and its LATEST are unchanged`;
+    throw new CliError(
+      `disk full: could not publish ${target} (${error.message}); ${state}. Free some space and try again`,
+    );
   }
 }
 
@@ -53,11 +76,16 @@ function stagingPrefix(name: string): string {
 /** The process id in the name of one of `name`'s staging folders (mkdtemp adds 6 characters). */
 function stagingOwner(name: string): (entry: string) => string | undefined {
   const prefix = stagingPrefix(name);
-  return (entry) => (entry.startsWith(prefix) ? /^(\d+)-\w{6}$/.exec(entry.slice(prefix.length))?.[1] : undefined);
+  return (entry) =>
+    entry.startsWith(prefix) ? /^(\d+)-\w{6}$/.exec(entry.slice(prefix.length))?.[1] : undefined;
 }
 
 /** Every file written and fsynced, then every folder (sub-folders first, so their names are on disk too). */
-async function writeStaging(staging: string, files: Record<string, Uint8Array | string>, write: WriteContents): Promise<void> {
+async function writeStaging(
+  staging: string,
+  files: Record<string, Uint8Array | string>,
+  write: WriteContents,
+): Promise<void> {
   const folders = new Set<string>();
   for (const [file, contents] of Object.entries(files)) {
     const full = path.join(staging, file);
@@ -74,17 +102,22 @@ async function renameIntoPlace(staging: string, target: string, version: string)
     await rename(staging, target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST" || code === "ENOTEMPTY") throw new CliError(`${target} already exists (another run published ${version} meanwhile); train again to publish the next version`);
+    if (code === "EEXIST" || code === "ENOTEMPTY")
+      throw new CliError(
+        `${target} already exists (another run published ${version} meanwhile); train again to publish the next version`,
+      );
     throw error;
   }
 }
 
 /** Resolves a --model argument: a bundle folder, a model folder with a LATEST file, or `<model>/latest`. */
 export async function resolveBundleDir(dir: string): Promise<string> {
-  if (path.basename(dir).toLowerCase() === "latest" && (await stat(dir).catch(() => null)) === null) return resolveBundleDir(path.dirname(dir));
+  if (path.basename(dir).toLowerCase() === "latest" && (await stat(dir).catch(() => null)) === null)
+    return resolveBundleDir(path.dirname(dir));
   const latest = await readFile(path.join(dir, LATEST_FILE), "utf8").catch(() => null);
   if (latest === null) return dir;
   const version = latest.trim();
-  if (!/^[\w.-]+$/.test(version)) throw new CliError(`${path.join(dir, LATEST_FILE)} names an invalid version "${version}"`);
+  if (!/^[\w.-]+$/.test(version))
+    throw new CliError(`${path.join(dir, LATEST_FILE)} names an invalid version "${version}"`);
   return path.join(dir, version);
 }

@@ -6,7 +6,18 @@ import type { ValidationPoint } from "@motif/core";
 import { appendMetrics, metricsLine, openMetricsLog, parseMetricsLog, runDir, runIdOf } from "./run-log.js";
 
 const point = (step: number, at: ValidationPoint["at"] = "epoch"): ValidationPoint => ({
-  at, epoch: Math.ceil(step / 10), step, tokensSeen: step * 64, elapsedSeconds: step / 2, loss: 3, accuracy: 0.2, valLoss: 3.5, valAccuracy: 0.1, valInKeyMass: null, valNoteAccuracy: null, learningRate: 0.002,
+  at,
+  epoch: Math.ceil(step / 10),
+  step,
+  tokensSeen: step * 64,
+  elapsedSeconds: step / 2,
+  loss: 3,
+  accuracy: 0.2,
+  valLoss: 3.5,
+  valAccuracy: 0.1,
+  valInKeyMass: null,
+  valNoteAccuracy: null,
+  learningRate: 0.002,
 });
 
 const work = await mkdtemp(path.join(tmpdir(), "motif-run-log-"));
@@ -21,14 +32,22 @@ describe("run log", () => {
   it("writes one JSON line per validation, in-key figures only where measured, and reads them back", () => {
     const line = metricsLine(point(10));
     expect(JSON.parse(line)).not.toHaveProperty("valInKeyMass");
-    expect(JSON.parse(metricsLine({ ...point(10), valInKeyMass: 0.9 }))).toMatchObject({ valInKeyMass: 0.9, step: 10, tokensSeen: 640 });
-    expect(parseMetricsLog(`${line}\n${metricsLine(point(20, "step"))}\n{"at":"epo`)).toEqual([point(10), point(20, "step")]);
+    expect(JSON.parse(metricsLine({ ...point(10), valInKeyMass: 0.9 }))).toMatchObject({
+      valInKeyMass: 0.9,
+      step: 10,
+      tokensSeen: 640,
+    });
+    expect(parseMetricsLog(`${line}\n${metricsLine(point(20, "step"))}\n{"at":"epo`)).toEqual([
+      point(10),
+      point(20, "step"),
+    ]);
   });
 
   it("starts empty, appends, and on resume keeps only the lines up to the checkpoint's step", async () => {
     const dir = path.join(work, "runs", "a");
     const file = await openMetricsLog(dir, null);
-    for (const step of [5, 10, 15, 20, 25]) await appendMetrics(file, point(step, step % 10 === 0 ? "epoch" : "step"));
+    for (const step of [5, 10, 15, 20, 25])
+      await appendMetrics(file, point(step, step % 10 === 0 ? "epoch" : "step"));
     expect(parseMetricsLog(await readFile(file, "utf8")).map((p) => p.step)).toEqual([5, 10, 15, 20, 25]);
     await openMetricsLog(dir, 20);
     expect(parseMetricsLog(await readFile(file, "utf8")).map((p) => p.step)).toEqual([5, 10, 15, 20]);

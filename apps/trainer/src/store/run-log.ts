@@ -47,7 +47,11 @@ export function runDir(root: string, name: string, runId: string): string {
 /** One metrics.jsonl line; in-key figures only where they were measured. */
 export function metricsLine(point: ValidationPoint): string {
   const { valInKeyMass, valNoteAccuracy, ...rest } = point;
-  return JSON.stringify({ ...rest, ...(valInKeyMass === null ? {} : { valInKeyMass }), ...(valNoteAccuracy === null ? {} : { valNoteAccuracy }) });
+  return JSON.stringify({
+    ...rest,
+    ...(valInKeyMass === null ? {} : { valInKeyMass }),
+    ...(valNoteAccuracy === null ? {} : { valNoteAccuracy }),
+  });
 }
 
 const pointSchema = z
@@ -65,7 +69,11 @@ const pointSchema = z
     valNoteAccuracy: z.number().optional(),
     learningRate: z.number(),
   })
-  .transform((p): ValidationPoint => ({ ...p, valInKeyMass: p.valInKeyMass ?? null, valNoteAccuracy: p.valNoteAccuracy ?? null }));
+  .transform((p): ValidationPoint => ({
+    ...p,
+    valInKeyMass: p.valInKeyMass ?? null,
+    valNoteAccuracy: p.valNoteAccuracy ?? null,
+  }));
 
 /** The lines of a metrics.jsonl (a torn last line, from a run killed while writing, is left out). */
 export function parseMetricsLog(text: string): ValidationPoint[] {
@@ -91,7 +99,12 @@ export function parseMetricsLog(text: string): ValidationPoint[] {
 export async function openMetricsLog(dir: string, keepThroughStep: number | null): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, METRICS_FILE);
-  const kept = keepThroughStep === null ? [] : parseMetricsLog(await readFile(file, "utf8").catch(() => "")).filter((p) => p.step <= keepThroughStep);
+  const kept =
+    keepThroughStep === null
+      ? []
+      : parseMetricsLog(await readFile(file, "utf8").catch(() => "")).filter(
+          (p) => p.step <= keepThroughStep,
+        );
   // In one rename: a kill while trimming must not lose the lines the checkpoint keeps.
   await writeFileAtomic(file, kept.map((p) => metricsLine(p) + "\n").join(""));
   return file;

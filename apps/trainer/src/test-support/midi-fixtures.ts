@@ -8,7 +8,14 @@ function phrase(bars: number, transpose = 0): QuarterNote[] {
   const melody = [0, 2, 4, 5, 7, 5, 4, 2];
   const notes: QuarterNote[] = [];
   for (let bar = 0; bar < bars; bar++) {
-    melody.forEach((step, i) => notes.push({ pitch: 60 + step + transpose, velocity: 80, startQuarter: bar * 4 + i * 0.5, endQuarter: bar * 4 + i * 0.5 + 0.5 }));
+    melody.forEach((step, i) =>
+      notes.push({
+        pitch: 60 + step + transpose,
+        velocity: 80,
+        startQuarter: bar * 4 + i * 0.5,
+        endQuarter: bar * 4 + i * 0.5 + 0.5,
+      }),
+    );
     notes.push({ pitch: 48 + transpose, velocity: 60, startQuarter: bar * 4, endQuarter: bar * 4 + 4 });
   }
   return notes;
@@ -20,13 +27,36 @@ function phrase(bars: number, transpose = 0): QuarterNote[] {
  */
 export function midiWithDrums(): Uint8Array {
   const track = [
-    0x00, 0x90, 60, 80, // piano C4 on
-    0x00, 0x99, 36, 100, // drum (channel 10) kick on
-    0x83, 0x60, 0x80, 60, 64, // 480 ticks later: C4 off
-    0x00, 0x89, 36, 64, // kick off
-    0x00, 0x90, 62, 80, // D4 on
-    0x83, 0x60, 0x90, 62, 0, // 480 ticks later: D4 "on" with velocity 0 = off
-    0x00, 0xff, 0x2f, 0x00, // end of track
+    0x00,
+    0x90,
+    60,
+    80, // piano C4 on
+    0x00,
+    0x99,
+    36,
+    100, // drum (channel 10) kick on
+    0x83,
+    0x60,
+    0x80,
+    60,
+    64, // 480 ticks later: C4 off
+    0x00,
+    0x89,
+    36,
+    64, // kick off
+    0x00,
+    0x90,
+    62,
+    80, // D4 on
+    0x83,
+    0x60,
+    0x90,
+    62,
+    0, // 480 ticks later: D4 "on" with velocity 0 = off
+    0x00,
+    0xff,
+    0x2f,
+    0x00, // end of track
   ];
   const header = [0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xe0];
   const trackHeader = [0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, track.length];

@@ -20,11 +20,15 @@ export interface CliProcess {
 
 export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
   // Same command line as the package scripts: node loads tsx as a hook, no wrapper process in between.
-  const child = spawn(process.execPath, ["--conditions=@motif/source", "--import", "tsx", path.join(appDir, "src/main.ts"), ...args], {
-    cwd: appDir,
-    env: { ...process.env, INIT_CWD: appDir, MOTIF_BACKEND: "wasm", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@motif/source", "--import", "tsx", path.join(appDir, "src/main.ts"), ...args],
+    {
+      cwd: appDir,
+      env: { ...process.env, INIT_CWD: appDir, MOTIF_BACKEND: "wasm", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];

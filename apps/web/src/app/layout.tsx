@@ -31,8 +31,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </header>
         <main className="page">{children}</main>
         <footer className="site-footer muted small">
-          Piano: Salamander Grand Piano samples (CC-BY 3.0), served by this app. The built-in model learned from public-domain and CC BY pieces of the
-          Mutopia Project: <Link href="/attribution">attribution</Link>.
+          Piano: Salamander Grand Piano samples (CC-BY 3.0), served by this app. The built-in model learned
+          from public-domain and CC BY pieces of the Mutopia Project:{" "}
+          <Link href="/attribution">attribution</Link>.
         </footer>
       </body>
     </html>

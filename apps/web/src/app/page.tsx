@@ -4,16 +4,30 @@ import { GalleryGrid } from "@/components/gallery-grid";
 import { COPY_FILTERS, type CopyFilter } from "@/lib/music-report";
 import { serverCaller } from "@/server/caller";
 
-const COPY_LABELS: Record<CopyFilter, string> = { all: "All pieces", heavy: "Only heavy copies", "hide-heavy": "Hide heavy copies" };
+const COPY_LABELS: Record<CopyFilter, string> = {
+  all: "All pieces",
+  heavy: "Only heavy copies",
+  "hide-heavy": "Hide heavy copies",
+};
 
-export default async function GalleryPage({ searchParams }: { searchParams: Promise<{ model?: string | string[]; copies?: string | string[] }> }) {
+export default async function GalleryPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ model?: string | string[]; copies?: string | string[] }>;
+}) {
   await connection();
   const params = await searchParams;
   // A malformed filter (hand-edited URL) shows everything rather than an error page.
-  const modelId = typeof params.model === "string" && params.model !== "" && params.model.length <= 64 ? params.model : null;
+  const modelId =
+    typeof params.model === "string" && params.model !== "" && params.model.length <= 64
+      ? params.model
+      : null;
   const copies = COPY_FILTERS.find((value) => value === params.copies) ?? "all";
   const caller = await serverCaller();
-  const [page, models] = await Promise.all([caller.pieces.list({ limit: 12, modelId, copies }), caller.models.list()]);
+  const [page, models] = await Promise.all([
+    caller.pieces.list({ limit: 12, modelId, copies }),
+    caller.models.list(),
+  ]);
   return (
     <>
       <section className="hero">
@@ -33,7 +47,11 @@ export default async function GalleryPage({ searchParams }: { searchParams: Prom
               </option>
             ))}
           </select>
-          <label htmlFor="copies-filter" className="small muted" title="heavy copy: a passage found in one training song longer than any held-out human song copies">
+          <label
+            htmlFor="copies-filter"
+            className="small muted"
+            title="heavy copy: a passage found in one training song longer than any held-out human song copies"
+          >
             Copies
           </label>
           <select id="copies-filter" name="copies" defaultValue={copies}>
@@ -50,13 +68,23 @@ export default async function GalleryPage({ searchParams }: { searchParams: Prom
       </section>
       {page.items.length === 0 ? (
         <div className="empty card">
-          <p>{copies === "all" ? `No pieces ${modelId ? "from this model " : ""}yet.` : `No pieces ${modelId ? "from this model " : ""}match this filter.`}</p>
+          <p>
+            {copies === "all"
+              ? `No pieces ${modelId ? "from this model " : ""}yet.`
+              : `No pieces ${modelId ? "from this model " : ""}match this filter.`}
+          </p>
           <Link href="/generate" className="button">
             Generate the first one
           </Link>
         </div>
       ) : (
-        <GalleryGrid key={`${modelId ?? "all"}:${copies}`} initial={page.items} nextCursor={page.nextCursor} modelId={modelId} copies={copies} />
+        <GalleryGrid
+          key={`${modelId ?? "all"}:${copies}`}
+          initial={page.items}
+          nextCursor={page.nextCursor}
+          modelId={modelId}
+          copies={copies}
+        />
       )}
     </>
   );

@@ -43,7 +43,10 @@ async function openCache(): Promise<Cache | null> {
 }
 
 /** The listing's files as bytes, from Cache Storage where present; `downloadedBytes` counts the network part. */
-export async function fetchBundleFiles(listing: BundleListing, onProgress: (progress: LoadProgress) => void): Promise<{ files: BundleFiles; downloadedBytes: number }> {
+export async function fetchBundleFiles(
+  listing: BundleListing,
+  onProgress: (progress: LoadProgress) => void,
+): Promise<{ files: BundleFiles; downloadedBytes: number }> {
   const cache = await openCache();
   const files: BundleFiles = {};
   let loadedBytes = 0;
@@ -57,14 +60,23 @@ export async function fetchBundleFiles(listing: BundleListing, onProgress: (prog
     if (!response) {
       fromCache = false;
       response = await fetch(file.url);
-      if (!response.ok) throw new Error(`${file.name}: the server answered ${response.status} (${(await response.text()).slice(0, 200)})`);
+      if (!response.ok)
+        throw new Error(
+          `${file.name}: the server answered ${response.status} (${(await response.text()).slice(0, 200)})`,
+        );
     }
     const bytes = await readWithProgress(response, (count) => {
       loadedBytes += count;
       if (!cached) downloadedBytes += count;
       report();
     });
-    if (!cached) await cache?.put(file.url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": response.headers.get("Content-Type") ?? "application/octet-stream" } }));
+    if (!cached)
+      await cache?.put(
+        file.url,
+        new Response(bytes as Uint8Array<ArrayBuffer>, {
+          headers: { "Content-Type": response.headers.get("Content-Type") ?? "application/octet-stream" },
+        }),
+      );
     files[file.name] = bytes;
   }
   if (cache) await forgetOtherVersions(cache, listing);
@@ -76,6 +88,7 @@ async function forgetOtherVersions(cache: Cache, listing: BundleListing): Promis
   const prefix = `/api/models/${encodeURIComponent(listing.modelId)}/bundle/`;
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
-    if (path.startsWith(prefix) && !path.startsWith(`${prefix}${listing.bundleHash}/`)) await cache.delete(request);
+    if (path.startsWith(prefix) && !path.startsWith(`${prefix}${listing.bundleHash}/`))
+      await cache.delete(request);
   }
 }

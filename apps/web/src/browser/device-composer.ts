@@ -20,10 +20,17 @@ export function deviceGenerationSupported(): boolean {
 let worker: Worker | null = null;
 let nextRequestId = 1;
 
-type Handlers = { onLoad(state: LoadState): void; onNotes?(update: { from: number; notes: RollNote[]; tokenCount: number }): void };
+type Handlers = {
+  onLoad(state: LoadState): void;
+  onNotes?(update: { from: number; notes: RollNote[]; tokenCount: number }): void;
+};
 
 /** Sends one request to the page's worker (started on first use) and settles with its last message. */
-function request<T>(message: ToWorker, handlers: Handlers, settle: (message: FromWorker & { type: "ready" | "done" | "primer" }) => T): Promise<T> {
+function request<T>(
+  message: ToWorker,
+  handlers: Handlers,
+  settle: (message: FromWorker & { type: "ready" | "done" | "primer" }) => T,
+): Promise<T> {
   worker ??= new Worker(DEVICE_WORKER_URL);
   const active = worker;
   return new Promise<T>((resolve, reject) => {
@@ -34,7 +41,13 @@ function request<T>(message: ToWorker, handlers: Handlers, settle: (message: Fro
     const onMessage = (event: MessageEvent<FromWorker>) => {
       const reply = event.data;
       if (reply.requestId !== message.requestId) return;
-      if (reply.type === "load") handlers.onLoad({ loadedBytes: reply.loadedBytes, totalBytes: reply.totalBytes, fromCache: reply.fromCache, label: `${reply.name}/${reply.version}` });
+      if (reply.type === "load")
+        handlers.onLoad({
+          loadedBytes: reply.loadedBytes,
+          totalBytes: reply.totalBytes,
+          fromCache: reply.fromCache,
+          label: `${reply.name}/${reply.version}`,
+        });
       else if (reply.type === "notes") handlers.onNotes?.(reply);
       else if (reply.type === "error") {
         stop();
@@ -49,7 +62,11 @@ function request<T>(message: ToWorker, handlers: Handlers, settle: (message: Fro
       // A crashed worker loses its bundle; the next request starts a fresh one.
       if (worker === active) worker = null;
       active.terminate();
-      reject(new Error(`the device worker failed: ${event.message || "could not start (is public/workers/device-worker.js built?)"}`));
+      reject(
+        new Error(
+          `the device worker failed: ${event.message || "could not start (is public/workers/device-worker.js built?)"}`,
+        ),
+      );
     };
     active.addEventListener("message", onMessage);
     active.addEventListener("error", onError);
@@ -70,9 +87,17 @@ export function preloadOnDevice(modelId: string, onLoad: (state: LoadState) => v
 }
 
 /** An uploaded file's primer, read by the worker's Composer: the file does not leave the browser. */
-export function primerOnDevice(modelId: string, file: { name: string; bytes: Uint8Array }, onLoad: (state: LoadState) => void): Promise<Omit<DevicePrimer, "kind">> {
-  return request({ type: "primer-midi", requestId: nextRequestId++, modelId, fileName: file.name, bytes: file.bytes }, { onLoad }, (reply) => {
-    if (reply.type !== "primer") throw new Error("the device worker answered a primer with no tokens");
-    return reply.primer;
-  });
+export function primerOnDevice(
+  modelId: string,
+  file: { name: string; bytes: Uint8Array },
+  onLoad: (state: LoadState) => void,
+): Promise<Omit<DevicePrimer, "kind">> {
+  return request(
+    { type: "primer-midi", requestId: nextRequestId++, modelId, fileName: file.name, bytes: file.bytes },
+    { onLoad },
+    (reply) => {
+      if (reply.type !== "primer") throw new Error("the device worker answered a primer with no tokens");
+      return reply.primer;
+    },
+  );
 }

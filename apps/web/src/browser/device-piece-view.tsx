@@ -22,7 +22,17 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /** `clickedAt`: when Generate was pressed (performance.now()), for "click → first note"; `run` counts the presses; `onSaved`: kept or shared. */
-export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: DeviceRecipe; clickedAt: number; run: number; onSaved?(): void }) {
+export function DevicePieceView({
+  recipe,
+  clickedAt,
+  run,
+  onSaved,
+}: {
+  recipe: DeviceRecipe;
+  clickedAt: number;
+  run: number;
+  onSaved?(): void;
+}) {
   const [status, setStatus] = useState<"loading" | "generating" | "done" | "failed">("loading");
   const [load, setLoad] = useState<LoadState | null>(null);
   const [notes, setNotes] = useState<RollNote[]>([]);
@@ -54,9 +64,18 @@ export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: D
       .then(async (done) => {
         const id = crypto.randomUUID();
         const sha256 = await sha256Hex(done.midi);
-        await saveDevicePiece({ id, createdAt: Date.now(), recipe: { ...recipe, key: done.key }, modelLabel: done.modelLabel, bundleHash: done.bundleHash, tokens: done.tokens, notes: done.notes, midi: done.midi, durationSeconds: done.durationSeconds, sharedPieceId: null }).catch(
-          (failure: unknown) => console.warn("could not keep the piece in IndexedDB", failure),
-        );
+        await saveDevicePiece({
+          id,
+          createdAt: Date.now(),
+          recipe: { ...recipe, key: done.key },
+          modelLabel: done.modelLabel,
+          bundleHash: done.bundleHash,
+          tokens: done.tokens,
+          notes: done.notes,
+          midi: done.midi,
+          durationSeconds: done.durationSeconds,
+          sharedPieceId: null,
+        }).catch((failure: unknown) => console.warn("could not keep the piece in IndexedDB", failure));
         if (!live) return;
         onSaved?.();
         setNotes(done.notes);
@@ -74,7 +93,13 @@ export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: D
     };
   }, [recipe, clickedAt, onSaved]);
 
-  const midiUrl = useMemo(() => (result ? URL.createObjectURL(new Blob([result.midi as Uint8Array<ArrayBuffer>], { type: "audio/midi" })) : null), [result]);
+  const midiUrl = useMemo(
+    () =>
+      result
+        ? URL.createObjectURL(new Blob([result.midi as Uint8Array<ArrayBuffer>], { type: "audio/midi" }))
+        : null,
+    [result],
+  );
   useEffect(() => () => (midiUrl ? URL.revokeObjectURL(midiUrl) : undefined), [midiUrl]);
 
   async function share() {
@@ -82,7 +107,14 @@ export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: D
     setSharing(true);
     setError(null);
     try {
-      setShared(await shareToGallery({ id: result.id, recipe: { ...recipe, key: result.key }, bundleHash: result.bundleHash, tokens: result.tokens }));
+      setShared(
+        await shareToGallery({
+          id: result.id,
+          recipe: { ...recipe, key: result.key },
+          bundleHash: result.bundleHash,
+          tokens: result.tokens,
+        }),
+      );
       onSaved?.();
     } catch (failure) {
       setError(`Not shared: ${errorMessage(failure)}`);
@@ -112,11 +144,22 @@ export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: D
         {load
           ? `${load.label}: ${formatBytes(load.loadedBytes)} / ${formatBytes(load.totalBytes)} ${load.fromCache ? "from this device's cache" : "downloaded"}`
           : "Starting the worker…"}
-        {status === "generating" ? ` · ${tokenCount} / ${recipe.length + (recipe.primer?.tokens.length ?? 0)} tokens` : null}
+        {status === "generating"
+          ? ` · ${tokenCount} / ${recipe.length + (recipe.primer?.tokens.length ?? 0)} tokens`
+          : null}
         {firstNoteMs !== null ? <span> · first note {firstNoteMs} ms after Generate</span> : null}
-        {result ? ` · ${result.tokens.length} tokens in ${Math.round(result.timings.composeMs)} ms (${result.implementation} step)` : null}
+        {result
+          ? ` · ${result.tokens.length} tokens in ${Math.round(result.timings.composeMs)} ms (${result.implementation} step)`
+          : null}
       </p>
-      <PianoRoll notes={notes} bpm={GALLERY_RECIPE.bpm} totalSeconds={total} position={player.position} onSeek={player.seek} generating={status !== "done" && status !== "failed"} />
+      <PianoRoll
+        notes={notes}
+        bpm={GALLERY_RECIPE.bpm}
+        totalSeconds={total}
+        position={player.position}
+        onSeek={player.seek}
+        generating={status !== "done" && status !== "failed"}
+      />
       <Transport player={player} total={total} disabled={notes.length === 0} />
       {error ? (
         <p className="error" role="alert" data-testid="device-error">
@@ -125,15 +168,31 @@ export function DevicePieceView({ recipe, clickedAt, run, onSaved }: { recipe: D
       ) : null}
       {result ? (
         <div className="actions">
-          <a className="button secondary" href={midiUrl ?? undefined} download={`motif-seed-${recipe.seed}.mid`} data-testid="device-download">
+          <a
+            className="button secondary"
+            href={midiUrl ?? undefined}
+            download={`motif-seed-${recipe.seed}.mid`}
+            data-testid="device-download"
+          >
             Download MIDI
           </a>
           {shared ? (
-            <Link className="button primary" href={`/pieces/${shared}`} data-testid="shared-link" data-piece-id={shared}>
+            <Link
+              className="button primary"
+              href={`/pieces/${shared}`}
+              data-testid="shared-link"
+              data-piece-id={shared}
+            >
               Shared: open it in the gallery
             </Link>
           ) : (
-            <button type="button" className="button primary" onClick={() => void share()} disabled={sharing} data-testid="share">
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void share()}
+              disabled={sharing}
+              data-testid="share"
+            >
               {sharing ? "The server is replaying the recipe…" : "Share to gallery"}
             </button>
           )}

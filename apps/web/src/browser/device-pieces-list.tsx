@@ -54,16 +54,34 @@ export function DevicePiecesList({ version }: { version: number }) {
     <section className="card form" style={{ marginTop: "1.5rem", gap: "0.5rem" }} data-testid="device-pieces">
       <h2>On this device</h2>
       <p className="muted small">Pieces composed in this browser stay here until you share them.</p>
-      <ul style={{ listStyle: "none", padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: "0.4rem" }}>
+      <ul
+        style={{
+          listStyle: "none",
+          padding: 0,
+          margin: 0,
+          display: "flex",
+          flexDirection: "column",
+          gap: "0.4rem",
+        }}
+      >
         {pieces.map((piece) => (
-          <li key={piece.id} data-testid="device-pieces-item" data-seed={piece.recipe.seed} data-offset={piece.recipe.offset} data-shared={piece.sharedPieceId !== null}>
+          <li
+            key={piece.id}
+            data-testid="device-pieces-item"
+            data-seed={piece.recipe.seed}
+            data-offset={piece.recipe.offset}
+            data-shared={piece.sharedPieceId !== null}
+          >
             <strong>
               {piece.modelLabel} · seed {piece.recipe.seed}
               {piece.recipe.offset === undefined ? null : ` · radio, from token ${piece.recipe.offset}`}
-              {piece.recipe.primer ? ` · from ${piece.recipe.primer.kind === "corpus" ? "a corpus snippet" : "my MIDI file"}` : null}
+              {piece.recipe.primer
+                ? ` · from ${piece.recipe.primer.kind === "corpus" ? "a corpus snippet" : "my MIDI file"}`
+                : null}
             </strong>{" "}
             <span className="muted small">
-              {piece.recipe.length} tokens · {keyChoiceLabel(piece.recipe.key)} · {formatDuration(piece.durationSeconds)} · {formatDate(new Date(piece.createdAt))}
+              {piece.recipe.length} tokens · {keyChoiceLabel(piece.recipe.key)} ·{" "}
+              {formatDuration(piece.durationSeconds)} · {formatDate(new Date(piece.createdAt))}
             </span>{" "}
             <button type="button" className="link-button small" onClick={() => downloadMidi(piece)}>
               Download MIDI
@@ -77,7 +95,12 @@ export function DevicePiecesList({ version }: { version: number }) {
                 not shareable: {shareProblem(piece)}
               </span>
             ) : (
-              <button type="button" className="link-button small" disabled={busy !== null} onClick={() => void share(piece)}>
+              <button
+                type="button"
+                className="link-button small"
+                disabled={busy !== null}
+                onClick={() => void share(piece)}
+              >
                 {busy === piece.id ? "sharing…" : "Share to gallery"}
               </button>
             )}{" "}
@@ -87,7 +110,12 @@ export function DevicePiecesList({ version }: { version: number }) {
               onClick={() =>
                 void forgetDevicePiece(piece.id)
                   .then(() => setReads((n) => n + 1))
-                  .catch((failure: unknown) => setErrors((current) => ({ ...current, [piece.id]: `Not forgotten: ${errorMessage(failure)}` })))
+                  .catch((failure: unknown) =>
+                    setErrors((current) => ({
+                      ...current,
+                      [piece.id]: `Not forgotten: ${errorMessage(failure)}`,
+                    })),
+                  )
               }
             >
               forget

@@ -4,7 +4,10 @@ import type { DeviceRecipe, DeviceResult } from "./device-protocol";
 const DB_NAME = "motif-device";
 const STORE = "pieces";
 
-export type DevicePiece = Pick<DeviceResult, "modelLabel" | "bundleHash" | "tokens" | "notes" | "midi" | "durationSeconds"> & {
+export type DevicePiece = Pick<
+  DeviceResult,
+  "modelLabel" | "bundleHash" | "tokens" | "notes" | "midi" | "durationSeconds"
+> & {
   id: string;
   createdAt: number;
   recipe: DeviceRecipe;
@@ -39,7 +42,10 @@ export async function saveDevicePiece(piece: DevicePiece): Promise<void> {
 }
 
 export async function markShared(id: string, sharedPieceId: string): Promise<void> {
-  const piece = await run<DevicePiece | undefined>("readonly", (store) => store.get(id) as IDBRequest<DevicePiece | undefined>);
+  const piece = await run<DevicePiece | undefined>(
+    "readonly",
+    (store) => store.get(id) as IDBRequest<DevicePiece | undefined>,
+  );
   if (piece) await saveDevicePiece({ ...piece, sharedPieceId });
 }
 

@@ -55,14 +55,38 @@ export type ToWorker =
   | { type: "radio-stop"; requestId: number };
 
 export type FromWorker =
-  | { type: "load"; requestId: number; loadedBytes: number; totalBytes: number; fromCache: boolean; name: string; version: string }
+  | {
+      type: "load";
+      requestId: number;
+      loadedBytes: number;
+      totalBytes: number;
+      fromCache: boolean;
+      name: string;
+      version: string;
+    }
   | { type: "notes"; requestId: number; from: number; notes: RollNote[]; tokenCount: number }
   | { type: "ready"; requestId: number; loadMs: number; downloadedBytes: number }
   | { type: "primer"; requestId: number; primer: Omit<DevicePrimer, "kind"> }
   | { type: "done"; requestId: number; result: DeviceResult }
   | { type: "error"; requestId: number; message: string }
-  | { type: "radio-stream"; requestId: number; streamId: number; recipe: DeviceRecipe; modelLabel: string; implementation: string; loadMs: number }
-  | { type: "radio-notes"; requestId: number; streamId: number; notes: RollNote[]; tokenCount: number; composedSeconds: number; stats: RadioStats }
+  | {
+      type: "radio-stream";
+      requestId: number;
+      streamId: number;
+      recipe: DeviceRecipe;
+      modelLabel: string;
+      implementation: string;
+      loadMs: number;
+    }
+  | {
+      type: "radio-notes";
+      requestId: number;
+      streamId: number;
+      notes: RollNote[];
+      tokenCount: number;
+      composedSeconds: number;
+      stats: RadioStats;
+    }
   | { type: "radio-kept"; requestId: number; keepId: number; recipe: DeviceRecipe; result: DeviceResult };
 
 /** The stream's generation so far: tokens and the time spent composing them (not the pauses when far enough ahead). */
@@ -85,5 +109,11 @@ export interface DeviceResult {
   /** Which code computed the steps: "wasm-simd", "js" or "tfjs". */
   implementation: string;
   /** loadMs and downloadedBytes are of the bundle's load in this worker (usually a preload before the click). */
-  timings: { loadMs: number; composeMs: number; firstNotesMs: number | null; bundleBytes: number; downloadedBytes: number };
+  timings: {
+    loadMs: number;
+    composeMs: number;
+    firstNotesMs: number | null;
+    bundleBytes: number;
+    downloadedBytes: number;
+  };
 }

@@ -7,7 +7,13 @@ import type { DeviceRecipe, DeviceResult, FromWorker, RadioStats, ToWorker } fro
 interface RadioHandlers {
   onLoad(state: LoadState): void;
   /** A new stream began (the start, or a skip): its notes come next, from its own time 0. */
-  onStream(stream: { streamId: number; recipe: DeviceRecipe; modelLabel: string; implementation: string; loadMs: number }): void;
+  onStream(stream: {
+    streamId: number;
+    recipe: DeviceRecipe;
+    modelLabel: string;
+    implementation: string;
+    loadMs: number;
+  }): void;
   onNotes(update: { streamId: number; notes: RollNote[]; composedSeconds: number; stats: RadioStats }): void;
   onError(message: string): void;
 }
@@ -24,14 +30,27 @@ export interface RadioConnection {
 /** The stream's messages carry this id; a keep's carry REQUEST_ID + its keepId, so its error finds it. */
 const REQUEST_ID = 1;
 
-export function startRadio(recipe: DeviceRecipe, aheadSeconds: number, handlers: RadioHandlers): RadioConnection {
+export function startRadio(
+  recipe: DeviceRecipe,
+  aheadSeconds: number,
+  handlers: RadioHandlers,
+): RadioConnection {
   const worker = new Worker(DEVICE_WORKER_URL);
   const send = (message: ToWorker) => worker.postMessage(message);
-  const keeps = new Map<number, { resolve(kept: { recipe: DeviceRecipe; result: DeviceResult }): void; reject(error: Error): void }>();
+  const keeps = new Map<
+    number,
+    { resolve(kept: { recipe: DeviceRecipe; result: DeviceResult }): void; reject(error: Error): void }
+  >();
   let keepIds = 0;
   worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
     const reply = event.data;
-    if (reply.type === "load") handlers.onLoad({ loadedBytes: reply.loadedBytes, totalBytes: reply.totalBytes, fromCache: reply.fromCache, label: `${reply.name}/${reply.version}` });
+    if (reply.type === "load")
+      handlers.onLoad({
+        loadedBytes: reply.loadedBytes,
+        totalBytes: reply.totalBytes,
+        fromCache: reply.fromCache,
+        label: `${reply.name}/${reply.version}`,
+      });
     else if (reply.type === "radio-stream") handlers.onStream(reply);
     else if (reply.type === "radio-notes") handlers.onNotes(reply);
     else if (reply.type === "radio-kept") {
@@ -44,7 +63,11 @@ export function startRadio(recipe: DeviceRecipe, aheadSeconds: number, handlers:
       keeps.delete(keepId);
     }
   });
-  worker.addEventListener("error", (event) => handlers.onError(`the device worker failed: ${event.message || "could not start (is public/workers/device-worker.js built?)"}`));
+  worker.addEventListener("error", (event) =>
+    handlers.onError(
+      `the device worker failed: ${event.message || "could not start (is public/workers/device-worker.js built?)"}`,
+    ),
+  );
   send({ type: "radio-start", requestId: REQUEST_ID, recipe, aheadSeconds });
   return {
     playhead: (seconds) => send({ type: "radio-playhead", requestId: REQUEST_ID, seconds }),

@@ -18,7 +18,12 @@ export function deviceGalleryRecipe(recipe: DeviceRecipe): Recipe {
     topP: recipe.topP,
     // What the server stores: the resolved primer, or for none no tokens, described as the Composer describes none.
     primer: recipe.primer
-      ? { kind: "tokens", tokens: recipe.primer.tokens, description: recipe.primer.description, keyShift: recipe.primer.keyShift }
+      ? {
+          kind: "tokens",
+          tokens: recipe.primer.tokens,
+          description: recipe.primer.description,
+          keyShift: recipe.primer.keyShift,
+        }
       : { kind: "tokens", tokens: [], description: NO_PRIMER.description, keyShift: 0 },
     key: keyChoiceText(choice),
     ...(recipe.offset === undefined ? {} : { offset: recipe.offset }),

@@ -13,12 +13,19 @@ export function shareProblem(piece: Pick<DevicePiece, "recipe">): string | null 
 }
 
 /** Returns the gallery piece's id; throws the server's message (e.g. where the tokens differ). */
-export async function shareToGallery(piece: Pick<DevicePiece, "id" | "recipe" | "bundleHash" | "tokens">): Promise<string> {
+export async function shareToGallery(
+  piece: Pick<DevicePiece, "id" | "recipe" | "bundleHash" | "tokens">,
+): Promise<string> {
   const problem = shareProblem(piece);
   if (problem) throw new Error(problem);
   const { primer, ...recipe } = piece.recipe;
   // A corpus primer is chosen again by the server from the seed; an uploaded one is sent as its tokens (the file stays here).
-  const shared = await trpc.pieces.share.mutate({ ...recipe, bundleHash: piece.bundleHash, primer: primer ?? { kind: "none" }, tokens: piece.tokens });
+  const shared = await trpc.pieces.share.mutate({
+    ...recipe,
+    bundleHash: piece.bundleHash,
+    primer: primer ?? { kind: "none" },
+    tokens: piece.tokens,
+  });
   // Kept on the device either way; remembering the gallery id is best effort.
   await markShared(piece.id, shared.id).catch(() => undefined);
   return shared.id;

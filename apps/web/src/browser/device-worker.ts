@@ -34,12 +34,21 @@ let backendReady: Promise<boolean> | null = null;
 
 async function composerFor(requestId: number, modelId: string) {
   const response = await fetch(`/api/models/${encodeURIComponent(modelId)}/bundle`, { cache: "no-store" });
-  if (!response.ok) throw new Error(`this model cannot be loaded here: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`this model cannot be loaded here: ${(await response.text()).slice(0, 200)}`);
   const listing = (await response.json()) as BundleListing;
   const key = `${listing.modelId}\n${listing.bundleHash}`;
   const label = `${listing.name}/${listing.version}`;
   if (current?.key === key) {
-    scope.postMessage({ type: "load", requestId, loadedBytes: listing.totalBytes, totalBytes: listing.totalBytes, fromCache: true, name: listing.name, version: listing.version });
+    scope.postMessage({
+      type: "load",
+      requestId,
+      loadedBytes: listing.totalBytes,
+      totalBytes: listing.totalBytes,
+      fromCache: true,
+      name: listing.name,
+      version: listing.version,
+    });
     return { ...current, listing };
   }
   const started = performance.now();
@@ -52,18 +61,30 @@ async function composerFor(requestId: number, modelId: string) {
   const bundle = await loadBundle(files);
   if (bundle.manifest.contentHash !== listing.bundleHash) {
     bundle.model.dispose();
-    throw new Error(`the bundle's content hash ${bundle.manifest.contentHash.slice(0, 12)} is not the one served (${listing.bundleHash.slice(0, 12)})`);
+    throw new Error(
+      `the bundle's content hash ${bundle.manifest.contentHash.slice(0, 12)} is not the one served (${listing.bundleHash.slice(0, 12)})`,
+    );
   }
   const composer = new Composer(bundle);
   if (composer.implementation === "tfjs") {
     composer.dispose();
     bundle.model.dispose();
     // A windowed model steps with tfjs kernels, whose float results may differ between this browser and the server.
-    throw new Error(`${label} (${bundle.manifest.model.preset} preset) re-runs a window through tfjs, which is not bit-identical across backends: compose it on the server`);
+    throw new Error(
+      `${label} (${bundle.manifest.model.preset} preset) re-runs a window through tfjs, which is not bit-identical across backends: compose it on the server`,
+    );
   }
   current?.composer.dispose();
   current?.model.dispose();
-  current = { key, composer, model: bundle.model, label, bundleBytes: listing.totalBytes, loadMs: 0, downloadedBytes };
+  current = {
+    key,
+    composer,
+    model: bundle.model,
+    label,
+    bundleBytes: listing.totalBytes,
+    loadMs: 0,
+    downloadedBytes,
+  };
   current.loadMs = performance.now() - started;
   return { ...current, listing };
 }
@@ -72,7 +93,11 @@ async function composerFor(requestId: number, modelId: string) {
 type Loaded = LoadedBundle & { listing: BundleListing };
 
 /** A finished device piece, as the page keeps it. */
-function deviceResult(loaded: Loaded, piece: Piece, timings: { composeMs: number; firstNotesMs: number | null }): DeviceResult {
+function deviceResult(
+  loaded: Loaded,
+  piece: Piece,
+  timings: { composeMs: number; firstNotesMs: number | null },
+): DeviceResult {
   return {
     modelId: loaded.listing.modelId,
     modelLabel: loaded.label,
@@ -83,7 +108,12 @@ function deviceResult(loaded: Loaded, piece: Piece, timings: { composeMs: number
     durationSeconds: piece.durationSeconds,
     key: keyChoiceText(piece.key),
     implementation: loaded.composer.implementation,
-    timings: { loadMs: loaded.loadMs, ...timings, bundleBytes: loaded.bundleBytes, downloadedBytes: loaded.downloadedBytes },
+    timings: {
+      loadMs: loaded.loadMs,
+      ...timings,
+      bundleBytes: loaded.bundleBytes,
+      downloadedBytes: loaded.downloadedBytes,
+    },
   };
 }
 
@@ -107,14 +137,29 @@ async function primerFromMidi(message: Extract<ToWorker, { type: "primer-midi" }
   const loaded = await composerFor(message.requestId, message.modelId);
   const parsed = tryParseMidi(message.bytes);
   if (parsed.ok && parsed.sequence.notes.length > MAX_PRIMER_NOTES) {
-    throw new Error(`${message.fileName} has ${parsed.sequence.notes.length.toLocaleString("en-US")} notes; an uploaded primer may have at most ${MAX_PRIMER_NOTES.toLocaleString("en-US")} notes`);
+    throw new Error(
+      `${message.fileName} has ${parsed.sequence.notes.length.toLocaleString("en-US")} notes; an uploaded primer may have at most ${MAX_PRIMER_NOTES.toLocaleString("en-US")} notes`,
+    );
   }
-  const primer = loaded.composer.primer({ kind: "midi", name: message.fileName, bytes: message.bytes }, { seed: 0, length: GALLERY_RECIPE.primerLength });
-  scope.postMessage({ type: "primer", requestId: message.requestId, primer: { tokens: primer.tokens, description: primer.description, keyShift: primer.keyShift } });
+  const primer = loaded.composer.primer(
+    { kind: "midi", name: message.fileName, bytes: message.bytes },
+    { seed: 0, length: GALLERY_RECIPE.primerLength },
+  );
+  scope.postMessage({
+    type: "primer",
+    requestId: message.requestId,
+    primer: { tokens: primer.tokens, description: primer.description, keyShift: primer.keyShift },
+  });
 }
 
 /** The radio's stream, composed until far enough ahead of the playhead, then paused until it moves on. */
-let radio: { requestId: number; streamId: number; loaded: Loaded; stream: RadioStream; composing: boolean } | null = null;
+let radio: {
+  requestId: number;
+  streamId: number;
+  loaded: Loaded;
+  stream: RadioStream;
+  composing: boolean;
+} | null = null;
 let streamIds = 0;
 
 // A message to itself yields to the event loop without setTimeout's 4 ms clamp.
@@ -122,8 +167,22 @@ const pumpChannel = new MessageChannel();
 pumpChannel.port1.onmessage = () => pumpRadio();
 
 function openStream(requestId: number, loaded: Loaded, recipe: DeviceRecipe, aheadSeconds: number): void {
-  radio = { requestId, streamId: ++streamIds, loaded, stream: new RadioStream(loaded.composer, recipe, aheadSeconds), composing: false };
-  scope.postMessage({ type: "radio-stream", requestId, streamId: radio.streamId, recipe, modelLabel: loaded.label, implementation: loaded.composer.implementation, loadMs: loaded.loadMs });
+  radio = {
+    requestId,
+    streamId: ++streamIds,
+    loaded,
+    stream: new RadioStream(loaded.composer, recipe, aheadSeconds),
+    composing: false,
+  };
+  scope.postMessage({
+    type: "radio-stream",
+    requestId,
+    streamId: radio.streamId,
+    recipe,
+    modelLabel: loaded.label,
+    implementation: loaded.composer.implementation,
+    loadMs: loaded.loadMs,
+  });
   pumpRadio();
 }
 
@@ -134,7 +193,15 @@ function pumpRadio(): void {
   const chunk = r.stream.step();
   r.composing = chunk !== null;
   if (!chunk) return;
-  scope.postMessage({ type: "radio-notes", requestId: r.requestId, streamId: r.streamId, notes: toRoll(chunk.notes), tokenCount: chunk.stats.tokens, composedSeconds: chunk.composedSeconds, stats: chunk.stats });
+  scope.postMessage({
+    type: "radio-notes",
+    requestId: r.requestId,
+    streamId: r.streamId,
+    notes: toRoll(chunk.notes),
+    tokenCount: chunk.stats.tokens,
+    composedSeconds: chunk.composedSeconds,
+    stats: chunk.stats,
+  });
   pumpChannel.port2.postMessage(null);
 }
 
@@ -142,8 +209,14 @@ function keepFromRadio(requestId: number, keepId: number, seconds: number, spanS
   if (!radio) throw new Error("the radio is not playing");
   const started = performance.now();
   const { recipe, piece } = radio.stream.keep(seconds, spanSeconds);
-  const result = deviceResult(radio.loaded, piece, { composeMs: performance.now() - started, firstNotesMs: null });
-  scope.postMessage({ type: "radio-kept", requestId, keepId, recipe: { ...recipe, key: result.key }, result }, [result.midi.buffer as ArrayBuffer]);
+  const result = deviceResult(radio.loaded, piece, {
+    composeMs: performance.now() - started,
+    firstNotesMs: null,
+  });
+  scope.postMessage(
+    { type: "radio-kept", requestId, keepId, recipe: { ...recipe, key: result.key }, result },
+    [result.midi.buffer as ArrayBuffer],
+  );
 }
 
 async function startRadio(requestId: number, recipe: DeviceRecipe, aheadSeconds: number): Promise<void> {
@@ -162,7 +235,13 @@ function handleRadio(message: ToWorker): boolean {
       }
       return true;
     case "radio-skip":
-      if (radio) openStream(radio.requestId, radio.loaded, { ...radio.stream.recipe, seed: message.seed }, message.aheadSeconds);
+      if (radio)
+        openStream(
+          radio.requestId,
+          radio.loaded,
+          { ...radio.stream.recipe, seed: message.seed },
+          message.aheadSeconds,
+        );
       return true;
     case "radio-keep":
       keepFromRadio(message.requestId, message.keepId, message.seconds, message.spanSeconds);
@@ -177,11 +256,17 @@ function handleRadio(message: ToWorker): boolean {
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "compose") return compose(message.requestId, message.recipe);
-  if (message.type === "radio-start") return startRadio(message.requestId, message.recipe, message.aheadSeconds);
+  if (message.type === "radio-start")
+    return startRadio(message.requestId, message.recipe, message.aheadSeconds);
   if (message.type === "primer-midi") return primerFromMidi(message);
   if (message.type !== "preload") return;
   const loaded = await composerFor(message.requestId, message.modelId);
-  scope.postMessage({ type: "ready", requestId: message.requestId, loadMs: loaded.loadMs, downloadedBytes: loaded.downloadedBytes });
+  scope.postMessage({
+    type: "ready",
+    requestId: message.requestId,
+    loadMs: loaded.loadMs,
+    downloadedBytes: loaded.downloadedBytes,
+  });
 }
 
 // One message at a time: a Generate pressed while its model preloads waits for that load instead of starting another.
@@ -191,12 +276,20 @@ scope.addEventListener("message", (event) => {
   try {
     if (handleRadio(message)) return;
   } catch (error) {
-    scope.postMessage({ type: "error", requestId: message.requestId, message: error instanceof Error ? error.message : String(error) });
+    scope.postMessage({
+      type: "error",
+      requestId: message.requestId,
+      message: error instanceof Error ? error.message : String(error),
+    });
     return;
   }
   queue = queue.then(() =>
     handle(message).catch((error: unknown) => {
-      scope.postMessage({ type: "error", requestId: message.requestId, message: error instanceof Error ? error.message : String(error) });
+      scope.postMessage({
+        type: "error",
+        requestId: message.requestId,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }),
   );
 });

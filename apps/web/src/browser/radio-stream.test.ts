@@ -6,7 +6,11 @@ import { readFile } from "node:fs/promises";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLE_FILES, Composer, loadBundle, pieceToMidi, type ComposerBundle } from "@motif/core/compose";
-import { coreFixturesDir, FIXTURE_BUNDLES, type FixtureBundleName } from "../../test-support/compose-fixtures";
+import {
+  coreFixturesDir,
+  FIXTURE_BUNDLES,
+  type FixtureBundleName,
+} from "../../test-support/compose-fixtures";
 import type { DeviceRecipe } from "./device-protocol";
 import { deviceGalleryRecipe } from "./device-recipe";
 import { RadioStream } from "./radio-stream";
@@ -16,7 +20,14 @@ const bundles = new Map<FixtureBundleName, ComposerBundle>();
 beforeAll(async () => {
   await tf.setBackend("cpu");
   for (const name of FIXTURE_BUNDLES) {
-    const files = Object.fromEntries(await Promise.all(Object.values(BUNDLE_FILES).map(async (file) => [file, new Uint8Array(await readFile(join(coreFixturesDir, name, file)))])));
+    const files = Object.fromEntries(
+      await Promise.all(
+        Object.values(BUNDLE_FILES).map(async (file) => [
+          file,
+          new Uint8Array(await readFile(join(coreFixturesDir, name, file))),
+        ]),
+      ),
+    );
     bundles.set(name, await loadBundle(files));
   }
 });
@@ -24,7 +35,15 @@ afterAll(() => {
   for (const bundle of bundles.values()) bundle.model.dispose();
 });
 
-const recipe: DeviceRecipe = { modelId: "m1", seed: 99, length: 0, temperature: 1, topK: null, topP: 0.95, key: "as-trained" };
+const recipe: DeviceRecipe = {
+  modelId: "m1",
+  seed: 99,
+  length: 0,
+  temperature: 1,
+  topK: null,
+  topP: 0.95,
+  key: "as-trained",
+};
 
 /** Steps until the stream waits; returns how far it composed (seconds). */
 function fill(stream: RadioStream): number {
@@ -72,7 +91,9 @@ describe.each(FIXTURE_BUNDLES)("the radio's stream on %s", (name) => {
         expect(replay.notes).toEqual(kept.piece.notes);
         expect(pieceToMidi(replay)).toEqual(pieceToMidi(kept.piece));
         expect(replay.recipeLines).toContain(`offset ${kept.recipe.offset}`);
-        expect(replayer.compose(deviceGalleryRecipe({ ...kept.recipe, seed: 98 })).tokens).not.toEqual(kept.piece.tokens);
+        expect(replayer.compose(deviceGalleryRecipe({ ...kept.recipe, seed: 98 })).tokens).not.toEqual(
+          kept.piece.tokens,
+        );
       } finally {
         replayer.dispose();
       }

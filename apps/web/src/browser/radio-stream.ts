@@ -1,7 +1,13 @@
 // The radio's stream, apart from messaging (device-worker.ts posts what it gives): the device
 // recipe's endless stream composed a chunk at a time until it is far enough ahead of the playhead,
 // and Keep as a cut of it whose recipe (seed, offset, length) replays it.
-import { quartersToSeconds, secondsToQuarters, type Composer, type CompositionStream, type Piece } from "@motif/core/compose";
+import {
+  quartersToSeconds,
+  secondsToQuarters,
+  type Composer,
+  type CompositionStream,
+  type Piece,
+} from "@motif/core/compose";
 import type { QuarterNote } from "@motif/midi";
 import type { DeviceRecipe, RadioStats } from "./device-protocol";
 import { deviceGalleryRecipe } from "./device-recipe";
@@ -50,12 +56,19 @@ export class RadioStream {
     this.busyMs += this.now() - started;
     this.composedQuarter = notes.at(-1)?.startQuarter ?? this.composedQuarter;
     this.marks.push({ tokens: this.stream.tokenCount, quarter: this.composedQuarter });
-    return { notes, composedSeconds: quartersToSeconds(this.composedQuarter, this.bpm), stats: { tokens: this.stream.tokenCount, busyMs: this.busyMs } };
+    return {
+      notes,
+      composedSeconds: quartersToSeconds(this.composedQuarter, this.bpm),
+      stats: { tokens: this.stream.tokenCount, busyMs: this.busyMs },
+    };
   }
 
   /** Keep: about `spanSeconds` of the stream up to `seconds`, and the device recipe that replays it. Throws when too little is composed. */
   keep(seconds: number, spanSeconds: number): { recipe: DeviceRecipe; piece: Piece } {
-    const cut = keepWindow(this.marks, { endQuarter: secondsToQuarters(seconds, this.bpm), spanQuarters: secondsToQuarters(spanSeconds, this.bpm) });
+    const cut = keepWindow(this.marks, {
+      endQuarter: secondsToQuarters(seconds, this.bpm),
+      spanQuarters: secondsToQuarters(spanSeconds, this.bpm),
+    });
     if (!cut) throw new Error("too little of this stream has been composed yet to keep a piece");
     const piece = this.stream.cut(cut.offset, cut.length);
     return { recipe: { ...this.recipe, offset: cut.offset, length: cut.length }, piece };

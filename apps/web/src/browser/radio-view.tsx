@@ -51,12 +51,20 @@ const EMPTY: Timeline = { notes: [], base: 0, composed: 0, streamId: null, recip
 export function RadioView({ models, initialModelId }: { models: ModelOption[]; initialModelId: string }) {
   const [modelId, setModelId] = useState(initialModelId);
   const [supported, setSupported] = useState(true);
-  const [phase, setPhase] = useState<"off" | "loading" | "buffering" | "playing" | "paused" | "failed">("off");
+  const [phase, setPhase] = useState<"off" | "loading" | "buffering" | "playing" | "paused" | "failed">(
+    "off",
+  );
   const [load, setLoad] = useState<LoadState | null>(null);
   const [timeline, setTimeline] = useState<Timeline>(EMPTY);
-  const [info, setInfo] = useState<{ modelLabel: string; implementation: string; loadMs: number } | null>(null);
+  const [info, setInfo] = useState<{ modelLabel: string; implementation: string; loadMs: number } | null>(
+    null,
+  );
   // Tokens and composing time of the streams before the current one, and of the current one.
-  const [stats, setStats] = useState<{ before: RadioStats; current: RadioStats; startedAt: number }>({ before: { tokens: 0, busyMs: 0 }, current: { tokens: 0, busyMs: 0 }, startedAt: 0 });
+  const [stats, setStats] = useState<{ before: RadioStats; current: RadioStats; startedAt: number }>({
+    before: { tokens: 0, busyMs: 0 },
+    current: { tokens: 0, busyMs: 0 },
+    startedAt: 0,
+  });
   const [error, setError] = useState<string | null>(null);
   const [kept, setKept] = useState<{ text: string; offset: number; length: number } | null>(null);
   const [keeping, setKeeping] = useState(false);
@@ -73,13 +81,28 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
     setKept(null);
     setPhase("loading");
     setTimeline(EMPTY);
-    const recipe: DeviceRecipe = { modelId, seed: randomSeed(), length: 0, temperature: 1, topK: null, topP: 0.95, key: "as-trained" };
+    const recipe: DeviceRecipe = {
+      modelId,
+      seed: randomSeed(),
+      length: 0,
+      temperature: 1,
+      topK: null,
+      topP: 0.95,
+      key: "as-trained",
+    };
     connection.current?.stop();
     connection.current = startRadio(recipe, AHEAD_SECONDS, {
       onLoad: setLoad,
       onStream: (stream) => {
         setInfo(stream);
-        setStats((current) => ({ before: { tokens: current.before.tokens + current.current.tokens, busyMs: current.before.busyMs + current.current.busyMs }, current: { tokens: 0, busyMs: 0 }, startedAt: current.startedAt || performance.now() }));
+        setStats((current) => ({
+          before: {
+            tokens: current.before.tokens + current.current.tokens,
+            busyMs: current.before.busyMs + current.current.busyMs,
+          },
+          current: { tokens: 0, busyMs: 0 },
+          startedAt: current.startedAt || performance.now(),
+        }));
         setTimeline((current) => ({ ...current, streamId: stream.streamId, recipe: stream.recipe }));
         setPhase((current) => (current === "loading" ? "buffering" : current));
       },
@@ -87,8 +110,17 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
         setTimeline((current) => {
           if (update.streamId !== current.streamId) return current;
           const shift = secondsToQuarters(current.base, BPM);
-          const notes = update.notes.map(([pitch, velocity, startQ, endQ]): RollNote => [pitch, velocity, startQ + shift, endQ + shift]);
-          return { ...current, notes: [...current.notes, ...notes], composed: Math.max(current.composed, current.base + update.composedSeconds) };
+          const notes = update.notes.map(([pitch, velocity, startQ, endQ]): RollNote => [
+            pitch,
+            velocity,
+            startQ + shift,
+            endQ + shift,
+          ]);
+          return {
+            ...current,
+            notes: [...current.notes, ...notes],
+            composed: Math.max(current.composed, current.base + update.composedSeconds),
+          };
         });
         setStats((current) => ({ ...current, current: update.stats }));
       },
@@ -111,7 +143,11 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
 
   // Playing starts once a few seconds are composed; the worker hears where the playhead is.
   useEffect(() => {
-    if (phase === "buffering" && player.state === "ready" && timeline.composed - player.position >= START_LEAD_SECONDS) {
+    if (
+      phase === "buffering" &&
+      player.state === "ready" &&
+      timeline.composed - player.position >= START_LEAD_SECONDS
+    ) {
       player.play();
       setPhase("playing");
     }
@@ -146,8 +182,23 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
     try {
       const { recipe, result } = await connection.current.keep(player.position - timeline.base, KEEP_SECONDS);
       const id = crypto.randomUUID();
-      await saveDevicePiece({ id, createdAt: Date.now(), recipe, modelLabel: result.modelLabel, bundleHash: result.bundleHash, tokens: result.tokens, notes: result.notes, midi: result.midi, durationSeconds: result.durationSeconds, sharedPieceId: null });
-      setKept({ text: `Kept ${formatDuration(result.durationSeconds)}: seed ${recipe.seed}, tokens ${recipe.offset} to ${(recipe.offset ?? 0) + recipe.length}`, offset: recipe.offset ?? 0, length: recipe.length });
+      await saveDevicePiece({
+        id,
+        createdAt: Date.now(),
+        recipe,
+        modelLabel: result.modelLabel,
+        bundleHash: result.bundleHash,
+        tokens: result.tokens,
+        notes: result.notes,
+        midi: result.midi,
+        durationSeconds: result.durationSeconds,
+        sharedPieceId: null,
+      });
+      setKept({
+        text: `Kept ${formatDuration(result.durationSeconds)}: seed ${recipe.seed}, tokens ${recipe.offset} to ${(recipe.offset ?? 0) + recipe.length}`,
+        offset: recipe.offset ?? 0,
+        length: recipe.length,
+      });
       setPiecesVersion((n) => n + 1);
     } catch (failure) {
       setError(`Not kept: ${failure instanceof Error ? failure.message : String(failure)}`);
@@ -156,13 +207,22 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
     }
   }
 
-  if (!supported) return <p className="card">The radio composes on this device and needs Web Workers and WebAssembly, which this browser lacks.</p>;
+  if (!supported)
+    return (
+      <p className="card">
+        The radio composes on this device and needs Web Workers and WebAssembly, which this browser lacks.
+      </p>
+    );
 
   const tokens = stats.before.tokens + stats.current.tokens;
   const busyMs = stats.before.busyMs + stats.current.busyMs;
   const tokensPerSecond = busyMs > 0 ? Math.round((tokens / busyMs) * 1000) : null;
   const from = player.position - ROLL_BEHIND_SECONDS;
-  const visible = timeline.notes.filter((note) => quartersToSeconds(note[3], BPM) >= from && quartersToSeconds(note[2], BPM) <= from + ROLL_BEHIND_SECONDS + ROLL_AHEAD_SECONDS);
+  const visible = timeline.notes.filter(
+    (note) =>
+      quartersToSeconds(note[3], BPM) >= from &&
+      quartersToSeconds(note[2], BPM) <= from + ROLL_BEHIND_SECONDS + ROLL_AHEAD_SECONDS,
+  );
   const on = phase === "buffering" || phase === "playing" || phase === "paused";
   return (
     <>
@@ -186,7 +246,12 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
         <div className="form-row" style={{ alignItems: "end" }}>
           <label>
             <span>Model</span>
-            <select name="modelId" value={modelId} disabled={on || phase === "loading"} onChange={(event) => setModelId(event.target.value)}>
+            <select
+              name="modelId"
+              value={modelId}
+              disabled={on || phase === "loading"}
+              onChange={(event) => setModelId(event.target.value)}
+            >
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.label}
@@ -196,36 +261,76 @@ export function RadioView({ models, initialModelId }: { models: ModelOption[]; i
           </label>
           <div className="actions">
             {phase === "playing" ? (
-              <button type="button" className="button primary" data-testid="radio-pause" onClick={() => (player.pause(), setPhase("paused"))}>
+              <button
+                type="button"
+                className="button primary"
+                data-testid="radio-pause"
+                onClick={() => (player.pause(), setPhase("paused"))}
+              >
                 Pause
               </button>
             ) : phase === "paused" ? (
-              <button type="button" className="button primary" data-testid="radio-resume" onClick={() => (player.play(), setPhase("playing"))}>
+              <button
+                type="button"
+                className="button primary"
+                data-testid="radio-resume"
+                onClick={() => (player.play(), setPhase("playing"))}
+              >
                 Resume
               </button>
             ) : (
-              <button type="button" className="button primary" data-testid="radio-start" disabled={phase === "loading" || phase === "buffering"} onClick={() => void start()}>
+              <button
+                type="button"
+                className="button primary"
+                data-testid="radio-start"
+                disabled={phase === "loading" || phase === "buffering"}
+                onClick={() => void start()}
+              >
                 {phase === "loading" || phase === "buffering" ? "Tuning in…" : "Start the radio"}
               </button>
             )}
-            <button type="button" className="button secondary" data-testid="radio-skip" disabled={phase !== "playing"} onClick={skip}>
+            <button
+              type="button"
+              className="button secondary"
+              data-testid="radio-skip"
+              disabled={phase !== "playing"}
+              onClick={skip}
+            >
               Skip
             </button>
-            <button type="button" className="button secondary" data-testid="radio-keep" disabled={phase !== "playing" || keeping} onClick={() => void keep()}>
+            <button
+              type="button"
+              className="button secondary"
+              data-testid="radio-keep"
+              disabled={phase !== "playing" || keeping}
+              onClick={() => void keep()}
+            >
               {keeping ? "Keeping…" : "Keep"}
             </button>
           </div>
         </div>
         <p className="muted small" data-testid="radio-status">
-          {load ? `${load.label}: ${formatBytes(load.loadedBytes)} / ${formatBytes(load.totalBytes)} ${load.fromCache ? "from this device's cache" : "downloaded"}` : "Composed on this device, never on the server."}
+          {load
+            ? `${load.label}: ${formatBytes(load.loadedBytes)} / ${formatBytes(load.totalBytes)} ${load.fromCache ? "from this device's cache" : "downloaded"}`
+            : "Composed on this device, never on the server."}
           {timeline.recipe ? ` · seed ${timeline.recipe.seed}` : null}
           {on ? ` · ${lead.toFixed(1)} s composed ahead` : null}
-          {tokensPerSecond !== null ? ` · ${tokens} tokens at ${tokensPerSecond} tokens/s (${info?.implementation} step), busy ${Math.round((busyMs / Math.max(1, performance.now() - stats.startedAt)) * 100)}% of the time` : null}
+          {tokensPerSecond !== null
+            ? ` · ${tokens} tokens at ${tokensPerSecond} tokens/s (${info?.implementation} step), busy ${Math.round((busyMs / Math.max(1, performance.now() - stats.startedAt)) * 100)}% of the time`
+            : null}
         </p>
-        <PianoRoll notes={visible} bpm={BPM} totalSeconds={timeline.composed} position={player.position} generating view={{ from, seconds: ROLL_BEHIND_SECONDS + ROLL_AHEAD_SECONDS }} />
+        <PianoRoll
+          notes={visible}
+          bpm={BPM}
+          totalSeconds={timeline.composed}
+          position={player.position}
+          generating
+          view={{ from, seconds: ROLL_BEHIND_SECONDS + ROLL_AHEAD_SECONDS }}
+        />
         {kept ? (
           <p className="small" data-testid="radio-kept" data-offset={kept.offset} data-length={kept.length}>
-            {kept.text}. It is on this device below; sharing it to the gallery needs the server to replay a cut of a stream, which it cannot do yet.
+            {kept.text}. It is on this device below; sharing it to the gallery needs the server to replay a
+            cut of a stream, which it cannot do yet.
           </p>
         ) : null}
         {error ? (

@@ -16,7 +16,10 @@ const KEEP_MAX_TOKENS = 2000;
  * KEEP_MIN_TOKENS have been composed by then.
  * @example keepWindow([{ tokens: 32, quarter: 4 }, { tokens: 64, quarter: 9 }], { endQuarter: 8, spanQuarters: 60 }) // { offset: 0, length: 64 }
  */
-export function keepWindow(marks: readonly StreamMark[], args: { endQuarter: number; spanQuarters: number; maxTokens?: number }): { offset: number; length: number } | null {
+export function keepWindow(
+  marks: readonly StreamMark[],
+  args: { endQuarter: number; spanQuarters: number; maxTokens?: number },
+): { offset: number; length: number } | null {
   const { endQuarter, spanQuarters, maxTokens = KEEP_MAX_TOKENS } = args;
   const last = marks.at(-1);
   if (!last) return null;

@@ -3,8 +3,20 @@ import type { RollNote } from "@/lib/roll";
 import { trpc } from "@/lib/trpc-client";
 import { usePianoPlayer } from "./use-piano-player";
 
-export function CardPlayButton({ pieceId, notes, durationSeconds }: { pieceId: string; notes: RollNote[]; durationSeconds: number }) {
-  const player = usePianoPlayer(notes, durationSeconds, () => void trpc.pieces.countPlay.mutate({ id: pieceId }).catch(() => undefined));
+export function CardPlayButton({
+  pieceId,
+  notes,
+  durationSeconds,
+}: {
+  pieceId: string;
+  notes: RollNote[];
+  durationSeconds: number;
+}) {
+  const player = usePianoPlayer(
+    notes,
+    durationSeconds,
+    () => void trpc.pieces.countPlay.mutate({ id: pieceId }).catch(() => undefined),
+  );
   const playing = player.state === "playing" || player.state === "loading";
   return (
     <button

@@ -4,7 +4,12 @@ import { errorMessage, trpc } from "@/lib/trpc-client";
 import type { CopyFilter } from "@/lib/music-report";
 import { PieceCard, type PieceCardData } from "./piece-card";
 
-export function GalleryGrid(props: { initial: PieceCardData[]; nextCursor: string | null; modelId: string | null; copies: CopyFilter }) {
+export function GalleryGrid(props: {
+  initial: PieceCardData[];
+  nextCursor: string | null;
+  modelId: string | null;
+  copies: CopyFilter;
+}) {
   const [pieces, setPieces] = useState(props.initial);
   const [cursor, setCursor] = useState(props.nextCursor);
   const [loading, setLoading] = useState(false);
@@ -15,7 +20,12 @@ export function GalleryGrid(props: { initial: PieceCardData[]; nextCursor: strin
     setLoading(true);
     setError(null);
     try {
-      const page = await trpc.pieces.list.query({ cursor, modelId: props.modelId, copies: props.copies, limit: 12 });
+      const page = await trpc.pieces.list.query({
+        cursor,
+        modelId: props.modelId,
+        copies: props.copies,
+        limit: 12,
+      });
       setPieces((current) => [...current, ...page.items]);
       setCursor(page.nextCursor);
     } catch (failure) {
@@ -35,7 +45,12 @@ export function GalleryGrid(props: { initial: PieceCardData[]; nextCursor: strin
       {error ? <p className="error">{error}</p> : null}
       {cursor ? (
         <div className="center">
-          <button type="button" className="button secondary" onClick={() => void loadMore()} disabled={loading}>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => void loadMore()}
+            disabled={loading}
+          >
             {loading ? "Loading…" : "Load more"}
           </button>
         </div>

@@ -1,7 +1,12 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import { deviceGenerationSupported, preloadOnDevice, primerOnDevice, type LoadState } from "@/browser/device-composer";
+import {
+  deviceGenerationSupported,
+  preloadOnDevice,
+  primerOnDevice,
+  type LoadState,
+} from "@/browser/device-composer";
 import { DevicePieceView } from "@/browser/device-piece-view";
 import { DevicePiecesList } from "@/browser/device-pieces-list";
 import type { DevicePrimer, DeviceRecipe } from "@/browser/device-protocol";
@@ -26,12 +31,21 @@ function randomSeed() {
 
 function toBase64(bytes: Uint8Array): string {
   let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
 
 /** `initial`: the values a recipe URL set (already validated); `notes`: what it set that was ignored, and why. */
-export function GenerateForm({ models, initial = {}, notes = [] }: { models: ModelOption[]; initial?: Partial<FormValues>; notes?: string[] }) {
+export function GenerateForm({
+  models,
+  initial = {},
+  notes = [],
+}: {
+  models: ModelOption[];
+  initial?: Partial<FormValues>;
+  notes?: string[];
+}) {
   const router = useRouter();
   const [modelId, setModelId] = useState(initial.modelId ?? models[0]!.id);
   const [length, setLength] = useState(initial.length ?? "300");
@@ -49,7 +63,9 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
   // browser, so decided after hydration; the recipe URL's `where` chooses), else the server.
   const [canUseDevice, setCanUseDevice] = useState(false);
   const [where, setWhere] = useState<"device" | "server">("server");
-  const [deviceRun, setDeviceRun] = useState<{ recipe: DeviceRecipe; clickedAt: number; run: number } | null>(null);
+  const [deviceRun, setDeviceRun] = useState<{ recipe: DeviceRecipe; clickedAt: number; run: number } | null>(
+    null,
+  );
   const [devicePiecesVersion, setDevicePiecesVersion] = useState(0);
   const deviceSaved = useCallback(() => setDevicePiecesVersion((n) => n + 1), []);
   const askedWhere = initial.where;
@@ -61,12 +77,20 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
   // A corpus snippet comes from the server (it holds the corpus), an uploaded file is read here; both then compose here.
   const onDevice = where === "device" && canUseDevice;
   // The chosen model loads into the device worker before Generate (progress and size shown), so the click only composes.
-  const [deviceModel, setDeviceModel] = useState<{ modelId: string; load: LoadState | null; ready: boolean; error: string | null } | null>(null);
+  const [deviceModel, setDeviceModel] = useState<{
+    modelId: string;
+    load: LoadState | null;
+    ready: boolean;
+    error: string | null;
+  } | null>(null);
   useEffect(() => {
     if (!onDevice) return;
     let live = true;
     setDeviceModel({ modelId, load: null, ready: false, error: null });
-    preloadOnDevice(modelId, (load) => live && setDeviceModel({ modelId, load, ready: false, error: null })).then(
+    preloadOnDevice(
+      modelId,
+      (load) => live && setDeviceModel({ modelId, load, ready: false, error: null }),
+    ).then(
       () => live && setDeviceModel((current) => (current ? { ...current, ready: true } : current)),
       (failure: unknown) => {
         if (!live) return;
@@ -80,19 +104,33 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
     };
   }, [onDevice, modelId]);
   // "As the primer" means nothing without one: fall back to the model's key rather than send it.
-  const key = chosenKey === null || (chosenKey === "primer" && primerKind === "none") ? (primerKind === "none" ? "as-trained" : "primer") : chosenKey;
+  const key =
+    chosenKey === null || (chosenKey === "primer" && primerKind === "none")
+      ? primerKind === "none"
+        ? "as-trained"
+        : "primer"
+      : chosenKey;
 
   /** The primer as the server would store it: the corpus snippet from pieces.primer, an upload read by the device worker. */
   async function devicePrimer(upload: File | null): Promise<DevicePrimer | undefined> {
     if (primerKind === "corpus") {
-      const { tokens, description, keyShift } = await trpc.pieces.primer.mutate({ modelId, seed: Number(seed), kind: "corpus" });
+      const { tokens, description, keyShift } = await trpc.pieces.primer.mutate({
+        modelId,
+        seed: Number(seed),
+        kind: "corpus",
+      });
       return { kind: "corpus", tokens, description, keyShift };
     }
     if (!upload) return undefined;
     // The server's schema trims the file name (≤ 200 characters), and the name is part of the primer's description.
     const name = upload.name.trim();
-    if (name.length === 0 || name.length > 200) throw new Error("the file's name must have 1 to 200 characters");
-    const primer = await primerOnDevice(modelId, { name, bytes: new Uint8Array(await upload.arrayBuffer()) }, () => undefined);
+    if (name.length === 0 || name.length > 200)
+      throw new Error("the file's name must have 1 to 200 characters");
+    const primer = await primerOnDevice(
+      modelId,
+      { name, bytes: new Uint8Array(await upload.arrayBuffer()) },
+      () => undefined,
+    );
     return { kind: "upload", ...primer };
   }
 
@@ -126,12 +164,18 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
     setError(null);
     if (primerKind === "upload") {
       if (!file) return setError("Choose a MIDI file to start from, or pick another primer.");
-      if (file.size > MAX_UPLOAD_BYTES) return setError(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(2)} MB; the limit is 1 MB.`);
+      if (file.size > MAX_UPLOAD_BYTES)
+        return setError(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(2)} MB; the limit is 1 MB.`);
     }
     if (onDevice) return submitOnDevice(primerKind === "upload" ? file : null);
-    let primer: { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; base64: string } = { kind: primerKind === "corpus" ? "corpus" : "none" };
+    let primer: { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; base64: string } =
+      { kind: primerKind === "corpus" ? "corpus" : "none" };
     if (primerKind === "upload" && file) {
-      primer = { kind: "upload", fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) };
+      primer = {
+        kind: "upload",
+        fileName: file.name,
+        base64: toBase64(new Uint8Array(await file.arrayBuffer())),
+      };
     }
     setSubmitting(true);
     sessionStorage.setItem(GENERATE_CLICK_KEY, JSON.stringify({ at: Date.now() }));
@@ -192,30 +236,59 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
               </option>
             ))}
           </select>
-          {model ? <small className="muted">{model.preset} preset · {model.tokenizer} tokens · vocabulary {model.vocabSize}</small> : null}
+          {model ? (
+            <small className="muted">
+              {model.preset} preset · {model.tokenizer} tokens · vocabulary {model.vocabSize}
+            </small>
+          ) : null}
         </label>
         <div className="form-row">
           <label>
             <span>Length (tokens)</span>
-            <input name="length" inputMode="numeric" value={length} onChange={(event) => setLength(event.target.value)} />
+            <input
+              name="length"
+              inputMode="numeric"
+              value={length}
+              onChange={(event) => setLength(event.target.value)}
+            />
           </label>
           <label>
             <span>Temperature</span>
-            <input name="temperature" inputMode="decimal" value={temperature} onChange={(event) => setTemperature(event.target.value)} />
+            <input
+              name="temperature"
+              inputMode="decimal"
+              value={temperature}
+              onChange={(event) => setTemperature(event.target.value)}
+            />
           </label>
           <label>
             <span>Top-k (blank = off)</span>
-            <input name="topK" inputMode="numeric" value={topK} onChange={(event) => setTopK(event.target.value)} />
+            <input
+              name="topK"
+              inputMode="numeric"
+              value={topK}
+              onChange={(event) => setTopK(event.target.value)}
+            />
           </label>
           <label>
             <span>Top-p (blank = off)</span>
-            <input name="topP" inputMode="decimal" value={topP} onChange={(event) => setTopP(event.target.value)} />
+            <input
+              name="topP"
+              inputMode="decimal"
+              value={topP}
+              onChange={(event) => setTopP(event.target.value)}
+            />
           </label>
         </div>
         <label>
           <span>Seed</span>
           <div className="inline">
-            <input name="seed" inputMode="numeric" value={seed} onChange={(event) => setSeed(event.target.value)} />
+            <input
+              name="seed"
+              inputMode="numeric"
+              value={seed}
+              onChange={(event) => setSeed(event.target.value)}
+            />
             <button type="button" className="button secondary" onClick={() => setSeed(String(randomSeed()))}>
               New random seed
             </button>
@@ -225,11 +298,28 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
           <legend>Start from</legend>
           {(["none", "corpus", "upload"] as const).map((kind) => (
             <label key={kind} className="radio">
-              <input type="radio" name="primer" value={kind} checked={primerKind === kind} onChange={() => setPrimerKind(kind)} />
-              {kind === "none" ? "Nothing (the model starts on its own)" : kind === "corpus" ? "A snippet of the model's training corpus" : "My MIDI file (≤ 1 MB)"}
+              <input
+                type="radio"
+                name="primer"
+                value={kind}
+                checked={primerKind === kind}
+                onChange={() => setPrimerKind(kind)}
+              />
+              {kind === "none"
+                ? "Nothing (the model starts on its own)"
+                : kind === "corpus"
+                  ? "A snippet of the model's training corpus"
+                  : "My MIDI file (≤ 1 MB)"}
             </label>
           ))}
-          {primerKind === "upload" ? <input type="file" name="midi" accept=".mid,.midi,audio/midi" onChange={(event) => setFile(event.target.files?.[0] ?? null)} /> : null}
+          {primerKind === "upload" ? (
+            <input
+              type="file"
+              name="midi"
+              accept=".mid,.midi,audio/midi"
+              onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+            />
+          ) : null}
         </fieldset>
         <label>
           <span>Key</span>
@@ -246,20 +336,47 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
               ))}
             </optgroup>
           </select>
-          <small className="muted">Only the notes move; the same recipe in another key has the same tokens.</small>
+          <small className="muted">
+            Only the notes move; the same recipe in another key has the same tokens.
+          </small>
         </label>
         <fieldset data-testid="where">
           <legend>Where</legend>
           <label className="radio">
-            <input type="radio" name="where" value="device" checked={where === "device"} disabled={!canUseDevice} onChange={() => setWhere("device")} />
-            This device{canUseDevice ? " (the model downloads once, then stays in this browser)" : " (needs Web Workers and WebAssembly)"}
+            <input
+              type="radio"
+              name="where"
+              value="device"
+              checked={where === "device"}
+              disabled={!canUseDevice}
+              onChange={() => setWhere("device")}
+            />
+            This device
+            {canUseDevice
+              ? " (the model downloads once, then stays in this browser)"
+              : " (needs Web Workers and WebAssembly)"}
           </label>
           <label className="radio">
-            <input type="radio" name="where" value="server" checked={where === "server"} onChange={() => setWhere("server")} />
+            <input
+              type="radio"
+              name="where"
+              value="server"
+              checked={where === "server"}
+              onChange={() => setWhere("server")}
+            />
             The server (the piece goes straight to the gallery)
           </label>
-          {onDevice && primerKind === "corpus" ? <small className="muted">The server holds the corpus: it sends this seed&apos;s snippet, then the piece is composed here.</small> : null}
-          {onDevice && primerKind === "upload" ? <small className="muted">Your file is read on this device; it leaves the browser only as the primer&apos;s tokens if you share the piece.</small> : null}
+          {onDevice && primerKind === "corpus" ? (
+            <small className="muted">
+              The server holds the corpus: it sends this seed&apos;s snippet, then the piece is composed here.
+            </small>
+          ) : null}
+          {onDevice && primerKind === "upload" ? (
+            <small className="muted">
+              Your file is read on this device; it leaves the browser only as the primer&apos;s tokens if you
+              share the piece.
+            </small>
+          ) : null}
           {deviceModel?.modelId === modelId && (onDevice || deviceModel.error) ? (
             <small className="muted" data-testid="device-model" data-ready={deviceModel.ready}>
               {deviceModel.error
@@ -278,7 +395,15 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
         <button type="submit" className="button primary" disabled={submitting} data-testid="generate">
           {submitting ? "Starting…" : onDevice ? "Generate on this device" : "Generate"}
         </button>
-        {deviceRun ? <DevicePieceView key={deviceRun.run} recipe={deviceRun.recipe} clickedAt={deviceRun.clickedAt} run={deviceRun.run} onSaved={deviceSaved} /> : null}
+        {deviceRun ? (
+          <DevicePieceView
+            key={deviceRun.run}
+            recipe={deviceRun.recipe}
+            clickedAt={deviceRun.clickedAt}
+            run={deviceRun.run}
+            onSaved={deviceSaved}
+          />
+        ) : null}
       </form>
       {canUseDevice ? <DevicePiecesList version={devicePiecesVersion} /> : null}
     </>
@@ -289,9 +414,12 @@ export function GenerateForm({ models, initial = {}, notes = [] }: { models: Mod
 function deviceRecipeProblem(recipe: DeviceRecipe): string | null {
   const whole = (x: number, min: number, max: number) => Number.isInteger(x) && x >= min && x <= max;
   if (!whole(recipe.length, 16, 2000)) return "length must be a whole number of tokens from 16 to 2000";
-  if (!(recipe.temperature >= 0.05 && recipe.temperature <= 2.5)) return "temperature must be from 0.05 to 2.5";
-  if (recipe.topK !== null && !whole(recipe.topK, 1, 10_000)) return "top-k must be a whole number from 1 (or blank)";
-  if (recipe.topP !== null && !(recipe.topP > 0 && recipe.topP <= 1)) return "top-p must be above 0 and at most 1 (or blank)";
+  if (!(recipe.temperature >= 0.05 && recipe.temperature <= 2.5))
+    return "temperature must be from 0.05 to 2.5";
+  if (recipe.topK !== null && !whole(recipe.topK, 1, 10_000))
+    return "top-k must be a whole number from 1 (or blank)";
+  if (recipe.topP !== null && !(recipe.topP > 0 && recipe.topP <= 1))
+    return "top-p must be above 0 and at most 1 (or blank)";
   if (!whole(recipe.seed, 0, 2 ** 31 - 1)) return "seed must be a whole number from 0 to 2^31 - 1";
   return null;
 }

@@ -42,8 +42,16 @@ export function ModelCard({ model }: { model: ModelCardData }) {
       {model.unusableReason ? <p className="error">Unusable: {model.unusableReason}</p> : null}
       <div className="model-card-body">
         {curvesFormat ? (
-          <a href={`/api/models/${model.id}/curves?format=${sizes["curves.png"] ? "png" : curvesFormat}`} target="_blank" rel="noreferrer">
-            <img className="curves" src={`/api/models/${model.id}/curves?format=${curvesFormat}`} alt={`Training curves of ${model.name}`} />
+          <a
+            href={`/api/models/${model.id}/curves?format=${sizes["curves.png"] ? "png" : curvesFormat}`}
+            target="_blank"
+            rel="noreferrer"
+          >
+            <img
+              className="curves"
+              src={`/api/models/${model.id}/curves?format=${curvesFormat}`}
+              alt={`Training curves of ${model.name}`}
+            />
           </a>
         ) : (
           <div className="curves curves-missing muted small">No training curves in this bundle.</div>
@@ -67,7 +75,8 @@ export function ModelCard({ model }: { model: ModelCardData }) {
             : null}
           <dt>Dataset</dt>
           <dd>
-            {dataset.files} files ({dataset.trainFiles} train, {dataset.validationFiles} validation), {formatCount(dataset.tokens)} tokens
+            {dataset.files} files ({dataset.trainFiles} train, {dataset.validationFiles} validation),{" "}
+            {formatCount(dataset.tokens)} tokens
             {dataset.skipped?.length ? `, ${dataset.skipped.length} skipped` : ""}
           </dd>
           <dt>Training</dt>
@@ -86,7 +95,12 @@ export function ModelCard({ model }: { model: ModelCardData }) {
             <>
               <dt>Music from</dt>
               <dd>
-                <a href={`/api/models/${model.id}/notice`} target="_blank" rel="noreferrer" data-testid="model-notice">
+                <a
+                  href={`/api/models/${model.id}/notice`}
+                  target="_blank"
+                  rel="noreferrer"
+                  data-testid="model-notice"
+                >
                   Notice and attribution
                 </a>
               </dd>

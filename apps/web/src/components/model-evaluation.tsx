@@ -11,7 +11,8 @@ export function ModelEvaluationView({ evaluation }: { evaluation: ModelEvaluatio
       <section className="evaluation" data-testid="model-evaluation" data-state="none">
         <h3>Evaluation</h3>
         <p className="muted small">
-          No evaluation in this bundle (publish it with a current trainer, or add one with the trainer&apos;s <code>evaluate --attach</code>).
+          No evaluation in this bundle (publish it with a current trainer, or add one with the trainer&apos;s{" "}
+          <code>evaluate --attach</code>).
         </p>
       </section>
     );
@@ -24,8 +25,10 @@ export function ModelEvaluationView({ evaluation }: { evaluation: ModelEvaluatio
       <p className="muted small">
         {summary.pieces} piece(s) of {recipe.length} tokens at temperature {recipe.temperature}
         {recipe.topP !== null ? `, top-p ${recipe.topP}` : ""}
-        {recipe.topK !== null ? `, top-k ${recipe.topK}` : ""}, against {evaluation.reference ? `${evaluation.reference.songs} training song(s)` : "the training songs"}
-        {human ? `; ${human.pieces} held-out song(s) as the human baseline` : ""} · {formatDate(evaluation.createdAt)}
+        {recipe.topK !== null ? `, top-k ${recipe.topK}` : ""}, against{" "}
+        {evaluation.reference ? `${evaluation.reference.songs} training song(s)` : "the training songs"}
+        {human ? `; ${human.pieces} held-out song(s) as the human baseline` : ""} ·{" "}
+        {formatDate(evaluation.createdAt)}
       </p>
       <table className="evaluation-summary">
         <thead>
@@ -37,7 +40,10 @@ export function ModelEvaluationView({ evaluation }: { evaluation: ModelEvaluatio
         </thead>
         <tbody>
           <tr data-testid="evaluation-mean-oa">
-            <th scope="row" title="mean overlapping area of the feature distributions with the training songs' (1 = the same)">
+            <th
+              scope="row"
+              title="mean overlapping area of the feature distributions with the training songs' (1 = the same)"
+            >
               mean OA
             </th>
             <td>{summary.meanOA === null ? "— (needs 2+ training songs)" : summary.meanOA.toFixed(3)}</td>
@@ -67,11 +73,15 @@ export function ModelEvaluationView({ evaluation }: { evaluation: ModelEvaluatio
         </tbody>
       </table>
       {human && summary.longestMax > human.longestMax ? (
-        <p className="error small">The generated pieces copy longer passages than any held-out human song does.</p>
+        <p className="error small">
+          The generated pieces copy longer passages than any held-out human song does.
+        </p>
       ) : null}
       <p className="small muted">
-        Per feature: the overlapping area (OA) of the generated pieces&apos; distribution with the training songs&apos; (1 = the same), and both histograms:
-        <span className="legend legend-reference" /> training songs <span className="legend legend-generated" /> generated pieces
+        Per feature: the overlapping area (OA) of the generated pieces&apos; distribution with the training
+        songs&apos; (1 = the same), and both histograms:
+        <span className="legend legend-reference" /> training songs{" "}
+        <span className="legend legend-generated" /> generated pieces
       </p>
       <div className="evaluation-features">
         {features.map((key) => {
@@ -82,7 +92,10 @@ export function ModelEvaluationView({ evaluation }: { evaluation: ModelEvaluatio
               <figcaption>
                 {metricLabel(key)} <span className="muted small">OA {oa ? oa.oa.toFixed(2) : "—"}</span>
               </figcaption>
-              <FeatureHistogram {...histogram} label={`${metricLabel(key)}: generated pieces against the training songs`} />
+              <FeatureHistogram
+                {...histogram}
+                label={`${metricLabel(key)}: generated pieces against the training songs`}
+              />
             </figure>
           );
         })}

@@ -9,7 +9,15 @@ import { pitchRange, quartersToSeconds, type RollNote } from "@/lib/roll";
  * `bpm` places the notes (in quarters) on the time axis (in seconds) the playhead moves along;
  * `view` draws only the seconds from `from` on, `seconds` of them (else the whole piece).
  */
-export function PianoRoll(props: { notes: readonly RollNote[]; bpm: number; totalSeconds: number; position: number; onSeek?(seconds: number): void; generating: boolean; view?: { from: number; seconds: number } }) {
+export function PianoRoll(props: {
+  notes: readonly RollNote[];
+  bpm: number;
+  totalSeconds: number;
+  position: number;
+  onSeek?(seconds: number): void;
+  generating: boolean;
+  view?: { from: number; seconds: number };
+}) {
   const { notes, bpm, totalSeconds, position, onSeek, generating, view } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   // While notes stream in, a minimum width keeps the first notes from filling the whole roll.
@@ -63,9 +71,20 @@ export function PianoRoll(props: { notes: readonly RollNote[]; bpm: number; tota
         onSeek(from + ((event.clientX - box.left) / box.width) * span);
       }}
     >
-      <canvas ref={canvasRef} className="roll-canvas" aria-label={`Piano roll with ${notes.length} notes`} role="img" />
-      <div className="roll-playhead" data-testid="playhead" style={{ left: `${Math.min(100, ((position - from) / span) * 100)}%` }} />
-      {generating && notes.length === 0 ? <div className="roll-empty">Waiting for the first notes…</div> : null}
+      <canvas
+        ref={canvasRef}
+        className="roll-canvas"
+        aria-label={`Piano roll with ${notes.length} notes`}
+        role="img"
+      />
+      <div
+        className="roll-playhead"
+        data-testid="playhead"
+        style={{ left: `${Math.min(100, ((position - from) / span) * 100)}%` }}
+      />
+      {generating && notes.length === 0 ? (
+        <div className="roll-empty">Waiting for the first notes…</div>
+      ) : null}
     </div>
   );
 }

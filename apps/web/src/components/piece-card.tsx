@@ -40,8 +40,13 @@ export function PieceCard({ piece }: { piece: PieceCardData }) {
             </span>
           ) : null}
           <div className="muted small">
-            {piece.model.name}/{piece.model.version} · {piece.status === "done" ? formatDuration(piece.durationSeconds) : <StatusBadge status={piece.status} />} ·{" "}
-            {formatDate(piece.createdAt)}
+            {piece.model.name}/{piece.model.version} ·{" "}
+            {piece.status === "done" ? (
+              formatDuration(piece.durationSeconds)
+            ) : (
+              <StatusBadge status={piece.status} />
+            )}{" "}
+            · {formatDate(piece.createdAt)}
           </div>
         </div>
       </div>

@@ -11,7 +11,12 @@ import { usePianoPlayer } from "./use-piano-player";
 const ORDER = Object.keys(METRICS);
 
 /** Shows the stored report, or asks for it once (a piece from before reports gets it computed then). */
-export function PieceReportView(props: { pieceId: string; status: string; report: PieceReport | null; onHearInPiece(startQuarter: number): void }) {
+export function PieceReportView(props: {
+  pieceId: string;
+  status: string;
+  report: PieceReport | null;
+  onHearInPiece(startQuarter: number): void;
+}) {
   const [fetched, setFetched] = useState<PieceReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const report = props.report ?? fetched;
@@ -33,7 +38,13 @@ export function PieceReportView(props: { pieceId: string; status: string; report
     return (
       <section className="card report" data-testid="metrics-card" data-state={error ? "error" : "pending"}>
         <h2>Music report</h2>
-        <p className={error ? "error" : "muted"}>{error ? `No report: ${error}` : props.status === "generating" ? "Measured when the piece is finished." : "Measuring the piece…"}</p>
+        <p className={error ? "error" : "muted"}>
+          {error
+            ? `No report: ${error}`
+            : props.status === "generating"
+              ? "Measured when the piece is finished."
+              : "Measuring the piece…"}
+        </p>
       </section>
     );
   }
@@ -54,12 +65,16 @@ function MetricsCard({ report }: { report: PieceReport }) {
         <dt>Key</dt>
         <dd data-testid="report-key">
           {report.key}
-          {report.writtenKey !== report.key ? <span className="muted small"> (written in {report.writtenKey})</span> : null}
+          {report.writtenKey !== report.key ? (
+            <span className="muted small"> (written in {report.writtenKey})</span>
+          ) : null}
         </dd>
         <dt>Notes</dt>
         <dd>{report.notes}</dd>
         <dt>Collapse</dt>
-        <dd className={report.collapse ? "error" : ""}>{report.collapse ? "yes: one pitch dominates or fewer than 4 pitches" : "no"}</dd>
+        <dd className={report.collapse ? "error" : ""}>
+          {report.collapse ? "yes: one pitch dominates or fewer than 4 pitches" : "no"}
+        </dd>
       </dl>
       <table className="metrics">
         <tbody>
@@ -72,7 +87,15 @@ function MetricsCard({ report }: { report: PieceReport }) {
                 {formatMetric(m.key, m.value)}
                 {METRICS[m.key]?.unit ? <span className="muted small"> {METRICS[m.key]!.unit}</span> : null}
               </td>
-              <td>{m.range ? <RangeBar value={m.value} range={m.range} label={`${metricLabel(m.key)} against the training songs`} /> : null}</td>
+              <td>
+                {m.range ? (
+                  <RangeBar
+                    value={m.value}
+                    range={m.range}
+                    label={`${metricLabel(m.key)} against the training songs`}
+                  />
+                ) : null}
+              </td>
               <td className={`metric-position position-${m.position ?? "none"}`}>{m.position ?? ""}</td>
             </tr>
           ))}
@@ -87,7 +110,15 @@ function MetricsCard({ report }: { report: PieceReport }) {
   );
 }
 
-function ProvenancePanel({ pieceId, report, onHearInPiece }: { pieceId: string; report: PieceReport; onHearInPiece(startQuarter: number): void }) {
+function ProvenancePanel({
+  pieceId,
+  report,
+  onHearInPiece,
+}: {
+  pieceId: string;
+  report: PieceReport;
+  onHearInPiece(startQuarter: number): void;
+}) {
   const copy = report.copy;
   const longest = copy?.longest ?? null;
   return (
@@ -102,7 +133,8 @@ function ProvenancePanel({ pieceId, report, onHearInPiece }: { pieceId: string; 
           <p data-testid="provenance-text">
             {longest ? (
               <>
-                Longest passage found in the training data: <strong>{longest.notes} notes</strong> from <strong>{longest.source}</strong>, bar {longest.bar}
+                Longest passage found in the training data: <strong>{longest.notes} notes</strong> from{" "}
+                <strong>{longest.source}</strong>, bar {longest.bar}
                 {longest.beat !== 1 ? `, beat ${longest.beat}` : ""} (bar {longest.pieceBar} of this piece).
               </>
             ) : (
@@ -112,7 +144,12 @@ function ProvenancePanel({ pieceId, report, onHearInPiece }: { pieceId: string; 
           {longest ? (
             <div className="actions">
               <SourcePassageButton pieceId={pieceId} />
-              <button type="button" className="button secondary" onClick={() => onHearInPiece(longest.pieceStartQuarter)} data-testid="hear-in-piece">
+              <button
+                type="button"
+                className="button secondary"
+                onClick={() => onHearInPiece(longest.pieceStartQuarter)}
+                data-testid="hear-in-piece"
+              >
                 Hear it in this piece
               </button>
             </div>
@@ -120,7 +157,8 @@ function ProvenancePanel({ pieceId, report, onHearInPiece }: { pieceId: string; 
           <dl>
             <dt>Copied runs</dt>
             <dd>
-              {formatShare(copy["copy@8"])} of 8-note, {formatShare(copy["copy@16"])} of 16-note, {formatShare(copy["copy@32"])} of 32-note runs occur in the training songs
+              {formatShare(copy["copy@8"])} of 8-note, {formatShare(copy["copy@16"])} of 16-note,{" "}
+              {formatShare(copy["copy@32"])} of 32-note runs occur in the training songs
             </dd>
             <dt>Human baseline</dt>
             <dd data-testid="provenance-baseline">
@@ -128,7 +166,9 @@ function ProvenancePanel({ pieceId, report, onHearInPiece }: { pieceId: string; 
                 "none in this bundle's evaluation (no held-out songs)"
               ) : (
                 <>
-                  {copy.humanLongestMax === 0 ? "no held-out song shares 9 or more notes in a row with the training songs" : `held-out songs share at most ${copy.humanLongestMax} notes in a row with them`}
+                  {copy.humanLongestMax === 0
+                    ? "no held-out song shares 9 or more notes in a row with the training songs"
+                    : `held-out songs share at most ${copy.humanLongestMax} notes in a row with them`}
                   {copy.heavy ? <span className="badge badge-heavy"> this piece copies more</span> : null}
                 </>
               )}

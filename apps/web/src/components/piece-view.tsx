@@ -31,7 +31,12 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [firstNoteMs, setFirstNoteMs] = useState<number | null>(null);
   const total = durationSeconds(notes, piece.bpm);
-  const player = usePianoPlayer(notes, total, () => void trpc.pieces.countPlay.mutate({ id: piece.id }).catch(() => undefined), piece.bpm);
+  const player = usePianoPlayer(
+    notes,
+    total,
+    () => void trpc.pieces.countPlay.mutate({ id: piece.id }).catch(() => undefined),
+    piece.bpm,
+  );
 
   // Stream notes while the piece is being generated.
   useEffect(() => {
@@ -48,7 +53,9 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
           setError(fresh.error);
           setQueueAhead(fresh.queueAhead);
         })
-        .catch((failure: unknown) => setActionError(`Could not reload the finished piece: ${errorMessage(failure)}`));
+        .catch((failure: unknown) =>
+          setActionError(`Could not reload the finished piece: ${errorMessage(failure)}`),
+        );
     const subscription = trpc.pieces.stream.subscribe(
       { id: initial.id },
       {
@@ -107,30 +114,56 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
   return (
     <div className="piece" data-testid="piece-view" data-status={status} data-audio-state={player.audioState}>
       <div className="piece-head">
-        <TitleEditor id={piece.id} title={piece.title} canEdit={piece.canEdit} onSaved={(title) => setPiece((p) => ({ ...p, title }))} />
+        <TitleEditor
+          id={piece.id}
+          title={piece.title}
+          canEdit={piece.canEdit}
+          onSaved={(title) => setPiece((p) => ({ ...p, title }))}
+        />
         <div className="muted small">
-          {piece.model.name}/{piece.model.version} · {formatDate(piece.createdAt)} · <StatusBadge status={status} />{" "}
+          {piece.model.name}/{piece.model.version} · {formatDate(piece.createdAt)} ·{" "}
+          <StatusBadge status={status} />{" "}
           {status === "generating" && queueAhead !== null ? (
-            <span data-testid="queue-position">waiting: {queueAhead === 1 ? "1 piece" : `${queueAhead} pieces`} ahead of it</span>
+            <span data-testid="queue-position">
+              waiting: {queueAhead === 1 ? "1 piece" : `${queueAhead} pieces`} ahead of it
+            </span>
           ) : status === "generating" ? (
             <span data-testid="progress">
               {tokenCount} / {piece.length + piece.primerTokens.length} tokens
             </span>
           ) : null}
-          {firstNoteMs !== null ? <span data-testid="first-note-ms"> · first note {firstNoteMs} ms after Generate</span> : null}
+          {firstNoteMs !== null ? (
+            <span data-testid="first-note-ms"> · first note {firstNoteMs} ms after Generate</span>
+          ) : null}
         </div>
       </div>
 
-      <PianoRoll notes={notes} bpm={piece.bpm} totalSeconds={total} position={player.position} onSeek={player.seek} generating={status === "generating"} />
+      <PianoRoll
+        notes={notes}
+        bpm={piece.bpm}
+        totalSeconds={total}
+        position={player.position}
+        onSeek={player.seek}
+        generating={status === "generating"}
+      />
 
       <Transport player={player} total={total} disabled={notes.length === 0} />
 
       {error && status === "failed" ? <p className="error">Generation failed: {error}</p> : null}
-      {actionError ? <p className="error" role="alert">{actionError}</p> : null}
+      {actionError ? (
+        <p className="error" role="alert">
+          {actionError}
+        </p>
+      ) : null}
 
       <div className="actions">
         {status === "done" ? (
-          <a className="button secondary" href={`/api/pieces/${piece.id}/midi`} download data-testid="download">
+          <a
+            className="button secondary"
+            href={`/api/pieces/${piece.id}/midi`}
+            download
+            data-testid="download"
+          >
             Download MIDI
           </a>
         ) : (
@@ -138,10 +171,21 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
             Download MIDI
           </span>
         )}
-        <button type="button" className="button secondary" onClick={() => void derive("variation")} disabled={busy !== null}>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void derive("variation")}
+          disabled={busy !== null}
+        >
           {busy === "variation" ? "Starting…" : "Variation (new seed)"}
         </button>
-        <button type="button" className="button secondary" onClick={() => void derive("regenerate")} disabled={busy !== null} data-testid="regenerate">
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void derive("regenerate")}
+          disabled={busy !== null}
+          data-testid="regenerate"
+        >
           {busy === "regenerate" ? "Starting…" : "Regenerate (same recipe)"}
         </button>
         <CopyLinkButton />
@@ -150,11 +194,20 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
       {piece.regeneratedFromId ? (
         <p className={`replay ${piece.matchesOriginal === false ? "error" : ""}`} data-testid="replay-result">
           Replay of <Link href={`/pieces/${piece.regeneratedFromId}`}>the original piece</Link>:{" "}
-          {piece.matchesOriginal === null ? "comparing when both are finished…" : piece.matchesOriginal ? "identical tokens ✓ (reproducible)" : "tokens differ ✗"}
+          {piece.matchesOriginal === null
+            ? "comparing when both are finished…"
+            : piece.matchesOriginal
+              ? "identical tokens ✓ (reproducible)"
+              : "tokens differ ✗"}
         </p>
       ) : null}
 
-      <PieceReportView pieceId={piece.id} status={status} report={piece.report} onHearInPiece={(startQuarter) => void player.play(quartersToSeconds(startQuarter, piece.bpm))} />
+      <PieceReportView
+        pieceId={piece.id}
+        status={status}
+        report={piece.report}
+        onHearInPiece={(startQuarter) => void player.play(quartersToSeconds(startQuarter, piece.bpm))}
+      />
 
       <section className="card recipe">
         <h2>Recipe</h2>
@@ -168,19 +221,23 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
         ) : (
           // The generate form composes pieces from their first token; "Regenerate" replays a cut.
           <p className="small muted" data-testid="recipe-stream-cut">
-            Kept from the radio: tokens {piece.streamOffset.toLocaleString("en-US")} to {(piece.streamOffset + piece.length).toLocaleString("en-US")} of seed {piece.seed}&apos;s stream. Regenerate replays the cut.
+            Kept from the radio: tokens {piece.streamOffset.toLocaleString("en-US")} to{" "}
+            {(piece.streamOffset + piece.length).toLocaleString("en-US")} of seed {piece.seed}&apos;s stream.
+            Regenerate replays the cut.
           </p>
         )}
         <dl>
           <dt>Model</dt>
           <dd>
-            {piece.model.name}/{piece.model.version} <code title={piece.bundleHash}>{piece.bundleHash.slice(0, 12)}</code>
+            {piece.model.name}/{piece.model.version}{" "}
+            <code title={piece.bundleHash}>{piece.bundleHash.slice(0, 12)}</code>
           </dd>
           <dt>Seed</dt>
           <dd data-testid="recipe-seed">{piece.seed}</dd>
           <dt>Length</dt>
           <dd>
-            {piece.length} tokens{piece.streamOffset === null ? null : `, from token ${piece.streamOffset} of the stream`}
+            {piece.length} tokens
+            {piece.streamOffset === null ? null : `, from token ${piece.streamOffset} of the stream`}
           </dd>
           <dt>Temperature</dt>
           <dd>{piece.temperature}</dd>
@@ -205,11 +262,25 @@ export function PieceView({ initial }: { initial: PieceDetail }) {
 }
 
 /** Play / pause, seek bar and time of a piece's player (server and device pieces alike). */
-export function Transport({ player, total, disabled }: { player: ReturnType<typeof usePianoPlayer>; total: number; disabled: boolean }) {
+export function Transport({
+  player,
+  total,
+  disabled,
+}: {
+  player: ReturnType<typeof usePianoPlayer>;
+  total: number;
+  disabled: boolean;
+}) {
   const playing = player.state === "playing" || player.state === "loading";
   return (
     <div className="transport">
-      <button type="button" className="button" data-testid="play" onClick={() => (playing ? player.pause() : void player.play())} disabled={disabled}>
+      <button
+        type="button"
+        className="button"
+        data-testid="play"
+        onClick={() => (playing ? player.pause() : void player.play())}
+        disabled={disabled}
+      >
         {player.state === "loading" ? "Loading piano…" : playing ? "Pause" : "Play"}
       </button>
       <input
@@ -236,7 +307,17 @@ function primerText(kind: string, label: string | null): string {
 }
 
 /** Only the piece's creator (the browser holding its edit cookie) sees the rename control; the server checks it too. */
-function TitleEditor({ id, title, canEdit, onSaved }: { id: string; title: string; canEdit: boolean; onSaved(title: string): void }) {
+function TitleEditor({
+  id,
+  title,
+  canEdit,
+  onSaved,
+}: {
+  id: string;
+  title: string;
+  canEdit: boolean;
+  onSaved(title: string): void;
+}) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(title);
   const [error, setError] = useState<string | null>(null);
@@ -245,7 +326,12 @@ function TitleEditor({ id, title, canEdit, onSaved }: { id: string; title: strin
       <h1 className="piece-title-line">
         <span data-testid="piece-title">{title}</span>
         {canEdit ? (
-          <button type="button" className="link-button small" onClick={() => setEditing(true)} data-testid="rename">
+          <button
+            type="button"
+            className="link-button small"
+            onClick={() => setEditing(true)}
+            data-testid="rename"
+          >
             rename
           </button>
         ) : null}

@@ -9,7 +9,13 @@ export function RollThumbnail({ notes }: { notes: readonly RollNote[] }) {
   const end = Math.max(1, ...notes.map((n) => n[3]));
   const rowHeight = HEIGHT / (high - low + 1);
   return (
-    <svg className="thumb" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={`${notes.length} notes`}>
+    <svg
+      className="thumb"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`${notes.length} notes`}
+    >
       {notes.slice(0, 1500).map(([pitch, velocity, start, stop], i) => (
         <rect
           key={i}

@@ -9,8 +9,36 @@ import { GALLERY_RECIPE } from "@/lib/gallery-recipe";
 
 export const LOOKAHEAD_SECONDS = 0.4;
 const SAMPLE_NOTES = [
-  "A0", "C1", "D#1", "F#1", "A1", "C2", "D#2", "F#2", "A2", "C3", "D#3", "F#3", "A3", "C4", "D#4", "F#4", "A4",
-  "C5", "D#5", "F#5", "A5", "C6", "D#6", "F#6", "A6", "C7", "D#7", "F#7", "A7", "C8",
+  "A0",
+  "C1",
+  "D#1",
+  "F#1",
+  "A1",
+  "C2",
+  "D#2",
+  "F#2",
+  "A2",
+  "C3",
+  "D#3",
+  "F#3",
+  "A3",
+  "C4",
+  "D#4",
+  "F#4",
+  "A4",
+  "C5",
+  "D#5",
+  "F#5",
+  "A5",
+  "C6",
+  "D#6",
+  "F#6",
+  "A6",
+  "C7",
+  "D#7",
+  "F#7",
+  "A7",
+  "C8",
 ];
 
 type Tone = typeof ToneTypes;
@@ -30,7 +58,13 @@ export async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sa
   await tone.start();
   samplerReady ??= new Promise<ToneTypes.Sampler>((resolve, reject) => {
     const urls = Object.fromEntries(SAMPLE_NOTES.map((note) => [note, `${note.replace("#", "s")}.mp3`]));
-    const sampler = new tone.Sampler({ urls, baseUrl: "/samples/", release: 1.2, onload: () => resolve(sampler), onerror: reject }).toDestination();
+    const sampler = new tone.Sampler({
+      urls,
+      baseUrl: "/samples/",
+      release: 1.2,
+      onload: () => resolve(sampler),
+      onerror: reject,
+    }).toDestination();
   }).catch((failure: unknown) => {
     samplerReady = null;
     throw failure;
@@ -41,7 +75,12 @@ export async function loadSampler(): Promise<{ tone: Tone; sampler: ToneTypes.Sa
 type PlayerState = "idle" | "loading" | "playing" | "paused";
 
 /** Plays `notes` (in quarters) at `bpm`; positions are seconds. */
-export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number, onFirstPlay?: () => void, bpm: number = GALLERY_RECIPE.bpm) {
+export function usePianoPlayer(
+  notes: readonly RollNote[],
+  totalSeconds: number,
+  onFirstPlay?: () => void,
+  bpm: number = GALLERY_RECIPE.bpm,
+) {
   const [state, setState] = useState<PlayerState>("idle");
   const [position, setPosition] = useState(0);
   const [audioState, setAudioState] = useState<string>("none");
@@ -49,7 +88,15 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
   const totalRef = useRef(totalSeconds);
   notesRef.current = notes;
   totalRef.current = totalSeconds;
-  const session = useRef<{ tone: Tone; sampler: ToneTypes.Sampler; startedAt: number; offset: number; scheduledUntil: number; timer: number; frame: number } | null>(null);
+  const session = useRef<{
+    tone: Tone;
+    sampler: ToneTypes.Sampler;
+    startedAt: number;
+    offset: number;
+    scheduledUntil: number;
+    timer: number;
+    frame: number;
+  } | null>(null);
   const playedOnce = useRef(false);
   const [owner] = useState(() => ({}));
   const pauseRef = useRef<() => void>(() => undefined);
@@ -96,7 +143,12 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
           const at = quartersToSeconds(start, bpm);
           if (at < current.scheduledUntil || at >= until) continue;
           const duration = Math.max(0.05, quartersToSeconds(end - start, bpm));
-          sampler.triggerAttackRelease(tone.Frequency(pitch, "midi").toNote(), duration, startedAt + (at - offset), velocity / 127);
+          sampler.triggerAttackRelease(
+            tone.Frequency(pitch, "midi").toNote(),
+            duration,
+            startedAt + (at - offset),
+            velocity / 127,
+          );
         }
         current.scheduledUntil = until;
       };
@@ -118,7 +170,6 @@ export function usePianoPlayer(notes: readonly RollNote[], totalSeconds: number,
       current.frame = requestAnimationFrame(tick);
       session.current = current;
       setState("playing");
-
     },
     [onFirstPlay, owner, position, stop, bpm],
   );

@@ -19,7 +19,13 @@ export function useRadioPlayer(notes: readonly RollNote[], bpm: number) {
   const notesRef = useRef(notes);
   notesRef.current = notes;
   const audio = useRef<{ tone: typeof ToneTypes; sampler: ToneTypes.Sampler } | null>(null);
-  const clock = useRef<{ startedAt: number; offset: number; scheduledUntil: number; cursor: number; timer: number } | null>(null);
+  const clock = useRef<{
+    startedAt: number;
+    offset: number;
+    scheduledUntil: number;
+    cursor: number;
+    timer: number;
+  } | null>(null);
   const positionRef = useRef(0);
 
   const now = useCallback((): number => {
@@ -58,7 +64,8 @@ export function useRadioPlayer(notes: readonly RollNote[], bpm: number) {
     const current = { startedAt: tone.now() + 0.05, offset, scheduledUntil: offset, cursor: 0, timer: 0 };
     // Notes before the position (heard before a pause) are not played again.
     const all = notesRef.current;
-    while (current.cursor < all.length && quartersToSeconds(all[current.cursor]![2], bpm) < offset) current.cursor += 1;
+    while (current.cursor < all.length && quartersToSeconds(all[current.cursor]![2], bpm) < offset)
+      current.cursor += 1;
     const tick = () => {
       const at = now();
       const until = at + LOOKAHEAD_SECONDS;
@@ -68,7 +75,12 @@ export function useRadioPlayer(notes: readonly RollNote[], bpm: number) {
         const startSeconds = quartersToSeconds(start, bpm);
         if (startSeconds >= until) break;
         const when = Math.max(startSeconds, at + 0.01);
-        sampler.triggerAttackRelease(tone.Frequency(pitch, "midi").toNote(), Math.max(0.05, quartersToSeconds(end - start, bpm)), current.startedAt + (when - offset), velocity / 127);
+        sampler.triggerAttackRelease(
+          tone.Frequency(pitch, "midi").toNote(),
+          Math.max(0.05, quartersToSeconds(end - start, bpm)),
+          current.startedAt + (when - offset),
+          velocity / 127,
+        );
       }
       current.scheduledUntil = until;
       positionRef.current = at;

@@ -7,7 +7,14 @@ export function formatDuration(seconds: number): string {
 
 // Made once: toLocaleString with options builds a new formatter per call, and the gallery formats
 // every card's date on each render (the load test's profile, on the request thread).
-const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
 const COUNT_FORMAT = new Intl.NumberFormat("en-GB");
 
 export function formatDate(value: Date | string): string {

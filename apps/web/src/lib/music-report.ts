@@ -79,7 +79,14 @@ export interface PieceReport {
 /** What the model page shows of a bundle's evaluation.json. */
 export interface ModelEvaluation {
   createdAt: string;
-  recipe: { pieces: number; length: number; temperature: number; topK: number | null; topP: number | null; guard: boolean };
+  recipe: {
+    pieces: number;
+    length: number;
+    temperature: number;
+    topK: number | null;
+    topP: number | null;
+    guard: boolean;
+  };
   summary: {
     pieces: number;
     collapseRate: number;
@@ -90,24 +97,68 @@ export interface ModelEvaluation {
     meanOA: number | null;
     oa: Record<string, { oa: number; kl: number }> | null;
   };
-  human: { pieces: number; "copy@8": number; "copy@16": number; "copy@32": number; longestMax: number; longestMedian: number } | null;
+  human: {
+    pieces: number;
+    "copy@8": number;
+    "copy@16": number;
+    "copy@32": number;
+    longestMax: number;
+    longestMedian: number;
+  } | null;
   histograms: Record<string, { edges: number[]; generated: number[]; reference: number[] }>;
   reference: { songs: number; notes: number } | null;
 }
 
 /** How each measure reads, in the order pages list them. */
 export const METRICS: Record<string, { label: string; digits: number; unit?: string; hint: string }> = {
-  scaleConsistency: { label: "scale consistency", digits: 2, hint: "share of notes in the best major or minor scale" },
-  pitchClassEntropy: { label: "pitch-class entropy", digits: 2, unit: "bits", hint: "how evenly the 12 pitch classes are used" },
-  polyphony: { label: "polyphony", digits: 2, unit: "notes", hint: "notes sounding together, where something sounds" },
-  notesPerBeat: { label: "density", digits: 2, unit: "notes / beat", hint: "notes per beat from the first onset to the last note's end" },
+  scaleConsistency: {
+    label: "scale consistency",
+    digits: 2,
+    hint: "share of notes in the best major or minor scale",
+  },
+  pitchClassEntropy: {
+    label: "pitch-class entropy",
+    digits: 2,
+    unit: "bits",
+    hint: "how evenly the 12 pitch classes are used",
+  },
+  polyphony: {
+    label: "polyphony",
+    digits: 2,
+    unit: "notes",
+    hint: "notes sounding together, where something sounds",
+  },
+  notesPerBeat: {
+    label: "density",
+    digits: 2,
+    unit: "notes / beat",
+    hint: "notes per beat from the first onset to the last note's end",
+  },
   pitchRange: { label: "pitch range", digits: 0, unit: "semitones", hint: "highest minus lowest pitch" },
   distinctPitches: { label: "distinct pitches", digits: 0, hint: "different pitches used" },
-  meanPitchShift: { label: "mean pitch step", digits: 2, unit: "semitones", hint: "mean jump between consecutive notes" },
-  meanInterOnsetInterval: { label: "mean onset gap", digits: 2, unit: "beats", hint: "mean time between consecutive onsets" },
+  meanPitchShift: {
+    label: "mean pitch step",
+    digits: 2,
+    unit: "semitones",
+    hint: "mean jump between consecutive notes",
+  },
+  meanInterOnsetInterval: {
+    label: "mean onset gap",
+    digits: 2,
+    unit: "beats",
+    hint: "mean time between consecutive onsets",
+  },
   emptyBeatRate: { label: "empty beats", digits: 2, hint: "share of beats in which nothing sounds" },
-  grooveConsistency: { label: "groove consistency", digits: 2, hint: "how alike the onset patterns of consecutive bars are" },
-  windowedScaleConsistency: { label: "scale consistency (8 beats)", digits: 2, hint: "scale consistency of 8-beat windows, averaged" },
+  grooveConsistency: {
+    label: "groove consistency",
+    digits: 2,
+    hint: "how alike the onset patterns of consecutive bars are",
+  },
+  windowedScaleConsistency: {
+    label: "scale consistency (8 beats)",
+    digits: 2,
+    hint: "scale consistency of 8-beat windows, averaged",
+  },
   noteCount: { label: "notes", digits: 0, hint: "number of notes" },
 };
 

@@ -1,7 +1,18 @@
 // Generated titles: a form chosen by the seed, then the key the notes suggest once they exist.
 import type { RollNote } from "./roll";
 
-const FORMS = ["Nocturne", "Étude", "Prelude", "Reverie", "Waltz", "Ballade", "Impromptu", "Sketch", "Romance", "Lullaby"];
+const FORMS = [
+  "Nocturne",
+  "Étude",
+  "Prelude",
+  "Reverie",
+  "Waltz",
+  "Ballade",
+  "Impromptu",
+  "Sketch",
+  "Romance",
+  "Lullaby",
+];
 const PITCH_NAMES = ["C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B"];
 // Krumhansl-Kessler key profiles.
 const MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
@@ -18,8 +29,14 @@ export function estimateKey(notes: readonly RollNote[]): string | null {
   if (weights.every((w) => w === 0)) return null;
   let best = { score: -Infinity, name: "" };
   for (let tonic = 0; tonic < 12; tonic += 1) {
-    for (const [profile, mode] of [[MAJOR, "major"], [MINOR, "minor"]] as const) {
-      const score = correlation(weights, profile.map((_, i) => profile[(i - tonic + 12) % 12]!));
+    for (const [profile, mode] of [
+      [MAJOR, "major"],
+      [MINOR, "minor"],
+    ] as const) {
+      const score = correlation(
+        weights,
+        profile.map((_, i) => profile[(i - tonic + 12) % 12]!),
+      );
       if (score > best.score) best = { score, name: `${PITCH_NAMES[tonic]} ${mode}` };
     }
   }

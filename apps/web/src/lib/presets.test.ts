@@ -9,6 +9,10 @@ describe("presets", () => {
   });
 
   it("finds the windowed models by their stored preset, the old name seed included", () => {
-    expect(["notebook", "seed", "parent", "default", "unknown"].filter(isWindowedPreset)).toEqual(["notebook", "seed", "parent"]);
+    expect(["notebook", "seed", "parent", "default", "unknown"].filter(isWindowedPreset)).toEqual([
+      "notebook",
+      "seed",
+      "parent",
+    ]);
   });
 });

@@ -34,7 +34,17 @@ export const OFF_WORDS = ["off", "none", ""] as const;
  * @example recipeHref({ modelId: "m1", seed: 7, length: 300, temperature: 1, topK: null, topP: 0.95, primerKind: "corpus", key: "D minor", where: "server" })
  * // "/generate?model=m1&seed=7&length=300&temperature=1&topK=off&topP=0.95&primer=corpus&key=D+minor&where=server"
  */
-export function recipeHref(recipe: { modelId: string; seed: number; length: number; temperature: number; topK: number | null; topP: number | null; primerKind: string; key: string; where?: Where }): string {
+export function recipeHref(recipe: {
+  modelId: string;
+  seed: number;
+  length: number;
+  temperature: number;
+  topK: number | null;
+  topP: number | null;
+  primerKind: string;
+  key: string;
+  where?: Where;
+}): string {
   const query = new URLSearchParams({
     model: recipe.modelId,
     seed: String(recipe.seed),

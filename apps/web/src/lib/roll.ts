@@ -23,7 +23,11 @@ export function durationSeconds(notes: readonly RollNote[], bpm: number = GALLER
 }
 
 /** Applies a stream update: everything from index `from` is replaced by `notes`. */
-export function applyNotesUpdate(current: readonly RollNote[], from: number, notes: readonly RollNote[]): RollNote[] {
+export function applyNotesUpdate(
+  current: readonly RollNote[],
+  from: number,
+  notes: readonly RollNote[],
+): RollNote[] {
   return [...current.slice(0, Math.min(from, current.length)), ...notes];
 }
 
@@ -37,5 +41,8 @@ export function pitchRange(notes: readonly RollNote[]): { low: number; high: num
   }
   // At least two octaves tall so a sparse piece does not look like blocks.
   const missing = Math.max(0, 24 - (high - low));
-  return { low: Math.max(0, low - Math.ceil(missing / 2)), high: Math.min(127, high + Math.floor(missing / 2)) };
+  return {
+    low: Math.max(0, low - Math.ceil(missing / 2)),
+    high: Math.min(127, high + Math.floor(missing / 2)),
+  };
 }

@@ -1,5 +1,11 @@
 // Browser-side tRPC client. Only the router's TYPE crosses over (`import type`: no server code in the browser bundle).
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from "@trpc/client";
 import type { AppRouter } from "@/server/routers/app-router";
 import { MAX_BATCH_CALLS } from "./trpc-limits";
 

@@ -5,7 +5,9 @@ import { createWorkerPool } from "./generation/worker-pool";
 import { createServices, startServices, type Services } from "./services/services";
 
 // One set of services per server process (kept across dev hot reloads).
-const globalForServices = globalThis as unknown as { motifServices?: { services: Services; started: Promise<void> } };
+const globalForServices = globalThis as unknown as {
+  motifServices?: { services: Services; started: Promise<void> };
+};
 
 /** The process-wide services; the first call scans the models and resumes unfinished pieces. */
 export async function getServices(): Promise<Services> {
@@ -19,7 +21,9 @@ export async function getServices(): Promise<Services> {
       limits: { ...env.generationLimits, store: env.database },
       runs: env.engine,
     });
-    const started = startServices(services).catch((error: unknown) => console.error("startup scan failed", error));
+    const started = startServices(services).catch((error: unknown) =>
+      console.error("startup scan failed", error),
+    );
     globalForServices.motifServices = { services, started };
   }
   await globalForServices.motifServices.started;

@@ -25,7 +25,11 @@ interface OtherConnection {
 }
 
 /** A second connection in another thread: `writes` transactions that each hold the write lock ~4 ms. */
-async function writeFromAnotherConnection(filePath: string, writes: number, timeout: number): Promise<OtherConnection> {
+async function writeFromAnotherConnection(
+  filePath: string,
+  writes: number,
+  timeout: number,
+): Promise<OtherConnection> {
   const worker = new Worker(
     `const { workerData, parentPort } = require("node:worker_threads");
      const Database = require(workerData.driver);
@@ -54,7 +58,18 @@ async function writeFromAnotherConnection(filePath: string, writes: number, time
 }
 
 const modelRow = (n: number) => ({
-  name: `probe-${n}`, version: "v1", path: "/nowhere", preset: "tiny", tokenizer: "timed", tokenizerVersion: 1, vocabSize: 10, parameters: 1, datasetSummary: {}, fileSizes: {}, bundleHash: "", usable: false,
+  name: `probe-${n}`,
+  version: "v1",
+  path: "/nowhere",
+  preset: "tiny",
+  tokenizer: "timed",
+  tokenizerVersion: 1,
+  vocabSize: 10,
+  parameters: 1,
+  datasetSummary: {},
+  fileSizes: {},
+  bundleHash: "",
+  usable: false,
 });
 
 describe.skipIf(target.provider !== "sqlite")("the app's SQLite database", () => {
@@ -86,11 +101,19 @@ describe.skipIf(target.provider !== "sqlite")("the app's SQLite database", () =>
         await db.$executeRawUnsafe(`INSERT INTO "LockProbe" ("writer", "n") VALUES ('app', ?)`, n);
       }
     })();
-    const [other] = await Promise.all([writeFromAnotherConnection(filePath, writes, SQLITE_BUSY_TIMEOUT_MS), app]);
+    const [other] = await Promise.all([
+      writeFromAnotherConnection(filePath, writes, SQLITE_BUSY_TIMEOUT_MS),
+      app,
+    ]);
     expect(other).toEqual({ journalMode: "wal", busy: 0, done: writes });
     expect(await db.model.count({ where: { name: { startsWith: "probe-" } } })).toBe(writes);
-    const rows = await db.$queryRawUnsafe<{ writer: string; rows: bigint | number }[]>(`SELECT "writer", COUNT(*) AS "rows" FROM "LockProbe" GROUP BY "writer" ORDER BY "writer"`);
-    expect(rows.map((row) => [row.writer, Number(row.rows)])).toEqual([["app", writes], ["worker", writes]]);
+    const rows = await db.$queryRawUnsafe<{ writer: string; rows: bigint | number }[]>(
+      `SELECT "writer", COUNT(*) AS "rows" FROM "LockProbe" GROUP BY "writer" ORDER BY "writer"`,
+    );
+    expect(rows.map((row) => [row.writer, Number(row.rows)])).toEqual([
+      ["app", writes],
+      ["worker", writes],
+    ]);
   });
 
   it("really contends: without a busy timeout the other connection fails with SQLITE_BUSY while the app writes", async () => {

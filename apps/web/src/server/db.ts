@@ -37,9 +37,13 @@ class WalSqliteAdapter extends PrismaBetterSQLite3 {
 
 export function createDatabase(target: DatabaseTarget): Database {
   if (target.provider === "postgresql") {
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Database;
+    return new PostgresClient({
+      adapter: new PrismaPg({ connectionString: target.url }),
+    }) as unknown as Database;
   }
-  return new SqliteClient({ adapter: new WalSqliteAdapter({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+  return new SqliteClient({
+    adapter: new WalSqliteAdapter({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+  });
 }
 
 // One client per process, kept across dev hot reloads (not a new client, with its own connections, per reload).

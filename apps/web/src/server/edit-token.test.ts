@@ -18,7 +18,9 @@ describe("edit tokens", () => {
     const hash = claimEditHash(request);
     expect(hash).toBe(editTokenHash(request.editToken!));
     expect(claimEditHash(request)).toBe(hash);
-    expect(request.resHeaders.getSetCookie()).toEqual([`motif_edit=${request.editToken}; Path=/; Max-Age=34560000; HttpOnly; SameSite=Lax; Secure`]);
+    expect(request.resHeaders.getSetCookie()).toEqual([
+      `motif_edit=${request.editToken}; Path=/; Max-Age=34560000; HttpOnly; SameSite=Lax; Secure`,
+    ]);
     expect(callerEditHash(request)).toBe(hash);
   });
 });

@@ -40,6 +40,9 @@ export function attachmentDisposition(title: string, extension: string): string 
       .replace(/[\p{Cc}/\\]+/gu, " ")
       .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
       .trim() || "motif-piece";
-  const encoded = encodeURIComponent(`${name}.${extension}`).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(`${name}.${extension}`).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fileSlug(title)}.${extension}"; filename*=UTF-8''${encoded}`;
 }

@@ -1,6 +1,13 @@
 import "server-only";
 import type { ZodType } from "zod";
-import { OFF_WORDS, PRIMER_KINDS, WHERE_CHOICES, type FormValues, type PrimerKind, type Where } from "@/lib/recipe-url";
+import {
+  OFF_WORDS,
+  PRIMER_KINDS,
+  WHERE_CHOICES,
+  type FormValues,
+  type PrimerKind,
+  type Where,
+} from "@/lib/recipe-url";
 import { keySchema, recipeSchema } from "./routers/schemas";
 
 type Query = Record<string, string | string[] | undefined>;
@@ -33,7 +40,11 @@ export function readRecipeQuery(query: Query, models: readonly { id: string; lab
     if (found) values.modelId = found.id;
     else ignore("model", model, "no usable model has that id or name/version");
   }
-  const number = (name: "seed" | "length" | "temperature" | "topK" | "topP", schema: ZodType, offable: boolean) => {
+  const number = (
+    name: "seed" | "length" | "temperature" | "topK" | "topP",
+    schema: ZodType,
+    offable: boolean,
+  ) => {
     const raw = text(name);
     if (raw === undefined) return;
     const trimmed = raw.trim();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { limitRequestBody } from "./request-body-limit";
 
-const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("http://localhost/api/trpc/pieces.create", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+  new Request("http://localhost/api/trpc/pieces.create", {
+    method: "POST",
+    body,
+    headers,
+    duplex: "half",
+  } as RequestInit);
 
 /** A body sent in chunks with no Content-Length, as a streaming client sends it. */
 function streamed(chunks: number, chunkBytes: number): ReadableStream<Uint8Array> {
@@ -31,7 +37,10 @@ describe("limitRequestBody", () => {
     const limited = await limitRequestBody(declared, 100);
     expect(limited).toBe(declared);
     expect(await (limited as Request).json()).toEqual({ seed: 2 });
-    const over = (await limitRequestBody(post("x".repeat(101), { "content-length": "101" }), 100)) as Response;
+    const over = (await limitRequestBody(
+      post("x".repeat(101), { "content-length": "101" }),
+      100,
+    )) as Response;
     expect(over.status).toBe(413);
   });
 

@@ -11,7 +11,10 @@ export const MAX_TRPC_BODY_BYTES = 2 * 1024 * 1024;
  * The request with its body read up to `maxBytes` (a declared Content-Length over it is refused
  * before reading), or a 413 in tRPC's error shape naming the limit.
  */
-export async function limitRequestBody(request: Request, maxBytes = MAX_TRPC_BODY_BYTES): Promise<Request | Response> {
+export async function limitRequestBody(
+  request: Request,
+  maxBytes = MAX_TRPC_BODY_BYTES,
+): Promise<Request | Response> {
   if (request.body === null) return request;
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) return payloadTooLarge(maxBytes);
@@ -31,10 +34,18 @@ export async function limitRequestBody(request: Request, maxBytes = MAX_TRPC_BOD
     }
     chunks.push(value);
   }
-  return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks), signal: request.signal });
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: Buffer.concat(chunks),
+    signal: request.signal,
+  });
 }
 
 function payloadTooLarge(maxBytes: number): Response {
   const message = `the request body is larger than ${maxBytes.toLocaleString("en-US")} bytes (an uploaded MIDI primer may have at most 1 MB)`;
-  return Response.json({ error: { message, code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } }, { status: 413 });
+  return Response.json(
+    { error: { message, code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } },
+    { status: 413 },
+  );
 }

@@ -24,7 +24,10 @@ export interface Context {
 
 /** A context without HTTP (tests, server components): no token, no response headers unless given. */
 export function createContextInner(services: Services, request: Partial<RequestInfo> = {}): Context {
-  return { services, request: { clientAddress: "server", editToken: null, resHeaders: null, secure: false, ...request } };
+  return {
+    services,
+    request: { clientAddress: "server", editToken: null, resHeaders: null, secure: false, ...request },
+  };
 }
 
 const t = initTRPC.context<Context>().create({

@@ -4,7 +4,13 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EVALUATION_FILES } from "@motif/core";
-import { Composer, loadBundle, readManifest, type BundleFiles, type BundleManifest } from "@motif/core/compose";
+import {
+  Composer,
+  loadBundle,
+  readManifest,
+  type BundleFiles,
+  type BundleManifest,
+} from "@motif/core/compose";
 import { modelEvaluation, rememberReference } from "./piece-report";
 import type { BundleInfo, BundleInspection } from "./types";
 
@@ -56,7 +62,13 @@ async function readOptionalFiles(dir: string): Promise<BundleFiles> {
 }
 
 function reasonsOf(error: unknown): string[] {
-  if (error && typeof error === "object" && "reasons" in error && Array.isArray(error.reasons) && error.reasons.length > 0) {
+  if (
+    error &&
+    typeof error === "object" &&
+    "reasons" in error &&
+    Array.isArray(error.reasons) &&
+    error.reasons.length > 0
+  ) {
     return error.reasons.map(String);
   }
   return [error instanceof Error ? error.message : String(error)];
@@ -95,7 +107,8 @@ function describe(manifest: BundleManifest): BundleInfo {
 /** Full check (loadBundle builds the model); a bundle that fails is reported, never half-used. */
 export async function inspect(dir: string): Promise<BundleInspection> {
   const { files, missing } = await readBundleFiles(dir);
-  if (missing.length > 0) return { ok: false, reasons: missing.map((name) => `${name} is missing`), info: {} };
+  if (missing.length > 0)
+    return { ok: false, reasons: missing.map((name) => `${name} is missing`), info: {} };
   let info: BundleInfo;
   try {
     info = describe(readManifest(files));
@@ -104,14 +117,19 @@ export async function inspect(dir: string): Promise<BundleInspection> {
   }
   try {
     const { bundle } = await loaded(dir, info.bundleHash, files);
-    return { ok: true, info: { ...info, evaluation: bundle.evaluation ? modelEvaluation(bundle.evaluation) : null } };
+    return {
+      ok: true,
+      info: { ...info, evaluation: bundle.evaluation ? modelEvaluation(bundle.evaluation) : null },
+    };
   } catch (error) {
     return { ok: false, reasons: reasonsOf(error), info };
   }
 }
 
 function evaluationFingerprint(files: BundleFiles): string {
-  return OPTIONAL_FILE_NAMES.map((name) => (files[name] ? createHash("sha256").update(files[name]).digest("hex") : "-")).join(":");
+  return OPTIONAL_FILE_NAMES.map((name) =>
+    files[name] ? createHash("sha256").update(files[name]).digest("hex") : "-",
+  ).join(":");
 }
 
 /** After `evaluate --attach` (same content hash, new evaluation.json) the bundle is loaded again. */
@@ -121,7 +139,10 @@ function forgetIfEvaluationChanged(key: string, files: BundleFiles): void {
   const stale = cache.get(key);
   cache.delete(key);
   loadedWith.delete(key);
-  void stale?.then((entry) => entry.dispose(), () => undefined);
+  void stale?.then(
+    (entry) => entry.dispose(),
+    () => undefined,
+  );
 }
 
 export async function loaded(dir: string, bundleHash: string, files?: BundleFiles): Promise<CachedBundle> {
@@ -135,7 +156,9 @@ export async function loaded(dir: string, bundleHash: string, files?: BundleFile
       const bundle = await loadBundle(loadFiles);
       if (bundle.manifest.contentHash !== bundleHash) {
         bundle.model.dispose();
-        throw new Error(`the bundle in ${dir} changed (content hash ${bundle.manifest.contentHash.slice(0, 12)}, expected ${bundleHash.slice(0, 12)})`);
+        throw new Error(
+          `the bundle in ${dir} changed (content hash ${bundle.manifest.contentHash.slice(0, 12)}, expected ${bundleHash.slice(0, 12)})`,
+        );
       }
       rememberReference(bundle, loadFiles);
       loadedWith.set(key, evaluationFingerprint(loadFiles));
@@ -147,7 +170,10 @@ export async function loaded(dir: string, bundleHash: string, files?: BundleFile
       const [oldestKey, oldest] = cache.entries().next().value as [string, Promise<CachedBundle>];
       cache.delete(oldestKey);
       loadedWith.delete(oldestKey);
-      void oldest.then((stale) => stale.dispose(), () => undefined);
+      void oldest.then(
+        (stale) => stale.dispose(),
+        () => undefined,
+      );
     }
   }
   return entry;

@@ -3,7 +3,15 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { NO_PRIMER, createRecipe, type BundleManifest, type CorpusSong, type NotesUpdate, type PrimerSource, type Recipe } from "@motif/core/compose";
+import {
+  NO_PRIMER,
+  createRecipe,
+  type BundleManifest,
+  type CorpusSong,
+  type NotesUpdate,
+  type PrimerSource,
+  type Recipe,
+} from "@motif/core/compose";
 import { GALLERY_RECIPE } from "../lib/gallery-recipe";
 import { toRoll } from "../lib/roll";
 import type { GenerateJob, GenerateProgress } from "./types";
@@ -24,7 +32,10 @@ export async function trainingSongs(manifest: BundleManifest, dirs: string[]): P
   return songs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-async function findCorpusFile(dirs: string[], candidate: { name: string; sha256: string }): Promise<Uint8Array | null> {
+async function findCorpusFile(
+  dirs: string[],
+  candidate: { name: string; sha256: string },
+): Promise<Uint8Array | null> {
   for (const dir of dirs) {
     const path = join(dir, candidate.name);
     if (!(await stat(path).catch(() => null))?.isFile()) continue;
@@ -37,8 +48,23 @@ async function findCorpusFile(dirs: string[], candidate: { name: string; sha256:
 /** The Composer recipe of a gallery job: the listener's choices, the stored primer, the gallery's fixed fields. */
 export function galleryRecipe(job: GenerateJob): Recipe {
   // A stored primer is its tokens; no primer is none of them, described as the Composer describes none.
-  const primer: PrimerSource = { kind: "tokens", tokens: job.primerTokens, description: job.primerLabel ?? NO_PRIMER.description, keyShift: job.primerKeyShift };
-  return createRecipe({ ...GALLERY_RECIPE, seed: job.seed, length: job.length, temperature: job.temperature, topK: job.topK, topP: job.topP, primer, key: job.key, ...(job.streamOffset === null ? {} : { offset: job.streamOffset }) });
+  const primer: PrimerSource = {
+    kind: "tokens",
+    tokens: job.primerTokens,
+    description: job.primerLabel ?? NO_PRIMER.description,
+    keyShift: job.primerKeyShift,
+  };
+  return createRecipe({
+    ...GALLERY_RECIPE,
+    seed: job.seed,
+    length: job.length,
+    temperature: job.temperature,
+    topK: job.topK,
+    topP: job.topP,
+    primer,
+    key: job.key,
+    ...(job.streamOffset === null ? {} : { offset: job.streamOffset }),
+  });
 }
 
 /** The Composer's note updates, one message at most every `everyMs` (the first at once). */

@@ -3,12 +3,21 @@ import { buildBundleEvaluation, transposeNotes, type BundleEvaluation, type Bund
 import type { QuarterNote } from "@motif/midi";
 import { NO_EVALUATION, NO_REFERENCE, PIECE_REPORT_VERSION } from "@/lib/music-report";
 import { brokenChordNotes, scaleWalkNotes, tinyTuneNotes } from "../../test-support/tiny-bundle";
-import { buildPieceReport, modelEvaluation, notesPerBeat, referenceOf, rememberReference, sourcePassage } from "./piece-report";
+import {
+  buildPieceReport,
+  modelEvaluation,
+  notesPerBeat,
+  referenceOf,
+  rememberReference,
+  sourcePassage,
+} from "./piece-report";
 
 const tune = tinyTuneNotes();
 const second = brokenChordNotes();
 
-async function evaluated(withReference = true): Promise<{ evaluation: BundleEvaluation; files: BundleFiles }> {
+async function evaluated(
+  withReference = true,
+): Promise<{ evaluation: BundleEvaluation; files: BundleFiles }> {
   return buildBundleEvaluation({
     contentHash: "a".repeat(64),
     recipe: { pieces: 1, length: 100, temperature: 1, topK: null, topP: 0.95, guard: true },
@@ -32,10 +41,34 @@ const copiedPassage = (): QuarterNote[] =>
 
 describe("piece report", () => {
   it("without an evaluation: features and keys, no ranges, no copies, and says why", () => {
-    const report = buildPieceReport({ evaluation: null, reference: null, bundleHash: "b", written: tune, heard: transposeNotes(tune, 2), computedAt: "now" });
-    expect(report).toMatchObject({ version: PIECE_REPORT_VERSION, notes: tune.length, key: "D major", writtenKey: "C major", collapse: false, copy: null, unavailable: NO_EVALUATION, referenceSongs: null });
+    const report = buildPieceReport({
+      evaluation: null,
+      reference: null,
+      bundleHash: "b",
+      written: tune,
+      heard: transposeNotes(tune, 2),
+      computedAt: "now",
+    });
+    expect(report).toMatchObject({
+      version: PIECE_REPORT_VERSION,
+      notes: tune.length,
+      key: "D major",
+      writtenKey: "C major",
+      collapse: false,
+      copy: null,
+      unavailable: NO_EVALUATION,
+      referenceSongs: null,
+    });
     const keys = report.metrics.map((m) => m.key);
-    expect(keys).toEqual(expect.arrayContaining(["scaleConsistency", "pitchClassEntropy", "polyphony", "notesPerBeat", "pitchRange"]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        "scaleConsistency",
+        "pitchClassEntropy",
+        "polyphony",
+        "notesPerBeat",
+        "pitchRange",
+      ]),
+    );
     expect(keys).not.toContain("noteCount");
     expect(report.metrics.every((m) => m.range === null && m.position === null)).toBe(true);
     expect(report.metrics.find((m) => m.key === "scaleConsistency")!.value).toBe(1);
@@ -48,17 +81,39 @@ describe("piece report", () => {
     const reference = await referenceOf(bundle);
     expect(await referenceOf(bundle)).toBe(reference);
     const written = copiedPassage();
-    const report = buildPieceReport({ evaluation, reference, bundleHash: "b", written, heard: written, computedAt: "now" });
+    const report = buildPieceReport({
+      evaluation,
+      reference,
+      bundleHash: "b",
+      written,
+      heard: written,
+      computedAt: "now",
+    });
     expect(report.unavailable).toBeNull();
     expect(report.referenceSongs).toBe(2);
-    expect(report.copy!.longest).toMatchObject({ notes: written.length, source: "tiny-tune.mid", bar: 3, beat: 1, pieceBar: 2, pieceBeat: 3, sourceStartQuarter: 8, pieceStartQuarter: 6 });
+    expect(report.copy!.longest).toMatchObject({
+      notes: written.length,
+      source: "tiny-tune.mid",
+      bar: 3,
+      beat: 1,
+      pieceBar: 2,
+      pieceBeat: 3,
+      sourceStartQuarter: 8,
+      pieceStartQuarter: 6,
+    });
     expect(report.copy!["copy@8"]).toBe(1);
     const human = evaluation.report.human!.longestMax;
     expect(report.copy).toMatchObject({ humanLongestMax: human, heavy: written.length > human });
     expect(report.copy!.heavy).toBe(true);
     // Ranges from the evaluation, density from the reference songs.
     const scale = report.metrics.find((m) => m.key === "scaleConsistency")!;
-    expect(scale.range).toEqual({ min: evaluation.referenceRanges.scaleConsistency.min, p10: evaluation.referenceRanges.scaleConsistency.p10, median: evaluation.referenceRanges.scaleConsistency.median, p90: evaluation.referenceRanges.scaleConsistency.p90, max: evaluation.referenceRanges.scaleConsistency.max });
+    expect(scale.range).toEqual({
+      min: evaluation.referenceRanges.scaleConsistency.min,
+      p10: evaluation.referenceRanges.scaleConsistency.p10,
+      median: evaluation.referenceRanges.scaleConsistency.median,
+      p90: evaluation.referenceRanges.scaleConsistency.p90,
+      max: evaluation.referenceRanges.scaleConsistency.max,
+    });
     // Wholly in C major, over the 90th percentile of {the tune (1.0), the chromatic second song}.
     expect(scale.value).toBe(1);
     expect(scale.position).toBe("above");
@@ -79,18 +134,51 @@ describe("piece report", () => {
     const bundle = { evaluation };
     rememberReference(bundle, files);
     const reference = await referenceOf(bundle);
-    const random = Array.from({ length: 40 }, (_, i) => ({ pitch: 40 + ((i * 37) % 41), velocity: 70, startQuarter: i * 0.75, endQuarter: i * 0.75 + 0.5 }));
-    const report = buildPieceReport({ evaluation, reference, bundleHash: "b", written: random, heard: random, computedAt: "now" });
+    const random = Array.from({ length: 40 }, (_, i) => ({
+      pitch: 40 + ((i * 37) % 41),
+      velocity: 70,
+      startQuarter: i * 0.75,
+      endQuarter: i * 0.75 + 0.5,
+    }));
+    const report = buildPieceReport({
+      evaluation,
+      reference,
+      bundleHash: "b",
+      written: random,
+      heard: random,
+      computedAt: "now",
+    });
     expect(report.copy).toMatchObject({ longest: null, heavy: false });
-    const one = Array.from({ length: 20 }, (_, i) => ({ pitch: 60, velocity: 70, startQuarter: i, endQuarter: i + 1 }));
-    expect(buildPieceReport({ evaluation, reference, bundleHash: "b", written: one, heard: one, computedAt: "now" }).collapse).toBe(true);
+    const one = Array.from({ length: 20 }, (_, i) => ({
+      pitch: 60,
+      velocity: 70,
+      startQuarter: i,
+      endQuarter: i + 1,
+    }));
+    expect(
+      buildPieceReport({
+        evaluation,
+        reference,
+        bundleHash: "b",
+        written: one,
+        heard: one,
+        computedAt: "now",
+      }).collapse,
+    ).toBe(true);
   });
 
   it("an evaluation without training notes: ranges but no copies, and says why", async () => {
     const { evaluation, files } = await evaluated(false);
     const bundle = { evaluation };
     rememberReference(bundle, files);
-    const report = buildPieceReport({ evaluation, reference: await referenceOf(bundle), bundleHash: "b", written: tune, heard: tune, computedAt: "now" });
+    const report = buildPieceReport({
+      evaluation,
+      reference: await referenceOf(bundle),
+      bundleHash: "b",
+      written: tune,
+      heard: tune,
+      computedAt: "now",
+    });
     expect(report).toMatchObject({ copy: null, unavailable: NO_REFERENCE });
     expect(report.metrics.find((m) => m.key === "pitchRange")!.range).not.toBeNull();
     expect(report.metrics.find((m) => m.key === "notesPerBeat")!.range).toBeNull();

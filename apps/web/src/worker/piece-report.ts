@@ -19,7 +19,16 @@ import {
   type FeatureRange,
 } from "@motif/core";
 import type { QuarterNote } from "@motif/midi";
-import { NO_EVALUATION, NO_REFERENCE, PIECE_REPORT_VERSION, type CopiedPassage, type MetricRange, type ModelEvaluation, type PieceMetric, type PieceReport } from "../lib/music-report";
+import {
+  NO_EVALUATION,
+  NO_REFERENCE,
+  PIECE_REPORT_VERSION,
+  type CopiedPassage,
+  type MetricRange,
+  type ModelEvaluation,
+  type PieceMetric,
+  type PieceReport,
+} from "../lib/music-report";
 
 /** The training songs of a bundle, decoded once, with their copy index and density range. */
 interface ReportReference {
@@ -77,7 +86,13 @@ export function notesPerBeat(notes: readonly QuarterNote[]): number {
   return last > first ? notes.length / (last - first) : 0;
 }
 
-const quantiles = (range: FeatureRange): MetricRange => ({ min: range.min, p10: range.p10, median: range.median, p90: range.p90, max: range.max });
+const quantiles = (range: FeatureRange): MetricRange => ({
+  min: range.min,
+  p10: range.p10,
+  median: range.median,
+  p90: range.p90,
+  max: range.max,
+});
 const beatOf = (quarter: number) => Math.round((((quarter % 4) + 4) % 4) * 100) / 100 + 1;
 const barOf = (quarter: number) => Math.floor(quarter / 4) + 1;
 
@@ -88,7 +103,12 @@ const tolerant = (range: FeatureRange) => {
 };
 
 function metric(key: string, value: number, range: FeatureRange | null): PieceMetric {
-  return { key, value, range: range ? quantiles(range) : null, position: range ? rangePosition(value, tolerant(range)) : null };
+  return {
+    key,
+    value,
+    range: range ? quantiles(range) : null,
+    position: range ? rangePosition(value, tolerant(range)) : null,
+  };
 }
 
 /**
@@ -107,7 +127,9 @@ export function buildPieceReport(args: {
   const features = pieceFeatures(args.written);
   const ranges = evaluation?.referenceRanges ?? null;
   const metrics = [
-    ...SCALAR_FEATURES.filter((key) => key !== "noteCount").map((key) => metric(key, features[key], ranges?.[key] ?? null)),
+    ...SCALAR_FEATURES.filter((key) => key !== "noteCount").map((key) =>
+      metric(key, features[key], ranges?.[key] ?? null),
+    ),
     metric("notesPerBeat", notesPerBeat(args.written), reference?.notesPerBeat ?? null),
   ];
   const report: PieceReport = {
@@ -149,7 +171,12 @@ export function buildPieceReport(args: {
 }
 
 /** The copied passage of a training song, moved to start at beat 0 (what the player plays). */
-export function sourcePassage(reference: ReportReference, source: string, startQuarter: number, count: number): QuarterNote[] {
+export function sourcePassage(
+  reference: ReportReference,
+  source: string,
+  startQuarter: number,
+  count: number,
+): QuarterNote[] {
   const song = reference.songs.get(source);
   if (!song) throw new Error(`the training notes have no song "${source}"`);
   const notes = passageNotes(song, startQuarter, count);

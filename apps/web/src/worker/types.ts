@@ -32,8 +32,7 @@ export interface DatasetSummary {
 }
 
 export type BundleInspection =
-  | { ok: true; info: BundleInfo }
-  | { ok: false; reasons: string[]; info: Partial<BundleInfo> };
+  { ok: true; info: BundleInfo } | { ok: false; reasons: string[]; info: Partial<BundleInfo> };
 
 export interface GenerateJob {
   modelDir: string;

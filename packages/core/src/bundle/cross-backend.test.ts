@@ -18,7 +18,9 @@ afterAll(async () => {
 
 const tokenizer = getTokenizer("notes-chords");
 const names = ["C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A"];
-const vocabulary = Vocabulary.build([[...names.map((n) => `${n}4`), ...names.map((n) => `${n}5`)]], { tokenizer: "notes-chords" });
+const vocabulary = Vocabulary.build([[...names.map((n) => `${n}4`), ...names.map((n) => `${n}5`)]], {
+  tokenizer: "notes-chords",
+});
 
 describe("across backends", () => {
   it("the default preset (MotifEmbedding + MotifLSTM) trains on wasm", async () => {
@@ -40,12 +42,25 @@ describe("across backends", () => {
     const { model: config, training } = tinyConfigs();
     const model = createModel(config, 5);
     const files = await packTestBundle({ model, config, training, vocabulary });
-    const options = { length: 80, seed: 9, primer: ["C4", "E4"], temperature: 1.2, topK: 12, topP: 0.95, repetitionGuard: true };
+    const options = {
+      length: 80,
+      seed: 9,
+      primer: ["C4", "E4"],
+      temperature: 1.2,
+      topK: 12,
+      topP: 0.95,
+      repetitionGuard: true,
+    };
     const onCpu = generateTokens({ step: createStepModel(model, config), vocabulary, tokenizer, options });
     model.dispose();
     await useBackend("wasm");
     const loaded = await loadBundle(files);
-    const onWasm = generateTokens({ step: createStepModel(loaded.model, loaded.manifest.model), vocabulary: loaded.vocabulary, tokenizer: loaded.tokenizer, options });
+    const onWasm = generateTokens({
+      step: createStepModel(loaded.model, loaded.manifest.model),
+      vocabulary: loaded.vocabulary,
+      tokenizer: loaded.tokenizer,
+      options,
+    });
     expect(onWasm).toEqual(onCpu);
     expect(tf.getBackend()).toBe("wasm");
     loaded.model.dispose();

@@ -20,4 +20,11 @@ export {
   type EvaluationRecipe,
   type ReferenceFile,
 } from "./evaluation.js";
-export { REFERENCE_TICKS_PER_QUARTER, encodeReferenceNotes, decodeReferenceNotes, packReferenceNotes, unpackReferenceNotes, passageNotes } from "./reference-notes.js";
+export {
+  REFERENCE_TICKS_PER_QUARTER,
+  encodeReferenceNotes,
+  decodeReferenceNotes,
+  packReferenceNotes,
+  unpackReferenceNotes,
+  passageNotes,
+} from "./reference-notes.js";

@@ -1,7 +1,19 @@
 import { z } from "zod";
-import { modelConfigSchema, trainingConfigSchema, describeIssues, type ModelConfig, type TrainingConfig } from "../model/config.js";
+import {
+  modelConfigSchema,
+  trainingConfigSchema,
+  describeIssues,
+  type ModelConfig,
+  type TrainingConfig,
+} from "../model/config.js";
 import type { EpochMetrics } from "../training/checkpoint.js";
-import { TOKENIZER_KINDS, getTokenizer, isTokenizerKind, type TokenizerKind, type VocabularyJSON } from "../tokenizer/index.js";
+import {
+  TOKENIZER_KINDS,
+  getTokenizer,
+  isTokenizerKind,
+  type TokenizerKind,
+  type VocabularyJSON,
+} from "../tokenizer/index.js";
 import { utf8Decode } from "../primitives/bytes.js";
 
 /** Bump when bundle.json or the files of a bundle change shape. */
@@ -84,7 +96,14 @@ export const bundleManifestSchema: z.ZodType<BundleManifest> = z.object({
   model: modelConfigSchema,
   training: trainingConfigSchema,
   dataset: z.object({
-    files: z.array(z.object({ name: z.string(), sha256: sha256String, tokens: z.number().int().nonnegative(), split: z.enum(["train", "validation"]) })),
+    files: z.array(
+      z.object({
+        name: z.string(),
+        sha256: sha256String,
+        tokens: z.number().int().nonnegative(),
+        split: z.enum(["train", "validation"]),
+      }),
+    ),
     skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   }),
   metrics: z.array(epochMetricsSchema),
@@ -102,16 +121,30 @@ export function parseManifest(files: BundleFiles): { manifest: BundleManifest | 
   try {
     json = JSON.parse(utf8Decode(bytes));
   } catch (error) {
-    return { manifest: null, reasons: [`${BUNDLE_FILES.manifest} is not valid JSON (${(error as Error).message})`] };
+    return {
+      manifest: null,
+      reasons: [`${BUNDLE_FILES.manifest} is not valid JSON (${(error as Error).message})`],
+    };
   }
   const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
   if (formatVersion !== BUNDLE_FORMAT_VERSION) {
-    return { manifest: null, reasons: [`bundle format version ${JSON.stringify(formatVersion)} is not supported (this Motif reads version ${BUNDLE_FORMAT_VERSION})`] };
+    return {
+      manifest: null,
+      reasons: [
+        `bundle format version ${JSON.stringify(formatVersion)} is not supported (this Motif reads version ${BUNDLE_FORMAT_VERSION})`,
+      ],
+    };
   }
-  const tokenizerReasons = checkTokenizer((json as { tokenizer?: { kind?: unknown; version?: unknown } }).tokenizer);
+  const tokenizerReasons = checkTokenizer(
+    (json as { tokenizer?: { kind?: unknown; version?: unknown } }).tokenizer,
+  );
   if (tokenizerReasons.length > 0) return { manifest: null, reasons: tokenizerReasons };
   const parsed = bundleManifestSchema.safeParse(json);
-  if (!parsed.success) return { manifest: null, reasons: [`${BUNDLE_FILES.manifest} is invalid: ${describeIssues(parsed.error)}`] };
+  if (!parsed.success)
+    return {
+      manifest: null,
+      reasons: [`${BUNDLE_FILES.manifest} is invalid: ${describeIssues(parsed.error)}`],
+    };
   return { manifest: parsed.data, reasons: [] };
 }
 
@@ -124,10 +157,15 @@ export function readManifest(files: BundleFiles): BundleManifest {
 
 function checkTokenizer(tokenizer: { kind?: unknown; version?: unknown } | undefined): string[] {
   const kind = tokenizer?.kind;
-  if (!isTokenizerKind(kind)) return [`tokenizer ${JSON.stringify(kind)} is unknown to this Motif (known: ${TOKENIZER_KINDS.join(", ")})`];
+  if (!isTokenizerKind(kind))
+    return [
+      `tokenizer ${JSON.stringify(kind)} is unknown to this Motif (known: ${TOKENIZER_KINDS.join(", ")})`,
+    ];
   const known = getTokenizer(kind).version;
   if (tokenizer?.version !== known) {
-    return [`tokenizer ${kind} version ${JSON.stringify(tokenizer?.version)} does not match this Motif's ${kind} version ${known}: the token language changed, retrain the model`];
+    return [
+      `tokenizer ${kind} version ${JSON.stringify(tokenizer?.version)} does not match this Motif's ${kind} version ${known}: the token language changed, retrain the model`,
+    ];
   }
   return [];
 }

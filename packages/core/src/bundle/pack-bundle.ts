@@ -1,11 +1,22 @@
 import * as tf from "@tensorflow/tfjs";
-import { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, BundleError, bundleManifestSchema, type BundleFiles, type BundleManifest } from "./manifest.js";
+import {
+  BUNDLE_FILES,
+  BUNDLE_FORMAT_VERSION,
+  BundleError,
+  bundleManifestSchema,
+  type BundleFiles,
+  type BundleManifest,
+} from "./manifest.js";
 import { canonicalJson, utf8Encode } from "../primitives/bytes.js";
 import { sha256Hex } from "../primitives/sha256.js";
 import { describeIssues } from "../model/config.js";
 
 /** sha256 over canonical bundle.json without contentHash, sha256(model.json) and sha256(weights.bin). */
-export async function computeContentHash(manifest: Omit<BundleManifest, "contentHash">, modelJson: Uint8Array, weightsSha256: string): Promise<string> {
+export async function computeContentHash(
+  manifest: Omit<BundleManifest, "contentHash">,
+  modelJson: Uint8Array,
+  weightsSha256: string,
+): Promise<string> {
   const { contentHash: _ignored, ...rest } = manifest as BundleManifest;
   const text = `${canonicalJson(rest)}\n${await sha256Hex(modelJson)}\n${weightsSha256}`;
   return sha256Hex(utf8Encode(text));
@@ -21,7 +32,8 @@ async function saveModel(model: tf.LayersModel): Promise<{ modelJson: Uint8Array
     }),
   );
   const { modelTopology, weightSpecs, weightData } = artifacts as unknown as tf.io.ModelArtifacts;
-  if (!modelTopology || !weightSpecs || !weightData) throw new Error("tfjs returned no topology or weights when saving the model");
+  if (!modelTopology || !weightSpecs || !weightData)
+    throw new Error("tfjs returned no topology or weights when saving the model");
   const weights = new Uint8Array(new tf.io.CompositeArrayBuffer(weightData).slice());
   const modelJson = {
     format: "layers-model",
@@ -46,18 +58,35 @@ export async function packBundle(args: {
   const reasons: string[] = [];
   const outputUnits = model.outputs[0]?.shape.at(-1);
   if (manifest.vocabulary.tokens.length !== manifest.model.vocabSize) {
-    reasons.push(`vocabulary has ${manifest.vocabulary.tokens.length} tokens but the model config says vocabSize ${manifest.model.vocabSize}`);
+    reasons.push(
+      `vocabulary has ${manifest.vocabulary.tokens.length} tokens but the model config says vocabSize ${manifest.model.vocabSize}`,
+    );
   }
-  if (outputUnits !== manifest.vocabulary.tokens.length) reasons.push(`vocabulary has ${manifest.vocabulary.tokens.length} tokens but the model outputs ${String(outputUnits)}`);
-  if (manifest.vocabulary.tokenizer !== manifest.tokenizer.kind) reasons.push(`vocabulary is for tokenizer ${manifest.vocabulary.tokenizer} but the manifest says ${manifest.tokenizer.kind}`);
+  if (outputUnits !== manifest.vocabulary.tokens.length)
+    reasons.push(
+      `vocabulary has ${manifest.vocabulary.tokens.length} tokens but the model outputs ${String(outputUnits)}`,
+    );
+  if (manifest.vocabulary.tokenizer !== manifest.tokenizer.kind)
+    reasons.push(
+      `vocabulary is for tokenizer ${manifest.vocabulary.tokenizer} but the manifest says ${manifest.tokenizer.kind}`,
+    );
   if (reasons.length > 0) throw new BundleError(reasons);
 
   const { modelJson, weights } = await saveModel(model);
   const weightsSha256 = await sha256Hex(weights);
-  const withoutHash = { formatVersion: BUNDLE_FORMAT_VERSION, ...manifest, parameters: model.countParams(), weightsSha256 };
-  const full: BundleManifest = { ...withoutHash, contentHash: await computeContentHash(withoutHash, modelJson, weightsSha256) };
+  const withoutHash = {
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    ...manifest,
+    parameters: model.countParams(),
+    weightsSha256,
+  };
+  const full: BundleManifest = {
+    ...withoutHash,
+    contentHash: await computeContentHash(withoutHash, modelJson, weightsSha256),
+  };
   const parsed = bundleManifestSchema.safeParse(full);
-  if (!parsed.success) throw new BundleError([`bundle.json would be invalid: ${describeIssues(parsed.error)}`]);
+  if (!parsed.success)
+    throw new BundleError([`bundle.json would be invalid: ${describeIssues(parsed.error)}`]);
   return {
     [BUNDLE_FILES.model]: modelJson,
     [BUNDLE_FILES.weights]: weights,

@@ -16,14 +16,22 @@ beforeAll(async () => {
 
 describe("a bundle in a plain tfjs app", () => {
   it("loads with tf.loadLayersModel after registering the two aliases, with the same predictions", async () => {
-    const vocabulary = Vocabulary.build([["C4", "D4", "E4", "G4", "0.4.7", "2.7"]], { tokenizer: "notes-chords" });
-    const { model: config, training } = presetConfigs("default", vocabulary.size, { units: [8, 8], seqLen: 8, embeddingDim: 4, cell: "fast" });
+    const vocabulary = Vocabulary.build([["C4", "D4", "E4", "G4", "0.4.7", "2.7"]], {
+      tokenizer: "notes-chords",
+    });
+    const { model: config, training } = presetConfigs("default", vocabulary.size, {
+      units: [8, 8],
+      seqLen: 8,
+      embeddingDim: 4,
+      cell: "fast",
+    });
     const model = createModel(config, 1);
     const files = await packTestBundle({ model, config, training, vocabulary });
 
     // ---- the plain app: exactly what the README tells it to do ----
     const LSTM = tf.layers.lstm({ units: 1 }).constructor as typeof tf.RNN;
-    const Embedding = tf.layers.embedding({ inputDim: 1, outputDim: 1 }).constructor as unknown as typeof tf.layers.Layer;
+    const Embedding = tf.layers.embedding({ inputDim: 1, outputDim: 1 })
+      .constructor as unknown as typeof tf.layers.Layer;
     class MotifLSTM extends LSTM {
       static override className = "MotifLSTM";
     }
@@ -35,7 +43,11 @@ describe("a bundle in a plain tfjs app", () => {
     const json = JSON.parse(utf8Decode(files["model.json"] as Uint8Array));
     const weights = files["weights.bin"] as Uint8Array;
     const plain = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: weights.slice().buffer,
+      }),
     );
     // ----
 

@@ -62,7 +62,8 @@ class ByteReader {
     throw new RangeError(`reference notes: a number at byte ${this.at} is longer than 8 bytes`);
   }
   slice(length: number): Uint8Array {
-    if (this.at + length > this.bytes.length) throw new RangeError(`reference notes end early at byte ${this.at}`);
+    if (this.at + length > this.bytes.length)
+      throw new RangeError(`reference notes end early at byte ${this.at}`);
     const out = this.bytes.subarray(this.at, this.at + length);
     this.at += length;
     return out;
@@ -85,7 +86,12 @@ export function encodeReferenceNotes(songs: readonly NamedNotes[]): Uint8Array {
     writer.varint(name.length);
     writer.bytes(name);
     const notes = song.notes
-      .map((n) => ({ start: toTicks(n.startQuarter), length: Math.max(1, toTicks(n.endQuarter) - toTicks(n.startQuarter)), pitch: n.pitch, velocity: n.velocity }))
+      .map((n) => ({
+        start: toTicks(n.startQuarter),
+        length: Math.max(1, toTicks(n.endQuarter) - toTicks(n.startQuarter)),
+        pitch: n.pitch,
+        velocity: n.velocity,
+      }))
       .sort((a, b) => a.start - b.start || a.pitch - b.pitch);
     writer.varint(notes.length);
     let previous = 0;
@@ -107,9 +113,11 @@ export function encodeReferenceNotes(songs: readonly NamedNotes[]): Uint8Array {
 export function decodeReferenceNotes(bytes: Uint8Array): NamedNotes[] {
   const reader = new ByteReader(bytes);
   const magic = Array.from({ length: 4 }, () => reader.byte());
-  if (magic.some((b, i) => b !== MAGIC[i])) throw new RangeError("not a reference-notes file (no MREF header)");
+  if (magic.some((b, i) => b !== MAGIC[i]))
+    throw new RangeError("not a reference-notes file (no MREF header)");
   const version = reader.byte();
-  if (version !== VERSION) throw new RangeError(`reference-notes version ${version} is not supported (this Motif reads ${VERSION})`);
+  if (version !== VERSION)
+    throw new RangeError(`reference-notes version ${version} is not supported (this Motif reads ${VERSION})`);
   const songCount = reader.varint();
   const songs: NamedNotes[] = [];
   for (let s = 0; s < songCount; s++) {
@@ -122,16 +130,26 @@ export function decodeReferenceNotes(bytes: Uint8Array): NamedNotes[] {
       const length = reader.varint();
       const pitch = reader.byte();
       const velocity = reader.byte();
-      notes[i] = { pitch, velocity, startQuarter: start / REFERENCE_TICKS_PER_QUARTER, endQuarter: (start + length) / REFERENCE_TICKS_PER_QUARTER };
+      notes[i] = {
+        pitch,
+        velocity,
+        startQuarter: start / REFERENCE_TICKS_PER_QUARTER,
+        endQuarter: (start + length) / REFERENCE_TICKS_PER_QUARTER,
+      };
     }
     songs.push({ name, notes });
   }
-  if (!reader.done) throw new RangeError(`reference notes have ${bytes.length - reader.at} bytes after the last song`);
+  if (!reader.done)
+    throw new RangeError(`reference notes have ${bytes.length - reader.at} bytes after the last song`);
   return songs;
 }
 
 /** The `count` notes of a song from the first one starting at `startQuarter` (a copied passage, for playback). */
-export function passageNotes(notes: readonly QuarterNote[], startQuarter: number, count: number): QuarterNote[] {
+export function passageNotes(
+  notes: readonly QuarterNote[],
+  startQuarter: number,
+  count: number,
+): QuarterNote[] {
   const sorted = [...notes].sort((a, b) => a.startQuarter - b.startQuarter || a.pitch - b.pitch);
   const first = sorted.findIndex((n) => n.startQuarter >= startQuarter - 1e-9);
   return first < 0 ? [] : sorted.slice(first, first + count);
@@ -163,7 +181,9 @@ export async function unpackReferenceNotes(bytes: Uint8Array): Promise<NamedNote
   try {
     raw = await pipeBytes(bytes, new DecompressionStream("gzip"));
   } catch (error) {
-    throw new RangeError(`reference notes are not valid gzip (${(error as Error).message})`, { cause: error });
+    throw new RangeError(`reference notes are not valid gzip (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   return decodeReferenceNotes(raw);
 }

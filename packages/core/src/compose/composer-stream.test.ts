@@ -36,21 +36,34 @@ function streamNotes(bundle: ComposerBundle, recipe: Recipe, tokens: number, chu
   return withComposer(bundle, (composer) => {
     const stream = composer.stream(recipe);
     const notes: QuarterNote[] = [];
-    while (stream.tokenCount < tokens) notes.push(...stream.next(Math.min(chunk, tokens - stream.tokenCount)));
+    while (stream.tokenCount < tokens)
+      notes.push(...stream.next(Math.min(chunk, tokens - stream.tokenCount)));
     return notes;
   });
 }
 
 const rebase = (notes: readonly QuarterNote[]): QuarterNote[] => {
   const start = notes[0]?.startQuarter ?? 0;
-  return notes.map((note) => ({ ...note, startQuarter: note.startQuarter - start, endQuarter: note.endQuarter - start }));
+  return notes.map((note) => ({
+    ...note,
+    startQuarter: note.startQuarter - start,
+    endQuarter: note.endQuarter - start,
+  }));
 };
 
 const cases: [string, () => ComposerBundle, Recipe][] = [
   // keepPrimer as the gallery's recipe has it: a cut from later in the stream still drops what came before.
-  ["timed, primer kept", () => timed, createRecipe({ seed: 11, length: 0, temperature: 0.9, topP: 0.95, keepPrimer: true })],
+  [
+    "timed, primer kept",
+    () => timed,
+    createRecipe({ seed: 11, length: 0, temperature: 0.9, topP: 0.95, keepPrimer: true }),
+  ],
   ["notes-chords, motif style", () => chords, createRecipe({ seed: 12, length: 0, topK: 20 })],
-  ["notes-chords, seed style", () => chords, createRecipe({ seed: 13, length: 0, style: "seed", topP: null })],
+  [
+    "notes-chords, seed style",
+    () => chords,
+    createRecipe({ seed: 13, length: 0, style: "seed", topP: null }),
+  ],
 ];
 
 describe("Composer.stream", () => {
@@ -60,7 +73,8 @@ describe("Composer.stream", () => {
       expect(whole.length).toBeGreaterThan(40);
       expect(streamNotes(bundle(), recipe, 600, 7)).toEqual(whole);
       // Notes come in time order, so the last settled start is how far the stream has composed.
-      for (let i = 1; i < whole.length; i++) expect(whole[i]!.startQuarter).toBeGreaterThanOrEqual(whole[i - 1]!.startQuarter);
+      for (let i = 1; i < whole.length; i++)
+        expect(whole[i]!.startQuarter).toBeGreaterThanOrEqual(whole[i - 1]!.startQuarter);
       expect(streamNotes(bundle(), { ...recipe, seed: recipe.seed + 1 }, 600, 600)).not.toEqual(whole);
     });
 
@@ -116,7 +130,11 @@ describe("Composer.stream", () => {
     withComposer(timed, (composer) => {
       const piece = composer.compose(createRecipe({ seed: 5, length: 50 }));
       expect(piece.recipeLines.some((line) => line.startsWith("offset"))).toBe(false);
-      expect(composer.compose(createRecipe({ seed: 5, length: 50, offset: 0 })).recipeLines).toEqual([...piece.recipeLines.slice(0, 6), "offset 0", ...piece.recipeLines.slice(6)]);
+      expect(composer.compose(createRecipe({ seed: 5, length: 50, offset: 0 })).recipeLines).toEqual([
+        ...piece.recipeLines.slice(0, 6),
+        "offset 0",
+        ...piece.recipeLines.slice(6),
+      ]);
     });
   });
 
@@ -143,10 +161,16 @@ describe("Composer.stream", () => {
       expect(error).toBeInstanceOf(ComposeError);
       expect((error as ComposeError).code).toBe("key-needs-piece");
       expect(() => first.cut(5, 6)).toThrow(/fewer than offset 5 \+ length 6/);
-      expect(() => composer.compose(createRecipe({ seed: 1, length: 10, offset: -1 }))).toThrow(/offset must be a non-negative integer/);
+      expect(() => composer.compose(createRecipe({ seed: 1, length: 10, offset: -1 }))).toThrow(
+        /offset must be a non-negative integer/,
+      );
     });
     // A model trained on keys moved to C (timed-tiny) can stream in a named key: its shift is known up front.
-    withComposer(timed, (composer) => expect(composer.stream(createRecipe({ seed: 1, length: 0, key: "D minor" })).next(50).length).toBeGreaterThan(0));
+    withComposer(timed, (composer) =>
+      expect(
+        composer.stream(createRecipe({ seed: 1, length: 0, key: "D minor" })).next(50).length,
+      ).toBeGreaterThan(0),
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -38,11 +38,14 @@ const midiFile = (): Recipe["primer"] => ({ kind: "midi", ...primerFile() });
 /** Composes while recording every streamed update. */
 function composeStreaming(composer: Composer, recipe: Recipe): { piece: Piece; updates: NotesUpdate[] } {
   const updates: NotesUpdate[] = [];
-  const piece = composer.compose(recipe, { onNotes: (update) => updates.push({ ...update, notes: [...update.notes] }) });
+  const piece = composer.compose(recipe, {
+    onNotes: (update) => updates.push({ ...update, notes: [...update.notes] }),
+  });
   return { piece, updates };
 }
 
-const applyUpdates = (updates: readonly NotesUpdate[]): QuarterNote[] => updates.reduce<QuarterNote[]>((notes, update) => [...notes.slice(0, update.from), ...update.notes], []);
+const applyUpdates = (updates: readonly NotesUpdate[]): QuarterNote[] =>
+  updates.reduce<QuarterNote[]>((notes, update) => [...notes.slice(0, update.from), ...update.notes], []);
 
 function composeError(run: () => unknown): ComposeError {
   try {
@@ -63,7 +66,14 @@ const expectCode = (run: () => unknown, code: ComposeErrorCode, message: RegExp)
 describe("Composer", () => {
   it("gives identical tokens and bytes for the same recipe, on a fresh Composer too, and frees what it made", () => {
     const before = tf.memory().numTensors;
-    const recipe = createRecipe({ seed: 21, length: 150, temperature: 0.9, topK: 12, primer: corpus(), key: "F major" });
+    const recipe = createRecipe({
+      seed: 21,
+      length: 150,
+      temperature: 0.9,
+      topK: 12,
+      primer: corpus(),
+      key: "F major",
+    });
     const first = new Composer(timed);
     const a = first.compose(recipe);
     const b = first.compose(recipe);
@@ -95,10 +105,26 @@ describe("Composer", () => {
   describe("streaming", () => {
     const cases: [string, () => Composer, Recipe][] = [
       ["timed, no primer", () => timedComposer, createRecipe({ seed: 1, length: 200 })],
-      ["timed, corpus primer kept, moved to D minor", () => timedComposer, createRecipe({ seed: 2, length: 150, primer: corpus(), keepPrimer: true, key: "D minor" })],
-      ["timed, file primer dropped", () => timedComposer, createRecipe({ seed: 3, length: 150, primer: midiFile() })],
-      ["notes-chords, motif style, primer kept", () => chordsComposer, createRecipe({ seed: 4, length: 120, primer: midiFile(), keepPrimer: true })],
-      ["notes-chords, seed style, corpus primer dropped", () => chordsComposer, createRecipe({ seed: 5, length: 120, primer: corpus(), style: "seed" })],
+      [
+        "timed, corpus primer kept, moved to D minor",
+        () => timedComposer,
+        createRecipe({ seed: 2, length: 150, primer: corpus(), keepPrimer: true, key: "D minor" }),
+      ],
+      [
+        "timed, file primer dropped",
+        () => timedComposer,
+        createRecipe({ seed: 3, length: 150, primer: midiFile() }),
+      ],
+      [
+        "notes-chords, motif style, primer kept",
+        () => chordsComposer,
+        createRecipe({ seed: 4, length: 120, primer: midiFile(), keepPrimer: true }),
+      ],
+      [
+        "notes-chords, seed style, corpus primer dropped",
+        () => chordsComposer,
+        createRecipe({ seed: 5, length: 120, primer: corpus(), style: "seed" }),
+      ],
     ];
     for (const [name, composer, recipe] of cases) {
       it(`sends the final piece's notes while composing, appending: ${name}`, () => {
@@ -112,7 +138,9 @@ describe("Composer", () => {
         }
         // Notes went out long before the last token.
         expect(updates[0]!.tokenCount).toBeLessThan(piece.primer.tokens.length + recipe.length / 2);
-        expect(updates.at(-1)!.tokenCount).toBeLessThanOrEqual(piece.primer.tokens.length + piece.tokens.length);
+        expect(updates.at(-1)!.tokenCount).toBeLessThanOrEqual(
+          piece.primer.tokens.length + piece.tokens.length,
+        );
       });
     }
 
@@ -131,10 +159,22 @@ describe("Composer", () => {
 
   describe("incremental decoding", () => {
     it("never decodes the whole sequence, and equals decoding it whole", () => {
-      for (const [bundle, style] of [[timed, "motif"], [chords, "motif"], [chords, "seed"]] as const) {
-        const noWholeDecode = new Composer({ ...bundle, tokenizer: { ...bundle.tokenizer, decode: () => expect.unreachable("decode of the whole sequence") } });
+      for (const [bundle, style] of [
+        [timed, "motif"],
+        [chords, "motif"],
+        [chords, "seed"],
+      ] as const) {
+        const noWholeDecode = new Composer({
+          ...bundle,
+          tokenizer: {
+            ...bundle.tokenizer,
+            decode: () => expect.unreachable("decode of the whole sequence"),
+          },
+        });
         try {
-          const piece = noWholeDecode.compose(createRecipe({ seed: 8, length: 200, primer: midiFile(), keepPrimer: true, style }));
+          const piece = noWholeDecode.compose(
+            createRecipe({ seed: 8, length: 200, primer: midiFile(), keepPrimer: true, style }),
+          );
           const whole = bundle.tokenizer.decode([...piece.primer.tokens, ...piece.tokens], { style });
           expect(piece.notes).toEqual(transposeNotes(whole, piece.keyShift));
         } finally {
@@ -153,7 +193,13 @@ describe("Composer", () => {
       const rest = kept.notes.slice(primerNotes);
       const offset = rest[0]!.startQuarter;
       expect(offset).toBeGreaterThan(0);
-      expect(dropped.notes).toEqual(rest.map((note) => ({ ...note, startQuarter: note.startQuarter - offset, endQuarter: note.endQuarter - offset })));
+      expect(dropped.notes).toEqual(
+        rest.map((note) => ({
+          ...note,
+          startQuarter: note.startQuarter - offset,
+          endQuarter: note.endQuarter - offset,
+        })),
+      );
     });
   });
 
@@ -176,7 +222,9 @@ describe("Composer", () => {
     });
 
     it("corpus: a window of a training song chosen by the seed, never a validation song, moved back to its key", () => {
-      const validation = new Set(timed.manifest.dataset.files.filter((file) => file.split === "validation").map((file) => file.name));
+      const validation = new Set(
+        timed.manifest.dataset.files.filter((file) => file.split === "validation").map((file) => file.name),
+      );
       const chosen = new Set<string>();
       for (let seed = 1; seed <= 12; seed++) {
         const primer = timedComposer.primer(corpus(), { seed, length: 24 });
@@ -198,61 +246,139 @@ describe("Composer", () => {
       expect(primer.description).toMatch(/^file:ode-to-joy\.mid sha256=[0-9a-f]{16} tokens=20 key=G-major$/);
       expect(primer.keyShift).toBe(5);
       // Keys as written: the notes are not moved and no key is named.
-      expect(chordsComposer.primer(midiFile(), { seed: 1, length: 20 }).description).toMatch(/^file:ode-to-joy\.mid sha256=[0-9a-f]{16} tokens=20$/);
+      expect(chordsComposer.primer(midiFile(), { seed: 1, length: 20 }).description).toMatch(
+        /^file:ode-to-joy\.mid sha256=[0-9a-f]{16} tokens=20$/,
+      );
     });
 
     it("tokens: a primer resolved before (a stored piece) gives the same piece", () => {
       const recipe = createRecipe({ seed: 12, length: 100, primer: corpus() });
       const primer = timedComposer.primer(recipe.primer, { seed: recipe.seed, length: recipe.primerLength });
       const fromSource = timedComposer.compose(recipe);
-      const fromTokens = timedComposer.compose({ ...recipe, primer: { kind: "tokens", tokens: primer.tokens, description: primer.description, keyShift: primer.keyShift } });
+      const fromTokens = timedComposer.compose({
+        ...recipe,
+        primer: {
+          kind: "tokens",
+          tokens: primer.tokens,
+          description: primer.description,
+          keyShift: primer.keyShift,
+        },
+      });
       expect(pieceToMidi(fromTokens)).toEqual(pieceToMidi(fromSource));
     });
   });
 
   describe("errors are typed and say what is wrong", () => {
     it("a primer file that is not MIDI", () => {
-      expectCode(() => timedComposer.compose(createRecipe({ seed: 1, length: 10, primer: { kind: "midi", name: "notes.txt", bytes: new TextEncoder().encode("not a midi file") } })), "bad-primer-file", /^notes\.txt is not a MIDI file Motif can read: /);
+      expectCode(
+        () =>
+          timedComposer.compose(
+            createRecipe({
+              seed: 1,
+              length: 10,
+              primer: { kind: "midi", name: "notes.txt", bytes: new TextEncoder().encode("not a midi file") },
+            }),
+          ),
+        "bad-primer-file",
+        /^notes\.txt is not a MIDI file Motif can read: /,
+      );
     });
 
     it("a MIDI primer without notes", () => {
       const silent = writeMidi({ notes: [], title: "silence" });
-      expectCode(() => timedComposer.primer({ kind: "midi", name: "silence.mid", bytes: silent }, { seed: 1, length: 32 }), "empty-primer", /silence\.mid has no piano notes the model knows/);
+      expectCode(
+        () =>
+          timedComposer.primer({ kind: "midi", name: "silence.mid", bytes: silent }, { seed: 1, length: 32 }),
+        "empty-primer",
+        /silence\.mid has no piano notes the model knows/,
+      );
     });
 
     it("an unknown key", () => {
-      expectCode(() => timedComposer.compose(createRecipe({ seed: 1, length: 10, key: "H major" })), "unknown-key", /unknown key "H major"/);
+      expectCode(
+        () => timedComposer.compose(createRecipe({ seed: 1, length: 10, key: "H major" })),
+        "unknown-key",
+        /unknown key "H major"/,
+      );
     });
 
     it("a corpus without the model's training songs", () => {
-      const validationOnly = corpusSongs().filter((song) => song.name === "scale-c-major.mid" || song.name === "alberti-g-major.mid");
-      expectCode(() => timedComposer.primer({ kind: "corpus", songs: validationOnly }, { seed: 1, length: 32 }), "corpus-not-found", /none of the model's 5 training songs are among the 2 corpus songs given/);
+      const validationOnly = corpusSongs().filter(
+        (song) => song.name === "scale-c-major.mid" || song.name === "alberti-g-major.mid",
+      );
+      expectCode(
+        () => timedComposer.primer({ kind: "corpus", songs: validationOnly }, { seed: 1, length: 32 }),
+        "corpus-not-found",
+        /none of the model's 5 training songs are among the 2 corpus songs given/,
+      );
     });
 
     it("primer tokens the model cannot take", () => {
-      const tokens = (list: string[]): Recipe["primer"] => ({ kind: "tokens", tokens: list, description: "stored", keyShift: 0 });
-      expectCode(() => timedComposer.compose(createRecipe({ seed: 1, length: 10, primer: tokens(["N60", "X1"]) })), "bad-primer-tokens", /primer token 1 "X1" is not in the model's vocabulary/);
+      const tokens = (list: string[]): Recipe["primer"] => ({
+        kind: "tokens",
+        tokens: list,
+        description: "stored",
+        keyShift: 0,
+      });
+      expectCode(
+        () => timedComposer.compose(createRecipe({ seed: 1, length: 10, primer: tokens(["N60", "X1"]) })),
+        "bad-primer-tokens",
+        /primer token 1 "X1" is not in the model's vocabulary/,
+      );
       const known = timed.vocabulary.tokens.find((token) => token.startsWith("D"))!;
-      expectCode(() => timedComposer.compose(createRecipe({ seed: 1, length: 10, primer: tokens([known]) })), "bad-primer-tokens", /primer token 0 "D\d+" does not follow/);
+      expectCode(
+        () => timedComposer.compose(createRecipe({ seed: 1, length: 10, primer: tokens([known]) })),
+        "bad-primer-tokens",
+        /primer token 0 "D\d+" does not follow/,
+      );
     });
 
     it("a recipe field out of range", () => {
-      expectCode(() => timedComposer.compose(createRecipe({ seed: -1, length: 10 })), "invalid-recipe", /seed must be an integer/);
-      expectCode(() => timedComposer.compose(createRecipe({ seed: 1, length: 10, topP: 1.5 })), "invalid-recipe", /topP must be in \(0, 1\]/);
-      expectCode(() => timedComposer.compose(createRecipe({ seed: 1, length: 10, bpm: 0 })), "invalid-recipe", /bpm must be a positive number/);
+      expectCode(
+        () => timedComposer.compose(createRecipe({ seed: -1, length: 10 })),
+        "invalid-recipe",
+        /seed must be an integer/,
+      );
+      expectCode(
+        () => timedComposer.compose(createRecipe({ seed: 1, length: 10, topP: 1.5 })),
+        "invalid-recipe",
+        /topP must be in \(0, 1\]/,
+      );
+      expectCode(
+        () => timedComposer.compose(createRecipe({ seed: 1, length: 10, bpm: 0 })),
+        "invalid-recipe",
+        /bpm must be a positive number/,
+      );
     });
 
     it("a primer longer than a windowed model's context", async () => {
       const vocabulary = chords.vocabulary;
-      const { model: config, training } = presetConfigs("notebook", vocabulary.size, { units: [8, 8], seqLen: 8, denseUnits: 8 });
+      const { model: config, training } = presetConfigs("notebook", vocabulary.size, {
+        units: [8, 8],
+        seqLen: 8,
+        denseUnits: 8,
+      });
       const model = createModel(config, 1);
-      const bundle = await loadBundle(await packTestBundle({ model, config, training, vocabulary: Vocabulary.fromJSON(vocabulary.toJSON()) }));
+      const bundle = await loadBundle(
+        await packTestBundle({
+          model,
+          config,
+          training,
+          vocabulary: Vocabulary.fromJSON(vocabulary.toJSON()),
+        }),
+      );
       model.dispose();
       const windowed = new Composer(bundle);
       try {
         expect(windowed.context).toBe(8);
-        expect(windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 8 })).tokens).toHaveLength(5);
-        expectCode(() => windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 9 })), "primer-too-long", /the primer has 9 tokens but this notebook model predicts from the last 8/);
+        expect(
+          windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 8 })).tokens,
+        ).toHaveLength(5);
+        expectCode(
+          () => windowed.compose(createRecipe({ seed: 1, length: 5, primer: midiFile(), primerLength: 9 })),
+          "primer-too-long",
+          /the primer has 9 tokens but this notebook model predicts from the last 8/,
+        );
       } finally {
         windowed.dispose();
         bundle.model.dispose();

@@ -88,7 +88,11 @@ class PieceNotes {
     const moved = transposeNotes([note], this.shift)[0] as QuarterNote;
     if (!this.rebase) return moved;
     this.offset ??= moved.startQuarter;
-    return { ...moved, startQuarter: moved.startQuarter - this.offset, endQuarter: moved.endQuarter - this.offset };
+    return {
+      ...moved,
+      startQuarter: moved.startQuarter - this.offset,
+      endQuarter: moved.endQuarter - this.offset,
+    };
   }
 }
 
@@ -171,7 +175,12 @@ class PieceBuild {
   }
 
   private send(added: QuarterNote[]): QuarterNote[] {
-    if (added.length > 0) this.onNotes?.({ from: this.piece.notes.length - added.length, notes: added, tokenCount: this.tokenCount });
+    if (added.length > 0)
+      this.onNotes?.({
+        from: this.piece.notes.length - added.length,
+        notes: added,
+        tokenCount: this.tokenCount,
+      });
     return added;
   }
 }
@@ -215,7 +224,10 @@ export class Composer {
     const primer = resolvePrimer(this.bundle, source, args);
     const context = this.context;
     if (context !== null && primer.tokens.length > context) {
-      throw new ComposeError("primer-too-long", `the primer has ${primer.tokens.length} tokens but this ${this.manifest.model.preset} model predicts from the last ${context}: use a primer of at most ${context} tokens`);
+      throw new ComposeError(
+        "primer-too-long",
+        `the primer has ${primer.tokens.length} tokens but this ${this.manifest.model.preset} model predicts from the last ${context}: use a primer of at most ${context} tokens`,
+      );
     }
     return primer;
   }
@@ -228,7 +240,8 @@ export class Composer {
     const lead = Array.from({ length: recipe.offset ?? 0 }, () => sampler.next());
     const build = new PieceBuild(this.bundle, recipe, plan, lead, options.onNotes);
     // A piece on its own draws its last token as a last token; a cut continues the stream.
-    for (let index = 0; index < recipe.length; index++) build.push(sampler.next(!cut && index === recipe.length - 1));
+    for (let index = 0; index < recipe.length; index++)
+      build.push(sampler.next(!cut && index === recipe.length - 1));
     return build.finish();
   }
 
@@ -245,12 +258,19 @@ export class Composer {
    */
   stream(recipe: Recipe): CompositionStream {
     const plan = this.plan(recipe);
-    if (plan.keyAtEnd) throw new ComposeError("key-needs-piece", `a stream cannot be moved to ${keyChoiceText(plan.key)}: this model was trained on keys as written, so that shift is estimated from the finished piece (choose as-trained)`);
+    if (plan.keyAtEnd)
+      throw new ComposeError(
+        "key-needs-piece",
+        `a stream cannot be moved to ${keyChoiceText(plan.key)}: this model was trained on keys as written, so that shift is estimated from the finished piece (choose as-trained)`,
+      );
     const sampler = this.sampler(recipe, plan.primer);
     const lease = this.lease;
     const build = new PieceBuild(this.bundle, { ...recipe, offset: 0 }, plan, []);
     const live = () => {
-      if (this.lease !== lease) throw new Error("this stream was ended: its Composer composed another piece or opened another stream (or was disposed)");
+      if (this.lease !== lease)
+        throw new Error(
+          "this stream was ended: its Composer composed another piece or opened another stream (or was disposed)",
+        );
     };
     return {
       primer: plan.primer,
@@ -266,7 +286,11 @@ export class Composer {
       cut: (offset, length) => {
         const cutRecipe = { ...recipe, offset, length };
         checkRecipe(cutRecipe);
-        if (offset + length > build.tokens.length) throw new ComposeError("invalid-recipe", `recipe: the stream has ${build.tokens.length} tokens, fewer than offset ${offset} + length ${length}`);
+        if (offset + length > build.tokens.length)
+          throw new ComposeError(
+            "invalid-recipe",
+            `recipe: the stream has ${build.tokens.length} tokens, fewer than offset ${offset} + length ${length}`,
+          );
         const cutBuild = new PieceBuild(this.bundle, cutRecipe, plan, build.tokens.slice(0, offset));
         for (const token of build.tokens.slice(offset, offset + length)) cutBuild.push(token);
         return cutBuild.finish();
@@ -281,7 +305,8 @@ export class Composer {
     const key = recipeKeyChoice(recipe);
     const primer = this.primer(recipe.primer, { seed: recipe.seed, length: recipe.primerLength });
     const normalized = this.manifest.training.keyNormalization === "song";
-    const shiftFor = (notes: readonly QuarterNote[]) => keyShiftForPiece({ normalized, choice: key, primerShift: primer.keyShift, notes });
+    const shiftFor = (notes: readonly QuarterNote[]) =>
+      keyShiftForPiece({ normalized, choice: key, primerShift: primer.keyShift, notes });
     // Known before any token, except a named key on a model trained on keys as written: that
     // depends on the finished piece's estimated key.
     const keyAtEnd = key.kind === "key" && !normalized;
@@ -291,8 +316,20 @@ export class Composer {
   /** A sampler on this Composer's step model, which it takes from any open stream. */
   private sampler(recipe: Recipe, primer: Primer): TokenSampler {
     this.lease += 1;
-    const options = { seed: recipe.seed, primer: primer.tokens, temperature: recipe.temperature, topK: recipe.topK, topP: recipe.topP, repetitionGuard: recipe.repetitionGuard };
-    return createTokenSampler({ step: this.step, vocabulary: this.bundle.vocabulary, tokenizer: this.bundle.tokenizer, options });
+    const options = {
+      seed: recipe.seed,
+      primer: primer.tokens,
+      temperature: recipe.temperature,
+      topK: recipe.topK,
+      topP: recipe.topP,
+      repetitionGuard: recipe.repetitionGuard,
+    };
+    return createTokenSampler({
+      step: this.step,
+      vocabulary: this.bundle.vocabulary,
+      tokenizer: this.bundle.tokenizer,
+      options,
+    });
   }
 
   /** Frees the step model (and its WebAssembly memory). The bundle's model is not touched. */
@@ -306,5 +343,10 @@ export class Composer {
 
 /** The piece as a Standard MIDI File: its notes at its bpm, its title, and its recipe as text events. */
 export function pieceToMidi(piece: Pick<Piece, "notes" | "title" | "recipeLines" | "bpm">): Uint8Array {
-  return writeMidi({ notes: piece.notes, title: piece.title, texts: piece.recipeLines, tempos: [{ quarter: 0, bpm: piece.bpm }] });
+  return writeMidi({
+    notes: piece.notes,
+    title: piece.title,
+    texts: piece.recipeLines,
+    tempos: [{ quarter: 0, bpm: piece.bpm }],
+  });
 }

@@ -13,7 +13,15 @@
  * - `key-needs-piece`: an open-ended stream asked for a named key on a model trained on keys as
  *   written (that shift is estimated from the finished piece, which a stream never is).
  */
-export type ComposeErrorCode = "invalid-recipe" | "unknown-key" | "bad-primer-file" | "empty-primer" | "bad-primer-tokens" | "primer-too-long" | "corpus-not-found" | "key-needs-piece";
+export type ComposeErrorCode =
+  | "invalid-recipe"
+  | "unknown-key"
+  | "bad-primer-file"
+  | "empty-primer"
+  | "bad-primer-tokens"
+  | "primer-too-long"
+  | "corpus-not-found"
+  | "key-needs-piece";
 
 /** A recipe or primer the Composer cannot make a piece from; `code` says which kind. */
 export class ComposeError extends Error {

@@ -9,7 +9,12 @@ const timed = getTokenizer("timed");
 const chords = getTokenizer("notes-chords");
 
 /** A random token sequence the grammar accepts, with a few tokens it rejects mixed in (decode skips those). */
-function randomSequence(tokenizer: Tokenizer, language: readonly string[], rng: Rng, length: number): string[] {
+function randomSequence(
+  tokenizer: Tokenizer,
+  language: readonly string[],
+  rng: Rng,
+  length: number,
+): string[] {
   const grammar = tokenizer.createGrammar();
   const tokens: string[] = [];
   while (tokens.length < length) {
@@ -32,7 +37,20 @@ function streamed(tokenizer: Tokenizer, tokens: readonly string[], style: "seed"
 }
 
 // A few note names and chords of the closed notes-chords language (every token may follow any other).
-const CHORD_LANGUAGE = ["C4", "E-4", "G#3", "A0", "C8", "0", "7.0", "0.4.7", "11.2.5.7", "4.7.11", "2.5.9", "5.6.11.0"];
+const CHORD_LANGUAGE = [
+  "C4",
+  "E-4",
+  "G#3",
+  "A0",
+  "C8",
+  "0",
+  "7.0",
+  "0.4.7",
+  "11.2.5.7",
+  "4.7.11",
+  "2.5.9",
+  "5.6.11.0",
+];
 
 describe("createNoteStream", () => {
   it("gives exactly the whole-sequence decode for timed tokens, prefix after prefix", () => {

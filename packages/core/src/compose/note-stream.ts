@@ -3,7 +3,13 @@
 // (tested against it), without re-decoding the sequence at every token.
 import type { QuarterNote } from "@motif/midi";
 import { NOTES_CHORDS_STEP, decodeNotesChords } from "../tokenizer/notes-chords.js";
-import { DEFAULT_VELOCITY_BIN, STEPS_PER_QUARTER, TimedGrammar, binVelocity, parseTimedToken } from "../tokenizer/timed.js";
+import {
+  DEFAULT_VELOCITY_BIN,
+  STEPS_PER_QUARTER,
+  TimedGrammar,
+  binVelocity,
+  parseTimedToken,
+} from "../tokenizer/timed.js";
 import type { Tokenizer } from "../tokenizer/types.js";
 
 /** A decoder fed one token at a time. */
@@ -31,7 +37,15 @@ function timedStream(): NoteStream {
       if (family === "W") time += value;
       else if (family === "V") velocity = value;
       else if (family === "N") pitch = value;
-      else return [{ pitch, velocity: binVelocity(velocity), startQuarter: time / STEPS_PER_QUARTER, endQuarter: (time + value) / STEPS_PER_QUARTER }];
+      else
+        return [
+          {
+            pitch,
+            velocity: binVelocity(velocity),
+            startQuarter: time / STEPS_PER_QUARTER,
+            endQuarter: (time + value) / STEPS_PER_QUARTER,
+          },
+        ];
       return [];
     },
     pending: () => [],
@@ -52,10 +66,17 @@ function notesChordsStream(style: "seed" | "motif"): NoteStream {
       const alone = decodeNotesChords([token], { style });
       // Not an event: decode skips it without advancing time.
       if (alone.length === 0) return [];
-      const settled = style === "seed" ? last : last.map((note) => ({ ...note, endQuarter: note.startQuarter + NOTES_CHORDS_STEP }));
+      const settled =
+        style === "seed"
+          ? last
+          : last.map((note) => ({ ...note, endQuarter: note.startQuarter + NOTES_CHORDS_STEP }));
       const start = events * NOTES_CHORDS_STEP;
       events += 1;
-      last = alone.map((note) => ({ ...note, startQuarter: note.startQuarter + start, endQuarter: note.endQuarter + start }));
+      last = alone.map((note) => ({
+        ...note,
+        startQuarter: note.startQuarter + start,
+        endQuarter: note.endQuarter + start,
+      }));
       return settled;
     },
     pending: () => last,
@@ -71,7 +92,10 @@ function notesChordsStream(style: "seed" | "motif"): NoteStream {
  * A fresh incremental decoder for `tokenizer` (`style` matters to notes-chords only).
  * @example const stream = createNoteStream(tokenizer, "motif"); const notes = [...tokens.flatMap((t) => stream.push(t)), ...stream.finish()];
  */
-export function createNoteStream(tokenizer: Pick<Tokenizer, "kind">, style: "seed" | "motif" = "motif"): NoteStream {
+export function createNoteStream(
+  tokenizer: Pick<Tokenizer, "kind">,
+  style: "seed" | "motif" = "motif",
+): NoteStream {
   switch (tokenizer.kind) {
     case "timed":
       return timedStream();

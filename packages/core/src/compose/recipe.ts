@@ -64,19 +64,29 @@ export function createRecipe(fields: Partial<Recipe> & { seed: number }): Recipe
   return { ...RECIPE_DEFAULTS, ...fields };
 }
 
-const isInteger = (value: number, min: number, max: number): boolean => Number.isInteger(value) && value >= min && value <= max;
+const isInteger = (value: number, min: number, max: number): boolean =>
+  Number.isInteger(value) && value >= min && value <= max;
 
 /** The first field out of range, as a message; null for a valid recipe. */
 function recipeProblem(recipe: Recipe): string | null {
-  if (!isInteger(recipe.seed, 0, 2 ** 32 - 1)) return `seed must be an integer 0..4294967295, got ${recipe.seed}`;
-  if (!isInteger(recipe.length, 0, Number.MAX_SAFE_INTEGER)) return `length must be a non-negative integer, got ${recipe.length}`;
-  if (!Number.isFinite(recipe.temperature) || recipe.temperature < 0) return `temperature must be a number ≥ 0, got ${recipe.temperature}`;
-  if (recipe.topK !== null && !isInteger(recipe.topK, 1, Number.MAX_SAFE_INTEGER)) return `topK must be a positive integer or null, got ${recipe.topK}`;
-  if (recipe.topP !== null && !(recipe.topP > 0 && recipe.topP <= 1)) return `topP must be in (0, 1] or null, got ${recipe.topP}`;
-  if (!isInteger(recipe.primerLength, 1, Number.MAX_SAFE_INTEGER)) return `primerLength must be a positive integer, got ${recipe.primerLength}`;
-  if (recipe.style !== "seed" && recipe.style !== "motif") return `style must be "seed" or "motif", got ${JSON.stringify(recipe.style)}`;
-  if (!Number.isFinite(recipe.bpm) || recipe.bpm <= 0) return `bpm must be a positive number, got ${recipe.bpm}`;
-  if (recipe.offset !== undefined && !isInteger(recipe.offset, 0, Number.MAX_SAFE_INTEGER)) return `offset must be a non-negative integer, got ${recipe.offset}`;
+  if (!isInteger(recipe.seed, 0, 2 ** 32 - 1))
+    return `seed must be an integer 0..4294967295, got ${recipe.seed}`;
+  if (!isInteger(recipe.length, 0, Number.MAX_SAFE_INTEGER))
+    return `length must be a non-negative integer, got ${recipe.length}`;
+  if (!Number.isFinite(recipe.temperature) || recipe.temperature < 0)
+    return `temperature must be a number ≥ 0, got ${recipe.temperature}`;
+  if (recipe.topK !== null && !isInteger(recipe.topK, 1, Number.MAX_SAFE_INTEGER))
+    return `topK must be a positive integer or null, got ${recipe.topK}`;
+  if (recipe.topP !== null && !(recipe.topP > 0 && recipe.topP <= 1))
+    return `topP must be in (0, 1] or null, got ${recipe.topP}`;
+  if (!isInteger(recipe.primerLength, 1, Number.MAX_SAFE_INTEGER))
+    return `primerLength must be a positive integer, got ${recipe.primerLength}`;
+  if (recipe.style !== "seed" && recipe.style !== "motif")
+    return `style must be "seed" or "motif", got ${JSON.stringify(recipe.style)}`;
+  if (!Number.isFinite(recipe.bpm) || recipe.bpm <= 0)
+    return `bpm must be a positive number, got ${recipe.bpm}`;
+  if (recipe.offset !== undefined && !isInteger(recipe.offset, 0, Number.MAX_SAFE_INTEGER))
+    return `offset must be a non-negative integer, got ${recipe.offset}`;
   return null;
 }
 
@@ -91,10 +101,15 @@ export function checkRecipe(recipe: Recipe): void {
  * Throws `ComposeError` ("unknown-key") for text that names no key.
  */
 export function recipeKeyChoice(recipe: Recipe): KeyChoice {
-  if (recipe.key === undefined) return recipe.primer.kind === "none" ? { kind: "as-trained" } : { kind: "primer" };
+  if (recipe.key === undefined)
+    return recipe.primer.kind === "none" ? { kind: "as-trained" } : { kind: "primer" };
   if (typeof recipe.key !== "string") return recipe.key;
   const choice = parseKeyChoice(recipe.key);
-  if (choice === null) throw new ComposeError("unknown-key", `unknown key "${recipe.key}": expected as-trained, primer or a key such as "D minor" or "Bb major"`);
+  if (choice === null)
+    throw new ComposeError(
+      "unknown-key",
+      `unknown key "${recipe.key}": expected as-trained, primer or a key such as "D minor" or "Bb major"`,
+    );
   return choice;
 }
 
@@ -107,7 +122,11 @@ export function pieceTitle(manifest: Pick<BundleManifest, "name" | "version">, s
  * The recipe's canonical text, one `key value` per line: the bundle it needs, every sampling
  * parameter, how the primer was chosen (`primerDescription`) and the key choice in force.
  */
-export function recipeLines(manifest: Pick<BundleManifest, "name" | "version" | "contentHash" | "tokenizer">, recipe: Recipe, primerDescription: string): string[] {
+export function recipeLines(
+  manifest: Pick<BundleManifest, "name" | "version" | "contentHash" | "tokenizer">,
+  recipe: Recipe,
+  primerDescription: string,
+): string[] {
   return [
     RECIPE_FORMAT_LINE,
     `model ${manifest.name} ${manifest.version}`,

@@ -26,9 +26,13 @@ const composerFor = (name: FixtureBundle): Composer => composers.get(name)!.comp
 describe("recipes recorded from the CLI before the Composer", () => {
   it("cover every primer kind, both tokenizers, keys, sampling limits, style, bpm and keep-primer", () => {
     const inputs = recorded.generate.map((piece) => piece.input);
-    expect(new Set(inputs.map((input) => input.primer ?? "none"))).toEqual(new Set(["none", "corpus", "file"]));
+    expect(new Set(inputs.map((input) => input.primer ?? "none"))).toEqual(
+      new Set(["none", "corpus", "file"]),
+    );
     expect(new Set(inputs.map((input) => input.bundle))).toEqual(new Set(["timed-tiny", "chords-tiny"]));
-    expect(inputs.some((input) => input.key !== undefined && !["primer", "as-trained"].includes(input.key))).toBe(true);
+    expect(
+      inputs.some((input) => input.key !== undefined && !["primer", "as-trained"].includes(input.key)),
+    ).toBe(true);
     expect(inputs.some((input) => input.keepPrimer === true)).toBe(true);
     expect(inputs.some((input) => input.style === "seed")).toBe(true);
     expect(recorded.generate.some((piece) => piece.primerKeyShift !== 0)).toBe(true);
@@ -52,7 +56,9 @@ describe("recipes recorded from the CLI before the Composer", () => {
       // evaluate --pieces N: seeds 1..N at the default recipe with its --length / --temperature.
       const flag = (name: string) => Number(expected.args[expected.args.indexOf(name) + 1]);
       const hashes = expected.pieces.map((_, i) => {
-        const piece = composerFor(expected.bundle).compose(createRecipe({ seed: i + 1, length: flag("--length"), temperature: flag("--temperature") }));
+        const piece = composerFor(expected.bundle).compose(
+          createRecipe({ seed: i + 1, length: flag("--length"), temperature: flag("--temperature") }),
+        );
         return { file: `piece-${i + 1}.mid`, midiSha256: sha256HexSync(pieceToMidi(piece)) };
       });
       expect(hashes).toEqual(expected.pieces);

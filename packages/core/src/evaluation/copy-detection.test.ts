@@ -10,7 +10,7 @@ function rng(seed: number): () => number {
   return () => random.next();
 }
 
-const pick = <T,>(random: () => number, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+const pick = <T>(random: () => number, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
 
 // Corpus gaps: 0 (a chord), 1/4, 1/2, 1, 2 beats. Never 5 beats, which the tests use as a seam.
 const GAPS = [0, 0.25, 0.5, 0.5, 1, 1, 2];
@@ -32,7 +32,8 @@ function randomWalk(random: () => number, count: number, start = 0): QuarterNote
   return notes;
 }
 
-const transpose = (notes: readonly QuarterNote[], semitones: number): QuarterNote[] => notes.map((n) => ({ ...n, pitch: n.pitch + semitones }));
+const transpose = (notes: readonly QuarterNote[], semitones: number): QuarterNote[] =>
+  notes.map((n) => ({ ...n, pitch: n.pitch + semitones }));
 /** Moves the notes so the first starts at `start`; gaps in beats unchanged. */
 const moveTo = (notes: readonly QuarterNote[], start: number): QuarterNote[] => {
   const shift = start - (notes[0] as QuarterNote).startQuarter;
@@ -40,14 +41,24 @@ const moveTo = (notes: readonly QuarterNote[], start: number): QuarterNote[] => 
 };
 const stretch = (notes: readonly QuarterNote[], factor: number): QuarterNote[] =>
   notes.map((n) => ({ ...n, startQuarter: n.startQuarter * factor, endQuarter: n.endQuarter * factor }));
-const excerpt = (piece: CorpusPiece, from: number, count: number): QuarterNote[] => sortNotes(piece.notes).slice(from, from + count);
-const lastStart = (notes: readonly QuarterNote[]): number => (notes[notes.length - 1] as QuarterNote).startQuarter;
+const excerpt = (piece: CorpusPiece, from: number, count: number): QuarterNote[] =>
+  sortNotes(piece.notes).slice(from, from + count);
+const lastStart = (notes: readonly QuarterNote[]): number =>
+  (notes[notes.length - 1] as QuarterNote).startQuarter;
 
 // 30 filler quarter notes on beats 0..29, then a 40-note motif from beat 37.5 (bar 10, beat 2.5).
 const motif = randomWalk(rng(7), 40, 37.5);
 const handMade: CorpusPiece = {
   name: "hand-made",
-  notes: [...Array.from({ length: 30 }, (_, i) => ({ pitch: 50 + ((i * 5) % 13), velocity: 80, startQuarter: i, endQuarter: i + 1 })), ...motif],
+  notes: [
+    ...Array.from({ length: 30 }, (_, i) => ({
+      pitch: 50 + ((i * 5) % 13),
+      velocity: 80,
+      startQuarter: i,
+      endQuarter: i + 1,
+    })),
+    ...motif,
+  ],
 };
 const corpus: CorpusPiece[] = [
   ...Array.from({ length: 10 }, (_, f) => ({ name: `file-${f}`, notes: randomWalk(rng(100 + f), 300) })),
@@ -113,11 +124,26 @@ describe("CopyIndex.check", () => {
     const read = (bytes: Uint8Array): QuarterNote[] => pianoNotes(parseMidi(bytes));
     const source = read(writeMidi({ notes: [...handMade.notes], ticksPerQuarter: 480 }));
     const piece = read(
-      writeMidi({ notes: moveTo(transpose(motif, -5), 16), ticksPerQuarter: 96, tempos: [{ quarter: 0, bpm: 73 }, { quarter: 40, bpm: 141 }] }),
+      writeMidi({
+        notes: moveTo(transpose(motif, -5), 16),
+        ticksPerQuarter: 96,
+        tempos: [
+          { quarter: 0, bpm: 73 },
+          { quarter: 40, bpm: 141 },
+        ],
+      }),
     );
-    const report = new CopyIndex([{ name: "hand-made.mid", notes: source }, ...corpus.slice(0, 3)]).check(piece);
+    const report = new CopyIndex([{ name: "hand-made.mid", notes: source }, ...corpus.slice(0, 3)]).check(
+      piece,
+    );
     expect(report).toMatchObject({ copyAt8: 1, copyAt16: 1, copyAt32: 1 });
-    expect(report.longest).toMatchObject({ notes: 40, source: "hand-made.mid", sourceBar: 10, sourceBeat: 2.5, pieceStartQuarter: 16 });
+    expect(report.longest).toMatchObject({
+      notes: 40,
+      source: "hand-made.mid",
+      sourceBar: 10,
+      sourceBeat: 2.5,
+      pieceStartQuarter: 16,
+    });
   });
 
   it("finds nothing long in a random walk that is not in the corpus", () => {
@@ -151,7 +177,11 @@ describe("CopyIndex.check", () => {
     const original = excerpt(file("file-4"), 30, 40);
     const report = index.check(moveTo(original, (original[0] as QuarterNote).startQuarter + 3.5));
     expect(report.copyAt8).toBe(1);
-    expect(report.longest).toMatchObject({ notes: 40, source: "file-4", pieceStartQuarter: (original[0] as QuarterNote).startQuarter + 3.5 });
+    expect(report.longest).toMatchObject({
+      notes: 40,
+      source: "file-4",
+      pieceStartQuarter: (original[0] as QuarterNote).startQuarter + 3.5,
+    });
   });
 
   it("follows a common opening past its first occurrence to the file that holds the long copy", () => {
@@ -161,7 +191,11 @@ describe("CopyIndex.check", () => {
       { name: "opening-only", notes: [...randomWalk(rng(43), 20), ...moveTo(tune.slice(0, 12), 200)] },
       { name: "whole-tune", notes: [...randomWalk(rng(44), 20), ...moveTo(tune, 300)] },
     ]);
-    expect(small.check(tune).longest).toMatchObject({ notes: 50, source: "whole-tune", sourceStartQuarter: 300 });
+    expect(small.check(tune).longest).toMatchObject({
+      notes: 50,
+      source: "whole-tune",
+      sourceStartQuarter: 300,
+    });
   });
 
   it("scores n only for pieces of at least n + 1 notes", () => {
@@ -179,7 +213,10 @@ describe("CopyIndex.check", () => {
 
 describe("CopyIndex at corpus scale", () => {
   it("builds over 90 files of 900 notes and checks a 500-note piece", () => {
-    const files = Array.from({ length: 90 }, (_, f) => ({ name: `big-${f}`, notes: randomWalk(rng(1000 + f), 900) }));
+    const files = Array.from({ length: 90 }, (_, f) => ({
+      name: `big-${f}`,
+      notes: randomWalk(rng(1000 + f), 900),
+    }));
     const t0 = performance.now();
     const big = new CopyIndex(files);
     const t1 = performance.now();
@@ -188,7 +225,9 @@ describe("CopyIndex at corpus scale", () => {
     const t2 = performance.now();
     const report = big.check(piece);
     const t3 = performance.now();
-    console.log(`CopyIndex: build ${(t1 - t0).toFixed(1)} ms (90 × 900 notes), check ${(t3 - t2).toFixed(1)} ms (500 notes)`);
+    console.log(
+      `CopyIndex: build ${(t1 - t0).toFixed(1)} ms (90 × 900 notes), check ${(t3 - t2).toFixed(1)} ms (500 notes)`,
+    );
     expect(report.longest).toMatchObject({ notes: 120, source: "big-17" });
   });
 });

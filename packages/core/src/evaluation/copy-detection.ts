@@ -78,7 +78,8 @@ export function copySymbols(sorted: readonly QuarterNote[]): Uint16Array {
     const from = sorted[i - 1] as QuarterNote;
     const to = sorted[i] as QuarterNote;
     const interval = Math.min(COPY_MAX_INTERVAL, Math.max(-COPY_MAX_INTERVAL, to.pitch - from.pitch));
-    symbols[i - 1] = (interval + COPY_MAX_INTERVAL) * ONSET_CLASSES + onsetClass(to.startQuarter - from.startQuarter);
+    symbols[i - 1] =
+      (interval + COPY_MAX_INTERVAL) * ONSET_CLASSES + onsetClass(to.startQuarter - from.startQuarter);
   }
   return symbols;
 }
@@ -115,7 +116,8 @@ export class CopyIndex {
     let at = 0;
     files.forEach((file, f) => {
       this.symbols.set(file.symbols, at);
-      for (let k = 0; k < file.symbols.length; k++) this.startOf[at + k] = (file.sorted[k] as QuarterNote).startQuarter;
+      for (let k = 0; k < file.symbols.length; k++)
+        this.startOf[at + k] = (file.sorted[k] as QuarterNote).startQuarter;
       this.fileOf.fill(f, at, at + file.symbols.length + 1);
       at += file.symbols.length;
       this.symbols[at++] = SENTINEL;
@@ -193,6 +195,7 @@ export class CopyIndex {
 function symbolText(symbols: Uint16Array): string {
   let text = "";
   // Chunked: String.fromCharCode over a whole corpus would overflow the argument limit.
-  for (let i = 0; i < symbols.length; i += 8192) text += String.fromCharCode(...symbols.subarray(i, i + 8192));
+  for (let i = 0; i < symbols.length; i += 8192)
+    text += String.fromCharCode(...symbols.subarray(i, i + 8192));
   return text;
 }

@@ -14,13 +14,27 @@ describe("feature ranges", () => {
   });
 
   it("summarises values in any order", () => {
-    expect(valueRange([3, 1, 2])).toEqual({ min: 1, p10: 1.2, median: 2, p90: 2.8, max: 3, mean: 2, std: Math.sqrt(2 / 3) });
+    expect(valueRange([3, 1, 2])).toEqual({
+      min: 1,
+      p10: 1.2,
+      median: 2,
+      p90: 2.8,
+      max: 3,
+      mean: 2,
+      std: Math.sqrt(2 / 3),
+    });
     expect(rangePosition(1.1, valueRange([3, 1, 2]))).toBe("below");
     expect(rangePosition(2, valueRange([3, 1, 2]))).toBe("typical");
     expect(rangePosition(2.9, valueRange([3, 1, 2]))).toBe("above");
   });
 
-  const scale = (count: number): QuarterNote[] => Array.from({ length: count }, (_, i) => ({ pitch: 60 + [0, 2, 4, 5, 7, 9, 11][i % 7]!, velocity: 80, startQuarter: i, endQuarter: i + 1 }));
+  const scale = (count: number): QuarterNote[] =>
+    Array.from({ length: count }, (_, i) => ({
+      pitch: 60 + [0, 2, 4, 5, 7, 9, 11][i % 7]!,
+      velocity: 80,
+      startQuarter: i,
+      endQuarter: i + 1,
+    }));
 
   it("ranges every scalar feature over songs, and bins two sets on one grid", () => {
     const songs = [scale(8), scale(16), scale(32)].map((notes) => pieceFeatures(notes));
@@ -43,6 +57,11 @@ describe("evenlySpaced (the reference songs the overlap compares)", () => {
   it("keeps every item up to the count, else spreads the count over the list", async () => {
     const { evenlySpaced } = await import("./music-report.js");
     expect(evenlySpaced([1, 2, 3], 5)).toEqual([1, 2, 3]);
-    expect(evenlySpaced(Array.from({ length: 10 }, (_, i) => i), 4)).toEqual([0, 2, 5, 7]);
+    expect(
+      evenlySpaced(
+        Array.from({ length: 10 }, (_, i) => i),
+        4,
+      ),
+    ).toEqual([0, 2, 5, 7]);
   });
 });

@@ -41,13 +41,24 @@ export function quantile(sorted: readonly number[], q: number): number {
 export function valueRange(values: readonly number[]): FeatureRange {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.length === 0 ? 0 : sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
-  const std = sorted.length === 0 ? 0 : Math.sqrt(sorted.reduce((sum, v) => sum + (v - mean) ** 2, 0) / sorted.length);
-  return { min: quantile(sorted, 0), p10: quantile(sorted, 0.1), median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), max: quantile(sorted, 1), mean, std };
+  const std =
+    sorted.length === 0 ? 0 : Math.sqrt(sorted.reduce((sum, v) => sum + (v - mean) ** 2, 0) / sorted.length);
+  return {
+    min: quantile(sorted, 0),
+    p10: quantile(sorted, 0.1),
+    median: quantile(sorted, 0.5),
+    p90: quantile(sorted, 0.9),
+    max: quantile(sorted, 1),
+    mean,
+    std,
+  };
 }
 
 /** Per scalar feature, its range over the given songs' features. */
 export function featureRanges(features: readonly PieceFeatures[]): Record<ScalarFeature, FeatureRange> {
-  return Object.fromEntries(SCALAR_FEATURES.map((key) => [key, valueRange(features.map((f) => f[key]))])) as Record<ScalarFeature, FeatureRange>;
+  return Object.fromEntries(
+    SCALAR_FEATURES.map((key) => [key, valueRange(features.map((f) => f[key]))]),
+  ) as Record<ScalarFeature, FeatureRange>;
 }
 
 /** "below" under p10, "above" over p90, else "typical". */
@@ -74,8 +85,13 @@ function binShares(values: readonly number[], edges: readonly number[]): number[
  * Per scalar feature, histograms of the generated pieces and the reference songs over one grid of
  * `bins` equal bins spanning both sets (a single value gets a unit-wide grid around it).
  */
-export function featureHistograms(generated: readonly PieceFeatures[], reference: readonly PieceFeatures[], bins = 16): Record<ScalarFeature, FeatureHistogram> {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
+export function featureHistograms(
+  generated: readonly PieceFeatures[],
+  reference: readonly PieceFeatures[],
+  bins = 16,
+): Record<ScalarFeature, FeatureHistogram> {
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`bins must be a positive integer, got ${bins}`);
   return Object.fromEntries(
     SCALAR_FEATURES.map((key) => {
       const g = generated.map((f) => f[key]);

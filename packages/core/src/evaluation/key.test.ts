@@ -18,7 +18,12 @@ import {
 
 /** Consecutive quarter notes, one per pitch, starting at `start`. */
 function line(pitches: readonly number[], start = 0, length = 1): QuarterNote[] {
-  return pitches.map((pitch, i) => ({ pitch, velocity: 80, startQuarter: start + i * length, endQuarter: start + (i + 1) * length }));
+  return pitches.map((pitch, i) => ({
+    pitch,
+    velocity: 80,
+    startQuarter: start + i * length,
+    endQuarter: start + (i + 1) * length,
+  }));
 }
 
 const C_MAJOR_SCALE = [60, 62, 64, 65, 67, 69, 71, 72];
@@ -28,7 +33,12 @@ const tonal = (tonic: number, minor: boolean, start = 0): QuarterNote[] => {
   const third = minor ? 3 : 4;
   const sixth = minor ? 8 : 9;
   const degrees = [0, 2, third, 5, 7, sixth, minor ? 11 : 11, 12, 7, third, 0, 7, 0];
-  return degrees.map((degree, i) => ({ pitch: 60 + tonic + degree, velocity: 80, startQuarter: start + i * 2, endQuarter: start + i * 2 + (degree % 12 === 0 || degree === 7 ? 2 : 1) }));
+  return degrees.map((degree, i) => ({
+    pitch: 60 + tonic + degree,
+    velocity: 80,
+    startQuarter: start + i * 2,
+    endQuarter: start + i * 2 + (degree % 12 === 0 || degree === 7 ? 2 : 1),
+  }));
 };
 
 describe("estimateKey (Krumhansl–Schmuckler)", () => {
@@ -37,7 +47,11 @@ describe("estimateKey (Krumhansl–Schmuckler)", () => {
   });
 
   it("names A minor for the A harmonic minor scale with its tonic held", () => {
-    const notes = [...line(A_HARMONIC_MINOR), { pitch: 57, velocity: 80, startQuarter: 8, endQuarter: 12 }, { pitch: 64, velocity: 80, startQuarter: 12, endQuarter: 14 }];
+    const notes = [
+      ...line(A_HARMONIC_MINOR),
+      { pitch: 57, velocity: 80, startQuarter: 8, endQuarter: 12 },
+      { pitch: 64, velocity: 80, startQuarter: 12, endQuarter: 14 },
+    ];
     expect(estimateKey(notes)).toMatchObject({ tonic: 9, mode: "minor" });
   });
 
@@ -74,7 +88,8 @@ describe("key names and choices", () => {
 
   it("round-trips every key through its name", () => {
     for (let tonic = 0; tonic < 12; tonic++) {
-      for (const mode of ["major", "minor"] as const) expect(parseKey(keyName({ tonic, mode }))).toEqual({ tonic, mode });
+      for (const mode of ["major", "minor"] as const)
+        expect(parseKey(keyName({ tonic, mode }))).toEqual({ tonic, mode });
     }
   });
 
@@ -125,15 +140,36 @@ describe("normalisation and moving between keys", () => {
 
   it("puts a normalised model's piece into the key asked for, and a primer's piece back into the primer's key", () => {
     const piece = tonal(0, false);
-    const dMajor = keyShiftForPiece({ normalized: true, choice: { kind: "key", key: { tonic: 2, mode: "major" } }, primerShift: 0, notes: piece });
-    expect(estimateKey(piece.map((n) => ({ ...n, pitch: n.pitch + dMajor })))).toMatchObject({ tonic: 2, mode: "major" });
-    expect(keyShiftForPiece({ normalized: true, choice: { kind: "primer" }, primerShift: -4, notes: piece })).toBe(4);
-    expect(keyShiftForPiece({ normalized: false, choice: { kind: "primer" }, primerShift: 0, notes: piece })).toBe(0);
-    expect(keyShiftForPiece({ normalized: true, choice: { kind: "as-trained" }, primerShift: -4, notes: piece })).toBe(0);
+    const dMajor = keyShiftForPiece({
+      normalized: true,
+      choice: { kind: "key", key: { tonic: 2, mode: "major" } },
+      primerShift: 0,
+      notes: piece,
+    });
+    expect(estimateKey(piece.map((n) => ({ ...n, pitch: n.pitch + dMajor })))).toMatchObject({
+      tonic: 2,
+      mode: "major",
+    });
+    expect(
+      keyShiftForPiece({ normalized: true, choice: { kind: "primer" }, primerShift: -4, notes: piece }),
+    ).toBe(4);
+    expect(
+      keyShiftForPiece({ normalized: false, choice: { kind: "primer" }, primerShift: 0, notes: piece }),
+    ).toBe(0);
+    expect(
+      keyShiftForPiece({ normalized: true, choice: { kind: "as-trained" }, primerShift: -4, notes: piece }),
+    ).toBe(0);
   });
 
   it("moves a model's piece written in its own key by the estimated key", () => {
     const inA = tonal(9, false);
-    expect(keyShiftForPiece({ normalized: false, choice: { kind: "key", key: { tonic: 0, mode: "major" } }, primerShift: 0, notes: inA })).toBe(3);
+    expect(
+      keyShiftForPiece({
+        normalized: false,
+        choice: { kind: "key", key: { tonic: 0, mode: "major" } },
+        primerShift: 0,
+        notes: inA,
+      }),
+    ).toBe(3);
   });
 });

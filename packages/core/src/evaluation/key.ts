@@ -16,8 +16,12 @@ export const MAJOR_SCALE: readonly number[] = [0, 2, 4, 5, 7, 9, 11];
 export const MINOR_SCALE: readonly number[] = [0, 2, 3, 5, 7, 8, 10];
 
 /** Krumhansl–Kessler probe-tone profiles, index 0 = the tonic. */
-export const MAJOR_PROFILE: readonly number[] = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
-export const MINOR_PROFILE: readonly number[] = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
+export const MAJOR_PROFILE: readonly number[] = [
+  6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88,
+];
+export const MINOR_PROFILE: readonly number[] = [
+  6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17,
+];
 
 const SHARP_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 const FLAT_NAMES = ["C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B"];
@@ -96,7 +100,9 @@ export function estimateKeyFromWeights(weights: readonly number[]): KeyEstimate 
       if (correlation > best.correlation) best = { tonic, mode, correlation };
     }
   }
-  return best.correlation === -Infinity || weights.every((w) => w === 0) ? { tonic: 0, mode: "major", correlation: 0 } : best;
+  return best.correlation === -Infinity || weights.every((w) => w === 0)
+    ? { tonic: 0, mode: "major", correlation: 0 }
+    : best;
 }
 
 /** The key of a whole piece (see estimateKeyFromWeights). */
@@ -121,10 +127,16 @@ export function sectionKeys(notes: readonly QuarterNote[], windowQuarters = 32):
   for (let start = 0; start < end; start += windowQuarters) {
     const from = start - windowQuarters / 4;
     const to = start + windowQuarters * 1.25;
-    const inSection = notes.some((note) => note.startQuarter >= start && note.startQuarter < start + windowQuarters);
+    const inSection = notes.some(
+      (note) => note.startQuarter >= start && note.startQuarter < start + windowQuarters,
+    );
     if (!inSection) continue;
     const around = notes.filter((note) => note.startQuarter >= from && note.startQuarter < to);
-    sections.push({ ...estimateKey(around), startQuarter: start, endQuarter: Math.min(end, start + windowQuarters) });
+    sections.push({
+      ...estimateKey(around),
+      startQuarter: start,
+      endQuarter: Math.min(end, start + windowQuarters),
+    });
   }
   return sections;
 }
@@ -185,7 +197,10 @@ export function normalizeKey(notes: readonly QuarterNote[]): NormalizedNotes {
  * The notes as a model trained with `keyNormalization` sees them: moved to C major / A minor for
  * `song` (training songs, validation songs and primers alike), unchanged otherwise.
  */
-export function notesForModel(notes: readonly QuarterNote[], keyNormalization: "none" | "song" | undefined): { notes: QuarterNote[]; shift: number; key: KeyEstimate | null } {
+export function notesForModel(
+  notes: readonly QuarterNote[],
+  keyNormalization: "none" | "song" | undefined,
+): { notes: QuarterNote[]; shift: number; key: KeyEstimate | null } {
   if (keyNormalization !== "song") return { notes: [...notes], shift: 0, key: null };
   const normalized = normalizeKey(notes);
   return { notes: normalized.notes, shift: normalized.shift, key: normalized.key };
@@ -216,7 +231,8 @@ export type KeyChoice = { kind: "as-trained" } | { kind: "primer" } | { kind: "k
 export function parseKeyChoice(text: string): KeyChoice | null {
   const trimmed = text.trim().toLowerCase();
   if (trimmed === "as-trained" || trimmed === "as trained") return { kind: "as-trained" };
-  if (trimmed === "primer" || trimmed === "as-primer" || trimmed === "as the primer") return { kind: "primer" };
+  if (trimmed === "primer" || trimmed === "as-primer" || trimmed === "as the primer")
+    return { kind: "primer" };
   const key = parseKey(text);
   return key === null ? null : { kind: "key", key };
 }
@@ -234,7 +250,12 @@ export function keyChoiceText(choice: KeyChoice): string {
  *   `primer` and `as-trained` leave it (the primer was never moved).
  * The mode is the model's (or the primer's): a named key fixes the scale and, in that mode, the tonic.
  */
-export function keyShiftForPiece(args: { normalized: boolean; choice: KeyChoice; primerShift: number; notes: readonly QuarterNote[] }): number {
+export function keyShiftForPiece(args: {
+  normalized: boolean;
+  choice: KeyChoice;
+  primerShift: number;
+  notes: readonly QuarterNote[];
+}): number {
   const { normalized, choice, primerShift, notes } = args;
   switch (choice.kind) {
     case "as-trained":

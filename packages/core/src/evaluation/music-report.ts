@@ -127,26 +127,35 @@ export function evenlySpaced<T>(items: readonly T[], count: number): T[] {
 }
 
 /** One piece's row: its scalar features, whether it collapsed, and its copies found in `index`. */
-export function pieceRow(piece: NamedNotes, index: CopyIndex, features: PieceFeatures = pieceFeatures(piece.notes)): PieceRow {
+export function pieceRow(
+  piece: NamedNotes,
+  index: CopyIndex,
+  features: PieceFeatures = pieceFeatures(piece.notes),
+): PieceRow {
   return {
     file: piece.name,
     notes: piece.notes.length,
     collapse: features.collapsed,
-    features: Object.fromEntries(SCALAR_FEATURES.map((key) => [key, features[key]])) as Record<ScalarFeature, number>,
+    features: Object.fromEntries(SCALAR_FEATURES.map((key) => [key, features[key]])) as Record<
+      ScalarFeature,
+      number
+    >,
     copy: pieceCopy(index.check(piece.notes)),
   };
 }
 
 /** Builds the whole report; `compareSets` needs 2 reference songs, so with one `meanOA` and `oa` are null. */
 export function buildMusicReport(input: MusicReportInput): MusicReport {
-  if (input.reference.length === 0) throw new Error("the reference corpus is empty: nothing to compare the pieces with");
+  if (input.reference.length === 0)
+    throw new Error("the reference corpus is empty: nothing to compare the pieces with");
   // Transposition- and tempo-invariant, so pieces and reference songs compare in any key.
   const index = new CopyIndex(input.reference);
   const referenceFeatures = input.reference.map((song) => pieceFeatures(song.notes));
   const pieceFeatureList = input.pieces.map((piece) => pieceFeatures(piece.notes));
   const rows = input.pieces.map((piece, i) => pieceRow(piece, index, pieceFeatureList[i]!));
   const compared = evenlySpaced(referenceFeatures, MAX_COMPARED_REFERENCE_SONGS);
-  const comparison = compared.length >= 2 && pieceFeatureList.length >= 1 ? compareSets(pieceFeatureList, compared) : null;
+  const comparison =
+    compared.length >= 2 && pieceFeatureList.length >= 1 ? compareSets(pieceFeatureList, compared) : null;
   const copies = rows.map((row) => row.copy);
   const summary: PiecesSummary = {
     pieces: rows.length,
@@ -154,24 +163,43 @@ export function buildMusicReport(input: MusicReportInput): MusicReport {
     ...copyMeans(copies),
     longestMax: longestNotes(copies).reduce((max, n) => Math.max(max, n), 0),
     meanOA: comparison?.meanOA ?? null,
-    oa: comparison === null ? null : (Object.fromEntries(SCALAR_FEATURES.map((key) => [key, { oa: comparison.features[key].oa, kl: comparison.features[key].kl }])) as PiecesSummary["oa"]),
+    oa:
+      comparison === null
+        ? null
+        : (Object.fromEntries(
+            SCALAR_FEATURES.map((key) => [
+              key,
+              { oa: comparison.features[key].oa, kl: comparison.features[key].kl },
+            ]),
+          ) as PiecesSummary["oa"]),
   };
-  return { pieces: rows, summary, human: input.human === undefined || input.human === null ? null : humanBaseline(index, input.human) };
+  return {
+    pieces: rows,
+    summary,
+    human: input.human === undefined || input.human === null ? null : humanBaseline(index, input.human),
+  };
 }
 
 function humanBaseline(index: CopyIndex, songs: readonly NamedNotes[]): HumanBaseline {
   const copies = songs.map((song) => pieceCopy(index.check(song.notes)));
   const longest = longestNotes(copies);
-  return { pieces: songs.length, ...copyMeans(copies), longestMax: longest.reduce((max, n) => Math.max(max, n), 0), longestMedian: median(longest) };
+  return {
+    pieces: songs.length,
+    ...copyMeans(copies),
+    longestMax: longest.reduce((max, n) => Math.max(max, n), 0),
+    longestMedian: median(longest),
+  };
 }
 
 function copyMeans(copies: readonly PieceCopy[]): Pick<PieceCopy, "copy@8" | "copy@16" | "copy@32"> {
-  const mean = (key: "copy@8" | "copy@16" | "copy@32") => (copies.length === 0 ? 0 : copies.reduce((sum, c) => sum + c[key], 0) / copies.length);
+  const mean = (key: "copy@8" | "copy@16" | "copy@32") =>
+    copies.length === 0 ? 0 : copies.reduce((sum, c) => sum + c[key], 0) / copies.length;
   return { "copy@8": mean("copy@8"), "copy@16": mean("copy@16"), "copy@32": mean("copy@32") };
 }
 
 /** Notes of each longest copy, 0 for none. */
-export const longestNotes = (copies: readonly PieceCopy[]): number[] => copies.map((c) => c.longest?.notes ?? 0);
+export const longestNotes = (copies: readonly PieceCopy[]): number[] =>
+  copies.map((c) => c.longest?.notes ?? 0);
 
 /** Median; the mean of the two middle values for an even count; 0 for none. */
 export function median(values: readonly number[]): number {

@@ -10,7 +10,8 @@ export class NoteNgram {
   private readonly tables: Map<string, Counts>[];
 
   constructor(readonly order: number) {
-    if (!Number.isInteger(order) || order < 1) throw new Error(`n-gram order must be a positive integer, got ${order}`);
+    if (!Number.isInteger(order) || order < 1)
+      throw new Error(`n-gram order must be a positive integer, got ${order}`);
     this.tables = Array.from({ length: order + 1 }, () => new Map<string, Counts>());
   }
 
@@ -48,7 +49,10 @@ export function noteIds(ids: ArrayLike<number>, masks: Uint16Array): number[] {
  * Tonality of the n-gram on held-out songs, with the same definitions as `TonalityMeter`:
  * accuracy of the most counted continuation (ties: the lower id), and the in-key share of the counts.
  */
-export function scoreNgram(model: NoteNgram, songs: readonly { notes: readonly number[]; weights: Float32Array }[]): TonalitySummary {
+export function scoreNgram(
+  model: NoteNgram,
+  songs: readonly { notes: readonly number[]; weights: Float32Array }[],
+): TonalitySummary {
   let scored = 0;
   let massSum = 0;
   let correct = 0;

@@ -10,7 +10,8 @@ const note = (pitch: number, startQuarter: number, endQuarter = startQuarter + 1
 });
 
 /** One quarter note per pitch, back to back from `start`. */
-const line = (pitches: readonly number[], start = 0): QuarterNote[] => pitches.map((p, i) => note(p, start + i));
+const line = (pitches: readonly number[], start = 0): QuarterNote[] =>
+  pitches.map((p, i) => note(p, start + i));
 
 const C_MAJOR = [60, 62, 64, 65, 67, 69, 71, 72];
 const F_SHARP_MAJOR = [66, 68, 70, 71, 73, 75, 77, 78];
@@ -134,7 +135,11 @@ describe("pieceFeatures on time", () => {
   });
 
   it("gives two identical bars a groove consistency of 1", () => {
-    const bar = (start: number): QuarterNote[] => [note(60, start, start + 0.5), note(64, start + 1.5), note(67, start + 3)];
+    const bar = (start: number): QuarterNote[] => [
+      note(60, start, start + 0.5),
+      note(64, start + 1.5),
+      note(67, start + 3),
+    ];
     expect(pieceFeatures([...bar(0), ...bar(4)]).grooveConsistency).toBe(1);
   });
 

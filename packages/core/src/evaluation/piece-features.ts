@@ -83,7 +83,10 @@ export const SCALAR_FEATURES = [
 export type ScalarFeature = (typeof SCALAR_FEATURES)[number];
 
 /** Computes every measure of `PieceFeatures` for one piece; `notes` may be in any order. */
-export function pieceFeatures(notes: readonly QuarterNote[], options: PieceFeatureOptions = {}): PieceFeatures {
+export function pieceFeatures(
+  notes: readonly QuarterNote[],
+  options: PieceFeatureOptions = {},
+): PieceFeatures {
   const beatsPerBar = options.beatsPerBar ?? 4;
   const stepsPerBeat = options.stepsPerBeat ?? 4;
   checkGrid(beatsPerBar, stepsPerBeat);
@@ -113,7 +116,12 @@ export function pieceFeatures(notes: readonly QuarterNote[], options: PieceFeatu
 }
 
 /** Mean, population standard deviation, min and max; all zero for no values. */
-export function summarize(values: readonly number[]): { mean: number; std: number; min: number; max: number } {
+export function summarize(values: readonly number[]): {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+} {
   if (values.length === 0) return { mean: 0, std: 0, min: 0, max: 0 };
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length;
@@ -165,7 +173,10 @@ function bestScale(pitches: readonly number[]): ScaleFit {
   if (pitches.length === 0) return best;
   const classes = pitches.map(pitchClass);
   for (let tonic = 0; tonic < 12; tonic++) {
-    for (const [mode, steps] of [["major", MAJOR_SCALE], ["minor", NATURAL_MINOR_SCALE]] as const) {
+    for (const [mode, steps] of [
+      ["major", MAJOR_SCALE],
+      ["minor", NATURAL_MINOR_SCALE],
+    ] as const) {
       const inScale = new Set(steps.map((step) => (tonic + step) % 12));
       const consistency = classes.filter((pc) => inScale.has(pc)).length / classes.length;
       // Strictly greater keeps the first (lowest tonic, major first) of equal fits.
@@ -195,7 +206,8 @@ function soundingSteps(note: QuarterNote, stepsPerBeat: number): [number, number
   return [first, Math.max(first, Math.ceil(note.endQuarter * stepsPerBeat - EPS))];
 }
 
-const lastEnd = (notes: readonly QuarterNote[]): number => notes.reduce((end, n) => Math.max(end, n.endQuarter), 0);
+const lastEnd = (notes: readonly QuarterNote[]): number =>
+  notes.reduce((end, n) => Math.max(end, n.endQuarter), 0);
 
 function polyphony(sorted: readonly QuarterNote[], stepsPerBeat: number): number {
   const ranges = sorted.map((note) => soundingSteps(note, stepsPerBeat));
@@ -231,7 +243,11 @@ function emptyBeatRate(sorted: readonly QuarterNote[]): number {
   return busy.filter((b) => !b).length / beats;
 }
 
-function grooveConsistency(sorted: readonly QuarterNote[], beatsPerBar: number, stepsPerBeat: number): number {
+function grooveConsistency(
+  sorted: readonly QuarterNote[],
+  beatsPerBar: number,
+  stepsPerBeat: number,
+): number {
   const stepsPerBar = Math.round(beatsPerBar * stepsPerBeat);
   const onsetSteps = sorted.map((note) => Math.max(0, Math.round(note.startQuarter * stepsPerBeat)));
   // A late onset can round onto the next bar line, past the last note end; count that bar too.
@@ -264,13 +280,15 @@ function meanInterOnsetInterval(sorted: readonly QuarterNote[]): number {
 function meanPitchShift(pitches: readonly number[]): number {
   if (pitches.length < 2) return 0;
   let sum = 0;
-  for (let i = 1; i < pitches.length; i++) sum += Math.abs((pitches[i] as number) - (pitches[i - 1] as number));
+  for (let i = 1; i < pitches.length; i++)
+    sum += Math.abs((pitches[i] as number) - (pitches[i - 1] as number));
   return sum / (pitches.length - 1);
 }
 
 function pitchClassTransitions(pitches: readonly number[]): number[][] {
   const matrix = Array.from({ length: 12 }, () => new Array<number>(12).fill(0));
-  for (let i = 1; i < pitches.length; i++) matrix[pitchClass(pitches[i - 1] as number)]![pitchClass(pitches[i] as number)]!++;
+  for (let i = 1; i < pitches.length; i++)
+    matrix[pitchClass(pitches[i - 1] as number)]![pitchClass(pitches[i] as number)]!++;
   const moves = pitches.length - 1;
   return moves < 1 ? matrix : matrix.map((row) => row.map((c) => c / moves));
 }

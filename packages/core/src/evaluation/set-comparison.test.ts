@@ -28,7 +28,12 @@ function randomPiece(random: () => number): QuarterNote[] {
   for (let i = 0; i < count; i++) {
     time += Math.floor(random() * 5) * 0.25;
     pitch = Math.min(100, Math.max(30, pitch + Math.floor(random() * 11) - 5));
-    notes.push({ pitch, velocity: 80, startQuarter: time, endQuarter: time + 0.25 + Math.floor(random() * 4) * 0.25 });
+    notes.push({
+      pitch,
+      velocity: 80,
+      startQuarter: time,
+      endQuarter: time + 0.25 + Math.floor(random() * 4) * 0.25,
+    });
   }
   return notes;
 }
@@ -45,7 +50,8 @@ const flat = (value: number): PieceFeatures => {
   return f;
 };
 
-const grid = (from: number, to: number, size: number): number[] => Array.from({ length: size }, (_, i) => from + ((to - from) * i) / (size - 1));
+const grid = (from: number, to: number, size: number): number[] =>
+  Array.from({ length: size }, (_, i) => from + ((to - from) * i) / (size - 1));
 const integrate = (f: (x: number) => number, xs: readonly number[]): number =>
   xs.slice(1).reduce((sum, x, i) => sum + 0.5 * (f(x) + f(xs[i] as number)) * (x - (xs[i] as number)), 0);
 
@@ -92,7 +98,7 @@ describe("overlapArea and klDivergence", () => {
 
   it("match the closed forms for two unit normals one apart", () => {
     // OA = 2Φ(−1/2); KL = (Δμ)² / 2.
-    expect(overlapArea(normal(0), normal(1), xs)).toBeCloseTo(0.617075077, 4) // the kink of min costs the trapezoid ~3e-6;
+    expect(overlapArea(normal(0), normal(1), xs)).toBeCloseTo(0.617075077, 4); // the kink of min costs the trapezoid ~3e-6;
     expect(klDivergence(normal(0), normal(1), xs)).toBeCloseTo(0.5, 6);
   });
 });
@@ -100,7 +106,10 @@ describe("overlapArea and klDivergence", () => {
 describe("compareDistances", () => {
   it("integrates a constant list next to a wide one", () => {
     // The all-zero list has a 1e-6 kernel; on a grid of step ~0.2 it must still hold its mass.
-    const { oa, kl } = compareDistances([0, 0, 0], Array.from({ length: 50 }, (_, i) => i * 2));
+    const { oa, kl } = compareDistances(
+      [0, 0, 0],
+      Array.from({ length: 50 }, (_, i) => i * 2),
+    );
     expect(oa).toBeGreaterThanOrEqual(0);
     expect(oa).toBeLessThan(0.1);
     expect(Number.isFinite(kl)).toBe(true);

@@ -38,13 +38,20 @@ export interface SetComparison {
  * Compares a generated set with a reference set on every `SCALAR_FEATURES` entry (Yang & Lerch 2020).
  * Needs at least 2 reference pieces (for one intra-set distance) and 1 generated piece.
  */
-export function compareSets(generated: readonly PieceFeatures[], reference: readonly PieceFeatures[]): SetComparison {
-  if (reference.length < 2) throw new Error(`compareSets needs at least 2 reference pieces, got ${reference.length}`);
+export function compareSets(
+  generated: readonly PieceFeatures[],
+  reference: readonly PieceFeatures[],
+): SetComparison {
+  if (reference.length < 2)
+    throw new Error(`compareSets needs at least 2 reference pieces, got ${reference.length}`);
   if (generated.length < 1) throw new Error("compareSets needs at least 1 generated piece, got 0");
   const entries = SCALAR_FEATURES.map((feature): [ScalarFeature, FeatureComparison] => {
     const ref = reference.map((f) => f[feature]);
     const intra = intraSetDistances(ref);
-    const inter = interSetDistances(generated.map((f) => f[feature]), ref);
+    const inter = interSetDistances(
+      generated.map((f) => f[feature]),
+      ref,
+    );
     return [feature, { ...compareDistances(intra, inter), intraMean: mean(intra), interMean: mean(inter) }];
   });
   const meanOA = entries.reduce((sum, [, c]) => sum + c.oa, 0) / entries.length;
@@ -55,7 +62,8 @@ export function compareSets(generated: readonly PieceFeatures[], reference: read
 export function intraSetDistances(values: readonly number[]): number[] {
   const distances: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    for (let j = i + 1; j < values.length; j++) distances.push(Math.abs((values[i] as number) - (values[j] as number)));
+    for (let j = i + 1; j < values.length; j++)
+      distances.push(Math.abs((values[i] as number) - (values[j] as number)));
   }
   return distances;
 }
@@ -83,14 +91,19 @@ export function scottBandwidth(samples: readonly number[]): number {
 /** Gaussian kernel density estimate of `samples` with standard deviation `bandwidth`; integrates to 1. */
 export function gaussianKde(samples: readonly number[], bandwidth: number): (x: number) => number {
   if (samples.length === 0) throw new RangeError("gaussianKde needs at least one sample");
-  if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) throw new RangeError(`gaussianKde bandwidth must be positive, got ${bandwidth}`);
+  if (!(bandwidth > 0) || !Number.isFinite(bandwidth))
+    throw new RangeError(`gaussianKde bandwidth must be positive, got ${bandwidth}`);
   const sorted = Float64Array.from(samples).sort();
   const norm = 1 / (sorted.length * bandwidth * Math.sqrt(2 * Math.PI));
   const reach = KERNEL_REACH * bandwidth;
   return (x) => {
     let density = 0;
     // Only samples within reach of x matter; sorted, they are one contiguous block.
-    for (let i = lowerBound(sorted, x - reach); i < sorted.length && (sorted[i] as number) <= x + reach; i++) {
+    for (
+      let i = lowerBound(sorted, x - reach);
+      i < sorted.length && (sorted[i] as number) <= x + reach;
+      i++
+    ) {
       const z = (x - (sorted[i] as number)) / bandwidth;
       density += Math.exp(-0.5 * z * z);
     }
@@ -106,8 +119,13 @@ export function gaussianKde(samples: readonly number[], bandwidth: number): (x: 
  * widened to one step (this only happens for a near-constant list next to a much wider one).
  * Both densities are renormalised on the grid, so the cut-off tails do not bias OA downwards.
  */
-export function compareDistances(intra: readonly number[], inter: readonly number[], gridSize = KDE_GRID_SIZE): { oa: number; kl: number } {
-  if (!Number.isInteger(gridSize) || gridSize < 16) throw new RangeError(`gridSize must be an integer ≥ 16, got ${gridSize}`);
+export function compareDistances(
+  intra: readonly number[],
+  inter: readonly number[],
+  gridSize = KDE_GRID_SIZE,
+): { oa: number; kl: number } {
+  if (!Number.isInteger(gridSize) || gridSize < 16)
+    throw new RangeError(`gridSize must be an integer ≥ 16, got ${gridSize}`);
   const hIntra = scottBandwidth(intra);
   const hInter = scottBandwidth(inter);
   const { grid, step } = sharedGrid(intra, inter, Math.max(hIntra, hInter), gridSize);
@@ -118,7 +136,10 @@ export function compareDistances(intra: readonly number[], inter: readonly numbe
 
 /** ∫ min(p, q) dx by the trapezoid rule; `p`, `q` are densities sampled on `grid`. */
 export function overlapArea(p: readonly number[], q: readonly number[], grid: readonly number[]): number {
-  return trapezoid(p.map((pi, i) => Math.min(pi, q[i] as number)), grid);
+  return trapezoid(
+    p.map((pi, i) => Math.min(pi, q[i] as number)),
+    grid,
+  );
 }
 
 /**
@@ -128,11 +149,18 @@ export function overlapArea(p: readonly number[], q: readonly number[], grid: re
 export function klDivergence(p: readonly number[], q: readonly number[], grid: readonly number[]): number {
   const span = (grid[grid.length - 1] as number) - (grid[0] as number);
   const floor = KL_FLOOR / (span > 0 ? span : 1);
-  const integrand = p.map((pi, i) => (pi > 0 ? pi * Math.log(Math.max(pi, floor) / Math.max(q[i] as number, floor)) : 0));
+  const integrand = p.map((pi, i) =>
+    pi > 0 ? pi * Math.log(Math.max(pi, floor) / Math.max(q[i] as number, floor)) : 0,
+  );
   return Math.max(0, trapezoid(integrand, grid));
 }
 
-function sharedGrid(a: readonly number[], b: readonly number[], bandwidth: number, size: number): { grid: number[]; step: number } {
+function sharedGrid(
+  a: readonly number[],
+  b: readonly number[],
+  bandwidth: number,
+  size: number,
+): { grid: number[]; step: number } {
   const lo = Math.min(minOf(a), minOf(b));
   const range = Math.max(maxOf(a), maxOf(b)) - lo;
   let widest = bandwidth;
@@ -171,7 +199,8 @@ function lowerBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
+const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length;
 // Reduce rather than Math.max(...xs): thousands of distances would overflow the call stack.
 const maxOf = (xs: readonly number[]): number => xs.reduce((m, x) => Math.max(m, x), -Infinity);
 const minOf = (xs: readonly number[]): number => xs.reduce((m, x) => Math.min(m, x), Infinity);

@@ -55,8 +55,18 @@ describe("NoteNgram", () => {
   it("predicts a memorised continuation exactly and backs off for an unseen context", () => {
     const ngram = new NoteNgram(2);
     ngram.addSong([1, 2, 3, 1, 2, 4]);
-    expect(ngram.predict([1, 2])).toEqual(new Map([[3, 1], [4, 1]]));
-    expect(ngram.predict([4, 2])).toEqual(new Map([[3, 1], [4, 1]])); // order-1 context "2"
+    expect(ngram.predict([1, 2])).toEqual(
+      new Map([
+        [3, 1],
+        [4, 1],
+      ]),
+    );
+    expect(ngram.predict([4, 2])).toEqual(
+      new Map([
+        [3, 1],
+        [4, 1],
+      ]),
+    ); // order-1 context "2"
     expect(ngram.predict([5])?.get(1)).toBe(2); // unseen: note frequencies
     const score = scoreNgram(ngram, [{ notes: [1, 2, 3], weights }]);
     expect(score.notes).toBe(2);

@@ -66,7 +66,8 @@ export class TonalityMeter {
     const masks = this.masks;
     if (masks[target] === 0) return;
     let max = -Infinity;
-    for (let id = 0; id < masks.length; id++) if (masks[id] !== 0 && (logits[offset + id] as number) > max) max = logits[offset + id] as number;
+    for (let id = 0; id < masks.length; id++)
+      if (masks[id] !== 0 && (logits[offset + id] as number) > max) max = logits[offset + id] as number;
     let total = 0;
     let inKey = 0;
     let best = -1;
@@ -98,6 +99,11 @@ export class TonalityMeter {
 
   summary(): TonalitySummary {
     const n = Math.max(1, this.notes);
-    return { notes: this.notes, inKeyMass: this.massSum / n, noteAccuracy: this.correct / n, targetsInKey: this.targetsInKey / n };
+    return {
+      notes: this.notes,
+      inKeyMass: this.massSum / n,
+      noteAccuracy: this.correct / n,
+      targetsInKey: this.targetsInKey / n,
+    };
   }
 }

@@ -12,11 +12,27 @@ beforeAll(async () => {
 });
 
 const timed = getTokenizer("timed");
-const vocabulary = Vocabulary.build([["W3", "W6", "W48", "N60", "N62", "N64", "N67", "D3", "D6", "V4", "V6"]], { tokenizer: "timed" });
-const options = (o: Partial<GenerateOptions> = {}): GenerateOptions => ({ length: 60, seed: 3, primer: [], temperature: 1, topK: null, topP: null, repetitionGuard: true, ...o });
+const vocabulary = Vocabulary.build(
+  [["W3", "W6", "W48", "N60", "N62", "N64", "N67", "D3", "D6", "V4", "V6"]],
+  { tokenizer: "timed" },
+);
+const options = (o: Partial<GenerateOptions> = {}): GenerateOptions => ({
+  length: 60,
+  seed: 3,
+  primer: [],
+  temperature: 1,
+  topK: null,
+  topP: null,
+  repetitionGuard: true,
+  ...o,
+});
 
 function tinyStep(): { step: StepModel; dispose(): void } {
-  const { model: config } = presetConfigs("default", vocabulary.size, { units: [8], seqLen: 8, embeddingDim: 4 });
+  const { model: config } = presetConfigs("default", vocabulary.size, {
+    units: [8],
+    seqLen: 8,
+    embeddingDim: 4,
+  });
   const model = createModel(config, 2);
   const step = createStepModel(model, config);
   return { step, dispose: () => (step.dispose(), model.dispose()) };
@@ -36,9 +52,25 @@ describe("generateTokens", () => {
   it("is reproducible, streams every token and never breaks the grammar", () => {
     const { step, dispose } = tinyStep();
     const streamed: string[] = [];
-    const a = generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["W3", "N60", "D3"] }), onToken: (t, i) => streamed.push(`${i}:${t}`) });
-    const b = generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["W3", "N60", "D3"] }) });
-    const c = generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["W3", "N60", "D3"], seed: 4 }) });
+    const a = generateTokens({
+      step,
+      vocabulary,
+      tokenizer: timed,
+      options: options({ primer: ["W3", "N60", "D3"] }),
+      onToken: (t, i) => streamed.push(`${i}:${t}`),
+    });
+    const b = generateTokens({
+      step,
+      vocabulary,
+      tokenizer: timed,
+      options: options({ primer: ["W3", "N60", "D3"] }),
+    });
+    const c = generateTokens({
+      step,
+      vocabulary,
+      tokenizer: timed,
+      options: options({ primer: ["W3", "N60", "D3"], seed: 4 }),
+    });
     expect(a).toHaveLength(60);
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
@@ -61,9 +93,19 @@ describe("generateTokens", () => {
 
   it("the repetition guard stops a collapse into one repeated token; without it the model collapses", () => {
     const favourite = vocabulary.id("W48") as number; // W48 may follow W48 in the timed grammar
-    const collapsed = generateTokens({ step: stubbornStep(favourite), vocabulary, tokenizer: timed, options: options({ repetitionGuard: false, length: 40 }) });
+    const collapsed = generateTokens({
+      step: stubbornStep(favourite),
+      vocabulary,
+      tokenizer: timed,
+      options: options({ repetitionGuard: false, length: 40 }),
+    });
     expect(new Set(collapsed.slice(-30))).toEqual(new Set(["W48"]));
-    const guarded = generateTokens({ step: stubbornStep(favourite), vocabulary, tokenizer: timed, options: options({ length: 40 }) });
+    const guarded = generateTokens({
+      step: stubbornStep(favourite),
+      vocabulary,
+      tokenizer: timed,
+      options: options({ length: 40 }),
+    });
     let run = 0;
     let longest = 0;
     for (const token of guarded) longest = Math.max(longest, (run = token === "W48" ? run + 1 : 0));
@@ -73,8 +115,12 @@ describe("generateTokens", () => {
 
   it("refuses a primer token missing from the vocabulary", () => {
     const { step, dispose } = tinyStep();
-    expect(() => generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["W3", "N99"] }) })).toThrow(/primer token "N99" is not in the model's vocabulary/);
-    expect(() => generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["N60", "W3"] }) })).toThrow(/primer token 1 "W3" is not grammatical/);
+    expect(() =>
+      generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["W3", "N99"] }) }),
+    ).toThrow(/primer token "N99" is not in the model's vocabulary/);
+    expect(() =>
+      generateTokens({ step, vocabulary, tokenizer: timed, options: options({ primer: ["N60", "W3"] }) }),
+    ).toThrow(/primer token 1 "W3" is not grammatical/);
     dispose();
   });
 });

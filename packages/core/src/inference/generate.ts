@@ -51,7 +51,12 @@ export interface TokenSampler {
  * Resets the step model, feeds the primer (checked against the vocabulary and the grammar) and
  * returns the sampler that continues it. `generateTokens` is this sampler run for `length` tokens.
  */
-export function createTokenSampler(args: { step: StepModel; vocabulary: GenerationVocabulary; tokenizer: GenerationTokenizer; options: SamplerOptions }): TokenSampler {
+export function createTokenSampler(args: {
+  step: StepModel;
+  vocabulary: GenerationVocabulary;
+  tokenizer: GenerationTokenizer;
+  options: SamplerOptions;
+}): TokenSampler {
   const { step, vocabulary, tokenizer, options } = args;
   const tokens = vocabulary.tokens;
   const rng = createRng(options.seed);
@@ -62,8 +67,10 @@ export function createTokenSampler(args: { step: StepModel; vocabulary: Generati
   let logits: Float32Array | null = null;
   for (const [position, token] of options.primer.entries()) {
     const id = vocabulary.id(token);
-    if (id === undefined) throw new Error(`primer token "${token}" is not in the model's vocabulary (${tokens.length} tokens)`);
-    if (!grammar.allows(token)) throw new Error(`primer token ${position} "${token}" is not grammatical after the tokens before it`);
+    if (id === undefined)
+      throw new Error(`primer token "${token}" is not in the model's vocabulary (${tokens.length} tokens)`);
+    if (!grammar.allows(token))
+      throw new Error(`primer token ${position} "${token}" is not grammatical after the tokens before it`);
     grammar.push(token);
     history.push(id);
     logits = step.step(id);
@@ -85,7 +92,12 @@ export function createTokenSampler(args: { step: StepModel; vocabulary: Generati
       for (;;) {
         id =
           logits === null
-            ? sampleFromLogits(new Float32Array(tokens.length), { temperature: 1, topK: null, topP: null }, rng, usable)
+            ? sampleFromLogits(
+                new Float32Array(tokens.length),
+                { temperature: 1, topK: null, topP: null },
+                rng,
+                usable,
+              )
             : sampleFromLogits(logits, options, rng, usable);
         if (last || leadsSomewhere(grammar, tokens, id)) break;
         deadEnds.add(id);
@@ -114,7 +126,8 @@ export function generateTokens(args: {
   onToken?(token: string, index: number): void;
 }): string[] {
   const { options, onToken } = args;
-  if (!Number.isInteger(options.length) || options.length < 0) throw new Error(`length must be a non-negative integer, got ${options.length}`);
+  if (!Number.isInteger(options.length) || options.length < 0)
+    throw new Error(`length must be a non-negative integer, got ${options.length}`);
   const sampler = createTokenSampler(args);
   const generated: string[] = [];
   for (let index = 0; index < options.length; index++) {

@@ -2,7 +2,12 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createModel, encodeInput } from "../model/create-model.js";
 import { presetConfigs, type ModelConfig } from "../model/config.js";
-import { createJsStepModel, createStatefulStepModel, createStepModel, createWindowedStepModel } from "./step-model.js";
+import {
+  createJsStepModel,
+  createStatefulStepModel,
+  createStepModel,
+  createWindowedStepModel,
+} from "./step-model.js";
 import { createRng } from "../primitives/rng.js";
 
 beforeAll(async () => {
@@ -26,18 +31,35 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
 }
 
 describe("createStepModel (stateful)", () => {
-  for (const [cell, implementation] of [["stock", "wasm-simd"], ["fast", "wasm-simd"], ["fast", "js"]] as const) {
+  for (const [cell, implementation] of [
+    ["stock", "wasm-simd"],
+    ["fast", "wasm-simd"],
+    ["fast", "js"],
+  ] as const) {
     it(`step-by-step logits equal the many-to-many model at every position within 1e-4 (${cell} cell, 2 layers + dense, ${implementation} step)`, () => {
-      const { model: config } = presetConfigs("default", 20, { units: [16, 12], seqLen: 8, embeddingDim: 8, denseUnits: 10, cell });
+      const { model: config } = presetConfigs("default", 20, {
+        units: [16, 12],
+        seqLen: 8,
+        embeddingDim: 8,
+        denseUnits: 10,
+        cell,
+      });
       const model = createModel(config, 4);
       // Perturb the biases so the test does not pass on all-zero biases by luck.
-      model.setWeights(model.getWeights().map((w, i) => (w.rank === 1 ? tf.add(w, tf.randomUniform(w.shape, -0.5, 0.5, "float32", i)) : w)));
+      model.setWeights(
+        model
+          .getWeights()
+          .map((w, i) => (w.rank === 1 ? tf.add(w, tf.randomUniform(w.shape, -0.5, 0.5, "float32", i)) : w)),
+      );
       const ids = randomIds(20, 20, 1); // longer than seqLen: the state carries on
       const expected = fullModelLogits(model, config, ids);
-      const step = implementation === "js" ? createJsStepModel(model, config) : createStepModel(model, config);
+      const step =
+        implementation === "js" ? createJsStepModel(model, config) : createStepModel(model, config);
       expect(step.kind).toBe("stateful");
       expect(step.implementation).toBe(implementation);
-      ids.forEach((id, t) => expect(maxDifference(step.step(id), expected[t] as Float32Array)).toBeLessThan(1e-4));
+      ids.forEach((id, t) =>
+        expect(maxDifference(step.step(id), expected[t] as Float32Array)).toBeLessThan(1e-4),
+      );
       step.reset();
       expect(maxDifference(step.step(ids[0] as number), expected[0] as Float32Array)).toBeLessThan(1e-4);
       step.dispose();
@@ -62,7 +84,12 @@ describe("createStepModel (stateful)", () => {
     const model = tf.sequential({
       layers: [
         tf.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [4] }),
-        tf.layers.lstm({ units: 4, returnSequences: true, recurrentActivation: "hardSigmoid", recurrentInitializer: "glorotUniform" }),
+        tf.layers.lstm({
+          units: 4,
+          returnSequences: true,
+          recurrentActivation: "hardSigmoid",
+          recurrentInitializer: "glorotUniform",
+        }),
         tf.layers.dense({ units: 5 }),
       ],
     });
@@ -101,7 +128,9 @@ describe("createWindowedStepModel", () => {
     const fresh = createWindowedStepModel(model, config);
     const padded = Int32Array.from([0, 0, 0, 0, 0, 7]);
     const paddedProbs = tf.tidy(() => model.predict(encodeInput(config, padded, 1, 6)) as tf.Tensor);
-    expect(maxDifference(fresh.step(7), (paddedProbs.dataSync() as Float32Array).map(Math.log))).toBeLessThan(1e-5);
+    expect(maxDifference(fresh.step(7), (paddedProbs.dataSync() as Float32Array).map(Math.log))).toBeLessThan(
+      1e-5,
+    );
     paddedProbs.dispose();
     model.dispose();
   });
@@ -111,7 +140,8 @@ describe("createWindowedStepModel", () => {
     const model = createModel(config, 5);
     const stateful = createStepModel(model, config);
     const windowed = createWindowedStepModel(model, config);
-    for (const id of randomIds(8, 20, 4)) expect(maxDifference(stateful.step(id), windowed.step(id))).toBeLessThan(1e-4);
+    for (const id of randomIds(8, 20, 4))
+      expect(maxDifference(stateful.step(id), windowed.step(id))).toBeLessThan(1e-4);
     model.dispose();
   });
 });

@@ -1,7 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "../model/config.js";
 import { encodeInput } from "../model/create-model.js";
-import { accumulate, createTokenInput, readStepWeights, reluInPlace, updateLstmState } from "./step-weights.js";
+import {
+  accumulate,
+  createTokenInput,
+  readStepWeights,
+  reluInPlace,
+  updateLstmState,
+} from "./step-weights.js";
 import type { StepModel } from "./types.js";
 import { createWasmStepModel, isWasmStepSupported } from "./wasm-step/wasm-step-model.js";
 
@@ -123,5 +129,7 @@ export function createWindowedStepModel(model: tf.LayersModel, config: ModelConf
  * windowed model — see `kind`.
  */
 export function createStepModel(model: tf.LayersModel, config: ModelConfig): StepModel {
-  return config.target === "every-step" ? createStatefulStepModel(model, config) : createWindowedStepModel(model, config);
+  return config.target === "every-step"
+    ? createStatefulStepModel(model, config)
+    : createWindowedStepModel(model, config);
 }

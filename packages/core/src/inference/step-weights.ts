@@ -35,16 +35,20 @@ interface StepWeights {
 const LSTM_CLASS_NAMES = new Set(["LSTM", "FastLSTM", "MotifLSTM", "MotifFastLSTM"]);
 
 function float32Copy(tensor: tf.Tensor, what: string): Float32Array {
-  if (tensor.dtype !== "float32") throw new Error(`${what} is ${tensor.dtype}; the step model reads float32 weights`);
+  if (tensor.dtype !== "float32")
+    throw new Error(`${what} is ${tensor.dtype}; the step model reads float32 weights`);
   return Float32Array.from(tensor.dataSync() as Float32Array);
 }
 
 function readDense(layer: tf.layers.Layer): DenseStepWeights {
   const [kernel, bias] = layer.getWeights();
-  if (!kernel || !bias || kernel.shape.length !== 2) throw new Error(`layer ${layer.name} is not a dense layer with kernel and bias`);
+  if (!kernel || !bias || kernel.shape.length !== 2)
+    throw new Error(`layer ${layer.name} is not a dense layer with kernel and bias`);
   const activation = String(layer.getConfig().activation);
   if (activation !== "linear" && activation !== "relu") {
-    throw new Error(`the step model computes linear/relu dense layers; layer ${layer.name} uses ${activation}`);
+    throw new Error(
+      `the step model computes linear/relu dense layers; layer ${layer.name} uses ${activation}`,
+    );
   }
   return {
     kernel: float32Copy(kernel, `${layer.name} kernel`),
@@ -58,13 +62,20 @@ function readDense(layer: tf.layers.Layer): DenseStepWeights {
 function readLstm(layer: tf.layers.Layer): LstmStepWeights {
   const { activation, recurrentActivation } = layer.getConfig();
   if (activation !== "tanh" || recurrentActivation !== "sigmoid") {
-    throw new Error(`the step model computes tanh/sigmoid LSTMs; layer ${layer.name} uses ${String(activation)}/${String(recurrentActivation)}`);
+    throw new Error(
+      `the step model computes tanh/sigmoid LSTMs; layer ${layer.name} uses ${String(activation)}/${String(recurrentActivation)}`,
+    );
   }
   const [kernel, recurrent, bias] = layer.getWeights();
-  if (!kernel || !recurrent || !bias) throw new Error(`LSTM layer ${layer.name} needs kernel, recurrentKernel and bias (use_bias=false is not supported)`);
+  if (!kernel || !recurrent || !bias)
+    throw new Error(
+      `LSTM layer ${layer.name} needs kernel, recurrentKernel and bias (use_bias=false is not supported)`,
+    );
   const units = recurrent.shape[0] as number;
   if (kernel.shape[1] !== 4 * units || recurrent.shape[1] !== 4 * units || bias.shape[0] !== 4 * units) {
-    throw new Error(`LSTM layer ${layer.name} has an unexpected weight layout ${kernel.shape}/${recurrent.shape}/${bias.shape}`);
+    throw new Error(
+      `LSTM layer ${layer.name} has an unexpected weight layout ${kernel.shape}/${recurrent.shape}/${bias.shape}`,
+    );
   }
   return {
     kernel: float32Copy(kernel, `${layer.name} kernel`),
@@ -78,7 +89,9 @@ function readLstm(layer: tf.layers.Layer): LstmStepWeights {
 /** Reads (and checks) the weights of an embedding/LSTM…/dense… model for stepping one token at a time. */
 export function readStepWeights(model: tf.LayersModel, config: ModelConfig): StepWeights {
   if (config.target !== "every-step") {
-    throw new Error(`a stateful step model needs a many-to-many model; preset ${config.preset} predicts after a whole window (use createWindowedStepModel)`);
+    throw new Error(
+      `a stateful step model needs a many-to-many model; preset ${config.preset} predicts after a whole window (use createWindowedStepModel)`,
+    );
   }
   let embedding: StepWeights["embedding"] = null;
   const lstms: LstmStepWeights[] = [];
@@ -91,7 +104,8 @@ export function readStepWeights(model: tf.LayersModel, config: ModelConfig): Ste
       if (!table) throw new Error(`embedding layer ${layer.name} has no weights`);
       embedding = { table: float32Copy(table, `${layer.name} table`), dim: table.shape[1] as number };
     } else if (LSTM_CLASS_NAMES.has(className)) {
-      if (denses.length > 0) throw new Error(`LSTM layer ${layer.name} after a dense layer is not supported by the step model`);
+      if (denses.length > 0)
+        throw new Error(`LSTM layer ${layer.name} after a dense layer is not supported by the step model`);
       lstms.push(readLstm(layer));
     } else if (className === "Dense") {
       denses.push(readDense(layer));
@@ -99,7 +113,8 @@ export function readStepWeights(model: tf.LayersModel, config: ModelConfig): Ste
       throw new Error(`the step model does not know layer ${layer.name} (${className})`);
     }
   }
-  if (lstms.length === 0 || denses.length === 0) throw new Error("the step model needs at least one LSTM and an output dense layer");
+  if (lstms.length === 0 || denses.length === 0)
+    throw new Error("the step model needs at least one LSTM and an output dense layer");
   return { vocabSize: config.vocabSize, embedding, lstms, denses };
 }
 
@@ -113,7 +128,8 @@ export function createTokenInput(weights: StepWeights): (tokenId: number) => Flo
   const dim = weights.embedding?.dim ?? 1;
   const scalar = new Float64Array(1);
   return (tokenId) => {
-    if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= vocabSize) throw new RangeError(`token id ${tokenId} is outside the vocabulary (0..${vocabSize - 1})`);
+    if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= vocabSize)
+      throw new RangeError(`token id ${tokenId} is outside the vocabulary (0..${vocabSize - 1})`);
     if (table) return table.subarray(tokenId * dim, (tokenId + 1) * dim);
     scalar[0] = tokenId / vocabSize;
     return scalar;
@@ -164,7 +180,12 @@ export function accumulate(out: Float64Array, x: Float64Array, weights: Float64A
     const r2 = r1 + width;
     const r3 = r2 + width;
     for (let j = 0; j < width; j++) {
-      out[j] = (out[j] as number) + x0 * (weights[r0 + j] as number) + x1 * (weights[r1 + j] as number) + x2 * (weights[r2 + j] as number) + x3 * (weights[r3 + j] as number);
+      out[j] =
+        (out[j] as number) +
+        x0 * (weights[r0 + j] as number) +
+        x1 * (weights[r1 + j] as number) +
+        x2 * (weights[r2 + j] as number) +
+        x3 * (weights[r3 + j] as number);
     }
   }
   for (; i < rows; i++) {

@@ -14,7 +14,10 @@ export type PresetAlias = keyof typeof PRESET_ALIASES;
 /** What a model config's `preset` may say: a preset, or an old name of one. */
 export type PresetName = Preset | PresetAlias;
 /** The presets first, then the old names (the order zod lists them in its messages). */
-export const PRESET_NAMES: readonly [PresetName, ...PresetName[]] = [...PRESETS, ...(Object.keys(PRESET_ALIASES) as PresetAlias[])];
+export const PRESET_NAMES: readonly [PresetName, ...PresetName[]] = [
+  ...PRESETS,
+  ...(Object.keys(PRESET_ALIASES) as PresetAlias[]),
+];
 
 export function isPresetName(value: unknown): value is PresetName {
   return typeof value === "string" && (PRESET_NAMES as readonly string[]).includes(value);
@@ -145,7 +148,8 @@ export const modelConfigSchema: z.ZodType<ModelConfig> = z
   })
   .strict()
   .refine((c) => !(presetOf(c.preset) === "notebook" && c.target !== "last"), {
-    message: "the notebook preset flattens its window and predicts only the next token (target must be 'last')",
+    message:
+      "the notebook preset flattens its window and predicts only the next token (target must be 'last')",
     path: ["target"],
   });
 
@@ -180,7 +184,8 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
     path: ["tempoStretch"],
   })
   .refine((c) => !(drawsAugmentation(c) && c.split === "random-windows"), {
-    message: "random augmentation needs split 'songs' (random-windows splits fixed windows of fixed songs); use augmentMode 'all'",
+    message:
+      "random augmentation needs split 'songs' (random-windows splits fixed windows of fixed songs); use augmentMode 'all'",
     path: ["augmentMode"],
   })
   .refine((c) => !(c.carryState === true && c.split !== "songs"), {
@@ -195,19 +200,37 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
  */
 export function carryStateIssue(model: ModelConfig, training: TrainingConfig): string | null {
   if (training.carryState !== true) return null;
-  if (model.target !== "every-step") return "carryState needs target 'every-step' (a chunk's every step is trained)";
-  if (training.stride !== model.seqLen) return `carryState needs contiguous chunks: stride (${training.stride}) must equal seqLen (${model.seqLen})`;
-  if (model.cell !== "fast") return "carryState needs cell 'fast' (the stock tf.layers.lstm does not hand back its final cell state)";
+  if (model.target !== "every-step")
+    return "carryState needs target 'every-step' (a chunk's every step is trained)";
+  if (training.stride !== model.seqLen)
+    return `carryState needs contiguous chunks: stride (${training.stride}) must equal seqLen (${model.seqLen})`;
+  if (model.cell !== "fast")
+    return "carryState needs cell 'fast' (the stock tf.layers.lstm does not hand back its final cell state)";
   return null;
 }
 
 /** True when every epoch draws its own transposition (and stretch) per training song. */
-export function drawsAugmentation(training: Pick<TrainingConfig, "augment" | "augmentMode" | "tempoStretch">): boolean {
-  return training.augmentMode === "random" && (training.augment.length > 0 || (training.tempoStretch ?? 0) > 0);
+export function drawsAugmentation(
+  training: Pick<TrainingConfig, "augment" | "augmentMode" | "tempoStretch">,
+): boolean {
+  return (
+    training.augmentMode === "random" && (training.augment.length > 0 || (training.tempoStretch ?? 0) > 0)
+  );
 }
 
 const MODEL_KEYS = new Set<string>([
-  "preset", "vocabSize", "seqLen", "input", "embeddingDim", "embeddingInit", "units", "dropout", "denseUnits", "denseDropout", "target", "cell",
+  "preset",
+  "vocabSize",
+  "seqLen",
+  "input",
+  "embeddingDim",
+  "embeddingInit",
+  "units",
+  "dropout",
+  "denseUnits",
+  "denseDropout",
+  "target",
+  "cell",
 ]);
 
 function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
@@ -218,14 +241,66 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
       // Every preset uses the fast cell: the same LSTM function and weights as tf.layers.lstm,
       // ~5x faster to train here (cell: "stock" picks tf.layers.lstm).
       return {
-        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [128, 128], dropout: 0.2, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "fast" },
-        training: { epochs: 100, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.6, split: "random-windows", augment: [], stride: 1, optimizer: "adam", gradientShards: 2 },
+        model: {
+          preset,
+          vocabSize,
+          seqLen: 100,
+          input: "scalar",
+          embeddingDim: 1,
+          units: [128, 128],
+          dropout: 0.2,
+          denseUnits: 256,
+          denseDropout: 0.3,
+          target: "last",
+          cell: "fast",
+        },
+        training: {
+          epochs: 100,
+          batchSize: 128,
+          learningRate: 1e-3,
+          lrSchedule: "constant",
+          clipNorm: null,
+          patience: null,
+          seed: 1,
+          validationShare: 0.6,
+          split: "random-windows",
+          augment: [],
+          stride: 1,
+          optimizer: "adam",
+          gradientShards: 2,
+        },
       };
     case "parent":
       // Classical-Piano-Composer: LSTM(512)×3 → Dense(256, relu) → softmax, RMSprop, 200 epochs, batch 128.
       return {
-        model: { preset, vocabSize, seqLen: 100, input: "scalar", embeddingDim: 1, units: [512, 512, 512], dropout: 0.3, denseUnits: 256, denseDropout: 0.3, target: "last", cell: "fast" },
-        training: { epochs: 200, batchSize: 128, learningRate: 1e-3, lrSchedule: "constant", clipNorm: null, patience: null, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 1, optimizer: "rmsprop", gradientShards: 2 },
+        model: {
+          preset,
+          vocabSize,
+          seqLen: 100,
+          input: "scalar",
+          embeddingDim: 1,
+          units: [512, 512, 512],
+          dropout: 0.3,
+          denseUnits: 256,
+          denseDropout: 0.3,
+          target: "last",
+          cell: "fast",
+        },
+        training: {
+          epochs: 200,
+          batchSize: 128,
+          learningRate: 1e-3,
+          lrSchedule: "constant",
+          clipNorm: null,
+          patience: null,
+          seed: 1,
+          validationShare: 0.1,
+          split: "songs",
+          augment: [],
+          stride: 1,
+          optimizer: "rmsprop",
+          gradientShards: 2,
+        },
       };
     case "default":
       // Motif: learned embedding, 2×LSTM(256) many-to-many over contiguous 64-token chunks,
@@ -234,8 +309,36 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
       // embeddings and batches of 16 chunks: pitch context is learned in far fewer minutes
       // (BENCHMARKS.md, "Music in key"); at this size a smaller batch costs no tokens/s here.
       return {
-        model: { preset, vocabSize, seqLen: 64, input: "embedding", embeddingDim: 64, embeddingInit: "normal", units: [256, 256], dropout: 0.2, denseUnits: null, denseDropout: 0, target: "every-step", cell: "fast" },
-        training: { epochs: 30, batchSize: 16, learningRate: 2e-3, lrSchedule: "cosine", clipNorm: 1, patience: 5, seed: 1, validationShare: 0.1, split: "songs", augment: [], stride: 64, optimizer: "adam", gradientShards: 2, keyNormalization: "song" },
+        model: {
+          preset,
+          vocabSize,
+          seqLen: 64,
+          input: "embedding",
+          embeddingDim: 64,
+          embeddingInit: "normal",
+          units: [256, 256],
+          dropout: 0.2,
+          denseUnits: null,
+          denseDropout: 0,
+          target: "every-step",
+          cell: "fast",
+        },
+        training: {
+          epochs: 30,
+          batchSize: 16,
+          learningRate: 2e-3,
+          lrSchedule: "cosine",
+          clipNorm: 1,
+          patience: 5,
+          seed: 1,
+          validationShare: 0.1,
+          split: "songs",
+          augment: [],
+          stride: 64,
+          optimizer: "adam",
+          gradientShards: 2,
+          keyNormalization: "song",
+        },
       };
   }
 }
@@ -266,11 +369,14 @@ export function presetConfigs(
     else training[key] = value;
   }
   // A changed default seqLen keeps chunks contiguous unless a stride was given explicitly.
-  if (preset === "default" && overrides.seqLen !== undefined && overrides.stride === undefined) training.stride = model.seqLen;
+  if (preset === "default" && overrides.seqLen !== undefined && overrides.stride === undefined)
+    training.stride = model.seqLen;
   const modelResult = modelConfigSchema.safeParse(model);
-  if (!modelResult.success) throw new Error(`invalid model config for preset ${preset}: ${describeIssues(modelResult.error)}`);
+  if (!modelResult.success)
+    throw new Error(`invalid model config for preset ${preset}: ${describeIssues(modelResult.error)}`);
   const trainingResult = trainingConfigSchema.safeParse(training);
-  if (!trainingResult.success) throw new Error(`invalid training config for preset ${preset}: ${describeIssues(trainingResult.error)}`);
+  if (!trainingResult.success)
+    throw new Error(`invalid training config for preset ${preset}: ${describeIssues(trainingResult.error)}`);
   const carryIssue = carryStateIssue(modelResult.data, trainingResult.data);
   if (carryIssue !== null) throw new Error(`invalid training config for preset ${preset}: ${carryIssue}`);
   return { model: modelResult.data, training: trainingResult.data };

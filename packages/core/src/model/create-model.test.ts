@@ -14,9 +14,24 @@ describe("presets", () => {
     expect(model.countParams()).toBe(3_567_206);
     expect(model.inputs[0]?.shape).toEqual([null, 100, 1]);
     expect(outputsProbabilities(model)).toBe(true);
-    expect(training).toMatchObject({ batchSize: 128, learningRate: 1e-3, optimizer: "adam", split: "random-windows", validationShare: 0.6 });
+    expect(training).toMatchObject({
+      batchSize: 128,
+      learningRate: 1e-3,
+      optimizer: "adam",
+      split: "random-windows",
+      validationShare: 0.6,
+    });
     const classes = model.layers.map((l) => l.getClassName());
-    expect(classes).toEqual(["InputLayer", "MotifLSTM", "Dropout", "MotifLSTM", "Flatten", "Dense", "Dropout", "Dense"]);
+    expect(classes).toEqual([
+      "InputLayer",
+      "MotifLSTM",
+      "Dropout",
+      "MotifLSTM",
+      "Flatten",
+      "Dense",
+      "Dropout",
+      "Dense",
+    ]);
     // The stock cell builds the same parameters.
     const stock = createModel({ ...config, cell: "stock" }, 1);
     expect(stock.countParams()).toBe(3_567_206);
@@ -31,8 +46,21 @@ describe("presets", () => {
     // The structure, built small (512-unit orthogonal init takes seconds).
     const model = createModel({ ...config, units: [16, 16, 16], seqLen: 10 }, 1);
     const classes = model.layers.map((l) => l.getClassName());
-    expect(classes).toEqual(["InputLayer", "MotifLSTM", "Dropout", "MotifLSTM", "Dropout", "MotifLSTM", "Dropout", "Dense", "Dropout", "Dense"]);
-    expect(model.layers.filter((l) => l.getClassName() === "MotifLSTM").map((l) => l.getConfig().returnSequences)).toEqual([true, true, false]);
+    expect(classes).toEqual([
+      "InputLayer",
+      "MotifLSTM",
+      "Dropout",
+      "MotifLSTM",
+      "Dropout",
+      "MotifLSTM",
+      "Dropout",
+      "Dense",
+      "Dropout",
+      "Dense",
+    ]);
+    expect(
+      model.layers.filter((l) => l.getClassName() === "MotifLSTM").map((l) => l.getConfig().returnSequences),
+    ).toEqual([true, true, false]);
     expect(model.getLayer("dense_hidden").getConfig()).toMatchObject({ units: 256, activation: "relu" });
     expect(model.outputs[0]?.shape).toEqual([null, 50]);
     expect(training.optimizer).toBe("rmsprop");
@@ -63,9 +91,15 @@ describe("presets", () => {
     const { model: config } = presetConfigs("default", 20, { units: [16], seqLen: 8, embeddingDim: 8 });
     const model = createModel(config, 2);
     const [, recurrent, bias] = model.getLayer("lstm_1").getWeights() as [tf.Tensor, tf.Tensor2D, tf.Tensor];
-    const identityError = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.matMul(recurrent, tf.transpose(recurrent)), tf.eye(16)))).dataSync()[0]);
+    const identityError = tf.tidy(
+      () => tf.max(tf.abs(tf.sub(tf.matMul(recurrent, tf.transpose(recurrent)), tf.eye(16)))).dataSync()[0],
+    );
     expect(identityError).toBeLessThan(1e-5);
-    expect(Array.from(bias.dataSync())).toEqual([...Array(16).fill(0), ...Array(16).fill(1), ...Array(32).fill(0)]);
+    expect(Array.from(bias.dataSync())).toEqual([
+      ...Array(16).fill(0),
+      ...Array(16).fill(1),
+      ...Array(32).fill(0),
+    ]);
     model.dispose();
   });
 
@@ -73,13 +107,17 @@ describe("presets", () => {
     expect(() => presetConfigs("default", 20, { units: [] })).toThrow(/units/);
     expect(() => presetConfigs("default", 1)).toThrow(/vocabSize/);
     expect(() => presetConfigs("notebook", 20, { target: "every-step" })).toThrow(/notebook preset flattens/);
-    expect(() => presetConfigs("nope" as never, 20)).toThrow(/unknown preset "nope" \(known: notebook, parent, default\)/);
+    expect(() => presetConfigs("nope" as never, 20)).toThrow(
+      /unknown preset "nope" \(known: notebook, parent, default\)/,
+    );
   });
 });
 
 describe("the old preset name seed", () => {
   it("gives the notebook preset's configs, under the new name", () => {
-    expect(presetConfigs("seed", 90, { units: [8, 8] })).toEqual(presetConfigs("notebook", 90, { units: [8, 8] }));
+    expect(presetConfigs("seed", 90, { units: [8, 8] })).toEqual(
+      presetConfigs("notebook", 90, { units: [8, 8] }),
+    );
     expect(presetConfigs("seed", 90).model.preset).toBe("notebook");
   });
 
@@ -88,16 +126,22 @@ describe("the old preset name seed", () => {
     const stored = { ...notebook, preset: "seed" as const };
     expect(modelConfigSchema.parse(stored)).toEqual(stored);
     expect(presetOf(stored.preset)).toBe("notebook");
-    expect(modelConfigSchema.safeParse({ ...stored, target: "every-step" }).error?.issues[0]?.message).toMatch(/notebook preset flattens/);
+    expect(
+      modelConfigSchema.safeParse({ ...stored, target: "every-step" }).error?.issues[0]?.message,
+    ).toMatch(/notebook preset flattens/);
     const [a, b] = [createModel(stored, 1), createModel(notebook, 1)];
     expect(a.layers.map((l) => l.getClassName())).toEqual(b.layers.map((l) => l.getClassName()));
-    expect(a.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(b.getWeights().map((w) => Array.from(w.dataSync())));
+    expect(a.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+      b.getWeights().map((w) => Array.from(w.dataSync())),
+    );
     a.dispose();
     b.dispose();
   });
 
   it("leaves other names refused, with zod's message listing the presets then the old name", () => {
     const result = modelConfigSchema.safeParse({ ...presetConfigs("default", 20).model, preset: "small" });
-    expect(result.error?.issues[0]?.message).toBe('Invalid option: expected one of "notebook"|"parent"|"default"|"seed"');
+    expect(result.error?.issues[0]?.message).toBe(
+      'Invalid option: expected one of "notebook"|"parent"|"default"|"seed"',
+    );
   });
 });

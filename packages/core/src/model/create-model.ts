@@ -12,7 +12,13 @@ function seedSequence(seed: number): () => number {
   };
 }
 
-function lstmLayer(config: ModelConfig, units: number, returnSequences: boolean, name: string, nextSeed: () => number): tf.layers.Layer {
+function lstmLayer(
+  config: ModelConfig,
+  units: number,
+  returnSequences: boolean,
+  name: string,
+  nextSeed: () => number,
+): tf.layers.Layer {
   const args = {
     units,
     returnSequences,
@@ -67,10 +73,15 @@ export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
   config.units.forEach((units, index) => {
     const isLast = index === config.units.length - 1;
     const returnSequences = everyStep || flatten || !isLast;
-    x = lstmLayer(config, units, returnSequences, `lstm_${index + 1}`, nextSeed).apply(x) as tf.SymbolicTensor;
+    x = lstmLayer(config, units, returnSequences, `lstm_${index + 1}`, nextSeed).apply(
+      x,
+    ) as tf.SymbolicTensor;
     // The seed drops out only between its two LSTMs; the others after every LSTM.
     const dropoutHere = flatten ? !isLast : true;
-    if (dropoutHere && config.dropout > 0) x = tf.layers.dropout({ rate: config.dropout, name: `dropout_lstm_${index + 1}` }).apply(x) as tf.SymbolicTensor;
+    if (dropoutHere && config.dropout > 0)
+      x = tf.layers
+        .dropout({ rate: config.dropout, name: `dropout_lstm_${index + 1}` })
+        .apply(x) as tf.SymbolicTensor;
   });
 
   if (flatten) x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
@@ -84,7 +95,8 @@ export function createModel(config: ModelConfig, seed: number): tf.LayersModel {
       })
       .apply(x) as tf.SymbolicTensor;
     const denseDropout = config.denseDropout ?? 0;
-    if (denseDropout > 0) x = tf.layers.dropout({ rate: denseDropout, name: "dropout_dense" }).apply(x) as tf.SymbolicTensor;
+    if (denseDropout > 0)
+      x = tf.layers.dropout({ rate: denseDropout, name: "dropout_dense" }).apply(x) as tf.SymbolicTensor;
   }
   const output = tf.layers
     .dense({

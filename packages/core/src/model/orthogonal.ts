@@ -28,12 +28,15 @@ export function orthogonalMatrix(rows: number, cols: number, seed: number): Floa
     let norm = 0;
     for (let i = 0; i < length; i++) norm += (v[i] as number) ** 2;
     norm = Math.sqrt(norm);
-    if (norm < 1e-12) throw new Error("orthogonal initialisation hit a degenerate random matrix; use another seed");
+    if (norm < 1e-12)
+      throw new Error("orthogonal initialisation hit a degenerate random matrix; use another seed");
     for (let i = 0; i < length; i++) v[i] = (v[i] as number) / norm;
   }
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[r * cols + c] = rows <= cols ? ((q[r] as Float64Array)[c] as number) : ((q[c] as Float64Array)[r] as number);
+    for (let c = 0; c < cols; c++)
+      out[r * cols + c] =
+        rows <= cols ? ((q[r] as Float64Array)[c] as number) : ((q[c] as Float64Array)[r] as number);
   }
   return out;
 }

@@ -1,7 +1,9 @@
 // TextEncoder/TextDecoder exist in Node ≥ 11 and every browser; core's tsconfig has no DOM or
 // Node types, so declare just what we use.
 declare const TextEncoder: { new (): { encode(text: string): Uint8Array } };
-declare const TextDecoder: { new (label?: string, options?: { fatal?: boolean }): { decode(bytes: Uint8Array): string } };
+declare const TextDecoder: {
+  new (label?: string, options?: { fatal?: boolean }): { decode(bytes: Uint8Array): string };
+};
 
 export function utf8Encode(text: string): Uint8Array {
   return new TextEncoder().encode(text);

@@ -6,7 +6,29 @@ import { portableExp, portableExpm1, portableTanh } from "./portable-math.js";
 /** Arguments over the ranges the gates see and the edges of every branch. */
 function sampleArguments(count: number): number[] {
   const rng = createRng(2026);
-  const edges = [0, -0, 1, -1, 0.5, -0.25, 22, -22, 21.999999, 709.78, 709.79, -745.13, -745.14, 38.8, -38.9, 1e-300, -1e-300, 2 ** -28, -(2 ** -29), 2 ** -55, 5e-324];
+  const edges = [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -0.25,
+    22,
+    -22,
+    21.999999,
+    709.78,
+    709.79,
+    -745.13,
+    -745.14,
+    38.8,
+    -38.9,
+    1e-300,
+    -1e-300,
+    2 ** -28,
+    -(2 ** -29),
+    2 ** -55,
+    5e-324,
+  ];
   const spread = Array.from({ length: count }, () => (rng.next() - 0.5) * 2 ** (rng.next() * 14 - 6)); // |x| up to 256
   const wide = Array.from({ length: count / 10 }, () => (rng.next() - 0.5) * 1500);
   return [...edges, ...edges.map((e) => e * Math.LN2), ...spread, ...wide];
@@ -42,7 +64,13 @@ describe("portable math", () => {
         else worst = Math.max(worst, Math.abs(actual - expected) / Math.abs(expected));
       }
       expect(worst).toBeLessThanOrEqual(2.3e-16);
-      for (const [x, y] of [[NaN, NaN], [Infinity, builtin(Infinity)], [-Infinity, builtin(-Infinity)], [0, builtin(0)], [-0, builtin(-0)]]) {
+      for (const [x, y] of [
+        [NaN, NaN],
+        [Infinity, builtin(Infinity)],
+        [-Infinity, builtin(-Infinity)],
+        [0, builtin(0)],
+        [-0, builtin(-0)],
+      ]) {
         expect(Object.is(portable(x as number), y)).toBe(true);
       }
     });
@@ -52,18 +80,26 @@ describe("portable math", () => {
   // float64 +, −, ×, ÷ cannot round differently elsewhere, so this holds in any browser.
   it("gives the recorded bits (checksums of exp, expm1 and tanh over the sample)", () => {
     expect(args).toHaveLength(110_042);
-    expect(functions.map(([, portable]) => bitsChecksum(args.map(portable)))).toEqual(["4a6c6142", "a4698093", "bfee298e"]);
+    expect(functions.map(([, portable]) => bitsChecksum(args.map(portable)))).toEqual([
+      "4a6c6142",
+      "a4698093",
+      "bfee298e",
+    ]);
   });
 
   // V8 11.x (Node 20) computes Math.exp/expm1/tanh with fdlibm in C++ without fused multiply-add
   // on x86-64: there the port must agree bit for bit, so today's tokens do not change.
-  const v8Fdlibm = typeof process !== "undefined" && process.arch === "x64" && /^11\./.test(process.versions.v8 ?? "");
-  describe.skipIf(!v8Fdlibm)(`bit for bit equal to Math on V8 11 x86-64${v8Fdlibm ? "" : " (skipped: not Node 20 on x86-64)"}`, () => {
-    for (const [name, portable, builtin] of functions) {
-      it(`${name}`, () => {
-        const differing = args.filter((x) => !Object.is(portable(x), builtin(x)));
-        expect(differing).toEqual([]);
-      });
-    }
-  });
+  const v8Fdlibm =
+    typeof process !== "undefined" && process.arch === "x64" && /^11\./.test(process.versions.v8 ?? "");
+  describe.skipIf(!v8Fdlibm)(
+    `bit for bit equal to Math on V8 11 x86-64${v8Fdlibm ? "" : " (skipped: not Node 20 on x86-64)"}`,
+    () => {
+      for (const [name, portable, builtin] of functions) {
+        it(`${name}`, () => {
+          const differing = args.filter((x) => !Object.is(portable(x), builtin(x)));
+          expect(differing).toEqual([]);
+        });
+      }
+    },
+  );
 });

@@ -15,7 +15,8 @@ export function guardedToken(history: readonly number[]): number | null {
     if (history.length < span) return null;
     const start = history.length - span;
     let looping = true;
-    for (let i = start + period; i < history.length && looping; i++) looping = history[i] === history[i - period];
+    for (let i = start + period; i < history.length && looping; i++)
+      looping = history[i] === history[i - period];
     if (looping) return history[history.length - period] as number;
   }
   return null;

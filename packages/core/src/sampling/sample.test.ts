@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { createRng, restoreRng, shuffleInPlace } from "../primitives/rng.js";
 import { sampleFromLogits, type SamplingOptions } from "./sample.js";
 
-const opts = (o: Partial<SamplingOptions> = {}): SamplingOptions => ({ temperature: 1, topK: null, topP: null, ...o });
+const opts = (o: Partial<SamplingOptions> = {}): SamplingOptions => ({
+  temperature: 1,
+  topK: null,
+  topP: null,
+  ...o,
+});
 const logits = Float32Array.from([0.1, 2.0, -1.0, 1.5, 0.3, 2.0 - 1e-3]);
 
 function histogram(draw: () => number, n: number, size: number): number[] {
@@ -59,7 +64,9 @@ describe("sampleFromLogits", () => {
   it("gives the same draws for the same seed", () => {
     const draw = (seed: number) => {
       const rng = createRng(seed);
-      return Array.from({ length: 30 }, () => sampleFromLogits(logits, opts({ temperature: 1.3, topP: 0.97 }), rng));
+      return Array.from({ length: 30 }, () =>
+        sampleFromLogits(logits, opts({ temperature: 1.3, topP: 0.97 }), rng),
+      );
     };
     expect(draw(11)).toEqual(draw(11));
     expect(draw(11)).not.toEqual(draw(12));
@@ -90,7 +97,9 @@ describe("sampleFromLogits", () => {
 
   it("top-k keeps the k most likely", () => {
     const rng = createRng(4);
-    const seen = new Set(Array.from({ length: 2000 }, () => sampleFromLogits(logits, opts({ topK: 3, temperature: 5 }), rng)));
+    const seen = new Set(
+      Array.from({ length: 2000 }, () => sampleFromLogits(logits, opts({ topK: 3, temperature: 5 }), rng)),
+    );
     expect(seen).toEqual(new Set([1, 5, 3]));
   });
 
@@ -106,7 +115,9 @@ describe("sampleFromLogits", () => {
   it("throws clearly on NaN, +Infinity, nothing allowed and bad options", () => {
     const rng = createRng(1);
     expect(() => sampleFromLogits(Float32Array.from([0, NaN]), opts(), rng)).toThrow(/NaN at id 1/);
-    expect(() => sampleFromLogits(Float32Array.from([Infinity, 0]), opts(), rng)).toThrow(/\+Infinity at id 0/);
+    expect(() => sampleFromLogits(Float32Array.from([Infinity, 0]), opts(), rng)).toThrow(
+      /\+Infinity at id 0/,
+    );
     expect(() => sampleFromLogits(logits, opts(), rng, () => false)).toThrow(/no token can be sampled/);
     expect(() => sampleFromLogits(logits, opts({ topK: 0 }), rng)).toThrow(/topK must be a positive integer/);
     expect(() => sampleFromLogits(logits, opts({ topP: 1.5 }), rng)).toThrow(/topP must be in \(0, 1\]/);

@@ -14,9 +14,12 @@ const ARGMAX_TEMPERATURE = 1e-6;
 
 function checkOptions(options: SamplingOptions): void {
   const { temperature, topK, topP } = options;
-  if (!Number.isFinite(temperature) || temperature < 0) throw new Error(`temperature must be a finite number ≥ 0, got ${temperature}`);
-  if (topK !== null && (!Number.isInteger(topK) || topK < 1)) throw new Error(`topK must be a positive integer or null, got ${topK}`);
-  if (topP !== null && (!Number.isFinite(topP) || topP <= 0 || topP > 1)) throw new Error(`topP must be in (0, 1] or null, got ${topP}`);
+  if (!Number.isFinite(temperature) || temperature < 0)
+    throw new Error(`temperature must be a finite number ≥ 0, got ${temperature}`);
+  if (topK !== null && (!Number.isInteger(topK) || topK < 1))
+    throw new Error(`topK must be a positive integer or null, got ${topK}`);
+  if (topP !== null && (!Number.isFinite(topP) || topP <= 0 || topP > 1))
+    throw new Error(`topP must be in (0, 1] or null, got ${topP}`);
 }
 
 /**
@@ -26,18 +29,26 @@ function checkOptions(options: SamplingOptions): void {
  * consumes no randomness. Throws on NaN/+Infinity logits or when nothing is allowed.
  * @example sampleFromLogits(logits, { temperature: 0.9, topK: 20, topP: 0.95 }, createRng(1))
  */
-export function sampleFromLogits(logits: Float32Array, options: SamplingOptions, rng: Rng, allowed?: (id: number) => boolean): number {
+export function sampleFromLogits(
+  logits: Float32Array,
+  options: SamplingOptions,
+  rng: Rng,
+  allowed?: (id: number) => boolean,
+): number {
   checkOptions(options);
   const candidates: number[] = [];
   for (let id = 0; id < logits.length; id++) {
     const value = logits[id] as number;
-    if (Number.isNaN(value)) throw new Error(`logits contain NaN at id ${id}: the model produced invalid output`);
-    if (value === Infinity) throw new Error(`logits contain +Infinity at id ${id}: the model produced invalid output`);
+    if (Number.isNaN(value))
+      throw new Error(`logits contain NaN at id ${id}: the model produced invalid output`);
+    if (value === Infinity)
+      throw new Error(`logits contain +Infinity at id ${id}: the model produced invalid output`);
     if (value === -Infinity) continue;
     if (allowed && !allowed(id)) continue;
     candidates.push(id);
   }
-  if (candidates.length === 0) throw new Error(`no token can be sampled: all ${logits.length} ids are masked or have -Infinity logits`);
+  if (candidates.length === 0)
+    throw new Error(`no token can be sampled: all ${logits.length} ids are masked or have -Infinity logits`);
 
   // Most likely first; equal logits keep the lower id first (sort is stable, ids ascend).
   candidates.sort((a, b) => (logits[b] as number) - (logits[a] as number));

@@ -22,11 +22,18 @@ export function songChunks(length: number, seqLen: number): number {
  * the batches shrink. Songs without a whole chunk are left out; every other chunk comes exactly once.
  * @example streamBatches([2, 1, 3], [0, 1, 2], 2) // [[s0 c0, s1 c0], [s0 c1, s2 c0], [s2 c1], [s2 c2]] (streams 0, 1 / 0, 1 / 1 / 1)
  */
-export function streamBatches(chunkCounts: readonly number[], order: readonly number[], streams: number): StreamChunk[][] {
-  if (!Number.isInteger(streams) || streams < 1) throw new Error(`streams must be a positive integer, got ${streams}`);
+export function streamBatches(
+  chunkCounts: readonly number[],
+  order: readonly number[],
+  streams: number,
+): StreamChunk[][] {
+  if (!Number.isInteger(streams) || streams < 1)
+    throw new Error(`streams must be a positive integer, got ${streams}`);
   const queue = order.filter((song) => (chunkCounts[song] ?? 0) > 0);
   let next = 0;
-  const current: ({ song: number; chunk: number } | null)[] = Array.from({ length: streams }, () => (next < queue.length ? { song: queue[next++] as number, chunk: 0 } : null));
+  const current: ({ song: number; chunk: number } | null)[] = Array.from({ length: streams }, () =>
+    next < queue.length ? { song: queue[next++] as number, chunk: 0 } : null,
+  );
   const batches: StreamChunk[][] = [];
   for (;;) {
     const batch: StreamChunk[] = [];
@@ -55,7 +62,9 @@ export class StreamStates {
     streams: number,
     private readonly units: readonly number[],
   ) {
-    this.states = Array.from({ length: streams }, () => units.flatMap((u) => [new Float32Array(u), new Float32Array(u)]));
+    this.states = Array.from({ length: streams }, () =>
+      units.flatMap((u) => [new Float32Array(u), new Float32Array(u)]),
+    );
   }
 
   /** The initial states of `rows` (consecutive batch rows), per layer h then c, [rows.length, units] row-major. */
@@ -73,12 +82,22 @@ export class StreamStates {
 
   /** Keeps `final` (gather's layout, for the same rows) as the streams' states for their next chunk. */
   scatter(rows: readonly StreamChunk[], final: readonly Float32Array[]): void {
-    if (final.length !== 2 * this.units.length) throw new Error(`${final.length} final state arrays for ${this.units.length} LSTM layers (h and c per layer)`);
+    if (final.length !== 2 * this.units.length)
+      throw new Error(
+        `${final.length} final state arrays for ${this.units.length} LSTM layers (h and c per layer)`,
+      );
     this.units.forEach((u, layer) => {
       [0, 1].forEach((part) => {
         const values = final[2 * layer + part] as Float32Array;
-        if (values.length !== rows.length * u) throw new Error(`final state ${2 * layer + part} has ${values.length} values for ${rows.length} rows of ${u}`);
-        rows.forEach((row, r) => (this.streamState(row.stream)[2 * layer + part] as Float32Array).set(values.subarray(r * u, (r + 1) * u)));
+        if (values.length !== rows.length * u)
+          throw new Error(
+            `final state ${2 * layer + part} has ${values.length} values for ${rows.length} rows of ${u}`,
+          );
+        rows.forEach((row, r) =>
+          (this.streamState(row.stream)[2 * layer + part] as Float32Array).set(
+            values.subarray(r * u, (r + 1) * u),
+          ),
+        );
       });
     });
   }

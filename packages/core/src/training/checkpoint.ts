@@ -114,20 +114,23 @@ export async function serializeCheckpoint(checkpoint: TrainCheckpoint): Promise<
 
 export function deserializeCheckpoint(bytes: Uint8Array): TrainCheckpoint {
   const magic = utf8Encode(MAGIC);
-  if (bytes.length < magic.length + 4 || magic.some((b, i) => bytes[i] !== b)) throw new Error("not a Motif training checkpoint (bad magic bytes)");
+  if (bytes.length < magic.length + 4 || magic.some((b, i) => bytes[i] !== b))
+    throw new Error("not a Motif training checkpoint (bad magic bytes)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const jsonLength = view.getUint32(magic.length, true);
   const headerEnd = magic.length + 4 + jsonLength;
   if (headerEnd > bytes.length) throw new Error("truncated Motif checkpoint (header runs past the end)");
   const header = JSON.parse(utf8Decode(bytes.subarray(magic.length + 4, headerEnd))) as Header;
-  if (header.version !== 1) throw new Error(`unsupported checkpoint version ${String(header.version)} (this Motif reads version 1)`);
+  if (header.version !== 1)
+    throw new Error(`unsupported checkpoint version ${String(header.version)} (this Motif reads version 1)`);
   const dataStart = Math.ceil(headerEnd / 4) * 4;
   const data = bytes.slice(dataStart); // copy: aligned and independent of the input buffer
   const floats = new Float32Array(data.buffer, 0, Math.floor(data.length / 4));
   let offset = 0;
   const take = (lengths: number[]): Float32Array[] =>
     lengths.map((length) => {
-      if (offset + length > floats.length) throw new Error("truncated Motif checkpoint (weights run past the end)");
+      if (offset + length > floats.length)
+        throw new Error("truncated Motif checkpoint (weights run past the end)");
       const array = floats.slice(offset, offset + length);
       offset += length;
       return array;
@@ -135,6 +138,7 @@ export function deserializeCheckpoint(bytes: Uint8Array): TrainCheckpoint {
   const weights = take(header.weights);
   const slots = take(header.optimizer.slots);
   const best = header.best && { ...header.best, weights: take(header.best.weights) };
-  if (offset !== floats.length) throw new Error(`corrupt Motif checkpoint: ${floats.length - offset} unexpected trailing values`);
+  if (offset !== floats.length)
+    throw new Error(`corrupt Motif checkpoint: ${floats.length - offset} unexpected trailing values`);
   return { ...header, weights, optimizer: { ...header.optimizer, slots }, best };
 }

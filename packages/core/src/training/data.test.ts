@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { augmentationDraws, materializeBatch, songWindows, splitSongs, splitWindowsAtRandom } from "./data.js";
+import {
+  augmentationDraws,
+  materializeBatch,
+  songWindows,
+  splitSongs,
+  splitWindowsAtRandom,
+} from "./data.js";
 import { drawsAugmentation, trainingConfigSchema } from "../model/config.js";
 import { deserializeCheckpoint, serializeCheckpoint, type TrainCheckpoint } from "./checkpoint.js";
 import { learnableSongs, tinyConfigs } from "./test-support/tiny.js";
@@ -28,7 +34,10 @@ describe("splitSongs", () => {
   });
 
   it("leaves the random-windows split to training (all songs in train)", () => {
-    expect(splitSongs(songs, { ...training, split: "random-windows" })).toEqual({ train: songs, validation: [] });
+    expect(splitSongs(songs, { ...training, split: "random-windows" })).toEqual({
+      train: songs,
+      validation: [],
+    });
   });
 });
 
@@ -91,7 +100,9 @@ describe("checkpoint bytes", () => {
   it("refuse foreign or truncated bytes clearly", async () => {
     expect(() => deserializeCheckpoint(new Uint8Array([1, 2, 3]))).toThrow(/not a Motif training checkpoint/);
     const bytes = await serializeCheckpoint(checkpoint);
-    expect(() => deserializeCheckpoint(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated Motif checkpoint/);
+    expect(() => deserializeCheckpoint(bytes.subarray(0, bytes.length - 8))).toThrow(
+      /truncated Motif checkpoint/,
+    );
   });
 });
 
@@ -101,7 +112,9 @@ describe("random augmentation draws", () => {
   it("are a pure function of the seed and the epoch, and differ from epoch to epoch", () => {
     expect(augmentationDraws(training, 3, 40)).toEqual(augmentationDraws(training, 3, 40));
     expect(augmentationDraws(training, 3, 40)).not.toEqual(augmentationDraws(training, 4, 40));
-    expect(augmentationDraws({ ...training, seed: 6 }, 3, 40)).not.toEqual(augmentationDraws(training, 3, 40));
+    expect(augmentationDraws({ ...training, seed: 6 }, 3, 40)).not.toEqual(
+      augmentationDraws(training, 3, 40),
+    );
   });
 
   it("draw every transposition of the range, the original included, and stretches inside ±tempoStretch", () => {
@@ -114,7 +127,9 @@ describe("random augmentation draws", () => {
 
   it("keep the tempo without a stretch and count the original once when the list names 0", () => {
     expect(augmentationDraws({ seed: 1, augment: [2] }, 1, 50).every((d) => d.stretch === 1)).toBe(true);
-    const withZero = Array.from({ length: 30 }, (_, epoch) => augmentationDraws({ seed: 1, augment: [0, 7] }, epoch + 1, 20)).flat();
+    const withZero = Array.from({ length: 30 }, (_, epoch) =>
+      augmentationDraws({ seed: 1, augment: [0, 7] }, epoch + 1, 20),
+    ).flat();
     const originals = withZero.filter((d) => d.shift === 0).length / withZero.length;
     expect(originals).toBeGreaterThan(0.4);
     expect(originals).toBeLessThan(0.6);
@@ -130,7 +145,9 @@ describe("augmentation in the training config", () => {
     expect(drawsAugmentation(training)).toBe(false);
     expect(drawsAugmentation({ ...training, augmentMode: "random" })).toBe(true);
     expect(drawsAugmentation({ ...training, augment: [], augmentMode: "random" })).toBe(false);
-    expect(drawsAugmentation({ ...training, augment: [], augmentMode: "random", tempoStretch: 0.05 })).toBe(true);
+    expect(drawsAugmentation({ ...training, augment: [], augmentMode: "random", tempoStretch: 0.05 })).toBe(
+      true,
+    );
   });
 
   it("refuses a tempo stretch without random draws, and random draws over random windows", () => {
@@ -140,7 +157,9 @@ describe("augmentation in the training config", () => {
     };
     expect(issues({ ...training, tempoStretch: 0.05 })).toMatch(/tempoStretch needs augmentMode 'random'/);
     expect(issues({ ...training, augmentMode: "random", tempoStretch: 0.05 })).toBe("");
-    expect(issues({ ...training, augmentMode: "random", split: "random-windows" })).toMatch(/random augmentation needs split 'songs'/);
+    expect(issues({ ...training, augmentMode: "random", split: "random-windows" })).toMatch(
+      /random augmentation needs split 'songs'/,
+    );
     expect(issues({ ...training, augmentMode: "all", split: "random-windows" })).toBe("");
   });
 });

@@ -36,9 +36,15 @@ function validationCount(total: number, share: number): number {
  * For `split: "random-windows"` (the seed's test_size) every song stays in `train` and
  * trainModel splits the windows at random instead; `validation` is then [].
  */
-export function splitSongs(songs: SongTokens[], training: TrainingConfig): { train: SongTokens[]; validation: SongTokens[] } {
+export function splitSongs(
+  songs: SongTokens[],
+  training: TrainingConfig,
+): { train: SongTokens[]; validation: SongTokens[] } {
   if (training.split === "random-windows") return { train: [...songs], validation: [] };
-  const order = shuffleInPlace(songs.map((_, index) => index), createRng(training.seed));
+  const order = shuffleInPlace(
+    songs.map((_, index) => index),
+    createRng(training.seed),
+  );
   const count = validationCount(songs.length, training.validationShare);
   const validationSet = new Set(order.slice(0, count));
   return {
@@ -60,13 +66,18 @@ export function songWindows(songs: readonly SongTokens[], model: ModelConfig, st
     if (lastStart < 0) return;
     let start = 0;
     for (; start <= lastStart; start += stride) windows.push({ song: index, start });
-    if (model.target === "every-step" && start - stride < lastStart) windows.push({ song: index, start: lastStart });
+    if (model.target === "every-step" && start - stride < lastStart)
+      windows.push({ song: index, start: lastStart });
   });
   return windows;
 }
 
 /** The seed's random 60/40 split of windows (within songs), seeded. */
-export function splitWindowsAtRandom(windows: Window[], share: number, seed: number): { train: Window[]; validation: Window[] } {
+export function splitWindowsAtRandom(
+  windows: Window[],
+  share: number,
+  seed: number,
+): { train: Window[]; validation: Window[] } {
   const shuffled = shuffleInPlace([...windows], createRng(seed));
   const count = validationCount(shuffled.length, share);
   return { train: shuffled.slice(count), validation: shuffled.slice(0, count) };
@@ -109,7 +120,11 @@ const AUGMENT_STREAM = 0x41554721;
  * seed and the epoch, so a resumed run draws exactly what the uninterrupted one did.
  * @example augmentationDraws({ seed: 1, augment: [-1, 1], tempoStretch: 0.05 }, 3, 2) // [{ shift: 1, stretch: 0.98… }, …]
  */
-export function augmentationDraws(training: Pick<TrainingConfig, "seed" | "augment" | "tempoStretch">, epoch: number, count: number): AugmentationDraw[] {
+export function augmentationDraws(
+  training: Pick<TrainingConfig, "seed" | "augment" | "tempoStretch">,
+  epoch: number,
+  count: number,
+): AugmentationDraw[] {
   const rng = createRng(mixSeed(training.seed, epoch, AUGMENT_STREAM));
   const shifts = [...new Set([0, ...training.augment])];
   const spread = training.tempoStretch ?? 0;

@@ -57,7 +57,8 @@ export type ShardComputer = (request: ShardRequest) => ShardResult;
  * @example shardRanges(5, 2) // [{ start: 0, rows: 3 }, { start: 3, rows: 2 }]
  */
 export function shardRanges(rows: number, shards: number): { start: number; rows: number }[] {
-  if (!Number.isInteger(shards) || shards < 1) throw new Error(`gradient shards must be a positive integer, got ${shards}`);
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new Error(`gradient shards must be a positive integer, got ${shards}`);
   const base = Math.floor(rows / shards);
   const extra = rows % shards;
   const ranges: { start: number; rows: number }[] = [];
@@ -88,10 +89,20 @@ export function createShardComputer(model: tf.LayersModel, modelConfig: ModelCon
 
   return (request) => {
     const { rows, inputs, targets, dropoutSeeds, states } = request;
-    if (!Number.isInteger(rows) || rows < 1) throw new Error(`shard ${request.shard}: rows must be a positive integer, got ${rows}`);
-    if (inputs.length !== rows * modelConfig.seqLen) throw new Error(`shard ${request.shard}: ${inputs.length} input ids for ${rows} rows of ${modelConfig.seqLen}`);
-    if (targets.length !== rows * tokensPerRow) throw new Error(`shard ${request.shard}: ${targets.length} targets for ${rows} rows of ${tokensPerRow}`);
-    if (dropoutSeeds.length !== dropoutLayers.length) throw new Error(`shard ${request.shard}: ${dropoutSeeds.length} dropout seeds for ${dropoutLayers.length} dropout layers`);
+    if (!Number.isInteger(rows) || rows < 1)
+      throw new Error(`shard ${request.shard}: rows must be a positive integer, got ${rows}`);
+    if (inputs.length !== rows * modelConfig.seqLen)
+      throw new Error(
+        `shard ${request.shard}: ${inputs.length} input ids for ${rows} rows of ${modelConfig.seqLen}`,
+      );
+    if (targets.length !== rows * tokensPerRow)
+      throw new Error(
+        `shard ${request.shard}: ${targets.length} targets for ${rows} rows of ${tokensPerRow}`,
+      );
+    if (dropoutSeeds.length !== dropoutLayers.length)
+      throw new Error(
+        `shard ${request.shard}: ${dropoutSeeds.length} dropout seeds for ${dropoutLayers.length} dropout layers`,
+      );
     if (states) checkStates(request.shard, states, rows, modelConfig.units);
     dropoutLayers.forEach((layer, index) => (layer.seed = dropoutSeeds[index]));
     let correctTensor: tf.Scalar | null = null;
@@ -99,14 +110,24 @@ export function createShardComputer(model: tf.LayersModel, modelConfig: ModelCon
     const labels = tf.tensor1d(targets, "int32");
     // Constants, not variables: no gradient flows into the previous chunk.
     const carry: CarriedState | undefined = states && {
-      initial: states.map((values, i) => tf.tensor2d(values, [rows, modelConfig.units[Math.floor(i / 2)] as number])),
+      initial: states.map((values, i) =>
+        tf.tensor2d(values, [rows, modelConfig.units[Math.floor(i / 2)] as number]),
+      ),
       final: [],
     };
     try {
       const { value, grads } = tf.variableGrads(() => {
         const logits = logitsOf(x, true, carry);
-        correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "float32")) as tf.Scalar);
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, modelConfig.vocabSize), logits, undefined, 0, tf.Reduction.SUM) as tf.Scalar;
+        correctTensor = tf.keep(
+          tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "float32")) as tf.Scalar,
+        );
+        return tf.losses.softmaxCrossEntropy(
+          tf.oneHot(labels, modelConfig.vocabSize),
+          logits,
+          undefined,
+          0,
+          tf.Reduction.SUM,
+        ) as tf.Scalar;
       }, variables);
       const gradients = variables.map((v) => {
         const g = grads[v.name];
@@ -117,7 +138,13 @@ export function createShardComputer(model: tf.LayersModel, modelConfig: ModelCon
       const lossSum = value.dataSync()[0] as number;
       const correct = (correctTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
       tf.dispose([value, ...Object.values(grads)]);
-      return { gradients, lossSum, correct, tokens: targets.length, ...(carry ? { finalStates: carry.final } : {}) };
+      return {
+        gradients,
+        lossSum,
+        correct,
+        tokens: targets.length,
+        ...(carry ? { finalStates: carry.final } : {}),
+      };
     } finally {
       dropoutLayers.forEach((layer) => (layer.seed = undefined));
       tf.dispose([x, labels, ...(carry?.initial ?? [])]);
@@ -126,11 +153,22 @@ export function createShardComputer(model: tf.LayersModel, modelConfig: ModelCon
   };
 }
 
-function checkStates(shard: number, states: readonly Float32Array[], rows: number, units: readonly number[]): void {
-  if (states.length !== 2 * units.length) throw new Error(`shard ${shard}: ${states.length} state arrays for ${units.length} LSTM layers (h and c per layer)`);
+function checkStates(
+  shard: number,
+  states: readonly Float32Array[],
+  rows: number,
+  units: readonly number[],
+): void {
+  if (states.length !== 2 * units.length)
+    throw new Error(
+      `shard ${shard}: ${states.length} state arrays for ${units.length} LSTM layers (h and c per layer)`,
+    );
   states.forEach((values, i) => {
     const size = rows * (units[Math.floor(i / 2)] as number);
-    if (values.length !== size) throw new Error(`shard ${shard}: state ${i} has ${values.length} values, ${rows} rows of layer ${Math.floor(i / 2) + 1} need ${size}`);
+    if (values.length !== size)
+      throw new Error(
+        `shard ${shard}: state ${i} has ${values.length} values, ${rows} rows of layer ${Math.floor(i / 2) + 1} need ${size}`,
+      );
   });
 }
 
@@ -138,14 +176,18 @@ function checkStates(shard: number, states: readonly Float32Array[], rows: numbe
  * Gradients of the batch-mean loss from shard results: summed in shard order (whatever thread
  * computed them), then divided by the batch's token count. Tensors in variable order.
  */
-export function combineShardGradients(results: readonly ShardResult[], shapes: readonly number[][]): tf.Tensor[] {
+export function combineShardGradients(
+  results: readonly ShardResult[],
+  shapes: readonly number[][],
+): tf.Tensor[] {
   const first = results[0];
   if (!first) throw new Error("no shard results to combine");
   const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
   return tf.tidy(() =>
     shapes.map((shape, i) => {
       let sum = tf.tensor(first.gradients[i] as Float32Array, shape);
-      for (const result of results.slice(1)) sum = tf.add(sum, tf.tensor(result.gradients[i] as Float32Array, shape));
+      for (const result of results.slice(1))
+        sum = tf.add(sum, tf.tensor(result.gradients[i] as Float32Array, shape));
       return tf.div(sum, tokens);
     }),
   );

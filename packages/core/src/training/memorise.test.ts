@@ -17,19 +17,50 @@ beforeAll(async () => {
 
 // The first phrase of "Ode to Joy" in G major, one voice, in quarters.
 const ODE = [71, 71, 72, 74, 74, 72, 71, 69, 67, 67, 69, 71, 71, 69, 69];
-const melody: QuarterNote[] = ODE.map((pitch, i) => ({ pitch, velocity: 80, startQuarter: i, endQuarter: i + 1 }));
+const melody: QuarterNote[] = ODE.map((pitch, i) => ({
+  pitch,
+  velocity: 80,
+  startQuarter: i,
+  endQuarter: i + 1,
+}));
 // Every semitone of the octave is in the vocabulary, so the model must learn to leave the five outside G major.
-const chromatic: QuarterNote[] = Array.from({ length: 12 }, (_, i) => ({ pitch: 60 + i, velocity: 80, startQuarter: i, endQuarter: i + 1 }));
+const chromatic: QuarterNote[] = Array.from({ length: 12 }, (_, i) => ({
+  pitch: 60 + i,
+  velocity: 80,
+  startQuarter: i,
+  endQuarter: i + 1,
+}));
 
 describe("memorising a tonal melody", () => {
   it("learns it note for note, with in-key mass near 1 (G major), in training and stateful", async () => {
     const tokens = timedTokenizer.encode(melody);
     const vocabulary = Vocabulary.build([tokens, timedTokenizer.encode(chromatic)]);
-    const song = { name: "ode", ids: vocabulary.encode(tokens).ids, scaleMask: scaleMask({ tonic: 7, mode: "major" }) };
+    const song = {
+      name: "ode",
+      ids: vocabulary.encode(tokens).ids,
+      scaleMask: scaleMask({ tonic: 7, mode: "major" }),
+    };
     const masks = pitchClassMasks(vocabulary.tokens, timedTokenizer);
-    const { model: config, training } = tinyConfigs({ units: [32], seqLen: 24, stride: 3, batchSize: 16, epochs: 150, learningRate: 2e-2, lrSchedule: "constant", dropout: 0, vocabSize: vocabulary.size });
+    const { model: config, training } = tinyConfigs({
+      units: [32],
+      seqLen: 24,
+      stride: 3,
+      batchSize: 16,
+      epochs: 150,
+      learningRate: 2e-2,
+      lrSchedule: "constant",
+      dropout: 0,
+      vocabSize: vocabulary.size,
+    });
     const model = createModel(config, training.seed);
-    const result = await trainModel({ model, modelConfig: config, training, train: [song], validation: [song], pitchMasks: masks });
+    const result = await trainModel({
+      model,
+      modelConfig: config,
+      training,
+      train: [song],
+      validation: [song],
+      pitchMasks: masks,
+    });
     const last = result.history.at(-1)!;
     expect(last.valInKeyMass).toBeGreaterThan(0.95);
     expect(last.valNoteAccuracy).toBeGreaterThan(0.85);
@@ -39,7 +70,8 @@ describe("memorising a tonal melody", () => {
     const meter = new TonalityMeter(masks);
     const weights = inKeyWeights(masks, song.scaleMask);
     step.reset();
-    for (let i = 0; i + 1 < song.ids.length; i++) meter.add(step.step(song.ids[i]!), song.ids[i + 1]!, weights);
+    for (let i = 0; i + 1 < song.ids.length; i++)
+      meter.add(step.step(song.ids[i]!), song.ids[i + 1]!, weights);
     step.dispose();
     const stateful = meter.summary();
     expect(stateful.notes).toBe(ODE.length - 1);

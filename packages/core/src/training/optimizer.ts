@@ -63,19 +63,28 @@ export class TrainingOptimizer {
   }
 
   getState(): OptimizerState {
-    return { kind: this.kind, step: this.stepCount, slots: this.slots.map((slot) => Float32Array.from(slot.dataSync() as Float32Array)) };
+    return {
+      kind: this.kind,
+      step: this.stepCount,
+      slots: this.slots.map((slot) => Float32Array.from(slot.dataSync() as Float32Array)),
+    };
   }
 
   setState(state: OptimizerState): void {
-    if (state.kind !== this.kind) throw new Error(`checkpoint optimizer is ${state.kind}, training uses ${this.kind}`);
+    if (state.kind !== this.kind)
+      throw new Error(`checkpoint optimizer is ${state.kind}, training uses ${this.kind}`);
     const expected = state.step === 0 ? 0 : this.slotCount();
-    if (state.slots.length !== expected) throw new Error(`checkpoint has ${state.slots.length} optimizer slots, the model needs ${expected}`);
+    if (state.slots.length !== expected)
+      throw new Error(`checkpoint has ${state.slots.length} optimizer slots, the model needs ${expected}`);
     this.disposeSlots();
     this.stepCount = state.step;
     if (state.step === 0) return;
     this.slots = state.slots.map((data, i) => {
       const variable = this.variables[i % this.variables.length] as tf.Variable;
-      if (data.length !== variable.size) throw new Error(`checkpoint optimizer slot ${i} has ${data.length} values, variable ${variable.name} has ${variable.size}`);
+      if (data.length !== variable.size)
+        throw new Error(
+          `checkpoint optimizer slot ${i} has ${data.length} values, variable ${variable.name} has ${variable.size}`,
+        );
       return tf.tidy(() => tf.variable(tf.tensor(data, variable.shape), false));
     });
   }

@@ -1,19 +1,51 @@
 import * as tf from "@tensorflow/tfjs";
-import { carryStateIssue, describeIssues, drawsAugmentation, modelConfigSchema, trainingConfigSchema, type ModelConfig, type TrainingConfig } from "../model/config.js";
+import {
+  carryStateIssue,
+  describeIssues,
+  drawsAugmentation,
+  modelConfigSchema,
+  trainingConfigSchema,
+  type ModelConfig,
+  type TrainingConfig,
+} from "../model/config.js";
 import { encodeInput, outputsProbabilities } from "../model/create-model.js";
-import { augmentationDraws, materializeBatch, mixSeed, songWindows, splitWindowsAtRandom, type AugmentationDraw, type SongTokens, type Window } from "./data.js";
+import {
+  augmentationDraws,
+  materializeBatch,
+  mixSeed,
+  songWindows,
+  splitWindowsAtRandom,
+  type AugmentationDraw,
+  type SongTokens,
+  type Window,
+} from "./data.js";
 import { TrainingOptimizer } from "./optimizer.js";
 import type { EpochMetrics, TrainCheckpoint, ValidationPoint } from "./checkpoint.js";
 import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
-import { combineShardGradients, createShardComputer, dropoutLayersOf, shardRanges, type GradientWorkers, type ShardRequest, type ShardResult } from "./gradient-shards.js";
+import {
+  combineShardGradients,
+  createShardComputer,
+  dropoutLayersOf,
+  shardRanges,
+  type GradientWorkers,
+  type ShardRequest,
+  type ShardResult,
+} from "./gradient-shards.js";
 import { createRng, restoreRng, shuffleInPlace } from "../primitives/rng.js";
 import { songChunks, streamBatches, StreamStates, type StreamChunk } from "./carry-state.js";
 import { inKeyWeights, TonalityMeter } from "../evaluation/tonality.js";
 
 export interface TrainCallbacks {
   /** After every optimizer step: `tokens` trained on in it, `step` = steps done since training started. */
-  onBatch?(progress: { epoch: number; batch: number; batches: number; loss: number; tokens: number; step: number }): void;
+  onBatch?(progress: {
+    epoch: number;
+    batch: number;
+    batches: number;
+    loss: number;
+    tokens: number;
+    step: number;
+  }): void;
   onEpoch?(metrics: EpochMetrics): void;
   /** Every validation (epoch ends, every validateEvery steps, a time-budget stop), awaited: apps log it (metrics.jsonl). */
   onValidation?(point: ValidationPoint): void | Promise<void>;
@@ -47,10 +79,14 @@ function snapshot(model: tf.LayersModel): Float32Array[] {
 }
 
 function restore(model: tf.LayersModel, weights: Float32Array[]): void {
-  if (weights.length !== model.weights.length) throw new Error(`checkpoint has ${weights.length} weight arrays, the model has ${model.weights.length}`);
+  if (weights.length !== model.weights.length)
+    throw new Error(`checkpoint has ${weights.length} weight arrays, the model has ${model.weights.length}`);
   const tensors = model.weights.map((w, i) => {
     const data = weights[i] as Float32Array;
-    if (data.length !== w.read().size) throw new Error(`checkpoint weight ${i} (${w.name}) has ${data.length} values, the model needs ${w.read().size}`);
+    if (data.length !== w.read().size)
+      throw new Error(
+        `checkpoint weight ${i} (${w.name}) has ${data.length} values, the model needs ${w.read().size}`,
+      );
     return tf.tensor(data, w.read().shape);
   });
   model.setWeights(tensors);
@@ -58,7 +94,11 @@ function restore(model: tf.LayersModel, weights: Float32Array[]): void {
 }
 
 /** Mean cross-entropy and accuracy of `logits` ([rows, V]) against `targets`. */
-function lossAndAccuracy(logits: tf.Tensor2D, targets: tf.Tensor, vocabSize: number): { loss: tf.Scalar; accuracy: tf.Scalar } {
+function lossAndAccuracy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor,
+  vocabSize: number,
+): { loss: tf.Scalar; accuracy: tf.Scalar } {
   const labels = tf.reshape(targets, [-1]) as tf.Tensor1D;
   const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, vocabSize), logits) as tf.Scalar;
   const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "float32")) as tf.Scalar;
@@ -95,22 +135,43 @@ function checkResumable(resume: TrainCheckpoint, modelConfig: ModelConfig, train
   if (JSON.stringify(resume.modelConfig) !== JSON.stringify(modelConfig)) differences.push("model config");
   // epochs and patience may change between runs (train longer); everything else shapes the history.
   const strip = ({ epochs: _e, patience: _p, ...rest }: TrainingConfig) => rest;
-  if (JSON.stringify(strip(resume.training)) !== JSON.stringify(strip(training))) differences.push("training config (other than epochs/patience)");
-  if (differences.length > 0) throw new Error(`cannot resume: the checkpoint was made with a different ${differences.join(" and ")}`);
+  if (JSON.stringify(strip(resume.training)) !== JSON.stringify(strip(training)))
+    differences.push("training config (other than epochs/patience)");
+  if (differences.length > 0)
+    throw new Error(`cannot resume: the checkpoint was made with a different ${differences.join(" and ")}`);
 }
 
 function checkIds(song: SongTokens, vocabSize: number): void {
   const bad = song.ids.find((id) => id < 0 || id >= vocabSize);
-  if (bad !== undefined) throw new Error(`song "${song.name}" has token id ${bad}, outside the vocabulary (0..${vocabSize - 1})`);
+  if (bad !== undefined)
+    throw new Error(`song "${song.name}" has token id ${bad}, outside the vocabulary (0..${vocabSize - 1})`);
 }
 
 /** Validation metrics: token-weighted loss and accuracy, and tonality when pitch masks are given. */
 type Validation = { loss: number; accuracy: number; tonality: ReturnType<TonalityMeter["summary"]> | null };
 
 /** A validation as a metrics.jsonl line: where it falls, and the epoch's training figures so far. */
-function validationPoint(at: ValidationPoint["at"], metrics: EpochMetrics, step: number, tokensSeen: number): ValidationPoint {
+function validationPoint(
+  at: ValidationPoint["at"],
+  metrics: EpochMetrics,
+  step: number,
+  tokensSeen: number,
+): ValidationPoint {
   const { epoch, elapsedSeconds, loss, accuracy, valLoss, valAccuracy, learningRate } = metrics;
-  return { at, epoch, step, tokensSeen, elapsedSeconds, loss, accuracy, valLoss, valAccuracy, valInKeyMass: metrics.valInKeyMass ?? null, valNoteAccuracy: metrics.valNoteAccuracy ?? null, learningRate };
+  return {
+    at,
+    epoch,
+    step,
+    tokensSeen,
+    elapsedSeconds,
+    loss,
+    accuracy,
+    valLoss,
+    valAccuracy,
+    valInKeyMass: metrics.valInKeyMass ?? null,
+    valNoteAccuracy: metrics.valNoteAccuracy ?? null,
+    learningRate,
+  };
 }
 
 /**
@@ -167,32 +228,50 @@ export async function trainModel(args: {
   const modelCheck = modelConfigSchema.safeParse(modelConfig);
   if (!modelCheck.success) throw new Error(`invalid model config: ${describeIssues(modelCheck.error)}`);
   const trainingCheck = trainingConfigSchema.safeParse(training);
-  if (!trainingCheck.success) throw new Error(`invalid training config: ${describeIssues(trainingCheck.error)}`);
+  if (!trainingCheck.success)
+    throw new Error(`invalid training config: ${describeIssues(trainingCheck.error)}`);
   const carryIssue = carryStateIssue(modelConfig, training);
   if (carryIssue !== null) throw new Error(`invalid training config: ${carryIssue}`);
   const carry = training.carryState === true;
   const outputUnits = model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
-  if (outputUnits !== modelConfig.vocabSize) throw new Error(`the model outputs ${String(outputUnits)} units but the config says vocabSize ${modelConfig.vocabSize}`);
+  if (outputUnits !== modelConfig.vocabSize)
+    throw new Error(
+      `the model outputs ${String(outputUnits)} units but the config says vocabSize ${modelConfig.vocabSize}`,
+    );
   for (const song of [...args.train, ...args.validation]) checkIds(song, modelConfig.vocabSize);
   const random = drawsAugmentation(training);
   const augmentSong = args.augmentSong;
-  if (random && augmentSong === undefined) throw new Error("random augmentation needs augmentSong: the app transposes and stretches the songs' notes");
+  if (random && augmentSong === undefined)
+    throw new Error(
+      "random augmentation needs augmentSong: the app transposes and stretches the songs' notes",
+    );
 
   // Windows (never across songs); songs are indexed in one list.
   const songs = [...args.train, ...args.validation];
   let trainWindows: Window[];
   let validationWindows: Window[];
   if (training.split === "random-windows") {
-    ({ train: trainWindows, validation: validationWindows } = splitWindowsAtRandom(songWindows(songs, modelConfig, training.stride), training.validationShare, training.seed));
+    ({ train: trainWindows, validation: validationWindows } = splitWindowsAtRandom(
+      songWindows(songs, modelConfig, training.stride),
+      training.validationShare,
+      training.seed,
+    ));
   } else {
     trainWindows = songWindows(args.train, modelConfig, training.stride);
-    validationWindows = songWindows(args.validation, modelConfig, training.stride).map((w) => ({ song: w.song + args.train.length, start: w.start }));
+    validationWindows = songWindows(args.validation, modelConfig, training.stride).map((w) => ({
+      song: w.song + args.train.length,
+      start: w.start,
+    }));
   }
   if (trainWindows.length === 0) {
-    throw new Error(`no training window: every training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`);
+    throw new Error(
+      `no training window: every training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`,
+    );
   }
 
-  const totalSteps = carry ? carriedStateSteps() : training.epochs * Math.ceil(trainWindows.length / training.batchSize);
+  const totalSteps = carry
+    ? carriedStateSteps()
+    : training.epochs * Math.ceil(trainWindows.length / training.batchSize);
   const tokensPerWindow = modelConfig.target === "every-step" ? modelConfig.seqLen : 1;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new TrainingOptimizer(training.optimizer ?? "adam", variables);
@@ -221,18 +300,49 @@ export async function trainModel(args: {
       tokensSeen: resume.tokensSeen ?? resume.epoch * trainWindows.length * tokensPerWindow,
     };
   } else {
-    state = { epoch: 0, history: [], rngState: createRng(training.seed).state(), best: null, epochsWithoutImprovement: 0, stoppedEarly: false, elapsedSeconds: 0, tokensSeen: 0 };
+    state = {
+      epoch: 0,
+      history: [],
+      rngState: createRng(training.seed).state(),
+      best: null,
+      epochsWithoutImprovement: 0,
+      stoppedEarly: false,
+      elapsedSeconds: 0,
+      tokensSeen: 0,
+    };
   }
-  let checkpoint: TrainCheckpoint = { version: 1, ...state, modelConfig, training, weights: snapshot(model), optimizer: optimizer.getState() };
+  let checkpoint: TrainCheckpoint = {
+    version: 1,
+    ...state,
+    modelConfig,
+    training,
+    weights: snapshot(model),
+    optimizer: optimizer.getState(),
+  };
   let interrupted = false;
   let stopReason: StopReason | null = null;
   const startedAt = now() - state.elapsedSeconds * 1000;
-  const overBudget = () => args.timeBudgetSeconds !== undefined && (now() - startedAt) / 1000 >= args.timeBudgetSeconds;
+  const overBudget = () =>
+    args.timeBudgetSeconds !== undefined && (now() - startedAt) / 1000 >= args.timeBudgetSeconds;
   // With carried state the validation songs (after the training songs, never augmented) are walked as training walks songs.
   const validate = (epochSongs: readonly SongTokens[]): Validation | null => {
     if (validationWindows.length === 0) return null;
-    if (carry) return evaluateStreams(logitsOf, modelConfig, epochSongs.slice(args.train.length), training.batchSize, args.pitchMasks);
-    return evaluateWindows(logitsOf, modelConfig, epochSongs, validationWindows, training.batchSize, args.pitchMasks);
+    if (carry)
+      return evaluateStreams(
+        logitsOf,
+        modelConfig,
+        epochSongs.slice(args.train.length),
+        training.batchSize,
+        args.pitchMasks,
+      );
+    return evaluateWindows(
+      logitsOf,
+      modelConfig,
+      epochSongs,
+      validationWindows,
+      training.batchSize,
+      args.pitchMasks,
+    );
   };
 
   try {
@@ -241,7 +351,16 @@ export async function trainModel(args: {
       const data = random ? augmentedEpoch(epoch) : { songs, windows: trainWindows };
       const rng = restoreRng(state.rngState);
       // Carried state walks songs (shuffled) in streams; otherwise the windows are shuffled.
-      const streams = carry ? streamBatches(chunkCounts(data.songs), shuffleInPlace(args.train.map((_, i) => i), rng), training.batchSize) : null;
+      const streams = carry
+        ? streamBatches(
+            chunkCounts(data.songs),
+            shuffleInPlace(
+              args.train.map((_, i) => i),
+              rng,
+            ),
+            training.batchSize,
+          )
+        : null;
       const order = streams ? [] : shuffleInPlace([...data.windows], rng);
       const batchesPerEpoch = streams ? streams.length : Math.ceil(data.windows.length / training.batchSize);
       const streamStates = streams ? new StreamStates(training.batchSize, modelConfig.units) : null;
@@ -277,7 +396,8 @@ export async function trainModel(args: {
         const point = validationPoint(at, metricsNow(validation, trainSeconds), stepsDone, tokensSeen);
         const monitored = point.valLoss ?? point.loss;
         const bestLoss = (epochBest ?? state.best)?.loss;
-        if (bestLoss === undefined || monitored < bestLoss) epochBest = { epoch, loss: monitored, weights: snapshot(model), point };
+        if (bestLoss === undefined || monitored < bestLoss)
+          epochBest = { epoch, loss: monitored, weights: snapshot(model), point };
         lastInside = { step: stepsDone, validation };
         await callbacks.onValidation?.(point);
       };
@@ -287,9 +407,14 @@ export async function trainModel(args: {
           break;
         }
         const step = optimizer.step;
-        learningRate = training.lrSchedule === "cosine" ? learningRateAt(step, totalSteps, training.learningRate) : training.learningRate;
+        learningRate =
+          training.lrSchedule === "cosine"
+            ? learningRateAt(step, totalSteps, training.learningRate)
+            : training.learningRate;
         const chunks = streams ? (streams[batch] as StreamChunk[]) : null;
-        const windows = chunks ? chunks.map((c) => ({ song: c.song, start: c.chunk * modelConfig.seqLen })) : order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
+        const windows = chunks
+          ? chunks.map((c) => ({ song: c.song, start: c.chunk * modelConfig.seqLen }))
+          : order.slice(batch * training.batchSize, (batch + 1) * training.batchSize);
         const { inputs, targets } = materializeBatch(data.songs, windows, modelConfig);
         const carried = chunks && streamStates ? { chunks, states: streamStates } : null;
         const results = await computeShards(shardRequests(step, windows.length, inputs, targets, carried));
@@ -302,10 +427,22 @@ export async function trainModel(args: {
         accuracySum += results.reduce((sum, r) => sum + r.correct, 0);
         tokenCount += tokens;
         tokensSeen += tokens;
-        callbacks.onBatch?.({ epoch, batch: batch + 1, batches: batchesPerEpoch, loss, tokens, step: step + 1 });
+        callbacks.onBatch?.({
+          epoch,
+          batch: batch + 1,
+          batches: batchesPerEpoch,
+          loss,
+          tokens,
+          step: step + 1,
+        });
         await tf.nextFrame(); // lets the app's signal handlers run between batches
         if (batch === batchesPerEpoch - 1) break; // the epoch's end validates and checks the budget
-        if (training.validateEvery !== undefined && (step + 1) % training.validateEvery === 0 && validationWindows.length > 0) await validateInside("step", step + 1);
+        if (
+          training.validateEvery !== undefined &&
+          (step + 1) % training.validateEvery === 0 &&
+          validationWindows.length > 0
+        )
+          await validateInside("step", step + 1);
         if (overBudget()) {
           if (lastInside?.step !== step + 1) await validateInside("stop", step + 1);
           stopReason = "time-budget";
@@ -316,7 +453,10 @@ export async function trainModel(args: {
       if (stopReason === "time-budget") {
         // The partial epoch ends the history and its weights compete for best; no checkpoint: a
         // run stopped by its budget is published, and a checkpoint only holds whole epochs.
-        const metrics = metricsNow(lastInside?.validation ?? null, (now() - epochStart) / 1000 - validationSeconds);
+        const metrics = metricsNow(
+          lastInside?.validation ?? null,
+          (now() - epochStart) / 1000 - validationSeconds,
+        );
         state = { ...state, history: [...state.history, metrics], best: epochBest ?? state.best, tokensSeen };
         break;
       }
@@ -334,7 +474,8 @@ export async function trainModel(args: {
         rngState: rng.state(),
         best: endImproved ? { epoch, loss: monitored, weights, point } : before,
         epochsWithoutImprovement: improved ? 0 : state.epochsWithoutImprovement + 1,
-        stoppedEarly: training.patience !== null && !improved && state.epochsWithoutImprovement + 1 >= training.patience,
+        stoppedEarly:
+          training.patience !== null && !improved && state.epochsWithoutImprovement + 1 >= training.patience,
         elapsedSeconds: metrics.elapsedSeconds,
         tokensSeen,
       };
@@ -364,12 +505,19 @@ export async function trainModel(args: {
     const train = args.train.map((song, index) => {
       const draw = draws[index] as AugmentationDraw;
       if (draw.shift === 0 && draw.stretch === 1) return song;
-      const variant = { ...song, name: `${song.name} (${draw.shift} semitones, tempo x${draw.stretch.toFixed(3)})`, ids: (augmentSong as NonNullable<typeof augmentSong>)(index, draw) };
+      const variant = {
+        ...song,
+        name: `${song.name} (${draw.shift} semitones, tempo x${draw.stretch.toFixed(3)})`,
+        ids: (augmentSong as NonNullable<typeof augmentSong>)(index, draw),
+      };
       checkIds(variant, modelConfig.vocabSize);
       return variant;
     });
     const windows = songWindows(train, modelConfig, training.stride);
-    if (windows.length === 0) throw new Error(`no training window in epoch ${epoch}: every augmented training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`);
+    if (windows.length === 0)
+      throw new Error(
+        `no training window in epoch ${epoch}: every augmented training song is shorter than seqLen + 1 = ${modelConfig.seqLen + 1} tokens`,
+      );
     return { songs: [...train, ...args.validation], windows };
   }
 
@@ -377,7 +525,13 @@ export async function trainModel(args: {
    * The batch cut into `shards` row slices (empty slices of a short last batch left out); with
    * carried state each slice takes its rows' initial states.
    */
-  function shardRequests(step: number, rows: number, inputs: Int32Array, targets: Int32Array, carried: Carried | null): ShardRequest[] {
+  function shardRequests(
+    step: number,
+    rows: number,
+    inputs: Int32Array,
+    targets: Int32Array,
+    carried: Carried | null,
+  ): ShardRequest[] {
     const time = modelConfig.seqLen;
     const targetsPerRow = targets.length / rows;
     return shardRanges(rows, shards)
@@ -387,7 +541,9 @@ export async function trainModel(args: {
         inputs: inputs.slice(range.start * time, (range.start + range.rows) * time),
         targets: targets.slice(range.start * targetsPerRow, (range.start + range.rows) * targetsPerRow),
         dropoutSeeds: dropoutLayers.map((_, layerIndex) => mixSeed(training.seed, step, layerIndex, shard)),
-        ...(carried ? { states: carried.states.gather(carried.chunks.slice(range.start, range.start + range.rows)) } : {}),
+        ...(carried
+          ? { states: carried.states.gather(carried.chunks.slice(range.start, range.start + range.rows)) }
+          : {}),
       }))
       .filter((request) => request.rows > 0);
   }
@@ -397,14 +553,17 @@ export async function trainModel(args: {
     const ranges = shardRanges(carried.chunks.length, shards).filter((range) => range.rows > 0);
     results.forEach((result, i) => {
       const range = ranges[i] as { start: number; rows: number };
-      if (!result.finalStates) throw new Error(`shard ${i}: no final LSTM states in its result (carried state)`);
+      if (!result.finalStates)
+        throw new Error(`shard ${i}: no final LSTM states in its result (carried state)`);
       carried.states.scatter(carried.chunks.slice(range.start, range.start + range.rows), result.finalStates);
     });
   }
 
   /** Whole chunks per song of an epoch's list (training songs first; validation songs are not walked). */
   function chunkCounts(epochSongs: readonly SongTokens[]): number[] {
-    return epochSongs.slice(0, args.train.length).map((song) => songChunks(song.ids.length, modelConfig.seqLen));
+    return epochSongs
+      .slice(0, args.train.length)
+      .map((song) => songChunks(song.ids.length, modelConfig.seqLen));
   }
 
   /**
@@ -416,7 +575,15 @@ export async function trainModel(args: {
     const counts = chunkCounts(args.train);
     const rng = createRng(training.seed);
     let steps = 0;
-    for (let epoch = 1; epoch <= training.epochs; epoch++) steps += streamBatches(counts, shuffleInPlace(counts.map((_, i) => i), rng), training.batchSize).length;
+    for (let epoch = 1; epoch <= training.epochs; epoch++)
+      steps += streamBatches(
+        counts,
+        shuffleInPlace(
+          counts.map((_, i) => i),
+          rng,
+        ),
+        training.batchSize,
+      ).length;
     return steps;
   }
 
@@ -430,7 +597,9 @@ export async function trainModel(args: {
       workers.setWeights(variables.map((v) => new Float32Array(v.dataSync() as Float32Array)));
       workerWeightsStale = false;
     }
-    const remote = requests.slice(requests.length - remoteCount).map((request) => (workers as GradientWorkers).compute(request));
+    const remote = requests
+      .slice(requests.length - remoteCount)
+      .map((request) => (workers as GradientWorkers).compute(request));
     let local: ShardResult[];
     try {
       local = requests.slice(0, requests.length - remoteCount).map(computeShard);
@@ -477,7 +646,11 @@ function validationMeter(modelConfig: ModelConfig, songs: readonly SongTokens[],
     add(rowSongs: readonly number[], targets: Int32Array, logitsOf: () => tf.Tensor2D): void {
       const [loss, accuracy, logits] = tf.tidy(() => {
         const logits = logitsOf();
-        const result = lossAndAccuracy(logits, tf.tensor(targets, [targets.length], "int32"), modelConfig.vocabSize);
+        const result = lossAndAccuracy(
+          logits,
+          tf.tensor(targets, [targets.length], "int32"),
+          modelConfig.vocabSize,
+        );
         return [result.loss, result.accuracy, meter ? logits : tf.scalar(0)];
       }) as [tf.Scalar, tf.Scalar, tf.Tensor];
       if (meter) {
@@ -499,7 +672,11 @@ function validationMeter(modelConfig: ModelConfig, songs: readonly SongTokens[],
     },
     summary(): Validation {
       const tonality = meter?.summary() ?? null;
-      return { loss: lossSum / count, accuracy: accuracySum / count, tonality: tonality && tonality.notes > 0 ? tonality : null };
+      return {
+        loss: lossSum / count,
+        accuracy: accuracySum / count,
+        tonality: tonality && tonality.notes > 0 ? tonality : null,
+      };
     },
   };
 }
@@ -534,11 +711,21 @@ function evaluateWindows(
  * their order, on `streams` streams (streamBatches), each chunk from its stream's previous final
  * states (zeros at a song's start). A carry-trained model meets zero states only at song starts.
  */
-function evaluateStreams(logitsOf: LogitsFn, modelConfig: ModelConfig, songs: readonly SongTokens[], streams: number, pitchMasks?: Uint16Array): Validation {
+function evaluateStreams(
+  logitsOf: LogitsFn,
+  modelConfig: ModelConfig,
+  songs: readonly SongTokens[],
+  streams: number,
+  pitchMasks?: Uint16Array,
+): Validation {
   const meter = validationMeter(modelConfig, songs, pitchMasks);
   const counts = songs.map((song) => songChunks(song.ids.length, modelConfig.seqLen));
   const states = new StreamStates(streams, modelConfig.units);
-  for (const rows of streamBatches(counts, counts.map((_, i) => i), streams)) {
+  for (const rows of streamBatches(
+    counts,
+    counts.map((_, i) => i),
+    streams,
+  )) {
     const windows = rows.map((c) => ({ song: c.song, start: c.chunk * modelConfig.seqLen }));
     const { inputs, targets } = materializeBatch(songs, windows, modelConfig);
     const initial = states.gather(rows);
@@ -546,7 +733,13 @@ function evaluateStreams(logitsOf: LogitsFn, modelConfig: ModelConfig, songs: re
     meter.add(
       rows.map((c) => c.song),
       targets,
-      () => logitsOf(encodeInput(modelConfig, inputs, rows.length, modelConfig.seqLen), false, { initial: initial.map((values, i) => tf.tensor2d(values, [rows.length, modelConfig.units[Math.floor(i / 2)] as number])), final }),
+      () =>
+        logitsOf(encodeInput(modelConfig, inputs, rows.length, modelConfig.seqLen), false, {
+          initial: initial.map((values, i) =>
+            tf.tensor2d(values, [rows.length, modelConfig.units[Math.floor(i / 2)] as number]),
+          ),
+          final,
+        }),
     );
     states.scatter(rows, final);
   }
@@ -557,7 +750,13 @@ function evaluateStreams(logitsOf: LogitsFn, modelConfig: ModelConfig, songs: re
  * Loss and accuracy of `model` on whole songs (windows as training makes them, inference mode),
  * e.g. for a held-out set. Returns null when no song is long enough for one window.
  */
-export function evaluateModel(args: { model: tf.LayersModel; modelConfig: ModelConfig; songs: SongTokens[]; stride: number; batchSize: number }): { loss: number; accuracy: number; perplexity: number } | null {
+export function evaluateModel(args: {
+  model: tf.LayersModel;
+  modelConfig: ModelConfig;
+  songs: SongTokens[];
+  stride: number;
+  batchSize: number;
+}): { loss: number; accuracy: number; perplexity: number } | null {
   const windows = songWindows(args.songs, args.modelConfig, args.stride);
   if (windows.length === 0) return null;
   const logitsOf = trainingGraph(args.model, outputsProbabilities(args.model));

@@ -55,29 +55,43 @@ export function trainingGraph(model: tf.LayersModel, outputsProbabilities: boole
   });
   if (lastRecurrent < 0 || !isChain || head.at(-1)?.getClassName() !== "Dense") {
     return (input, training, carry) => {
-      if (carry) throw new Error("carried state needs a model as createModel builds it (LSTM layers, then Dropout / Flatten / Dense)");
+      if (carry)
+        throw new Error(
+          "carried state needs a model as createModel builds it (LSTM layers, then Dropout / Flatten / Dense)",
+        );
       const output = model.apply(input, { training }) as tf.Tensor;
       const rows = tf.reshape(output, [-1, output.shape.at(-1) as number]) as tf.Tensor2D;
       return outputsProbabilities ? tf.log(tf.clipByValue(rows, 1e-7, 1)) : rows;
     };
   }
-  const body = tf.model({ inputs: model.inputs, outputs: (layers[lastRecurrent] as tf.layers.Layer).output as tf.SymbolicTensor });
+  const body = tf.model({
+    inputs: model.inputs,
+    outputs: (layers[lastRecurrent] as tf.layers.Layer).output as tf.SymbolicTensor,
+  });
   const carried = layers.slice(0, lastRecurrent + 1);
   return (input, training, carry) => {
-    let h = carry ? applyCarrying(carried, input, training, carry) : (body.apply(input, { training }) as tf.Tensor);
+    let h = carry
+      ? applyCarrying(carried, input, training, carry)
+      : (body.apply(input, { training }) as tf.Tensor);
     head.forEach((layer, index) => {
       const className = layer.getClassName();
       if (className === "Dropout") h = layer.apply(h, { training }) as tf.Tensor;
       else if (className === "Flatten") h = tf.reshape(h, [h.shape[0] as number, -1]);
       else {
-        const [kernel, bias] = layer.trainableWeights.map((w) => w.read()) as [tf.Tensor2D, tf.Tensor1D | undefined];
+        const [kernel, bias] = layer.trainableWeights.map((w) => w.read()) as [
+          tf.Tensor2D,
+          tf.Tensor1D | undefined,
+        ];
         const rows = tf.reshape(h, [-1, h.shape.at(-1) as number]) as tf.Tensor2D;
         h = matMulFastGrad(rows, kernel);
         if (bias) h = tf.add(h, bias);
         const activation = layer.getConfig().activation;
         const isLast = index === head.length - 1;
         if (activation === "relu") h = tf.relu(h);
-        else if (activation !== "linear" && !(isLast && activation === "softmax")) throw new Error(`training does not support activation ${String(activation)} in layer ${layer.name}`);
+        else if (activation !== "linear" && !(isLast && activation === "softmax"))
+          throw new Error(
+            `training does not support activation ${String(activation)} in layer ${layer.name}`,
+          );
       }
     });
     return h as tf.Tensor2D;
@@ -88,27 +102,47 @@ export function trainingGraph(model: tf.LayersModel, outputsProbabilities: boole
  * The layers up to the last LSTM applied one by one (a chain, as createModel builds it), each
  * MotifLSTM from `carry.initial`, its final h and c copied into `carry.final` during the forward pass.
  */
-function applyCarrying(layers: readonly tf.layers.Layer[], input: tf.Tensor, training: boolean, carry: CarriedState): tf.Tensor {
+function applyCarrying(
+  layers: readonly tf.layers.Layer[],
+  input: tf.Tensor,
+  training: boolean,
+  carry: CarriedState,
+): tf.Tensor {
   carry.final.length = 0;
   let h = input;
   let lstm = 0;
   layers.forEach((layer, index) => {
     const className = layer.getClassName();
     if (className === "InputLayer") return;
-    if ((layer.input as tf.SymbolicTensor).sourceLayer !== layers[index - 1]) throw new Error(`carried state needs a chain of layers; ${layer.name} does not follow ${layers[index - 1]?.name ?? "the input"}`);
-    if (className === "LSTM") throw new Error(`carried state needs the fast cell: ${layer.name} is a stock tf.layers.lstm, which does not hand back its final cell state`);
+    if ((layer.input as tf.SymbolicTensor).sourceLayer !== layers[index - 1])
+      throw new Error(
+        `carried state needs a chain of layers; ${layer.name} does not follow ${layers[index - 1]?.name ?? "the input"}`,
+      );
+    if (className === "LSTM")
+      throw new Error(
+        `carried state needs the fast cell: ${layer.name} is a stock tf.layers.lstm, which does not hand back its final cell state`,
+      );
     if (className !== "MotifLSTM") {
       h = layer.apply(h, { training }) as tf.Tensor;
       return;
     }
     const initialState = carry.initial.slice(2 * lstm, 2 * lstm + 2);
-    if (initialState.length !== 2) throw new Error(`carried state: ${carry.initial.length} initial state tensors for more LSTM layers (h and c per layer)`);
+    if (initialState.length !== 2)
+      throw new Error(
+        `carried state: ${carry.initial.length} initial state tensors for more LSTM layers (h and c per layer)`,
+      );
     const onFinalState = (finalH: tf.Tensor2D, finalC: tf.Tensor2D) => {
-      carry.final.push(new Float32Array(finalH.dataSync() as Float32Array), new Float32Array(finalC.dataSync() as Float32Array));
+      carry.final.push(
+        new Float32Array(finalH.dataSync() as Float32Array),
+        new Float32Array(finalC.dataSync() as Float32Array),
+      );
     };
     h = layer.apply(h, { training, initialState, onFinalState }) as tf.Tensor;
     lstm++;
   });
-  if (2 * lstm !== carry.initial.length) throw new Error(`carried state: ${carry.initial.length} initial state tensors for ${lstm} LSTM layers (h and c per layer)`);
+  if (2 * lstm !== carry.initial.length)
+    throw new Error(
+      `carried state: ${carry.initial.length} initial state tensors for ${lstm} LSTM layers (h and c per layer)`,
+    );
   return h;
 }

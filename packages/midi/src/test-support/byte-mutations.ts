@@ -6,7 +6,8 @@ import { randomInt, seededRandom } from "./random.js";
 function chunkLengthOffsets(bytes: Uint8Array): number[] {
   const offsets: number[] = [];
   for (let i = 0; i + 8 <= bytes.length; i++) {
-    if (bytes[i] === 0x4d && bytes[i + 1] === 0x54 && (bytes[i + 2] === 0x72 || bytes[i + 2] === 0x68)) offsets.push(i + 4);
+    if (bytes[i] === 0x4d && bytes[i + 1] === 0x54 && (bytes[i + 2] === 0x72 || bytes[i + 2] === 0x68))
+      offsets.push(i + 4);
   }
   return offsets;
 }
@@ -40,8 +41,18 @@ export const MUTATIONS: Record<string, Mutation> = {
     if (offsets.length === 0) return out;
     const at = offsets[randomInt(random, 0, offsets.length - 1)]!;
     const current = new DataView(out.buffer).getUint32(at);
-    const choices = [0, 1, current + randomInt(random, -16, 16), current * 2, 0xffffffff, randomInt(random, 0, 0x7fffffff)];
-    new DataView(out.buffer).setUint32(at, Math.max(0, Math.min(0xffffffff, choices[randomInt(random, 0, choices.length - 1)]!)));
+    const choices = [
+      0,
+      1,
+      current + randomInt(random, -16, 16),
+      current * 2,
+      0xffffffff,
+      randomInt(random, 0, 0x7fffffff),
+    ];
+    new DataView(out.buffer).setUint32(
+      at,
+      Math.max(0, Math.min(0xffffffff, choices[randomInt(random, 0, choices.length - 1)]!)),
+    );
     return out;
   },
   header(bytes, random) {
@@ -58,7 +69,12 @@ export const MUTATIONS: Record<string, Mutation> = {
 };
 
 /** `count` seeded mutated files: 1 to 3 of the `names` mutations of one of `sources` each. */
-export function* mutatedCases(sources: Uint8Array[], count: number, seed: number, names = Object.keys(MUTATIONS)): Generator<{ label: string; bytes: Uint8Array }> {
+export function* mutatedCases(
+  sources: Uint8Array[],
+  count: number,
+  seed: number,
+  names = Object.keys(MUTATIONS),
+): Generator<{ label: string; bytes: Uint8Array }> {
   const random = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     let bytes = sources[randomInt(random, 0, sources.length - 1)]!;

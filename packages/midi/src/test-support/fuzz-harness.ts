@@ -37,7 +37,17 @@ interface CaseOutcome {
 
 /** Parses one file and checks every promise the reader makes about it. */
 export function checkCase(bytes: Uint8Array): CaseOutcome {
-  const outcome: CaseOutcome = { parsed: false, errorCode: null, warnings: 0, warningCodes: [], notes: 0, ms: 0, wallMs: 0, crash: null, problems: [] };
+  const outcome: CaseOutcome = {
+    parsed: false,
+    errorCode: null,
+    warnings: 0,
+    warningCodes: [],
+    notes: 0,
+    ms: 0,
+    wallMs: 0,
+    crash: null,
+    problems: [],
+  };
   const [cpuStart, wallStart] = [cpuMs(), performance.now()];
   const stop = () => {
     outcome.ms = cpuMs() - cpuStart;
@@ -52,8 +62,10 @@ export function checkCase(bytes: Uint8Array): CaseOutcome {
     outcome.notes = sequence.notes.length;
     outcome.problems.push(...sequenceProblems(sequence, bytes.length));
     for (const warning of warnings) {
-      if (warning.byteOffset < 0 || warning.byteOffset > bytes.length) outcome.problems.push(`warning offset ${warning.byteOffset} outside the input: ${warning.message}`);
-      if (warning.track !== null && warning.track >= sequence.tracks.length) outcome.problems.push(`warning names track ${warning.track} of ${sequence.tracks.length}`);
+      if (warning.byteOffset < 0 || warning.byteOffset > bytes.length)
+        outcome.problems.push(`warning offset ${warning.byteOffset} outside the input: ${warning.message}`);
+      if (warning.track !== null && warning.track >= sequence.tracks.length)
+        outcome.problems.push(`warning names track ${warning.track} of ${sequence.tracks.length}`);
       if (isVague(warning.message)) outcome.problems.push(`vague warning "${warning.message}"`);
     }
     outcome.problems.push(...roundTripProblems(sequence));
@@ -62,12 +74,14 @@ export function checkCase(bytes: Uint8Array): CaseOutcome {
     if (error instanceof MidiParseError) {
       outcome.errorCode = error.code;
       if (isVague(error.message)) outcome.problems.push(`vague message "${error.message}"`);
-      if (error.byteOffset !== null && (error.byteOffset < 0 || error.byteOffset > bytes.length)) outcome.problems.push(`error offset ${error.byteOffset} outside the input`);
+      if (error.byteOffset !== null && (error.byteOffset < 0 || error.byteOffset > bytes.length))
+        outcome.problems.push(`error offset ${error.byteOffset} outside the input`);
     } else {
       outcome.crash = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
   }
-  if (outcome.ms > MAX_CASE_MS) outcome.problems.push(`took ${outcome.ms.toFixed(0)} ms of CPU (limit ${MAX_CASE_MS} ms)`);
+  if (outcome.ms > MAX_CASE_MS)
+    outcome.problems.push(`took ${outcome.ms.toFixed(0)} ms of CPU (limit ${MAX_CASE_MS} ms)`);
   return outcome;
 }
 
@@ -78,9 +92,23 @@ function isVague(message: string): boolean {
 function sequenceProblems(sequence: NoteSequence, inputBytes: number): string[] {
   const problems: string[] = [];
   // Counting bounds: nothing grows faster than the input.
-  if (sequence.notes.length > inputBytes || sequence.tempos.length > inputBytes || sequence.texts.length > inputBytes) problems.push("output larger than input");
+  if (
+    sequence.notes.length > inputBytes ||
+    sequence.tempos.length > inputBytes ||
+    sequence.texts.length > inputBytes
+  )
+    problems.push("output larger than input");
   const bad = sequence.notes.find(
-    (n) => !(n.endTick > n.startTick && Number.isFinite(n.endTime) && n.endTime >= n.startTime && n.pitch >= 0 && n.pitch <= 127 && n.velocity >= 1 && n.velocity <= 127),
+    (n) =>
+      !(
+        n.endTick > n.startTick &&
+        Number.isFinite(n.endTime) &&
+        n.endTime >= n.startTime &&
+        n.pitch >= 0 &&
+        n.pitch <= 127 &&
+        n.velocity >= 1 &&
+        n.velocity <= 127
+      ),
   );
   if (bad) problems.push(`an invalid note ${JSON.stringify(bad)}`);
   if (!Number.isFinite(sequence.totalTime)) problems.push(`total time ${sequence.totalTime}`);
@@ -93,7 +121,11 @@ function roundTripProblems(sequence: NoteSequence): string[] {
   const ticksPerQuarter = sequence.ticksPerQuarter;
   let written: Uint8Array;
   try {
-    written = writeMidi({ notes, tempos: sequence.tempos.map(({ quarter, bpm }) => ({ quarter, bpm })), ticksPerQuarter });
+    written = writeMidi({
+      notes,
+      tempos: sequence.tempos.map(({ quarter, bpm }) => ({ quarter, bpm })),
+      ticksPerQuarter,
+    });
   } catch (error) {
     return [`parsed but cannot be written: ${String(error)}`];
   }
@@ -103,13 +135,17 @@ function roundTripProblems(sequence: NoteSequence): string[] {
   } catch (error) {
     return [`the written file cannot be read back: ${String(error)}`];
   }
-  if (again.warnings.length > 0) return [`the written file reads with warnings: ${again.warnings[0]!.message}`];
-  const key = (n: QuarterNote) => `${n.pitch}/${n.velocity}/${Math.round(n.startQuarter * ticksPerQuarter)}/${Math.round(n.endQuarter * ticksPerQuarter)}`;
+  if (again.warnings.length > 0)
+    return [`the written file reads with warnings: ${again.warnings[0]!.message}`];
+  const key = (n: QuarterNote) =>
+    `${n.pitch}/${n.velocity}/${Math.round(n.startQuarter * ticksPerQuarter)}/${Math.round(n.endQuarter * ticksPerQuarter)}`;
   const before = notes.map(key).sort();
   const after = pianoNotes(again.sequence).map(key).sort();
   if (before.length !== after.length) return [`round trip kept ${after.length} of ${before.length} notes`];
   const differs = before.findIndex((note, i) => note !== after[i]);
-  return differs < 0 ? [] : [`round trip changed a note: ${before[differs]} → ${after[differs]} (pitch/velocity/start/end ticks)`];
+  return differs < 0
+    ? []
+    : [`round trip changed a note: ${before[differs]} → ${after[differs]} (pitch/velocity/start/end ticks)`];
 }
 
 /** Tally of a fuzz run, for the assertion and the printed summary. */
@@ -144,7 +180,10 @@ export class FuzzTally {
   }
 
   summary(name: string): string {
-    const errors = [...this.errors].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} ${count}`).join(", ");
+    const errors = [...this.errors]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, count]) => `${code} ${count}`)
+      .join(", ");
     return [
       `${name}: ${this.cases} cases, ${this.parsed} parsed (${this.withWarnings} with warnings), ${this.cases - this.parsed} typed errors (${errors || "none"}),`,
       `${this.crashes} crashes, ${this.failures.length} problems, max ${this.maxMs.toFixed(1)} ms of CPU per file (${this.maxMsCase}), max wall ${this.maxWallMs.toFixed(1)} ms`,

@@ -16,7 +16,14 @@ export function chunk(id: string, data: number[], declaredLength = data.length):
 }
 
 export function headerChunk(format: number, tracks: number, division: number): number[] {
-  return chunk("MThd", [format >> 8, format & 0xff, tracks >> 8, tracks & 0xff, division >> 8, division & 0xff]);
+  return chunk("MThd", [
+    format >> 8,
+    format & 0xff,
+    tracks >> 8,
+    tracks & 0xff,
+    division >> 8,
+    division & 0xff,
+  ]);
 }
 
 /** An MTrk chunk holding raw event bytes (delta times included); add END_OF_TRACK yourself. */
@@ -52,7 +59,12 @@ export function smf(format: number, division: number, tracks: number[][], extra:
 
 /** A RIFF chunk: little-endian length, data padded to an even length. */
 export function riffChunk(id: string, data: number[], declaredLength = data.length): number[] {
-  const length = [declaredLength & 0xff, (declaredLength >>> 8) & 0xff, (declaredLength >>> 16) & 0xff, (declaredLength >>> 24) & 0xff];
+  const length = [
+    declaredLength & 0xff,
+    (declaredLength >>> 8) & 0xff,
+    (declaredLength >>> 16) & 0xff,
+    (declaredLength >>> 24) & 0xff,
+  ];
   return [...Array.from(id, (c) => c.charCodeAt(0)), ...length, ...data, ...(data.length % 2 ? [0] : [])];
 }
 

@@ -31,21 +31,29 @@ interface FuzzCase {
 
 const chance = (random: Random, p: number) => random() < p;
 const pick = <T>(random: Random, items: readonly T[]): T => items[randomInt(random, 0, items.length - 1)]!;
-const bytesOf = (random: Random, count: number, low = 0, high = 255) => Array.from({ length: count }, () => randomInt(random, low, high));
+const bytesOf = (random: Random, count: number, low = 0, high = 255) =>
+  Array.from({ length: count }, () => randomInt(random, low, high));
 
 /** Delta times: mostly short, sometimes huge, padded or overlong. */
 function deltaTime(gen: Gen): number[] {
   const { random } = gen;
-  if (bend(gen, 0.03, "huge delta")) return vlq(pick(random, [0x0fffffff, 0x0ffffffe, randomInt(random, 1 << 20, 1 << 24)]));
-  if (bend(gen, 0.03, "padded VLQ")) return [...new Array(randomInt(random, 1, 6)).fill(0x80), randomInt(random, 0, 127)];
-  if (bend(gen, 0.01, "overlong VLQ")) return [...bytesOf(random, randomInt(random, 5, 40), 0x80, 0xff), randomInt(random, 0, 127)];
+  if (bend(gen, 0.03, "huge delta"))
+    return vlq(pick(random, [0x0fffffff, 0x0ffffffe, randomInt(random, 1 << 20, 1 << 24)]));
+  if (bend(gen, 0.03, "padded VLQ"))
+    return [...new Array(randomInt(random, 1, 6)).fill(0x80), randomInt(random, 0, 127)];
+  if (bend(gen, 0.01, "overlong VLQ"))
+    return [...bytesOf(random, randomInt(random, 5, 40), 0x80, 0xff), randomInt(random, 0, 127)];
   return vlq(chance(random, 0.5) ? 0 : randomInt(random, 1, 480));
 }
 
 /** A length field: usually true, sometimes running past the end (or far past it). */
 function lengthField(gen: Gen, actual: number, what: string): number[] {
   if (!bend(gen, 0.05, `${what} length past the end`)) return vlq(actual);
-  return pick(gen.random, [vlq(actual + randomInt(gen.random, 1, 64)), vlq(0x0fffffff), [0xff, 0xff, 0xff, 0xff, 0x7f]]);
+  return pick(gen.random, [
+    vlq(actual + randomInt(gen.random, 1, 64)),
+    vlq(0x0fffffff),
+    [0xff, 0xff, 0xff, 0xff, 0x7f],
+  ]);
 }
 
 function metaEvent(gen: Gen): number[] {
@@ -54,8 +62,20 @@ function metaEvent(gen: Gen): number[] {
   let type: number;
   let data: number[];
   if (roll < 0.4) [type, data] = [pick(random, [0x01, 0x03]), bytesOf(random, randomInt(random, 0, 24))];
-  else if (roll < 0.7) [type, data] = [0x51, bend(gen, 0.1, "bad tempo") ? [1, 2] : [randomInt(random, 0x02, 0x20), randomInt(random, 0, 255), randomInt(random, 0, 255)]];
-  else if (roll < 0.85) [type, data] = [0x58, bend(gen, 0.1, "bad time signature") ? [0, 9] : [randomInt(random, 1, 12), randomInt(random, 0, 5), 24, 8]];
+  else if (roll < 0.7)
+    [type, data] = [
+      0x51,
+      bend(gen, 0.1, "bad tempo")
+        ? [1, 2]
+        : [randomInt(random, 0x02, 0x20), randomInt(random, 0, 255), randomInt(random, 0, 255)],
+    ];
+  else if (roll < 0.85)
+    [type, data] = [
+      0x58,
+      bend(gen, 0.1, "bad time signature")
+        ? [0, 9]
+        : [randomInt(random, 1, 12), randomInt(random, 0, 5), 24, 8],
+    ];
   else [type, data] = [randomInt(random, 0, 0x7f), bytesOf(random, randomInt(random, 0, 8), 0, 127)];
   if (bend(gen, 0.02, "meta type above 0x7F")) type = randomInt(random, 0x80, 0xfe);
   if (bend(gen, 0.01, "early end-of-track")) [type, data] = [0x2f, []];
@@ -73,12 +93,20 @@ const STRAY_STATUSES = [0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf8, 0xf9, 0xfa, 0x
 /** One channel message, with running status where the last status allows it. */
 function channelMessage(gen: Gen, state: { runningStatus: number; afterMeta: boolean }): number[] {
   const { random } = gen;
-  const useRunning = state.runningStatus >= 0 && chance(random, 0.5) && (!state.afterMeta || bend(gen, 0.5, "running status after meta/sysex"));
-  const status = useRunning ? state.runningStatus : pick(random, CHANNEL_STATUSES) | (chance(random, 0.9) ? 0 : randomInt(random, 1, 15));
+  const useRunning =
+    state.runningStatus >= 0 &&
+    chance(random, 0.5) &&
+    (!state.afterMeta || bend(gen, 0.5, "running status after meta/sysex"));
+  const status = useRunning
+    ? state.runningStatus
+    : pick(random, CHANNEL_STATUSES) | (chance(random, 0.9) ? 0 : randomInt(random, 1, 15));
   state.runningStatus = status;
   state.afterMeta = false;
   const kind = status >> 4;
-  const data = kind === 0xc || kind === 0xd ? [randomInt(random, 0, 127)] : [randomInt(random, 36, 96), randomInt(random, 0, 127)];
+  const data =
+    kind === 0xc || kind === 0xd
+      ? [randomInt(random, 0, 127)]
+      : [randomInt(random, 36, 96), randomInt(random, 0, 127)];
   if (bend(gen, 0.01, "status byte inside a message")) data[data.length - 1] = randomInt(random, 0x80, 0xef);
   if (bend(gen, 0.01, "real-time byte inside a message")) data.splice(1, 0, pick(random, [0xf8, 0xfe]));
   return [...(useRunning ? [] : [status]), ...data];
@@ -115,14 +143,23 @@ function trackEvents(gen: Gen): number[] {
 function trackChunkBytes(gen: Gen, events: number[]): number[] {
   if (!bend(gen, 0.12, "lying chunk length")) return chunk("MTrk", events);
   const { random } = gen;
-  const lie = pick(random, [0, 1, Math.max(0, events.length - randomInt(random, 1, 16)), events.length + randomInt(random, 1, 64), 0xffffffff, randomInt(random, 0, 0x7fffffff)]);
+  const lie = pick(random, [
+    0,
+    1,
+    Math.max(0, events.length - randomInt(random, 1, 16)),
+    events.length + randomInt(random, 1, 64),
+    0xffffffff,
+    randomInt(random, 0, 0x7fffffff),
+  ]);
   return chunk("MTrk", events, lie);
 }
 
 function division(gen: Gen): number {
   const { random } = gen;
   if (bend(gen, 0.1, "SMPTE division")) {
-    const frames = chance(random, 0.8) ? pick(random, [0xe8, 0xe7, 0xe3, 0xe2]) : randomInt(random, 0x80, 0xff);
+    const frames = chance(random, 0.8)
+      ? pick(random, [0xe8, 0xe7, 0xe3, 0xe2])
+      : randomInt(random, 0x80, 0xff);
     return (frames << 8) | randomInt(random, chance(random, 0.1) ? 0 : 1, 255);
   }
   if (bend(gen, 0.02, "division 0")) return 0;
@@ -136,7 +173,8 @@ function manyTracks(gen: Gen): number[] {
   if (chance(gen.random, 0.5)) return [...headerChunk(1, 65_535, 96), ...one];
   const bytes = new Array<number>(14 + 65_535 * one.length);
   headerChunk(1, 65_535, 96).forEach((byte, i) => (bytes[i] = byte));
-  for (let t = 0, at = 14; t < 65_535; t++, at += one.length) for (let i = 0; i < one.length; i++) bytes[at + i] = one[i]!;
+  for (let t = 0, at = 14; t < 65_535; t++, at += one.length)
+    for (let i = 0; i < one.length; i++) bytes[at + i] = one[i]!;
   return bytes;
 }
 
@@ -150,9 +188,13 @@ function smfBytes(gen: Gen): number[] {
   let declared = trackCount;
   if (bend(gen, 0.05, "wrong track count")) declared = pick(random, [0, 65_535, randomInt(random, 0, 20)]);
   const file = headerChunk(format, declared, division(gen));
-  if (bend(gen, 0.02, "wrong header length")) file.splice(4, 4, ...u32(pick(random, [0, 4, 0xffff, 0xffffffff])));
+  if (bend(gen, 0.02, "wrong header length"))
+    file.splice(4, 4, ...u32(pick(random, [0, 4, 0xffff, 0xffffffff])));
   for (let t = 0; t < trackCount; t++) {
-    if (bend(gen, 0.03, "foreign chunk")) file.push(...chunk(pick(random, ["XFIH", "XFKM", "MThd", "junk"]), bytesOf(random, randomInt(random, 0, 20))));
+    if (bend(gen, 0.03, "foreign chunk"))
+      file.push(
+        ...chunk(pick(random, ["XFIH", "XFKM", "MThd", "junk"]), bytesOf(random, randomInt(random, 0, 20))),
+      );
     file.push(...trackChunkBytes(gen, trackEvents(gen)));
   }
   if (bend(gen, 0.03, "trailing bytes")) file.push(...bytesOf(random, randomInt(random, 1, 32)));
@@ -169,7 +211,10 @@ export function structuredCase(random: Random, heavy = true): FuzzCase {
   let bytes: Uint8Array = new Uint8Array(file);
   if (bend(gen, 0.05, "RIFF RMID")) {
     const lying = chance(random, 0.2);
-    bytes = riff("RMID", [...(chance(random, 0.5) ? [riffChunk("INFO", [1, 2, 3])] : []), riffChunk("data", file, lying ? file.length + 99 : file.length)]);
+    bytes = riff("RMID", [
+      ...(chance(random, 0.5) ? [riffChunk("INFO", [1, 2, 3])] : []),
+      riffChunk("data", file, lying ? file.length + 99 : file.length),
+    ]);
   }
   if (bend(gen, 0.05, "cut")) bytes = bytes.slice(0, randomInt(random, 0, bytes.length));
   return { bytes, traits: [...gen.traits].sort() };

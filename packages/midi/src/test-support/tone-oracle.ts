@@ -13,12 +13,18 @@ const { Midi } = pkg;
  * keep are left out: pitches and velocities above 127 (it keeps raw data bytes, so a status byte
  * read as data makes a note) and ticks outside 0..MAX_TICK (its 32-bit delta arithmetic overflows).
  */
-export function notesOnlyToneFinds(bytes: Uint8Array, ours: readonly Note[], by: "pitch@tick" | "pitch" = "pitch@tick"): string[] | null {
+export function notesOnlyToneFinds(
+  bytes: Uint8Array,
+  ours: readonly Note[],
+  by: "pitch@tick" | "pitch" = "pitch@tick",
+): string[] | null {
   if (declaresMoreThanFile(bytes)) return null;
   let theirs: string[];
   try {
     theirs = new Midi(bytes).tracks.flatMap((track) =>
-      track.notes.filter((n) => n.midi >= 0 && n.midi <= 127 && n.velocity <= 1 && n.ticks >= 0 && n.ticks <= MAX_TICK).map((n) => (by === "pitch" ? `${n.midi}` : `${n.midi}@${n.ticks}`)),
+      track.notes
+        .filter((n) => n.midi >= 0 && n.midi <= 127 && n.velocity <= 1 && n.ticks >= 0 && n.ticks <= MAX_TICK)
+        .map((n) => (by === "pitch" ? `${n.midi}` : `${n.midi}@${n.ticks}`)),
     );
   } catch {
     return null;

@@ -14,7 +14,21 @@ const EVALUATION_FILES = ["evaluation.json", "evaluation.png", "evaluation.svg",
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "motif-attach-"));
-  const trained = await runCli(["train", "--out", work, "--name", "tiny", "--units", "16", "--epochs", "1", "--seq-len", "16", "--batch", "16"]);
+  const trained = await runCli([
+    "train",
+    "--out",
+    work,
+    "--name",
+    "tiny",
+    "--units",
+    "16",
+    "--epochs",
+    "1",
+    "--seq-len",
+    "16",
+    "--batch",
+    "16",
+  ]);
   expect(trained.code, trained.stderr).toBe(0);
   bundleDir = path.join(work, "tiny", "v1");
   for (const file of EVALUATION_FILES) await rm(path.join(bundleDir, file));
@@ -29,8 +43,12 @@ describe("evaluate --attach / --out", () => {
     const result = await runCli(["evaluate", "--attach", "--model", bundleDir]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/evaluation \(8 pieces of 500 tokens/);
-    expect(result.stdout).toContain(`attached reference-notes.bin.gz, evaluation.json (and evaluation.svg/png) to ${bundleDir}`);
-    expect((await readdir(bundleDir)).filter((f) => EVALUATION_FILES.includes(f)).sort()).toEqual(EVALUATION_FILES);
+    expect(result.stdout).toContain(
+      `attached reference-notes.bin.gz, evaluation.json (and evaluation.svg/png) to ${bundleDir}`,
+    );
+    expect((await readdir(bundleDir)).filter((f) => EVALUATION_FILES.includes(f)).sort()).toEqual(
+      EVALUATION_FILES,
+    );
     const bundle = await loadBundle(await readBundleDir(bundleDir));
     expect(bundle.evaluation?.report.pieces).toHaveLength(8);
     bundle.model.dispose();
@@ -45,9 +63,26 @@ describe("evaluate --attach / --out", () => {
 
   it("writes report.json and the histograms beside the pieces", async () => {
     const out = path.join(work, "pieces");
-    const result = await runCli(["evaluate", "--model", bundleDir, "--pieces", "2", "--length", "80", "--out", out, "--json"]);
+    const result = await runCli([
+      "evaluate",
+      "--model",
+      bundleDir,
+      "--pieces",
+      "2",
+      "--length",
+      "80",
+      "--out",
+      out,
+      "--json",
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(["piece-1.mid", "piece-2.mid", "report.json", "report.png", "report.svg"]);
+    expect((await readdir(out)).sort()).toEqual([
+      "piece-1.mid",
+      "piece-2.mid",
+      "report.json",
+      "report.png",
+      "report.svg",
+    ]);
     expect(JSON.parse(result.stdout)).toMatchObject({ summary: { pieces: 2 } });
   }, 120_000);
 });

@@ -24,12 +24,29 @@ function melody(pitches: readonly number[], gaps: readonly number[]): QuarterNot
 
 // Two hand-made 64-note songs with irregular leaps and rhythms (no 8 moves repeat inside them).
 const SONG_A = melody(
-  [64, 62, 55, 59, 66, 71, 70, 67, 64, 69, 76, 77, 76, 75, 82, 83, 80, 78, 80, 81, 78, 84, 82, 84, 80, 76, 75, 73, 72, 65, 60, 56, 51, 49, 46, 47, 54, 58, 60, 62, 60, 53, 55, 58, 61, 60, 64, 69, 70, 72, 79, 83, 76, 73, 78, 84, 81, 84, 82, 84, 77, 84, 79, 81],
-  [0.75, 0.75, 0.75, 0.5, 0.75, 0.75, 1.5, 0.25, 0.5, 1.5, 0.5, 0.75, 1, 2, 0.25, 1.5, 0.5, 0.25, 2, 1.5, 0.25, 1.5, 0.25, 0.75, 0.25, 0.75, 0.75, 0.25, 0.25, 0.25, 1, 0.75, 1, 0.25, 1.5, 0.25, 0.25, 0.5, 0.25, 0.75, 0.25, 0.5, 2, 0.5, 0.75, 1.5, 1, 2, 0.5, 0.75, 0.25, 0.5, 0.5, 0.25, 1, 0.5, 0.25, 0.5, 0.75, 1.5, 0.25, 1, 1, 0.75],
+  [
+    64, 62, 55, 59, 66, 71, 70, 67, 64, 69, 76, 77, 76, 75, 82, 83, 80, 78, 80, 81, 78, 84, 82, 84, 80, 76,
+    75, 73, 72, 65, 60, 56, 51, 49, 46, 47, 54, 58, 60, 62, 60, 53, 55, 58, 61, 60, 64, 69, 70, 72, 79, 83,
+    76, 73, 78, 84, 81, 84, 82, 84, 77, 84, 79, 81,
+  ],
+  [
+    0.75, 0.75, 0.75, 0.5, 0.75, 0.75, 1.5, 0.25, 0.5, 1.5, 0.5, 0.75, 1, 2, 0.25, 1.5, 0.5, 0.25, 2, 1.5,
+    0.25, 1.5, 0.25, 0.75, 0.25, 0.75, 0.75, 0.25, 0.25, 0.25, 1, 0.75, 1, 0.25, 1.5, 0.25, 0.25, 0.5, 0.25,
+    0.75, 0.25, 0.5, 2, 0.5, 0.75, 1.5, 1, 2, 0.5, 0.75, 0.25, 0.5, 0.5, 0.25, 1, 0.5, 0.25, 0.5, 0.75, 1.5,
+    0.25, 1, 1, 0.75,
+  ],
 );
 const SONG_B = melody(
-  [57, 58, 51, 47, 45, 46, 50, 49, 47, 49, 53, 58, 56, 57, 64, 59, 58, 54, 50, 54, 53, 54, 52, 59, 52, 49, 45, 49, 54, 56, 58, 62, 58, 53, 54, 53, 56, 55, 56, 54, 47, 46, 45, 48, 45, 50, 47, 52, 45, 49, 46, 53, 58, 61, 57, 61, 64, 69, 62, 69, 65, 72, 70, 77],
-  [0.75, 0.75, 0.75, 0.25, 0.75, 1, 1, 0.5, 0.5, 2, 0.25, 1.5, 0.25, 0.5, 1, 0.25, 0.5, 0.5, 1.5, 0.75, 0.5, 2, 0.5, 1, 0.5, 0.25, 1, 1, 1, 0.75, 0.75, 1, 1.5, 0.5, 0.25, 0.75, 0.25, 0.25, 0.25, 2, 0.25, 2, 0.5, 0.25, 2, 0.25, 0.5, 1, 0.75, 1.5, 0.75, 1, 0.25, 0.25, 2, 0.5, 1, 0.75, 0.25, 0.5, 0.5, 1.5, 1, 1.5],
+  [
+    57, 58, 51, 47, 45, 46, 50, 49, 47, 49, 53, 58, 56, 57, 64, 59, 58, 54, 50, 54, 53, 54, 52, 59, 52, 49,
+    45, 49, 54, 56, 58, 62, 58, 53, 54, 53, 56, 55, 56, 54, 47, 46, 45, 48, 45, 50, 47, 52, 45, 49, 46, 53,
+    58, 61, 57, 61, 64, 69, 62, 69, 65, 72, 70, 77,
+  ],
+  [
+    0.75, 0.75, 0.75, 0.25, 0.75, 1, 1, 0.5, 0.5, 2, 0.25, 1.5, 0.25, 0.5, 1, 0.25, 0.5, 0.5, 1.5, 0.75, 0.5,
+    2, 0.5, 1, 0.5, 0.25, 1, 1, 1, 0.75, 0.75, 1, 1.5, 0.5, 0.25, 0.75, 0.25, 0.25, 0.25, 2, 0.25, 2, 0.5,
+    0.25, 2, 0.25, 0.5, 1, 0.75, 1.5, 0.75, 1, 0.25, 0.25, 2, 0.5, 1, 0.75, 0.25, 0.5, 0.5, 1.5, 1, 1.5,
+  ],
 );
 const REFERENCE = [
   { name: "songs/a.mid", notes: SONG_A },
@@ -37,10 +54,21 @@ const REFERENCE = [
 ];
 
 /** Notes `from`..`from + count - 1` of a song, moved by `semitones` and re-timed to start at `at` beats. */
-function excerpt(song: readonly QuarterNote[], from: number, count: number, semitones: number, at: number): QuarterNote[] {
+function excerpt(
+  song: readonly QuarterNote[],
+  from: number,
+  count: number,
+  semitones: number,
+  at: number,
+): QuarterNote[] {
   const part = song.slice(from, from + count);
   const shift = at - part[0]!.startQuarter;
-  return part.map((note) => ({ ...note, pitch: note.pitch + semitones, startQuarter: note.startQuarter + shift, endQuarter: note.endQuarter + shift }));
+  return part.map((note) => ({
+    ...note,
+    pitch: note.pitch + semitones,
+    startQuarter: note.startQuarter + shift,
+    endQuarter: note.endQuarter + shift,
+  }));
 }
 
 /** A seeded random walk: steps of ±1..6 semitones, onsets 1/4 to 3/2 beats apart. */
@@ -59,7 +87,13 @@ function randomWalk(seed: number, count: number): QuarterNote[] {
   });
 }
 
-const oneNote = (count: number): QuarterNote[] => Array.from({ length: count }, (_, i) => ({ pitch: 60, velocity: 80, startQuarter: i * 0.5, endQuarter: i * 0.5 + 0.5 }));
+const oneNote = (count: number): QuarterNote[] =>
+  Array.from({ length: count }, (_, i) => ({
+    pitch: 60,
+    velocity: 80,
+    startQuarter: i * 0.5,
+    endQuarter: i * 0.5 + 0.5,
+  }));
 
 describe("buildMusicReport", () => {
   const copied = excerpt(SONG_A, 20, 40, 3, 9);
@@ -85,7 +119,14 @@ describe("buildMusicReport", () => {
     const sourceBar = Math.floor(SONG_A[20]!.startQuarter / 4) + 1;
     expect(sourceBar).toBeGreaterThan(1);
     // Starts at beat 9 of the piece: bar 3.
-    expect(row.copy.longest).toEqual({ notes: 40, source: "songs/a.mid", bar: sourceBar, pieceBar: 3, sourceStartQuarter: SONG_A[20]!.startQuarter, pieceStartQuarter: 9 });
+    expect(row.copy.longest).toEqual({
+      notes: 40,
+      source: "songs/a.mid",
+      bar: sourceBar,
+      pieceBar: 3,
+      sourceStartQuarter: SONG_A[20]!.startQuarter,
+      pieceStartQuarter: 9,
+    });
   });
 
   it("finds nothing copied in a seeded random walk", () => {
@@ -109,7 +150,8 @@ describe("buildMusicReport", () => {
   });
 
   it("carries the scalar features per piece and their overlap with the reference", () => {
-    for (const row of report.pieces) expect(Object.keys(row.features).sort()).toEqual([...SCALAR_FEATURES].sort());
+    for (const row of report.pieces)
+      expect(Object.keys(row.features).sort()).toEqual([...SCALAR_FEATURES].sort());
     const oa = report.summary.oa!;
     expect(Object.keys(oa).sort()).toEqual([...SCALAR_FEATURES].sort());
     for (const feature of SCALAR_FEATURES) {
@@ -122,7 +164,14 @@ describe("buildMusicReport", () => {
   });
 
   it("checks the held-out human songs against the same reference", () => {
-    expect(report.human).toEqual({ pieces: 2, "copy@8": 0.5, "copy@16": 0.5, "copy@32": 0, longestMax: 30, longestMedian: 15 });
+    expect(report.human).toEqual({
+      pieces: 2,
+      "copy@8": 0.5,
+      "copy@16": 0.5,
+      "copy@32": 0,
+      longestMax: 30,
+      longestMedian: 15,
+    });
   });
 
   it("leaves the human baseline out when no held-out songs are given, and OA out with one reference song", () => {
@@ -140,7 +189,9 @@ describe("buildMusicReport", () => {
     expect(text).toMatch(/^measure +pieces +human baseline \(held-out songs\)$/m);
     expect(text).toMatch(/^copy@16 \(share found in the reference\) +0\.333 +0\.500$/m);
     expect(text).toMatch(/^longest copy, notes: max +40 +30$/m);
-    expect(text).toMatch(/^copied\.mid +40 +no +1 +1 +1 +40 notes from songs\/a\.mid bar \d+ \(piece bar 3\)/m);
+    expect(text).toMatch(
+      /^copied\.mid +40 +no +1 +1 +1 +40 notes from songs\/a\.mid bar \d+ \(piece bar 3\)/m,
+    );
     expect(text).toMatch(/^collapsed\.mid +32 +yes /m);
     expect(text).toMatch(/^pitchClassEntropy +[\d.]+ +[\d.]+ +[\d.]+$/m);
   });
@@ -156,14 +207,44 @@ describe("evaluate --pieces through the CLI", () => {
   let work: string;
   let dataDir: string;
   let modelDir: string;
-  const TINY = ["--units", "16", "--layers", "1", "--seq-len", "16", "--batch", "16", "--augment", "-1..1", "--val", "0.25", "--seed", "3", "--backend", "wasm"];
+  const TINY = [
+    "--units",
+    "16",
+    "--layers",
+    "1",
+    "--seq-len",
+    "16",
+    "--batch",
+    "16",
+    "--augment",
+    "-1..1",
+    "--val",
+    "0.25",
+    "--seed",
+    "3",
+    "--backend",
+    "wasm",
+  ];
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), "motif-evaluate-"));
     dataDir = path.join(work, "data");
-    const demo = demoCorpusFiles().filter((f) => /^(twinkle|mary|minuet|alberti-c|alberti-g|scale-c|cadences-g)/.test(f.name));
+    const demo = demoCorpusFiles().filter((f) =>
+      /^(twinkle|mary|minuet|alberti-c|alberti-g|scale-c|cadences-g)/.test(f.name),
+    );
     await writeFiles(dataDir, Object.fromEntries(demo.map((f) => [f.name, f.bytes])));
-    const trained = await runCli(["train", "--data", dataDir, "--out", path.join(work, "models"), "--name", "tiny", "--epochs", "1", ...TINY]);
+    const trained = await runCli([
+      "train",
+      "--data",
+      dataDir,
+      "--out",
+      path.join(work, "models"),
+      "--name",
+      "tiny",
+      "--epochs",
+      "1",
+      ...TINY,
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
     modelDir = path.join(work, "models", "tiny");
   });
@@ -173,7 +254,22 @@ describe("evaluate --pieces through the CLI", () => {
 
   it("generates, writes and reports 2 pieces as one JSON object; the files are what generate writes", async () => {
     const out = path.join(work, "pieces");
-    const result = await runCli(["evaluate", "--model", modelDir, "--data", dataDir, "--pieces", "2", "--length", "60", "--out", out, "--json", "--backend", "wasm"]);
+    const result = await runCli([
+      "evaluate",
+      "--model",
+      modelDir,
+      "--data",
+      dataDir,
+      "--pieces",
+      "2",
+      "--length",
+      "60",
+      "--out",
+      out,
+      "--json",
+      "--backend",
+      "wasm",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as MusicReport;
     expect(Object.keys(report).sort()).toEqual(["human", "pieces", "summary"]);
@@ -183,13 +279,42 @@ describe("evaluate --pieces through the CLI", () => {
     expect(typeof report.summary["copy@16"]).toBe("number");
     expect(report.summary.meanOA).not.toBeNull(); // 5 training songs in the reference
     expect(report.human?.pieces).toBe(2); // the 2 validation songs
-    expect((await readdir(out)).sort()).toEqual(["piece-1.mid", "piece-2.mid", "report.json", "report.png", "report.svg"]);
+    expect((await readdir(out)).sort()).toEqual([
+      "piece-1.mid",
+      "piece-2.mid",
+      "report.json",
+      "report.png",
+      "report.svg",
+    ]);
 
     const written = await readFile(path.join(out, "piece-1.mid"));
     const sequence = parseMidi(new Uint8Array(written));
-    expect(sequence.texts).toEqual(expect.arrayContaining(["seed 1", "length 60", "temperature 1", "top-k none", "top-p 0.95", "guard on", "primer none", "model tiny v1"]));
+    expect(sequence.texts).toEqual(
+      expect.arrayContaining([
+        "seed 1",
+        "length 60",
+        "temperature 1",
+        "top-k none",
+        "top-p 0.95",
+        "guard on",
+        "primer none",
+        "model tiny v1",
+      ]),
+    );
     expect(sequence.notes.length).toBe(report.pieces[0]!.notes);
-    const generated = await runCli(["generate", "--model", modelDir, "--seed", "1", "--length", "60", "--out", path.join(work, "g.mid"), "--backend", "wasm"]);
+    const generated = await runCli([
+      "generate",
+      "--model",
+      modelDir,
+      "--seed",
+      "1",
+      "--length",
+      "60",
+      "--out",
+      path.join(work, "g.mid"),
+      "--backend",
+      "wasm",
+    ]);
     expect(generated.code, generated.stderr).toBe(0);
     expect((await readFile(path.join(work, "g.mid"))).equals(written)).toBe(true);
 

@@ -15,16 +15,46 @@ export function formatMusicReport(report: MusicReport, heading: string): string 
   const summaryRows: Cell[][] = [
     ["pieces / songs", String(summary.pieces), human === null ? dash : String(human.pieces)],
     ["collapsed", `${collapsed} (${summary.collapseRate.toFixed(3)})`, dash],
-    ...(["copy@8", "copy@16", "copy@32"] as const).map((key): Cell[] => [`${key} (share found in the reference)`, summary[key].toFixed(3), human === null ? dash : human[key].toFixed(3)]),
-    ["longest copy, notes: max", String(summary.longestMax), human === null ? dash : String(human.longestMax)],
-    ["longest copy, notes: median", String(median(longestNotes(report.pieces.map((row) => row.copy)))), human === null ? dash : String(human.longestMedian)],
-    ["mean OA with the reference (1 = same)", summary.meanOA === null ? dash : summary.meanOA.toFixed(3), dash],
+    ...(["copy@8", "copy@16", "copy@32"] as const).map((key): Cell[] => [
+      `${key} (share found in the reference)`,
+      summary[key].toFixed(3),
+      human === null ? dash : human[key].toFixed(3),
+    ]),
+    [
+      "longest copy, notes: max",
+      String(summary.longestMax),
+      human === null ? dash : String(human.longestMax),
+    ],
+    [
+      "longest copy, notes: median",
+      String(median(longestNotes(report.pieces.map((row) => row.copy)))),
+      human === null ? dash : String(human.longestMedian),
+    ],
+    [
+      "mean OA with the reference (1 = same)",
+      summary.meanOA === null ? dash : summary.meanOA.toFixed(3),
+      dash,
+    ],
   ];
-  const parts = [heading, "", formatTable(["measure", "pieces", human === null ? "human baseline (none)" : "human baseline (held-out songs)"], summaryRows)];
+  const parts = [
+    heading,
+    "",
+    formatTable(
+      ["measure", "pieces", human === null ? "human baseline (none)" : "human baseline (held-out songs)"],
+      summaryRows,
+    ),
+  ];
   if (summary.oa !== null) {
     const oa = summary.oa;
-    const mean = (key: ScalarFeature) => report.pieces.reduce((sum, row) => sum + row.features[key], 0) / Math.max(1, report.pieces.length);
-    parts.push("", formatTable(["feature", "OA", "KL", "pieces' mean"], SCALAR_FEATURES.map((key) => [key, f3(oa[key].oa), f3(oa[key].kl), f3(mean(key))])));
+    const mean = (key: ScalarFeature) =>
+      report.pieces.reduce((sum, row) => sum + row.features[key], 0) / Math.max(1, report.pieces.length);
+    parts.push(
+      "",
+      formatTable(
+        ["feature", "OA", "KL", "pieces' mean"],
+        SCALAR_FEATURES.map((key) => [key, f3(oa[key].oa), f3(oa[key].kl), f3(mean(key))]),
+      ),
+    );
   }
   const pieceRows = report.pieces.map((row): Cell[] => [
     row.file,
@@ -33,11 +63,30 @@ export function formatMusicReport(report: MusicReport, heading: string): string 
     f3(row.copy["copy@8"]),
     f3(row.copy["copy@16"]),
     f3(row.copy["copy@32"]),
-    row.copy.longest === null ? "none ≥ 9 notes" : `${row.copy.longest.notes} notes from ${row.copy.longest.source} bar ${row.copy.longest.bar} (piece bar ${row.copy.longest.pieceBar})`,
+    row.copy.longest === null
+      ? "none ≥ 9 notes"
+      : `${row.copy.longest.notes} notes from ${row.copy.longest.source} bar ${row.copy.longest.bar} (piece bar ${row.copy.longest.pieceBar})`,
     f3(row.features.scaleConsistency),
     f3(row.features.pitchClassEntropy),
     f3(row.features.polyphony),
   ]);
-  parts.push("", formatTable(["file", "notes", "collapse", "copy@8", "copy@16", "copy@32", "longest copy", "scale", "pc entropy", "polyphony"], pieceRows));
+  parts.push(
+    "",
+    formatTable(
+      [
+        "file",
+        "notes",
+        "collapse",
+        "copy@8",
+        "copy@16",
+        "copy@32",
+        "longest copy",
+        "scale",
+        "pc entropy",
+        "polyphony",
+      ],
+      pieceRows,
+    ),
+  );
   return parts.join("\n") + "\n";
 }

@@ -3,7 +3,14 @@
 // or (with --attach) the evaluation a bundle carries, written into its folder.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Composer, createRecipe, createStepModel, featureHistograms, pieceFeatures, pieceToMidi } from "@motif/core";
+import {
+  Composer,
+  createRecipe,
+  createStepModel,
+  featureHistograms,
+  pieceFeatures,
+  pieceToMidi,
+} from "@motif/core";
 import { selectBackend } from "../../runtime/backend.js";
 import { modelDirFor, openBundle, type OpenedBundle } from "../../store/bundle-dir.js";
 import { CliError } from "../../errors.js";
@@ -48,7 +55,11 @@ export function scoreStep(logits: Float32Array, target: number): { nll: number; 
 export async function runEvaluate(options: EvaluateOptions): Promise<number> {
   if (options.attach) return runAttach(options);
   if (options.pieces !== undefined) {
-    if (options.out === undefined) throw new CliError("--pieces N writes the generated pieces as MIDI files: add --out DIR (the folder for piece-<seed>.mid)", 2);
+    if (options.out === undefined)
+      throw new CliError(
+        "--pieces N writes the generated pieces as MIDI files: add --out DIR (the folder for piece-<seed>.mid)",
+        2,
+      );
     return runGeneratedReport(options, options.pieces, options.out);
   }
   if (options.piecesDir !== undefined) return runPiecesDirReport(options, options.piecesDir);
@@ -59,7 +70,10 @@ export async function runEvaluate(options: EvaluateOptions): Promise<number> {
 async function dataSources(data: string | undefined): Promise<MidiSource[]> {
   return data === undefined
     ? demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes }))
-    : (await findMidiFiles(resolveUserPath(data))).map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) }));
+    : (await findMidiFiles(resolveUserPath(data))).map((file) => ({
+        name: file.relativePath,
+        read: () => readMidiFile(file),
+      }));
 }
 
 const bundleDirOf = (options: EvaluateOptions): Promise<string> => modelDirFor(options.model);
@@ -87,7 +101,13 @@ async function runLossEvaluate(options: EvaluateOptions): Promise<number> {
         if (score.correct) correct++;
       }
       const unknown = Object.values(encoded.unknown).reduce((a, b) => a + b, 0);
-      scores.push({ name: song.name, tokens: ids.length - 1, unknown, loss: nll / (ids.length - 1), accuracy: correct / (ids.length - 1) });
+      scores.push({
+        name: song.name,
+        tokens: ids.length - 1,
+        unknown,
+        loss: nll / (ids.length - 1),
+        accuracy: correct / (ids.length - 1),
+      });
     }
   } finally {
     step.dispose();
@@ -96,17 +116,40 @@ async function runLossEvaluate(options: EvaluateOptions): Promise<number> {
   const tokens = scores.reduce((sum, s) => sum + s.tokens, 0);
   const loss = scores.reduce((sum, s) => sum + s.loss * s.tokens, 0) / Math.max(1, tokens);
   const accuracy = scores.reduce((sum, s) => sum + s.accuracy * s.tokens, 0) / Math.max(1, tokens);
-  const overall = { files: scores.length, tokens, unknownTokens: scores.reduce((sum, s) => sum + s.unknown, 0), loss, accuracy, perplexity: Math.exp(loss) };
+  const overall = {
+    files: scores.length,
+    tokens,
+    unknownTokens: scores.reduce((sum, s) => sum + s.unknown, 0),
+    loss,
+    accuracy,
+    perplexity: Math.exp(loss),
+  };
   if (options.json) {
-    process.stdout.write(JSON.stringify({ model: `${bundle.manifest.name}/${bundle.manifest.version}`, files: scores, skipped, overall }) + "\n");
+    process.stdout.write(
+      JSON.stringify({
+        model: `${bundle.manifest.name}/${bundle.manifest.version}`,
+        files: scores,
+        skipped,
+        overall,
+      }) + "\n",
+    );
     return 0;
   }
-  const rows = scores.map((s) => [s.name, s.tokens, s.unknown, Number(s.loss.toFixed(4)), Number(s.accuracy.toFixed(4)), Number(Math.exp(s.loss).toFixed(2))]);
+  const rows = scores.map((s) => [
+    s.name,
+    s.tokens,
+    s.unknown,
+    Number(s.loss.toFixed(4)),
+    Number(s.accuracy.toFixed(4)),
+    Number(Math.exp(s.loss).toFixed(2)),
+  ]);
   process.stdout.write(formatTable(["file", "tokens", "unknown", "loss", "acc", "ppl"], rows) + "\n");
   for (const file of skipped) process.stdout.write(`skipped ${file.name}: ${file.reason}\n`);
   process.stdout.write(
     `\n${bundle.manifest.name} ${bundle.manifest.version} on ${overall.files} files, ${tokens} tokens: loss ${loss.toFixed(4)}, accuracy ${accuracy.toFixed(4)}, perplexity ${overall.perplexity.toFixed(2)}` +
-      (overall.unknownTokens > 0 ? `; ${overall.unknownTokens} tokens unknown to the vocabulary were skipped` : "") +
+      (overall.unknownTokens > 0
+        ? `; ${overall.unknownTokens} tokens unknown to the vocabulary were skipped`
+        : "") +
       "\n",
   );
   return 0;
@@ -114,7 +157,8 @@ async function runLossEvaluate(options: EvaluateOptions): Promise<number> {
 
 // ---- music report (--pieces / --pieces-dir) ----
 
-const dataLabel = (data: string | undefined): string => (data === undefined ? "the demo corpus" : resolveUserPath(data));
+const dataLabel = (data: string | undefined): string =>
+  data === undefined ? "the demo corpus" : resolveUserPath(data);
 
 interface ReferenceSplit {
   reference: NamedNotes[];
@@ -134,13 +178,19 @@ async function bundleReference(bundle: OpenedBundle, data: string | undefined): 
   const reference = split.train.map(seen);
   const human = split.validation.map(seen);
   const where = dataLabel(data);
-  if (reference.length === 0) throw new CliError(`none of the bundle's training files were found in ${where}; pass --data with the folder it was trained on`);
-  if (human.length === 0) log(`none of the bundle's validation files were found in ${where}: no human baseline`);
+  if (reference.length === 0)
+    throw new CliError(
+      `none of the bundle's training files were found in ${where}; pass --data with the folder it was trained on`,
+    );
+  if (human.length === 0)
+    log(`none of the bundle's validation files were found in ${where}: no human baseline`);
   const m = bundle.manifest;
   return {
     reference,
     human: human.length === 0 ? null : human,
-    description: `${reference.length} training songs of ${m.name} ${m.version} found in ${where}` + (human.length === 0 ? "" : `; human baseline: its ${human.length} validation songs`),
+    description:
+      `${reference.length} training songs of ${m.name} ${m.version} found in ${where}` +
+      (human.length === 0 ? "" : `; human baseline: its ${human.length} validation songs`),
   };
 }
 
@@ -152,7 +202,12 @@ async function readNotes(sources: readonly MidiSource[], what: string): Promise<
 }
 
 /** Prints the report; with an --out folder also writes report.json and the histograms as report.svg/png there. */
-async function printReport(report: MusicReport, options: EvaluateOptions, heading: string, files: { pieces: readonly NamedNotes[]; reference: readonly NamedNotes[]; outDir: string | null }): Promise<number> {
+async function printReport(
+  report: MusicReport,
+  options: EvaluateOptions,
+  heading: string,
+  files: { pieces: readonly NamedNotes[]; reference: readonly NamedNotes[]; outDir: string | null },
+): Promise<number> {
   if (files.outDir !== null) {
     await mkdir(files.outDir, { recursive: true });
     const histograms = featureHistograms(
@@ -177,10 +232,16 @@ async function runAttach(options: EvaluateOptions): Promise<number> {
   try {
     const { songs } = await ingest(await dataSources(options.data), bundle.tokenizer);
     const evaluated = await bundleEvaluationFiles({ bundle, songs });
-    if (evaluated.files === null) throw new CliError(`${evaluated.summary} in ${dataLabel(options.data)}; pass --data with the folder it was trained on`);
-    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures })) await writeFileAtomic(path.join(bundle.dir, file), contents);
+    if (evaluated.files === null)
+      throw new CliError(
+        `${evaluated.summary} in ${dataLabel(options.data)}; pass --data with the folder it was trained on`,
+      );
+    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures }))
+      await writeFileAtomic(path.join(bundle.dir, file), contents);
     log(evaluated.summary);
-    process.stdout.write(`attached ${Object.keys(evaluated.files).join(", ")} (and evaluation.svg/png) to ${bundle.dir}\n`);
+    process.stdout.write(
+      `attached ${Object.keys(evaluated.files).join(", ")} (and evaluation.svg/png) to ${bundle.dir}\n`,
+    );
     return 0;
   } finally {
     bundle.model.dispose();
@@ -199,17 +260,28 @@ async function runGeneratedReport(options: EvaluateOptions, count: number, out: 
   try {
     split = await bundleReference(bundle, options.data);
     await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
-      throw new CliError(`cannot create --out folder ${outDir}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CliError(
+        `cannot create --out folder ${outDir}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
     const composer = new Composer(bundle);
     try {
       for (let seed = 1; seed <= count; seed++) {
         // generate's default recipe, so piece-<seed>.mid is what
         // `generate --seed <seed> --length L --temperature T --top-p P` writes.
-        const piece = composer.compose(createRecipe({ seed, length: options.length, temperature: options.temperature, topP: options.topP }));
+        const piece = composer.compose(
+          createRecipe({
+            seed,
+            length: options.length,
+            temperature: options.temperature,
+            topP: options.topP,
+          }),
+        );
         const file = path.join(outDir, `piece-${seed}.mid`);
         await writeFile(file, pieceToMidi(piece));
-        log(`piece ${seed}/${count}: ${piece.notes.length} notes from ${piece.tokens.length} tokens → ${file}`);
+        log(
+          `piece ${seed}/${count}: ${piece.notes.length} notes from ${piece.tokens.length} tokens → ${file}`,
+        );
         pieces.push({ name: path.basename(file), notes: piece.notes });
       }
     } finally {
@@ -220,7 +292,12 @@ async function runGeneratedReport(options: EvaluateOptions, count: number, out: 
   }
   const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
   const topP = options.topP ?? "none";
-  return printReport(report, options, `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${options.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`, { pieces, reference: split.reference, outDir });
+  return printReport(
+    report,
+    options,
+    `${count} pieces of ${options.length} tokens from ${m.name} ${m.version} (seeds 1..${count}, temperature ${options.temperature}, top-p ${topP}, guard on, no primer) in ${outDir}\nreference: ${split.description}`,
+    { pieces, reference: split.reference, outDir },
+  );
 }
 
 /** `evaluate --pieces-dir DIR`: the same report for MIDI files made elsewhere. */
@@ -228,13 +305,26 @@ async function runPiecesDirReport(options: EvaluateOptions, dir: string): Promis
   const root = resolveUserPath(dir);
   const files = await findMidiFiles(root);
   if (files.length === 0) throw new CliError(`no MIDI files (.mid / .midi) in ${root}: nothing to evaluate`);
-  const pieces = await readNotes(files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })), "piece");
-  if (pieces.length === 0) throw new CliError(`none of the ${files.length} MIDI files in ${root} could be read`);
+  const pieces = await readNotes(
+    files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })),
+    "piece",
+  );
+  if (pieces.length === 0)
+    throw new CliError(`none of the ${files.length} MIDI files in ${root} could be read`);
   let split: ReferenceSplit;
   if (options.model === undefined) {
-    const reference = (await readNotes(await dataSources(options.data), "reference file")).filter((song) => song.notes.length > 0);
-    if (reference.length === 0) throw new CliError(`no readable MIDI files with notes in ${dataLabel(options.data)}: no reference to compare with`);
-    split = { reference, human: null, description: `all ${reference.length} files of ${dataLabel(options.data)} (no human baseline without --model)` };
+    const reference = (await readNotes(await dataSources(options.data), "reference file")).filter(
+      (song) => song.notes.length > 0,
+    );
+    if (reference.length === 0)
+      throw new CliError(
+        `no readable MIDI files with notes in ${dataLabel(options.data)}: no reference to compare with`,
+      );
+    split = {
+      reference,
+      human: null,
+      description: `all ${reference.length} files of ${dataLabel(options.data)} (no human baseline without --model)`,
+    };
   } else {
     const backend = await selectBackend(options.backend ?? trainerEnv().backend);
     log(`backend: ${backend.description}`);
@@ -247,5 +337,10 @@ async function runPiecesDirReport(options: EvaluateOptions, dir: string): Promis
   }
   const report = buildMusicReport({ pieces, reference: split.reference, human: split.human });
   const outDir = options.out === undefined ? null : resolveUserPath(options.out);
-  return printReport(report, options, `${pieces.length} pieces from ${root}\nreference: ${split.description}`, { pieces, reference: split.reference, outDir });
+  return printReport(
+    report,
+    options,
+    `${pieces.length} pieces from ${root}\nreference: ${split.description}`,
+    { pieces, reference: split.reference, outDir },
+  );
 }

@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../test-support/run-cli.js";
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../../packages/core/src/compose/test-support/fixtures");
+const fixtures = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../../../packages/core/src/compose/test-support/fixtures",
+);
 const corpusDir = path.join(fixtures, "corpus");
 
 /** A recorded recipe in the CLI's terms: its name, its bundle and the fields it set. */
@@ -17,8 +20,20 @@ type RecordedInput = { name: string; bundle: string } & Record<string, unknown>;
 interface Recorded {
   primerFile: string;
   generate: { input: RecordedInput; recipeLines: string[]; midiSha256: string }[];
-  evaluate: { bundle: string; args: string[]; pieces: { file: string; midiSha256: string }[]; report: unknown }[];
-  tonality: { args: string[]; pieces: unknown; long: unknown; overlap: unknown; copyAt16: unknown; longestCopy: unknown };
+  evaluate: {
+    bundle: string;
+    args: string[];
+    pieces: { file: string; midiSha256: string }[];
+    report: unknown;
+  }[];
+  tonality: {
+    args: string[];
+    pieces: unknown;
+    long: unknown;
+    overlap: unknown;
+    copyAt16: unknown;
+    longestCopy: unknown;
+  };
 }
 
 let recorded: Recorded;
@@ -42,7 +57,12 @@ const FLAGS: Record<string, (value: unknown) => string[]> = {
   temperature: (value) => ["--temperature", String(value)],
   topK: (value) => ["--top-k", orNone(value)],
   topP: (value) => ["--top-p", orNone(value)],
-  primer: (value) => (value === "corpus" ? ["--primer", "corpus", "--data", corpusDir] : value === "file" ? ["--primer", path.join(fixtures, recorded.primerFile)] : []),
+  primer: (value) =>
+    value === "corpus"
+      ? ["--primer", "corpus", "--data", corpusDir]
+      : value === "file"
+        ? ["--primer", path.join(fixtures, recorded.primerFile)]
+        : [],
   primerLength: (value) => ["--primer-length", String(value)],
   keepPrimer: (value) => (value === true ? ["--keep-primer"] : []),
   guard: (value) => (value === false ? ["--guard", "off"] : []),
@@ -62,7 +82,11 @@ function generateArgs({ name: _name, bundle, ...fields }: RecordedInput, out: st
 
 describe("generate on the Composer", () => {
   // A corpus primer, a MIDI-file primer and a notes-chords key move: the CLI's own I/O around the Composer.
-  for (const name of ["timed, corpus primer kept, Bb major, top-k only", "timed, file primer, guard off, 96 bpm, as-trained", "chords, corpus primer, E minor"]) {
+  for (const name of [
+    "timed, corpus primer kept, Bb major, top-k only",
+    "timed, file primer, guard off, 96 bpm, as-trained",
+    "chords, corpus primer, E minor",
+  ]) {
     it(`writes the recorded bytes and prints the recorded recipe: ${name}`, async () => {
       const expected = recorded.generate.find((piece) => piece.input.name === name)!;
       const out = path.join(work, `${expected.input.seed}.mid`);
@@ -76,16 +100,44 @@ describe("generate on the Composer", () => {
   it("names the flag when the Composer refuses a primer", async () => {
     const bad = path.join(work, "bad.mid");
     await writeFile(bad, "not a midi file");
-    const notMidi = await runCli(["generate", "--model", path.join(fixtures, "timed-tiny"), "--seed", "1", "--length", "10", "--primer", bad, "--out", path.join(work, "x.mid")]);
+    const notMidi = await runCli([
+      "generate",
+      "--model",
+      path.join(fixtures, "timed-tiny"),
+      "--seed",
+      "1",
+      "--length",
+      "10",
+      "--primer",
+      bad,
+      "--out",
+      path.join(work, "x.mid"),
+    ]);
     expect(notMidi.code).toBe(1);
     expect(notMidi.stderr).toContain(`--primer ${bad}: bad.mid is not a MIDI file Motif can read: `);
     // A folder with only a validation song of the model's: nothing to cut a corpus primer from.
     const validationOnly = path.join(work, "validation-only");
     await mkdir(validationOnly);
     await copyFile(path.join(corpusDir, "scale-c-major.mid"), path.join(validationOnly, "scale-c-major.mid"));
-    const noCorpus = await runCli(["generate", "--model", path.join(fixtures, "timed-tiny"), "--seed", "1", "--length", "10", "--primer", "corpus", "--data", validationOnly, "--out", path.join(work, "y.mid")]);
+    const noCorpus = await runCli([
+      "generate",
+      "--model",
+      path.join(fixtures, "timed-tiny"),
+      "--seed",
+      "1",
+      "--length",
+      "10",
+      "--primer",
+      "corpus",
+      "--data",
+      validationOnly,
+      "--out",
+      path.join(work, "y.mid"),
+    ]);
     expect(noCorpus.code).toBe(1);
-    expect(noCorpus.stderr).toMatch(/--primer corpus: none of the model's 5 training songs are among the 1 corpus songs given .*; pass --data with the folder the model was trained on/);
+    expect(noCorpus.stderr).toMatch(
+      /--primer corpus: none of the model's 5 training songs are among the 1 corpus songs given .*; pass --data with the folder the model was trained on/,
+    );
   });
 });
 
@@ -98,15 +150,31 @@ describe("evaluate --pieces and tonality on the Composer", () => {
     const result = await runCli(["evaluate", ...args]);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(expected.report);
-    for (const piece of expected.pieces) expect(sha256(new Uint8Array(await readFile(path.join(out, piece.file)))), piece.file).toBe(piece.midiSha256);
+    for (const piece of expected.pieces)
+      expect(sha256(new Uint8Array(await readFile(path.join(out, piece.file)))), piece.file).toBe(
+        piece.midiSha256,
+      );
   });
 
   it("tonality measures the recorded pieces", async () => {
     const expected = recorded.tonality;
-    const result = await runCli(["tonality", "--model", path.join(fixtures, "timed-tiny"), "--data", corpusDir, ...expected.args]);
+    const result = await runCli([
+      "tonality",
+      "--model",
+      path.join(fixtures, "timed-tiny"),
+      "--data",
+      corpusDir,
+      ...expected.args,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Recorded["tonality"];
     const { args: _args, ...figures } = expected;
-    expect({ pieces: report.pieces, long: report.long, overlap: report.overlap, copyAt16: report.copyAt16, longestCopy: report.longestCopy }).toEqual(figures);
+    expect({
+      pieces: report.pieces,
+      long: report.long,
+      overlap: report.overlap,
+      copyAt16: report.copyAt16,
+      longestCopy: report.longestCopy,
+    }).toEqual(figures);
   });
 });

@@ -3,7 +3,15 @@
 import { randomInt } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import * as tf from "@tensorflow/tfjs";
-import { ComposeError, Composer, pieceToMidi, type ComposeErrorCode, type Piece, type PrimerSource, type Recipe } from "@motif/core";
+import {
+  ComposeError,
+  Composer,
+  pieceToMidi,
+  type ComposeErrorCode,
+  type Piece,
+  type PrimerSource,
+  type Recipe,
+} from "@motif/core";
 import { selectBackend } from "../../runtime/backend.js";
 import { modelDirFor, openBundle } from "../../store/bundle-dir.js";
 import { CliError } from "../../errors.js";
@@ -15,8 +23,22 @@ const log = (line: string) => process.stderr.write(line + "\n");
 
 /** The Composer recipe the flags describe. */
 function recipeOf(options: GenerateCliOptions, seed: number, primer: PrimerSource): Recipe {
-  const { length, temperature, topK, topP, primerLength, keepPrimer, repetitionGuard, style, bpm, key } = options;
-  return { seed, length, temperature, topK, topP, primer, primerLength, keepPrimer, repetitionGuard, style, bpm, key };
+  const { length, temperature, topK, topP, primerLength, keepPrimer, repetitionGuard, style, bpm, key } =
+    options;
+  return {
+    seed,
+    length,
+    temperature,
+    topK,
+    topP,
+    primer,
+    primerLength,
+    keepPrimer,
+    repetitionGuard,
+    style,
+    bpm,
+    key,
+  };
 }
 
 /** A Composer refusal in the CLI's terms: the flag to change. */
@@ -33,7 +55,8 @@ function cliError(error: ComposeError, options: GenerateCliOptions): CliError {
     // Only open-ended streams refuse this; the CLI composes whole pieces, where --key is the flag.
     "key-needs-piece": "--key",
   };
-  const hint = error.code === "corpus-not-found" ? "; pass --data with the folder the model was trained on" : "";
+  const hint =
+    error.code === "corpus-not-found" ? "; pass --data with the folder the model was trained on" : "";
   return new CliError(`${flags[error.code]}: ${error.message}${hint}`);
 }
 
@@ -61,7 +84,8 @@ export async function runGenerate(options: GenerateCliOptions): Promise<number> 
   }
   const seconds = (performance.now() - started) / 1000;
   for (const warning of piece.primer.warnings) log(warning);
-  if (piece.notes.length === 0) log("warning: the generated tokens decode to no notes (try another seed, a primer or a longer --length)");
+  if (piece.notes.length === 0)
+    log("warning: the generated tokens decode to no notes (try another seed, a primer or a longer --length)");
 
   const m = bundle.manifest;
   const outFile = resolveUserPath(options.out ?? `${m.name}-${m.version}-seed${seed}.mid`);

@@ -13,11 +13,15 @@ import { findMidiFiles, readMidiFile } from "../../data/midi-files.js";
 async function corpusSongs(data: string | undefined): Promise<CorpusSong[]> {
   if (data === undefined) return demoCorpusFiles().map((file) => ({ name: file.name, bytes: file.bytes }));
   const files = await findMidiFiles(resolveUserPath(data));
-  return Promise.all(files.map(async (file) => ({ name: file.relativePath, bytes: await readMidiFile(file) })));
+  return Promise.all(
+    files.map(async (file) => ({ name: file.relativePath, bytes: await readMidiFile(file) })),
+  );
 }
 
 /** The primer the flags ask for, read from disk. */
-export async function primerSource(options: Pick<GenerateCliOptions, "primer" | "data">): Promise<PrimerSource> {
+export async function primerSource(
+  options: Pick<GenerateCliOptions, "primer" | "data">,
+): Promise<PrimerSource> {
   switch (options.primer.kind) {
     case "none":
       return { kind: "none" };

@@ -13,10 +13,15 @@ export const scanCommand: CommandSpec<{ dir: string; json: boolean }> = {
   flags: {
     json: { type: "boolean", description: "Print exactly one JSON object on stdout instead of the table." },
   },
-  examples: ["pnpm --filter trainer scan ../shared/datasets/final-fantasy", "pnpm --filter trainer scan ./my-midi --json > scan.json"],
+  examples: [
+    "pnpm --filter trainer scan ../shared/datasets/final-fantasy",
+    "pnpm --filter trainer scan ./my-midi --json > scan.json",
+  ],
   schema: z
     .object({
-      positionals: z.tuple([z.string().min(1, "the folder to scan is required")], { error: "the folder to scan is required" }),
+      positionals: z.tuple([z.string().min(1, "the folder to scan is required")], {
+        error: "the folder to scan is required",
+      }),
       json: z.boolean().optional(),
     })
     .transform((raw) => ({ dir: raw.positionals[0], json: raw.json ?? false })),

@@ -101,7 +101,10 @@ export async function scanFolder(dir: string): Promise<ScanReport> {
       repaired: okFiles.filter((file) => file.warnings.length > 0).length,
       notes: okFiles.reduce((sum, file) => sum + (file.notes ?? 0), 0),
       drumNotes: okFiles.reduce((sum, file) => sum + (file.drumNotes ?? 0), 0),
-      durationSeconds: round(okFiles.reduce((sum, file) => sum + (file.durationSeconds ?? 0), 0), 3),
+      durationSeconds: round(
+        okFiles.reduce((sum, file) => sum + (file.durationSeconds ?? 0), 0),
+        3,
+      ),
       tokens,
       vocab,
     },

@@ -13,7 +13,31 @@ import { runCli } from "../../test-support/run-cli.js";
 /** A format-0 file with a stray MIDI clock byte (0xF8) at byte 27 between a note's on and off. */
 function midiWithClockByte(): Uint8Array {
   const track = [0x00, 0x90, 60, 80, 0x00, 0xf8, 0x83, 0x60, 0x90, 60, 0, 0x00, 0xff, 0x2f, 0x00];
-  return new Uint8Array([0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xe0, 0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, track.length, ...track]);
+  return new Uint8Array([
+    0x4d,
+    0x54,
+    0x68,
+    0x64,
+    0,
+    0,
+    0,
+    6,
+    0,
+    0,
+    0,
+    1,
+    0x01,
+    0xe0,
+    0x4d,
+    0x54,
+    0x72,
+    0x6b,
+    0,
+    0,
+    0,
+    track.length,
+    ...track,
+  ]);
 }
 
 let dir: string;
@@ -38,7 +62,14 @@ describe("scan --json", () => {
     const result = await runCli(["scan", dir, "--json"]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as ScanReport; // throws if anything else is on stdout
-    expect(report.files.map((f) => f.path)).toEqual(["broken.mid", "drums.mid", "empty.mid", "nested/deeper/Upper.MID", "repaired.mid", "two.midi"]);
+    expect(report.files.map((f) => f.path)).toEqual([
+      "broken.mid",
+      "drums.mid",
+      "empty.mid",
+      "nested/deeper/Upper.MID",
+      "repaired.mid",
+      "two.midi",
+    ]);
 
     const drums = report.files.find((f) => f.path === "drums.mid")!;
     const timed = getTokenizer("timed").encode(pianoNotes(parseMidi(midiWithDrums())));
@@ -56,7 +87,14 @@ describe("scan --json", () => {
     });
     const repaired = report.files.find((f) => f.path === "repaired.mid")!;
     expect(repaired).toMatchObject({ ok: true, notes: 1, durationSeconds: 0.5 });
-    expect(repaired.warnings).toEqual([{ code: "stray-status", byteOffset: 27, track: 0, message: "track 0: skipped real-time byte 0xF8 at byte 27" }]);
+    expect(repaired.warnings).toEqual([
+      {
+        code: "stray-status",
+        byteOffset: 27,
+        track: 0,
+        message: "track 0: skipped real-time byte 0xF8 at byte 27",
+      },
+    ]);
     const upper = report.files.find((f) => f.path === "nested/deeper/Upper.MID")!;
     expect(upper.notes).toBe(18);
     expect(upper.format).toBe(1);
@@ -68,7 +106,14 @@ describe("scan --json", () => {
     expect(broken.warnings).toEqual([]);
     expect(report.files.find((f) => f.path === "empty.mid")!.error).toMatch(/empty|0 bytes/i);
 
-    expect(report.summary).toMatchObject({ files: 6, ok: 4, failed: 2, repaired: 1, notes: 3 + 18 + 1 + 27, drumNotes: 1 });
+    expect(report.summary).toMatchObject({
+      files: 6,
+      ok: 4,
+      failed: 2,
+      repaired: 1,
+      notes: 3 + 18 + 1 + 27,
+      drumNotes: 1,
+    });
     expect(report.summary.vocab["notes-chords"]).toBeGreaterThan(5);
     expect(report.summary.vocab.timed).toBeGreaterThan(5);
   });
@@ -79,7 +124,9 @@ describe("scan --json", () => {
     expect(result.stdout).toMatch(/^file\s+format\s+tracks\s+notes\s+drums\s+seconds\s.*\swarnings$/m);
     expect(result.stdout).toMatch(/^repaired\.mid\s.*\s1$/m);
     expect(result.stdout).toMatch(/^drums\.mid\s.*\s0$/m);
-    expect(result.stdout).toContain("Read with repairs (1):\n  repaired.mid: track 0: skipped real-time byte 0xF8 at byte 27\n");
+    expect(result.stdout).toContain(
+      "Read with repairs (1):\n  repaired.mid: track 0: skipped real-time byte 0xF8 at byte 27\n",
+    );
     expect(result.stdout).toContain("Failed (2):");
     expect(result.stdout).toMatch(/broken\.mid: \S/);
     expect(result.stdout).toContain("Summary: 6 files, 4 ok (1 repaired), 2 failed; 49 notes (1 drum)");

@@ -4,7 +4,10 @@ import { scanFolder, type ScanReport } from "./scan-report.js";
 import { formatTable } from "../../cli/text-table.js";
 import { resolveUserPath } from "../../env.js";
 
-export async function runScan(options: { dir: string; json: boolean }, write: (text: string) => void): Promise<void> {
+export async function runScan(
+  options: { dir: string; json: boolean },
+  write: (text: string) => void,
+): Promise<void> {
   const report = await scanFolder(resolveUserPath(options.dir));
   write(options.json ? JSON.stringify(report) + "\n" : formatScanReport(report));
 }
@@ -12,7 +15,16 @@ export async function runScan(options: { dir: string; json: boolean }, write: (t
 function formatScanReport(report: ScanReport): string {
   const ok = report.files.filter((file) => file.ok);
   const failed = report.files.filter((file) => !file.ok);
-  const header = ["file", "format", "tracks", "notes", "drums", "seconds", ...TOKENIZER_KINDS.map((kind) => `${kind} tokens`), "warnings"];
+  const header = [
+    "file",
+    "format",
+    "tracks",
+    "notes",
+    "drums",
+    "seconds",
+    ...TOKENIZER_KINDS.map((kind) => `${kind} tokens`),
+    "warnings",
+  ];
   const rows = ok.map((file) => [
     file.path,
     file.format ?? 0,
@@ -26,7 +38,11 @@ function formatScanReport(report: ScanReport): string {
   const parts = [ok.length > 0 ? formatTable(header, rows) : "No readable MIDI files."];
   const repaired = ok.filter((file) => file.warnings.length > 0);
   if (repaired.length > 0) {
-    parts.push("", `Read with repairs (${repaired.length}):`, ...repaired.flatMap((file) => file.warnings.map((warning) => `  ${file.path}: ${warning.message}`)));
+    parts.push(
+      "",
+      `Read with repairs (${repaired.length}):`,
+      ...repaired.flatMap((file) => file.warnings.map((warning) => `  ${file.path}: ${warning.message}`)),
+    );
   }
   if (failed.length > 0) {
     parts.push("", `Failed (${failed.length}):`, ...failed.map((file) => `  ${file.path}: ${file.error}`));

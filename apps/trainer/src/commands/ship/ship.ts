@@ -54,12 +54,18 @@ export function isRedistributable(license: string): boolean {
 
 function parseCatalog(json: unknown): CatalogEntry[] {
   const parsed = z.array(catalogEntrySchema).safeParse(json);
-  if (!parsed.success) throw new CliError(`the catalog is not a list of {path, title, composer, license, sha256, …}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  if (!parsed.success)
+    throw new CliError(
+      `the catalog is not a list of {path, title, composer, license, sha256, …}: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    );
   return parsed.data;
 }
 
 /** Every dataset file of the bundle with its catalog entry; the reasons list what is missing or not allowed. */
-export function shippedSources(manifest: Pick<BundleManifest, "dataset">, catalog: readonly CatalogEntry[]): { sources: ShippedSource[]; reasons: string[] } {
+export function shippedSources(
+  manifest: Pick<BundleManifest, "dataset">,
+  catalog: readonly CatalogEntry[],
+): { sources: ShippedSource[]; reasons: string[] } {
   const bySha = new Map(catalog.map((entry) => [entry.sha256, entry]));
   const reasons: string[] = [];
   const sources: ShippedSource[] = [];
@@ -69,7 +75,8 @@ export function shippedSources(manifest: Pick<BundleManifest, "dataset">, catalo
       reasons.push(`${file.name} (sha256 ${file.sha256.slice(0, 12)}…) is not in the catalog`);
       continue;
     }
-    if (!isRedistributable(entry.license)) reasons.push(`${file.name}: licence "${entry.license}" does not allow shipping a model trained on it`);
+    if (!isRedistributable(entry.license))
+      reasons.push(`${file.name}: licence "${entry.license}" does not allow shipping a model trained on it`);
     sources.push({
       file: entry.path,
       sha256: file.sha256,
@@ -79,14 +86,21 @@ export function shippedSources(manifest: Pick<BundleManifest, "dataset">, catalo
       license: entry.license,
       licenseUrl: entry.license_url,
       typesetter: entry.typesetter,
-      source: entry.mutopia_source_path === "" ? entry.mutopia_id : `${entry.mutopia_source_path} (${entry.mutopia_id})`,
+      source:
+        entry.mutopia_source_path === ""
+          ? entry.mutopia_id
+          : `${entry.mutopia_source_path} (${entry.mutopia_id})`,
     });
   }
   return { sources, reasons };
 }
 
 /** NOTICE.md: what the model is, where its music came from, and one attribution line per file (CC BY first). */
-function noticeText(manifest: Pick<BundleManifest, "name" | "version" | "contentHash">, sources: readonly ShippedSource[], corpus: string): string {
+function noticeText(
+  manifest: Pick<BundleManifest, "name" | "version" | "contentHash">,
+  sources: readonly ShippedSource[],
+  corpus: string,
+): string {
   const line = (s: ShippedSource) =>
     `- \`${s.file}\` (${s.split}): "${s.title}" by ${s.composer}${s.typesetter === "" ? "" : `, typeset by ${s.typesetter}`}, ${s.license}` +
     `${s.licenseUrl === "" ? "" : ` (${s.licenseUrl})`}, Mutopia Project, https://www.mutopiaproject.org${s.source === "" ? "" : ` (source: ${s.source})`}. Rendered to MIDI from the Mutopia Project's LilyPond sources.`;
@@ -117,29 +131,47 @@ function noticeText(manifest: Pick<BundleManifest, "name" | "version" | "content
  * a fresh evaluation with the training songs' notes, the curves, sources.json, NOTICE.md and a
  * README; then points <root>/<name>/LATEST at it.
  */
-export async function shipBundle(args: { model: string; data: string; catalogFile: string; root: string; name: string; version: string; corpus: string }): Promise<{ target: string; sources: ShippedSource[]; summary: string }> {
+export async function shipBundle(args: {
+  model: string;
+  data: string;
+  catalogFile: string;
+  root: string;
+  name: string;
+  version: string;
+  corpus: string;
+}): Promise<{ target: string; sources: ShippedSource[]; summary: string }> {
   const bundle = await openBundle(args.model);
   try {
     const catalog = parseCatalog(JSON.parse(await readFile(args.catalogFile, "utf8")) as unknown);
     const { sources, reasons } = shippedSources(bundle.manifest, catalog);
-    if (reasons.length > 0) throw new CliError(`refusing to ship ${bundle.dir}:\n${reasons.map((r) => `  - ${r}`).join("\n")}`);
+    if (reasons.length > 0)
+      throw new CliError(`refusing to ship ${bundle.dir}:\n${reasons.map((r) => `  - ${r}`).join("\n")}`);
     const modelJson = new Uint8Array(await readFile(path.join(bundle.dir, BUNDLE_FILES.model)));
     const { contentHash: _old, ...rest } = { ...bundle.manifest, name: args.name, version: args.version };
-    const manifest: BundleManifest = { ...rest, contentHash: await computeContentHash(rest, modelJson, rest.weightsSha256) };
+    const manifest: BundleManifest = {
+      ...rest,
+      contentHash: await computeContentHash(rest, modelJson, rest.weightsSha256),
+    };
     const files = await findMidiFiles(args.data);
-    const { songs } = await ingest(files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })), bundle.tokenizer);
+    const { songs } = await ingest(
+      files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })),
+      bundle.tokenizer,
+    );
     const evaluated = await bundleEvaluationFiles({ bundle: { ...bundle, manifest }, songs });
     if (evaluated.files === null) throw new CliError(`${evaluated.summary} (looked in ${args.data})`);
 
     const target = path.join(args.root, args.name, args.version);
     await rm(target, { recursive: true, force: true });
     await mkdir(target, { recursive: true });
-    const write = (file: string, contents: Uint8Array | string) => writeFile(path.join(target, file), contents);
+    const write = (file: string, contents: Uint8Array | string) =>
+      writeFile(path.join(target, file), contents);
     await write(BUNDLE_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
     await write(BUNDLE_FILES.model, modelJson);
     await copyFile(path.join(bundle.dir, BUNDLE_FILES.weights), path.join(target, BUNDLE_FILES.weights));
-    for (const picture of ["curves.svg", "curves.png"]) await copyFile(path.join(bundle.dir, picture), path.join(target, picture)).catch(() => undefined);
-    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures })) await write(file, contents);
+    for (const picture of ["curves.svg", "curves.png"])
+      await copyFile(path.join(bundle.dir, picture), path.join(target, picture)).catch(() => undefined);
+    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures }))
+      await write(file, contents);
     await write("sources.json", `${JSON.stringify(sources, null, 2)}\n`);
     await write("NOTICE.md", noticeText(manifest, sources, args.corpus));
     await write("README.md", bundleReadme(manifest, (await readdir(target)).concat("README.md").sort()));
@@ -156,7 +188,8 @@ export async function runShip(options: ShipOptions): Promise<number> {
   const backend = await selectBackend(options.backend ?? env.backend);
   process.stderr.write(`backend: ${backend.description}\n`);
   const data = resolveUserPath(options.data);
-  const root = options.out === undefined ? path.join(repoRoot, "builtin-models") : resolveUserPath(options.out);
+  const root =
+    options.out === undefined ? path.join(repoRoot, "builtin-models") : resolveUserPath(options.out);
   const { target, sources, summary } = await shipBundle({
     model: resolveUserPath(options.model),
     data,
@@ -168,6 +201,8 @@ export async function runShip(options: ShipOptions): Promise<number> {
   });
   process.stderr.write(`${summary}\n`);
   const attributed = sources.filter((s) => /^cc by/i.test(s.license)).length;
-  process.stdout.write(`shipped ${target}: ${sources.length} source files (${attributed} CC BY, ${sources.length - attributed} public domain), NOTICE.md and sources.json beside the bundle\n`);
+  process.stdout.write(
+    `shipped ${target}: ${sources.length} source files (${attributed} CC BY, ${sources.length - attributed} public domain), NOTICE.md and sources.json beside the bundle\n`,
+  );
   return 0;
 }

@@ -20,7 +20,8 @@ export interface TonalityOptions {
 
 export const tonalityCommand: CommandSpec<TonalityOptions> = {
   name: "tonality",
-  brief: "Music in key: in-key mass and note accuracy vs note n-grams, and generated pieces vs the validation songs",
+  brief:
+    "Music in key: in-key mass and note accuracy vs note n-grams, and generated pieces vs the validation songs",
   summary:
     "Scores a bundle on its own validation songs (the files its manifest marks `validation`, read from --data and key-normalised " +
     "as in training): teacher-forced loss, in-key probability mass and note accuracy, next to count-based note n-grams " +
@@ -29,15 +30,43 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
     "consistency, pitch-class entropy, polyphony, groove and inter-onset interval with the validation songs'.",
   positionals: [],
   flags: {
-    model: { type: "string", value: "DIR", description: "A bundle folder or a model folder (its LATEST version)." },
-    data: { type: "string", value: "DIR", description: "The MIDI folder the model was trained on (files are matched by hash)." },
+    model: {
+      type: "string",
+      value: "DIR",
+      description: "A bundle folder or a model folder (its LATEST version).",
+    },
+    data: {
+      type: "string",
+      value: "DIR",
+      description: "The MIDI folder the model was trained on (files are matched by hash).",
+    },
     pieces: { type: "string", value: "N", description: "Generated pieces at --length.", defaultText: "16" },
     length: { type: "string", value: "N", description: "Tokens per piece.", defaultText: "500" },
-    "long-pieces": { type: "string", value: "N", description: "Long pieces whose last third is measured for drift.", defaultText: "4" },
+    "long-pieces": {
+      type: "string",
+      value: "N",
+      description: "Long pieces whose last third is measured for drift.",
+      defaultText: "4",
+    },
     "long-length": { type: "string", value: "N", description: "Tokens per long piece.", defaultText: "2000" },
-    "max-order": { type: "string", value: "N", description: "Highest n-gram order (notes of context).", defaultText: "4" },
-    temperature: { type: "string", value: "T", description: "Sampling temperature of the generated pieces.", defaultText: "the default recipe's (1)" },
-    "top-p": { type: "string", value: "P|off", description: "Nucleus of the generated pieces; off samples the whole distribution.", defaultText: "the default recipe's (0.95)" },
+    "max-order": {
+      type: "string",
+      value: "N",
+      description: "Highest n-gram order (notes of context).",
+      defaultText: "4",
+    },
+    temperature: {
+      type: "string",
+      value: "T",
+      description: "Sampling temperature of the generated pieces.",
+      defaultText: "the default recipe's (1)",
+    },
+    "top-p": {
+      type: "string",
+      value: "P|off",
+      description: "Nucleus of the generated pieces; off samples the whole distribution.",
+      defaultText: "the default recipe's (0.95)",
+    },
     json: { type: "string", value: "FILE", description: "Also write every figure to this JSON file." },
   },
   examples: [

@@ -40,17 +40,36 @@ interface PreparedSong {
 }
 
 /** The bundle's training and validation songs found in `dir`, as the model saw them. */
-async function bundleSongs(bundle: OpenedBundle, dir: string, masks: Uint16Array): Promise<{ train: PreparedSong[]; validation: PreparedSong[] }> {
+async function bundleSongs(
+  bundle: OpenedBundle,
+  dir: string,
+  masks: Uint16Array,
+): Promise<{ train: PreparedSong[]; validation: PreparedSong[] }> {
   const files = await findMidiFiles(dir);
-  const { songs } = await ingest(files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })), bundle.tokenizer);
+  const { songs } = await ingest(
+    files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })),
+    bundle.tokenizer,
+  );
   const split = bundleSplit(songs, bundle.manifest, bundle.tokenizer);
-  const prepare = (song: IngestedSong): PreparedSong => ({ name: song.name, notes: song.notes, ids: bundle.vocabulary.encode(song.tokens).ids, weights: inKeyWeights(masks, songScaleMask(song.notes)) });
-  if (split.validation.length === 0) throw new CliError(`none of the bundle's validation files were found under ${dir}; pass --data with the folder it was trained on`);
+  const prepare = (song: IngestedSong): PreparedSong => ({
+    name: song.name,
+    notes: song.notes,
+    ids: bundle.vocabulary.encode(song.tokens).ids,
+    weights: inKeyWeights(masks, songScaleMask(song.notes)),
+  });
+  if (split.validation.length === 0)
+    throw new CliError(
+      `none of the bundle's validation files were found under ${dir}; pass --data with the folder it was trained on`,
+    );
   return { train: split.train.map(prepare), validation: split.validation.map(prepare) };
 }
 
 /** Teacher-forced, stateful over each whole song (as generation runs): loss, token accuracy and tonality. */
-function teacherForced(bundle: OpenedBundle, songs: readonly PreparedSong[], masks: Uint16Array): TonalitySummary & { loss: number; accuracy: number; tokens: number } {
+function teacherForced(
+  bundle: OpenedBundle,
+  songs: readonly PreparedSong[],
+  masks: Uint16Array,
+): TonalitySummary & { loss: number; accuracy: number; tokens: number } {
   const step = createStepModel(bundle.model, bundle.manifest.model);
   const meter = new TonalityMeter(masks);
   let nll = 0;
@@ -72,14 +91,31 @@ function teacherForced(bundle: OpenedBundle, songs: readonly PreparedSong[], mas
   } finally {
     step.dispose();
   }
-  return { ...meter.summary(), loss: nll / Math.max(1, tokens), accuracy: correct / Math.max(1, tokens), tokens };
+  return {
+    ...meter.summary(),
+    loss: nll / Math.max(1, tokens),
+    accuracy: correct / Math.max(1, tokens),
+    tokens,
+  };
 }
 
 /** Pieces at generate's default recipe (no primer, the model's own key) or the sampler asked for, seeds firstSeed.. */
-function generatePieces(bundle: OpenedBundle, count: number, length: number, firstSeed: number, sampler: Pick<TonalityOptions, "temperature" | "topP">): QuarterNote[][] {
+function generatePieces(
+  bundle: OpenedBundle,
+  count: number,
+  length: number,
+  firstSeed: number,
+  sampler: Pick<TonalityOptions, "temperature" | "topP">,
+): QuarterNote[][] {
   const composer = new Composer(bundle);
   try {
-    return Array.from({ length: count }, (_, i) => composer.compose(createRecipe({ seed: firstSeed + i, length, temperature: sampler.temperature, topP: sampler.topP })).notes);
+    return Array.from(
+      { length: count },
+      (_, i) =>
+        composer.compose(
+          createRecipe({ seed: firstSeed + i, length, temperature: sampler.temperature, topP: sampler.topP }),
+        ).notes,
+    );
   } finally {
     composer.dispose();
   }
@@ -91,7 +127,15 @@ function lastThird(notes: readonly QuarterNote[]): QuarterNote[] {
   return notes.filter((note) => note.startQuarter >= (2 * end) / 3);
 }
 
-type SetStats = Record<"scaleConsistency" | "windowedScaleConsistency" | "pitchClassEntropy" | "polyphony" | "grooveConsistency" | "meanInterOnsetInterval", ReturnType<typeof summarize>> & { collapsed: number; count: number };
+type SetStats = Record<
+  | "scaleConsistency"
+  | "windowedScaleConsistency"
+  | "pitchClassEntropy"
+  | "polyphony"
+  | "grooveConsistency"
+  | "meanInterOnsetInterval",
+  ReturnType<typeof summarize>
+> & { collapsed: number; count: number };
 
 function setStats(features: readonly PieceFeatures[]): SetStats {
   const of = (key: keyof SetStats & keyof PieceFeatures) => summarize(features.map((f) => f[key] as number));
@@ -119,64 +163,179 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
   const masks = pitchClassMasks(bundle.vocabulary.tokens, bundle.tokenizer);
   try {
     const { train, validation } = await bundleSongs(bundle, resolveUserPath(options.data), masks);
-    log(`${m.name} ${m.version}: ${m.tokenizer.kind} tokens, keys ${m.training.keyNormalization === "song" ? "normalised to C major / A minor" : "as written"}; ${train.length} training and ${validation.length} validation songs found`);
+    log(
+      `${m.name} ${m.version}: ${m.tokenizer.kind} tokens, keys ${m.training.keyNormalization === "song" ? "normalised to C major / A minor" : "as written"}; ${train.length} training and ${validation.length} validation songs found`,
+    );
 
     log("teacher-forced on the validation songs ...");
     const model = teacherForced(bundle, validation, masks);
     const ngrams = Array.from({ length: options.maxOrder }, (_, i) => {
       const ngram = new NoteNgram(i + 1);
       for (const song of train) ngram.addSong(noteIds(song.ids, masks));
-      return { order: i + 1, ...scoreNgram(ngram, validation.map((song) => ({ notes: noteIds(song.ids, masks), weights: song.weights }))) };
+      return {
+        order: i + 1,
+        ...scoreNgram(
+          ngram,
+          validation.map((song) => ({ notes: noteIds(song.ids, masks), weights: song.weights })),
+        ),
+      };
     });
 
-    log(`generating ${options.pieces} x ${options.length} and ${options.longPieces} x ${options.longLength} tokens at temperature ${options.temperature}, top-p ${options.topP ?? "off"} ...`);
+    log(
+      `generating ${options.pieces} x ${options.length} and ${options.longPieces} x ${options.longLength} tokens at temperature ${options.temperature}, top-p ${options.topP ?? "off"} ...`,
+    );
     const referenceFeatures = validation.map((song) => pieceFeatures(song.notes));
     const reference = setStats(referenceFeatures);
     const generated = generatePieces(bundle, options.pieces, options.length, 1, options);
     const generatedFeatures = generated.map((notes) => pieceFeatures(notes));
     const pieces = setStats(generatedFeatures);
-    const overlap = referenceFeatures.length >= 2 ? compareSets(generatedFeatures, referenceFeatures).meanOA : null;
+    const overlap =
+      referenceFeatures.length >= 2 ? compareSets(generatedFeatures, referenceFeatures).meanOA : null;
     // Transposition-invariant, so normalised training songs and pieces compare as they are.
     const copyIndex = new CopyIndex(train.map((song) => ({ name: song.name, notes: song.notes })));
     const copies = generated.map((notes) => copyIndex.check(notes));
-    const longestCopy = copies.reduce<(typeof copies)[number]["longest"]>((best, report) => (report.longest !== null && (best === null || report.longest.notes > best.notes) ? report.longest : best), null);
+    const longestCopy = copies.reduce<(typeof copies)[number]["longest"]>(
+      (best, report) =>
+        report.longest !== null && (best === null || report.longest.notes > best.notes)
+          ? report.longest
+          : best,
+      null,
+    );
     const copyAt16 = summarize(copies.map((report) => report.copyAt16)).mean;
-    const long = options.longPieces > 0 ? setStats(generatePieces(bundle, options.longPieces, options.longLength, 1001, options).map((notes) => pieceFeatures(lastThird(notes)))) : null;
+    const long =
+      options.longPieces > 0
+        ? setStats(
+            generatePieces(bundle, options.longPieces, options.longLength, 1001, options).map((notes) =>
+              pieceFeatures(lastThird(notes)),
+            ),
+          )
+        : null;
 
     const best = ngrams[ngrams.length - 1]!;
-    const within = (value: number, target: number, tolerance: number) => Math.abs(value - target) <= tolerance;
-    const inRange = (value: number, range: { min: number; max: number }) => value >= range.min && value <= range.max;
+    const within = (value: number, target: number, tolerance: number) =>
+      Math.abs(value - target) <= tolerance;
+    const inRange = (value: number, range: { min: number; max: number }) =>
+      value >= range.min && value <= range.max;
     const rows: (string | number)[][] = [
-      ["in-key mass, teacher-forced", f3(model.inKeyMass), `${f3(reference.scaleConsistency.mean)} ± 0.05 (songs' scale consistency)`, pass(within(model.inKeyMass, reference.scaleConsistency.mean, 0.05))],
-      ["note accuracy, teacher-forced", f3(model.noteAccuracy), `> ${f3(best.noteAccuracy)} (note ${best.order}-gram)`, pass(model.noteAccuracy > best.noteAccuracy)],
-      ...ngrams.map((g) => [`  note ${g.order}-gram: in-key mass / note accuracy`, `${f3(g.inKeyMass)} / ${f3(g.noteAccuracy)}`, "", ""]),
+      [
+        "in-key mass, teacher-forced",
+        f3(model.inKeyMass),
+        `${f3(reference.scaleConsistency.mean)} ± 0.05 (songs' scale consistency)`,
+        pass(within(model.inKeyMass, reference.scaleConsistency.mean, 0.05)),
+      ],
+      [
+        "note accuracy, teacher-forced",
+        f3(model.noteAccuracy),
+        `> ${f3(best.noteAccuracy)} (note ${best.order}-gram)`,
+        pass(model.noteAccuracy > best.noteAccuracy),
+      ],
+      ...ngrams.map((g) => [
+        `  note ${g.order}-gram: in-key mass / note accuracy`,
+        `${f3(g.inKeyMass)} / ${f3(g.noteAccuracy)}`,
+        "",
+        "",
+      ]),
       ["  true next notes in key", f3(model.targetsInKey), "", ""],
       ["loss / accuracy per token (validation)", `${model.loss.toFixed(4)} / ${f3(model.accuracy)}`, "", ""],
-      [`scale consistency, ${pieces.count} pieces`, f3(pieces.scaleConsistency.mean), `${f3(reference.scaleConsistency.mean)} ± 0.05`, pass(within(pieces.scaleConsistency.mean, reference.scaleConsistency.mean, 0.05))],
-      ["  inside 8-beat windows", f3(pieces.windowedScaleConsistency.mean), f3(reference.windowedScaleConsistency.mean), ""],
-      ["pitch-class entropy (bits)", f3(pieces.pitchClassEntropy.mean), `${f3(reference.pitchClassEntropy.mean)} ± ${f3(reference.pitchClassEntropy.std)}`, pass(within(pieces.pitchClassEntropy.mean, reference.pitchClassEntropy.mean, reference.pitchClassEntropy.std))],
+      [
+        `scale consistency, ${pieces.count} pieces`,
+        f3(pieces.scaleConsistency.mean),
+        `${f3(reference.scaleConsistency.mean)} ± 0.05`,
+        pass(within(pieces.scaleConsistency.mean, reference.scaleConsistency.mean, 0.05)),
+      ],
+      [
+        "  inside 8-beat windows",
+        f3(pieces.windowedScaleConsistency.mean),
+        f3(reference.windowedScaleConsistency.mean),
+        "",
+      ],
+      [
+        "pitch-class entropy (bits)",
+        f3(pieces.pitchClassEntropy.mean),
+        `${f3(reference.pitchClassEntropy.mean)} ± ${f3(reference.pitchClassEntropy.std)}`,
+        pass(
+          within(
+            pieces.pitchClassEntropy.mean,
+            reference.pitchClassEntropy.mean,
+            reference.pitchClassEntropy.std,
+          ),
+        ),
+      ],
       ...(long
         ? [
-            [`scale consistency, last third of ${long.count} x ${options.longLength}`, f3(long.scaleConsistency.mean), `${f3(reference.scaleConsistency.mean)} ± 0.05`, pass(within(long.scaleConsistency.mean, reference.scaleConsistency.mean, 0.05))],
-            ["pitch-class entropy, last third", f3(long.pitchClassEntropy.mean), `${f3(reference.pitchClassEntropy.mean)} ± ${f3(reference.pitchClassEntropy.std)}`, pass(within(long.pitchClassEntropy.mean, reference.pitchClassEntropy.mean, reference.pitchClassEntropy.std))],
+            [
+              `scale consistency, last third of ${long.count} x ${options.longLength}`,
+              f3(long.scaleConsistency.mean),
+              `${f3(reference.scaleConsistency.mean)} ± 0.05`,
+              pass(within(long.scaleConsistency.mean, reference.scaleConsistency.mean, 0.05)),
+            ],
+            [
+              "pitch-class entropy, last third",
+              f3(long.pitchClassEntropy.mean),
+              `${f3(reference.pitchClassEntropy.mean)} ± ${f3(reference.pitchClassEntropy.std)}`,
+              pass(
+                within(
+                  long.pitchClassEntropy.mean,
+                  reference.pitchClassEntropy.mean,
+                  reference.pitchClassEntropy.std,
+                ),
+              ),
+            ],
           ]
         : []),
       ...(["polyphony", "grooveConsistency", "meanInterOnsetInterval"] as const).map((key) => [
-        key === "meanInterOnsetInterval" ? "inter-onset interval (beats)" : key === "grooveConsistency" ? "groove consistency" : "polyphony",
+        key === "meanInterOnsetInterval"
+          ? "inter-onset interval (beats)"
+          : key === "grooveConsistency"
+            ? "groove consistency"
+            : "polyphony",
         f3(pieces[key].mean),
         `${f3(reference[key].min)}..${f3(reference[key].max)} (songs' range)`,
         pass(inRange(pieces[key].mean, reference[key])),
       ]),
-      ["mean overlapping area (OA) with the validation songs' features", overlap === null ? "-" : f3(overlap), "(1 = the same distributions)", ""],
+      [
+        "mean overlapping area (OA) with the validation songs' features",
+        overlap === null ? "-" : f3(overlap),
+        "(1 = the same distributions)",
+        "",
+      ],
       ["copied: share of 16-note n-grams found in training songs", f3(copyAt16), "", ""],
-      ["  longest run copied verbatim", longestCopy === null ? "none ≥ 9 notes" : `${longestCopy.notes} notes from ${longestCopy.source}, bar ${longestCopy.sourceBar}`, "", ""],
-      ["collapsed pieces", `${pieces.collapsed + (long?.collapsed ?? 0)}`, "0", pass(pieces.collapsed + (long?.collapsed ?? 0) === 0)],
+      [
+        "  longest run copied verbatim",
+        longestCopy === null
+          ? "none ≥ 9 notes"
+          : `${longestCopy.notes} notes from ${longestCopy.source}, bar ${longestCopy.sourceBar}`,
+        "",
+        "",
+      ],
+      [
+        "collapsed pieces",
+        `${pieces.collapsed + (long?.collapsed ?? 0)}`,
+        "0",
+        pass(pieces.collapsed + (long?.collapsed ?? 0) === 0),
+      ],
     ];
-    process.stdout.write(`\n${m.name} ${m.version} on ${validation.length} validation songs (${model.notes} notes)\n`);
+    process.stdout.write(
+      `\n${m.name} ${m.version} on ${validation.length} validation songs (${model.notes} notes)\n`,
+    );
     process.stdout.write(formatTable(["measure", "model", "target (validation songs)", ""], rows) + "\n");
-    const result = { model: `${m.name}/${m.version}`, bundle: m.contentHash, keyNormalization: m.training.keyNormalization ?? "none", teacherForced: model, ngrams, reference, pieces, long, overlap, copyAt16, longestCopy, options };
+    const result = {
+      model: `${m.name}/${m.version}`,
+      bundle: m.contentHash,
+      keyNormalization: m.training.keyNormalization ?? "none",
+      teacherForced: model,
+      ngrams,
+      reference,
+      pieces,
+      long,
+      overlap,
+      copyAt16,
+      longestCopy,
+      options,
+    };
     process.stdout.write(JSON.stringify(result) + "\n");
-    if (options.json !== undefined) await writeFile(resolveUserPath(options.json), JSON.stringify(result, null, 2) + "\n");
+    if (options.json !== undefined)
+      await writeFile(resolveUserPath(options.json), JSON.stringify(result, null, 2) + "\n");
     return 0;
   } finally {
     bundle.model.dispose();

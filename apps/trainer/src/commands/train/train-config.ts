@@ -20,7 +20,14 @@ export const NOTES_CHORDS_DEFAULT = { seqLen: 32, batch: 16 };
  * finish in a few minutes on the wasm backend of a 2-core machine. Explicit flags still win.
  * Applies to the default preset only.
  */
-export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, seqLen: 32, epochs: 16, batch: 32, augment: parseTranspositions("-3..3") as number[] };
+export const DEMO_QUICK_CONFIG = {
+  units: 128,
+  layers: 1,
+  seqLen: 32,
+  epochs: 16,
+  batch: 32,
+  augment: parseTranspositions("-3..3") as number[],
+};
 
 /**
  * The default preset's settings for a small corpus (timed tokens, keys normalised, fewer than
@@ -31,36 +38,65 @@ export const DEMO_QUICK_CONFIG = { units: 128, layers: 1, seqLen: 32, epochs: 16
  * loss and longer windows changed nothing, so larger corpora keep the preset's own
  * (BENCHMARKS.md, "Music in key"). Each setting given as a flag wins.
  */
-export const SMALL_CORPUS_DEFAULT = { maxTokens: 500_000, augment: [-12, 12], seqLen: 128, batch: 8, epochs: 14 };
+export const SMALL_CORPUS_DEFAULT = {
+  maxTokens: 500_000,
+  augment: [-12, 12],
+  seqLen: 128,
+  batch: 8,
+  epochs: 14,
+};
 
 /** Whether the small-corpus settings apply: the default preset's timed, key-normalised training on a user's folder under the size. */
 export function isSmallCorpus(options: TrainOptions, corpusTokens: number | null): boolean {
-  if (corpusTokens === null || options.data === null || resolvedPreset(options) !== "default" || resolvedTokenizer(options) !== "timed") return false;
+  if (
+    corpusTokens === null ||
+    options.data === null ||
+    resolvedPreset(options) !== "default" ||
+    resolvedTokenizer(options) !== "timed"
+  )
+    return false;
   return (options.keys ?? "song") === "song" && corpusTokens < SMALL_CORPUS_DEFAULT.maxTokens;
 }
 
 /** `corpusTokens`: tokens in all the corpus's songs (train and validation) before any transposition; null when not known yet. */
-export function resolveConfigs(options: TrainOptions, vocabSize: number, corpusTokens: number | null = null): { model: ModelConfig; training: TrainingConfig } {
+export function resolveConfigs(
+  options: TrainOptions,
+  vocabSize: number,
+  corpusTokens: number | null = null,
+): { model: ModelConfig; training: TrainingConfig } {
   const preset = resolvedPreset(options);
   // The quick config is for the default preset only: notebook/parent keep their published shapes.
   const quick = options.data === null && preset === "default" ? DEMO_QUICK_CONFIG : null;
   const base = presetConfigs(preset, Math.max(2, vocabSize)).model.units;
   const layers = options.layers ?? quick?.layers ?? base.length;
   const units = options.units ?? quick?.units ?? base[0]!;
-  const shape = preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
+  const shape =
+    preset === "default" && resolvedTokenizer(options) === "notes-chords" ? NOTES_CHORDS_DEFAULT : null;
   // notes-chords keeps the transposed copies its time-to-quality figures were measured with (BENCHMARKS.md).
-  const keyNormalization = options.keys ?? (shape === null ? (presetConfigs(preset, 2).training.keyNormalization ?? "none") : "none");
+  const keyNormalization =
+    options.keys ??
+    (shape === null ? (presetConfigs(preset, 2).training.keyNormalization ?? "none") : "none");
   // Songs in their own keys learn from transposed copies (Motif's preset without key normalisation);
   // normalised songs are already in one key, and notebook/parent train as their notebooks did: no copies.
   const small = isSmallCorpus(options, corpusTokens) ? SMALL_CORPUS_DEFAULT : null;
-  const augment = options.augment ?? small?.augment ?? (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
+  const augment =
+    options.augment ??
+    small?.augment ??
+    (keyNormalization === "song" ? [] : (quick?.augment ?? (preset === "default" ? DEFAULT_AUGMENT : [])));
   // The window and the batch go together (the tokens per step): either given keeps the preset's pair.
   const window = options.seqLen === undefined && options.batch === undefined ? small : null;
   // New runs draw one transposition per song per epoch; the seed's random-windows split needs fixed songs.
   const split = options.split ?? presetConfigs(preset, 2).training.split;
   const augmentMode = options.augmentMode ?? (split === "random-windows" ? "all" : "random");
-  if (options.tempoStretch !== undefined && options.tempoStretch > 0 && resolvedTokenizer(options) !== "timed") {
-    throw new CliError("--tempo-stretch needs --tokenizer timed (notes-chords tokens carry no time to stretch)", 2);
+  if (
+    options.tempoStretch !== undefined &&
+    options.tempoStretch > 0 &&
+    resolvedTokenizer(options) !== "timed"
+  ) {
+    throw new CliError(
+      "--tempo-stretch needs --tokenizer timed (notes-chords tokens carry no time to stretch)",
+      2,
+    );
   }
   const overrides: Partial<ModelConfig & TrainingConfig> = {
     units: Array.from({ length: layers }, () => units),
@@ -87,6 +123,9 @@ export function resolveConfigs(options: TrainOptions, vocabSize: number, corpusT
   try {
     return presetConfigs(preset, Math.max(2, vocabSize), overrides);
   } catch (error) {
-    throw new CliError(`invalid training settings: ${error instanceof Error ? error.message : String(error)}`, 2);
+    throw new CliError(
+      `invalid training settings: ${error instanceof Error ? error.message : String(error)}`,
+      2,
+    );
   }
 }

@@ -6,7 +6,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStepModel, generateTokens, loadBundle, type BundleManifest, type EpochMetrics } from "@motif/core";
+import {
+  createStepModel,
+  generateTokens,
+  loadBundle,
+  type BundleManifest,
+  type EpochMetrics,
+} from "@motif/core";
 import { parseMidi } from "@motif/midi";
 import { readBundleDir } from "../../store/bundle-dir.js";
 import { demoCorpusFiles } from "../../data/demo-corpus.js";
@@ -18,22 +24,46 @@ let work: string;
 let dataDir: string;
 let modelsDir: string;
 
-const TINY = ["--units", "16", "--layers", "1", "--seq-len", "16", "--batch", "16", "--augment", "-1..1", "--val", "0.25", "--seed", "3", "--backend", "wasm"];
+const TINY = [
+  "--units",
+  "16",
+  "--layers",
+  "1",
+  "--seq-len",
+  "16",
+  "--batch",
+  "16",
+  "--augment",
+  "-1..1",
+  "--val",
+  "0.25",
+  "--seed",
+  "3",
+  "--backend",
+  "wasm",
+];
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "motif-train-"));
   dataDir = path.join(work, "data");
   modelsDir = path.join(work, "models");
-  const demo = demoCorpusFiles().filter((f) => /^(twinkle|mary|minuet|alberti-c|alberti-g|scale-c|cadences-g)/.test(f.name));
-  await writeFiles(dataDir, { ...Object.fromEntries(demo.map((f) => [f.name, f.bytes])), "zz-broken.mid": BROKEN_MIDI });
+  const demo = demoCorpusFiles().filter((f) =>
+    /^(twinkle|mary|minuet|alberti-c|alberti-g|scale-c|cadences-g)/.test(f.name),
+  );
+  await writeFiles(dataDir, {
+    ...Object.fromEntries(demo.map((f) => [f.name, f.bytes])),
+    "zz-broken.mid": BROKEN_MIDI,
+  });
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, "bundle.json"), "utf8")) as BundleManifest;
+const manifestOf = async (dir: string) =>
+  JSON.parse(await readFile(path.join(dir, "bundle.json"), "utf8")) as BundleManifest;
 /** The deterministic part of the history (timings vary run to run). */
-const trajectory = (history: EpochMetrics[]) => history.map(({ tokensPerSecond: _t, elapsedSeconds: _e, ...rest }) => rest);
+const trajectory = (history: EpochMetrics[]) =>
+  history.map(({ tokensPerSecond: _t, elapsedSeconds: _e, ...rest }) => rest);
 /** The model's one run folder (<out>/<name>/runs/<run id>/) and its metrics.jsonl lines. */
 async function runLog(name: string) {
   const runs = await readdir(path.join(modelsDir, name, "runs"));
@@ -46,7 +76,18 @@ describe("train → publish → generate", () => {
   let bundleDir: string;
 
   it("trains, lists the broken file, and publishes a complete bundle atomically", async () => {
-    const result = await runCli(["train", "--data", dataDir, "--out", modelsDir, "--name", "tiny", "--epochs", "2", ...TINY]);
+    const result = await runCli([
+      "train",
+      "--data",
+      dataDir,
+      "--out",
+      modelsDir,
+      "--name",
+      "tiny",
+      "--epochs",
+      "2",
+      ...TINY,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain("backend: wasm");
     expect(result.stderr).toMatch(/skipped 1 file\(s\):\n {2}zz-broken\.mid: \S/);
@@ -72,7 +113,9 @@ describe("train → publish → generate", () => {
     expect((await readdir(modelsDir)).filter((name) => name.startsWith("."))).toEqual([]); // no staging folder left
 
     const manifest = await manifestOf(bundleDir);
-    expect(manifest.dataset.skipped).toEqual([{ name: "zz-broken.mid", reason: expect.stringMatching(/\S/) }]);
+    expect(manifest.dataset.skipped).toEqual([
+      { name: "zz-broken.mid", reason: expect.stringMatching(/\S/) },
+    ]);
     expect(manifest.dataset.files).toHaveLength(7);
     expect(manifest.dataset.files.filter((f) => f.split === "validation").length).toBe(2);
     expect(manifest.metrics).toHaveLength(2);
@@ -88,11 +131,20 @@ describe("train → publish → generate", () => {
     const manifest = await manifestOf(bundleDir);
     expect(manifest.training.augmentMode).toBe("random");
     const { dir, points } = await runLog("tiny");
-    expect(points.map((p) => [p.at, p.epoch, p.valLoss, p.valInKeyMass])).toEqual(manifest.metrics.map((m) => ["epoch", m.epoch, m.valLoss, m.valInKeyMass]));
+    expect(points.map((p) => [p.at, p.epoch, p.valLoss, p.valInKeyMass])).toEqual(
+      manifest.metrics.map((m) => ["epoch", m.epoch, m.valLoss, m.valInKeyMass]),
+    );
     expect(points[1]!.step).toBe(2 * points[0]!.step);
     expect(points[1]!.tokensSeen).toBeGreaterThan(points[0]!.tokensSeen);
     const summary = JSON.parse(await readFile(path.join(dir, "summary.json"), "utf8")) as TrainSummary;
-    expect(summary).toMatchObject({ name: "tiny", version: "v1", bundleDir, stoppedReason: "epochs", epochsRun: 2, metricsFile: path.join(dir, "metrics.jsonl") });
+    expect(summary).toMatchObject({
+      name: "tiny",
+      version: "v1",
+      bundleDir,
+      stoppedReason: "epochs",
+      epochsRun: 2,
+      metricsFile: path.join(dir, "metrics.jsonl"),
+    });
   });
 
   it("reloads with core's loadBundle and generates without leaking tensors", async () => {
@@ -104,7 +156,20 @@ describe("train → publish → generate", () => {
     expect(bundle.evaluation?.reference?.songs).toBe(5);
     const before = tf.memory().numTensors;
     const step = createStepModel(bundle.model, bundle.manifest.model);
-    const tokens = generateTokens({ step, vocabulary: bundle.vocabulary, tokenizer: bundle.tokenizer, options: { length: 50, seed: 1, primer: [], temperature: 1, topK: null, topP: 0.95, repetitionGuard: true } });
+    const tokens = generateTokens({
+      step,
+      vocabulary: bundle.vocabulary,
+      tokenizer: bundle.tokenizer,
+      options: {
+        length: 50,
+        seed: 1,
+        primer: [],
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        repetitionGuard: true,
+      },
+    });
     step.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(tokens).toHaveLength(50);
@@ -112,7 +177,22 @@ describe("train → publish → generate", () => {
   });
 
   it("writes byte-identical MIDI for the same recipe, with the recipe inside", async () => {
-    const recipe = ["--model", path.join(modelsDir, "tiny"), "--length", "120", "--temperature", "0.9", "--top-k", "20", "--top-p", "0.9", "--seed", "42", "--backend", "wasm"];
+    const recipe = [
+      "--model",
+      path.join(modelsDir, "tiny"),
+      "--length",
+      "120",
+      "--temperature",
+      "0.9",
+      "--top-k",
+      "20",
+      "--top-p",
+      "0.9",
+      "--seed",
+      "42",
+      "--backend",
+      "wasm",
+    ];
     const first = await runCli(["generate", ...recipe, "--out", path.join(work, "a.mid")]);
     expect(first.code, first.stderr).toBe(0);
     const second = await runCli(["generate", ...recipe, "--out", path.join(work, "b.mid")]);
@@ -126,20 +206,67 @@ describe("train → publish → generate", () => {
     const sequence = parseMidi(new Uint8Array(a));
     expect(sequence.notes.length).toBeGreaterThan(0);
     expect(sequence.texts).toEqual(first.stdout.trim().split("\n"));
-    expect(sequence.texts).toEqual(expect.arrayContaining([`bundle ${manifest.contentHash}`, "seed 42", "temperature 0.9", "top-k 20", "top-p 0.9", "length 120", "model tiny v1"]));
+    expect(sequence.texts).toEqual(
+      expect.arrayContaining([
+        `bundle ${manifest.contentHash}`,
+        "seed 42",
+        "temperature 0.9",
+        "top-k 20",
+        "top-p 0.9",
+        "length 120",
+        "model tiny v1",
+      ]),
+    );
 
-    const otherSeed = await runCli(["generate", ...recipe.slice(0, -4), "--seed", "43", "--backend", "wasm", "--out", path.join(work, "c.mid")]);
+    const otherSeed = await runCli([
+      "generate",
+      ...recipe.slice(0, -4),
+      "--seed",
+      "43",
+      "--backend",
+      "wasm",
+      "--out",
+      path.join(work, "c.mid"),
+    ]);
     expect(otherSeed.code, otherSeed.stderr).toBe(0);
     expect((await readFile(path.join(work, "c.mid"))).equals(a)).toBe(false);
   });
 
   it("generates from a primer file and from a corpus window", async () => {
-    const fromFile = await runCli(["generate", "--model", bundleDir, "--length", "40", "--seed", "7", "--primer", path.join(dataDir, "twinkle-twinkle.mid"), "--out", path.join(work, "p.mid")]);
+    const fromFile = await runCli([
+      "generate",
+      "--model",
+      bundleDir,
+      "--length",
+      "40",
+      "--seed",
+      "7",
+      "--primer",
+      path.join(dataDir, "twinkle-twinkle.mid"),
+      "--out",
+      path.join(work, "p.mid"),
+    ]);
     expect(fromFile.code, fromFile.stderr).toBe(0);
     // The model is key-normalised, so the primer was moved from its own key (named) to C major / A minor.
-    expect(fromFile.stdout).toMatch(/^primer file:twinkle-twinkle\.mid sha256=[0-9a-f]{16} tokens=32 key=[A-G][b#]?-(major|minor)$/m);
+    expect(fromFile.stdout).toMatch(
+      /^primer file:twinkle-twinkle\.mid sha256=[0-9a-f]{16} tokens=32 key=[A-G][b#]?-(major|minor)$/m,
+    );
     expect(fromFile.stdout).toMatch(/^key primer$/m);
-    const fromCorpus = await runCli(["generate", "--model", bundleDir, "--length", "40", "--seed", "7", "--primer", "corpus", "--data", dataDir, "--out", path.join(work, "q.mid")]);
+    const fromCorpus = await runCli([
+      "generate",
+      "--model",
+      bundleDir,
+      "--length",
+      "40",
+      "--seed",
+      "7",
+      "--primer",
+      "corpus",
+      "--data",
+      dataDir,
+      "--out",
+      path.join(work, "q.mid"),
+    ]);
     expect(fromCorpus.code, fromCorpus.stderr).toBe(0);
     expect(fromCorpus.stdout).toMatch(/^primer corpus:\S+\.mid@\d+\+32 key=[A-G][b#]?-(major|minor)$/m);
   });
@@ -152,7 +279,8 @@ describe("train → publish → generate", () => {
     expect(inD.code, inD.stderr).toBe(0);
     expect(asTrained.stdout).toMatch(/^key as-trained$/m);
     expect(inD.stdout).toMatch(/^key D major$/m);
-    const notesOf = async (file: string) => parseMidi(new Uint8Array(await readFile(path.join(work, file)))).notes;
+    const notesOf = async (file: string) =>
+      parseMidi(new Uint8Array(await readFile(path.join(work, file)))).notes;
     const [plain, moved] = [await notesOf("k0.mid"), await notesOf("k1.mid")];
     expect(plain.length).toBeGreaterThan(0);
     expect(moved.map((n) => n.pitch - 2)).toEqual(plain.map((n) => n.pitch)); // C major → D major
@@ -164,9 +292,31 @@ describe("train → publish → generate", () => {
   });
 
   it("scores tonality against note n-grams on the bundle's own validation songs", async () => {
-    const result = await runCli(["tonality", "--model", bundleDir, "--data", dataDir, "--pieces", "2", "--length", "60", "--long-pieces", "1", "--long-length", "90", "--max-order", "2"]);
+    const result = await runCli([
+      "tonality",
+      "--model",
+      bundleDir,
+      "--data",
+      dataDir,
+      "--pieces",
+      "2",
+      "--length",
+      "60",
+      "--long-pieces",
+      "1",
+      "--long-length",
+      "90",
+      "--max-order",
+      "2",
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { keyNormalization: string; teacherForced: { notes: number; inKeyMass: number; noteAccuracy: number }; ngrams: { order: number; notes: number }[]; pieces: { count: number }; reference: { count: number } };
+    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as {
+      keyNormalization: string;
+      teacherForced: { notes: number; inKeyMass: number; noteAccuracy: number };
+      ngrams: { order: number; notes: number }[];
+      pieces: { count: number };
+      reference: { count: number };
+    };
     expect(report.keyNormalization).toBe("song");
     expect(report.reference.count).toBe(2);
     expect(report.teacherForced.notes).toBeGreaterThan(10);
@@ -178,25 +328,62 @@ describe("train → publish → generate", () => {
   });
 
   it("generates tonality's pieces with the sampler asked for, and refuses a nucleus outside (0, 1]", async () => {
-    const short = ["tonality", "--model", bundleDir, "--data", dataDir, "--pieces", "2", "--length", "40", "--long-pieces", "0", "--max-order", "1"];
-    const [defaults, whole] = await Promise.all([runCli(short), runCli([...short, "--top-p", "off", "--temperature", "1.3"])]);
+    const short = [
+      "tonality",
+      "--model",
+      bundleDir,
+      "--data",
+      dataDir,
+      "--pieces",
+      "2",
+      "--length",
+      "40",
+      "--long-pieces",
+      "0",
+      "--max-order",
+      "1",
+    ];
+    const [defaults, whole] = await Promise.all([
+      runCli(short),
+      runCli([...short, "--top-p", "off", "--temperature", "1.3"]),
+    ]);
     expect(whole.code, whole.stderr).toBe(0);
-    type Report = { options: { temperature: number; topP: number | null }; pieces: { pitchClassEntropy: { mean: number } } };
-    const report = (result: { stdout: string }) => JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Report;
+    type Report = {
+      options: { temperature: number; topP: number | null };
+      pieces: { pitchClassEntropy: { mean: number } };
+    };
+    const report = (result: { stdout: string }) =>
+      JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Report;
     expect(report(defaults).options).toMatchObject({ temperature: 1, topP: 0.95 });
     expect(report(whole).options).toMatchObject({ temperature: 1.3, topP: null });
     expect(whole.stderr).toMatch(/at temperature 1\.3, top-p off/);
     // Another sampler, other pieces.
-    expect(report(whole).pieces.pitchClassEntropy.mean).not.toBe(report(defaults).pieces.pitchClassEntropy.mean);
+    expect(report(whole).pieces.pitchClassEntropy.mean).not.toBe(
+      report(defaults).pieces.pitchClassEntropy.mean,
+    );
     const bad = await runCli([...short, "--top-p", "1.5"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--top-p/);
   });
 
   it("evaluates the model on a folder", async () => {
-    const result = await runCli(["evaluate", "--model", bundleDir, "--data", dataDir, "--json", "--max-tokens", "200"]);
+    const result = await runCli([
+      "evaluate",
+      "--model",
+      bundleDir,
+      "--data",
+      dataDir,
+      "--json",
+      "--max-tokens",
+      "200",
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { model: string; files: { name: string; tokens: number }[]; skipped: { name: string }[]; overall: { loss: number; accuracy: number; perplexity: number; tokens: number } };
+    const report = JSON.parse(result.stdout) as {
+      model: string;
+      files: { name: string; tokens: number }[];
+      skipped: { name: string }[];
+      overall: { loss: number; accuracy: number; perplexity: number; tokens: number };
+    };
     expect(report.model).toBe("tiny/v1");
     expect(report.files).toHaveLength(7);
     expect(report.skipped.map((f) => f.name)).toEqual(["zz-broken.mid"]);
@@ -213,7 +400,15 @@ describe("train → publish → generate", () => {
     const weights = await readFile(path.join(tampered, "weights.bin"));
     weights[100] = weights[100]! ^ 0xff;
     await writeFile(path.join(tampered, "weights.bin"), weights);
-    const result = await runCli(["generate", "--model", tampered, "--seed", "1", "--out", path.join(work, "t.mid")]);
+    const result = await runCli([
+      "generate",
+      "--model",
+      tampered,
+      "--seed",
+      "1",
+      "--out",
+      path.join(work, "t.mid"),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`refusing to load ${tampered}`);
     expect(result.stderr).toMatch(/weights\.bin sha256 \w+… does not match bundle\.json/);
@@ -223,26 +418,62 @@ describe("train → publish → generate", () => {
 
 describe("time budget, validation inside epochs, --json", () => {
   it("stops at the budget, publishes the best validation so far and prints one JSON summary", async () => {
-    const result = await runCli(["train", "--data", dataDir, "--out", modelsDir, "--name", "budget", "--epochs", "400", "--time-budget", "5s", "--val-every", "6", "--json", ...TINY, "--stride", "4"]);
+    const result = await runCli([
+      "train",
+      "--data",
+      dataDir,
+      "--out",
+      modelsDir,
+      "--name",
+      "budget",
+      "--epochs",
+      "400",
+      "--time-budget",
+      "5s",
+      "--val-every",
+      "6",
+      "--json",
+      ...TINY,
+      "--stride",
+      "4",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
     const summary = JSON.parse(result.stdout) as TrainSummary;
-    expect(summary).toMatchObject({ name: "budget", version: "v1", bundleDir: path.join(modelsDir, "budget", "v1"), stoppedReason: "time-budget", checkpointDir: null });
+    expect(summary).toMatchObject({
+      name: "budget",
+      version: "v1",
+      bundleDir: path.join(modelsDir, "budget", "v1"),
+      stoppedReason: "time-budget",
+      checkpointDir: null,
+    });
     expect(summary.epochsRun).toBeGreaterThan(0);
     expect(summary.epochsRun).toBeLessThan(400);
     expect(summary.wallSeconds).toBeGreaterThan(5);
     expect(summary.tokensPerSecond).toBeGreaterThan(0);
-    expect(result.stderr).toMatch(/speed: [\d,]+ tok\/s, [\d.]+ s\/step; an epoch of \d+ steps ≈ \d+:\d\d \(time budget 0:05 ≈ [\d.]+ epochs\)/);
+    expect(result.stderr).toMatch(
+      /speed: [\d,]+ tok\/s, [\d.]+ s\/step; an epoch of \d+ steps ≈ \d+:\d\d \(time budget 0:05 ≈ [\d.]+ epochs\)/,
+    );
     expect(result.stderr).toContain(`time budget 0:05 reached after ${summary.epochsRun} epochs`);
 
     // One line per validation: every 6th step, every epoch's end, and the step the budget stopped at.
     const { points } = await runLog("budget");
-    expect(points.length).toBe((result.stderr.match(/^(step [\d,]+ \(epoch|epoch +\d+\/400 {2}loss|time budget reached at step)/gm) ?? []).length);
+    expect(points.length).toBe(
+      (
+        result.stderr.match(/^(step [\d,]+ \(epoch|epoch +\d+\/400 {2}loss|time budget reached at step)/gm) ??
+        []
+      ).length,
+    );
     expect(points.filter((p) => p.at === "step").every((p) => p.step % 6 === 0)).toBe(true);
     expect(points.at(-1)!.step).toBe(summary.steps);
     expect(points.every((p, i) => i === 0 || p.step > points[i - 1]!.step)).toBe(true);
     const best = points.reduce((a, b) => ((b.valLoss as number) < (a.valLoss as number) ? b : a));
-    expect(summary).toMatchObject({ bestStep: best.step, bestEpoch: best.epoch, bestValLoss: best.valLoss, bestValAccuracy: best.valAccuracy });
+    expect(summary).toMatchObject({
+      bestStep: best.step,
+      bestEpoch: best.epoch,
+      bestValLoss: best.valLoss,
+      bestValAccuracy: best.valAccuracy,
+    });
     const manifest = await manifestOf(summary.bundleDir!);
     expect(manifest.training.validateEvery).toBe(6);
     expect(manifest.metrics).toHaveLength(Math.ceil(summary.epochsRun));
@@ -265,19 +496,59 @@ describe("interrupt and resume", () => {
     interrupted.child.kill("SIGINT");
     const stopped = await interrupted.done;
     expect(stopped.code, stopped.stderr).toBe(130);
-    expect(stopped.stderr).toMatch(/Interrupted after epoch \d\. Checkpoint saved to .*resumed\/\.checkpoint/);
+    expect(stopped.stderr).toMatch(
+      /Interrupted after epoch \d\. Checkpoint saved to .*resumed\/\.checkpoint/,
+    );
     expect(stopped.stderr).toContain("Resume with: pnpm --filter trainer train --resume --name resumed");
-    expect(JSON.parse(stopped.stdout)).toMatchObject({ name: "resumed", version: null, bundleDir: null, stoppedReason: "interrupted", checkpointDir: path.join(modelsDir, "resumed", ".checkpoint") });
-    expect((await readdir(path.join(modelsDir, "resumed", ".checkpoint"))).sort()).toEqual(["checkpoint.bin", "run.json"]);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      name: "resumed",
+      version: null,
+      bundleDir: null,
+      stoppedReason: "interrupted",
+      checkpointDir: path.join(modelsDir, "resumed", ".checkpoint"),
+    });
+    expect((await readdir(path.join(modelsDir, "resumed", ".checkpoint"))).sort()).toEqual([
+      "checkpoint.bin",
+      "run.json",
+    ]);
 
-    const conflicting = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--lr", "0.1"]);
+    const conflicting = await runCli([
+      "train",
+      "--resume",
+      "--name",
+      "resumed",
+      "--out",
+      modelsDir,
+      "--lr",
+      "0.1",
+    ]);
     expect(conflicting.code).toBe(2);
     expect(conflicting.stderr).toContain("drop --lr");
-    const reshard = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--shards", "4"]);
+    const reshard = await runCli([
+      "train",
+      "--resume",
+      "--name",
+      "resumed",
+      "--out",
+      modelsDir,
+      "--shards",
+      "4",
+    ]);
     expect(reshard.code).toBe(2);
     expect(reshard.stderr).toContain("drop --shards");
 
-    const resumed = await runCli(["train", "--resume", "--name", "resumed", "--out", modelsDir, "--backend", "wasm", "--workers", "2"]);
+    const resumed = await runCli([
+      "train",
+      "--resume",
+      "--name",
+      "resumed",
+      "--out",
+      modelsDir,
+      "--backend",
+      "wasm",
+      "--workers",
+      "2",
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('resuming "resumed" from epoch');
     expect(resumed.stderr).toContain("gradients: 2 shards on 2 threads\n");
@@ -290,8 +561,11 @@ describe("interrupt and resume", () => {
     expect(await readdir(path.join(modelsDir, "resumed"))).not.toContain(".checkpoint");
     // TINY's transpositions are drawn per song per epoch; the run's log continues in its own folder.
     expect(b.training.augmentMode).toBe("random");
-    const deterministic = (points: Awaited<ReturnType<typeof runLog>>["points"]) => points.map(({ elapsedSeconds: _e, ...rest }) => rest);
-    expect(deterministic((await runLog("resumed")).points)).toEqual(deterministic((await runLog("straight")).points));
+    const deterministic = (points: Awaited<ReturnType<typeof runLog>>["points"]) =>
+      points.map(({ elapsedSeconds: _e, ...rest }) => rest);
+    expect(deterministic((await runLog("resumed")).points)).toEqual(
+      deterministic((await runLog("straight")).points),
+    );
   });
 
   it("a hard kill (SIGKILL) loses at most the running epoch: --resume continues from the last epoch's checkpoint", async () => {
@@ -301,7 +575,10 @@ describe("interrupt and resume", () => {
     killed.child.kill("SIGKILL");
     const stopped = await killed.done;
     expect(stopped.code).not.toBe(0);
-    expect((await readdir(path.join(modelsDir, "killed", ".checkpoint"))).sort()).toEqual(["checkpoint.bin", "run.json"]);
+    expect((await readdir(path.join(modelsDir, "killed", ".checkpoint"))).sort()).toEqual([
+      "checkpoint.bin",
+      "run.json",
+    ]);
     // As saved before run folders existed: the resumed run gets a folder of its own.
     const runFile = path.join(modelsDir, "killed", ".checkpoint", "run.json");
     const { runId, ...oldRun } = JSON.parse(await readFile(runFile, "utf8")) as { runId: string };

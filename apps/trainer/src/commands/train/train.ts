@@ -3,25 +3,62 @@
 // and publish the bundle atomically with curves and a README.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createModel, drawsAugmentation, getTokenizer, packBundle, pitchClassMasks, readManifest, trainModel, type BundleManifest, type EpochMetrics, type Tokenizer, type TrainCheckpoint, type TrainingConfig, type TrainResult } from "@motif/core";
+import {
+  createModel,
+  drawsAugmentation,
+  getTokenizer,
+  packBundle,
+  pitchClassMasks,
+  readManifest,
+  trainModel,
+  type BundleManifest,
+  type EpochMetrics,
+  type Tokenizer,
+  type TrainCheckpoint,
+  type TrainingConfig,
+  type TrainResult,
+} from "@motif/core";
 import { backendLabel, selectBackend } from "../../runtime/backend.js";
 import { bundleReadme } from "../../store/bundle-readme.js";
-import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type SavedRun } from "../../store/checkpoint-store.js";
+import {
+  checkpointDir,
+  loadCheckpoint,
+  removeCheckpoint,
+  saveCheckpoint,
+  type SavedRun,
+} from "../../store/checkpoint-store.js";
 import { CliError, UsageError } from "../../errors.js";
 import { sceneToPng } from "../../charts/curves-png.js";
 import { curvesScene } from "../../charts/curves-scene.js";
 import { sceneToSvg } from "../../charts/curves-svg.js";
-import { ingestForTraining, prepareDataset, type PreparedDataset, type RereadableSource, type SkippedFile } from "../../data/dataset.js";
+import {
+  ingestForTraining,
+  prepareDataset,
+  type PreparedDataset,
+  type RereadableSource,
+  type SkippedFile,
+} from "../../data/dataset.js";
 import { demoCorpusFiles } from "../../data/demo-corpus.js";
 import { resolveUserPath, stderrIsTty, trainerEnv } from "../../env.js";
 import { findMidiFiles, readMidiFile } from "../../data/midi-files.js";
 import { createProgressReporter, formatDuration, formatEpochLine } from "../../cli/progress.js";
-import { createGradientPool, defaultThreadCount, GradientWorkerError } from "../../runtime/parallel/gradient-worker-pool.js";
+import {
+  createGradientPool,
+  defaultThreadCount,
+  GradientWorkerError,
+} from "../../runtime/parallel/gradient-worker-pool.js";
 import { nextVersion, publishBundle } from "../../store/publish.js";
 import { bundleEvaluationFiles } from "../../store/publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
 import { SMALL_CORPUS_DEFAULT, isSmallCorpus, resolveConfigs } from "./train-config.js";
-import { appendMetrics, openMetricsLog, runDir, runIdOf, writeRunSummary, type TrainSummary } from "../../store/run-log.js";
+import {
+  appendMetrics,
+  openMetricsLog,
+  runDir,
+  runIdOf,
+  writeRunSummary,
+  type TrainSummary,
+} from "../../store/run-log.js";
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
@@ -29,17 +66,33 @@ const log = (line: string) => process.stderr.write(line + "\n");
 export const INTERRUPTED_EXIT_CODE = 130;
 
 function defaultName(options: TrainOptions): string {
-  const base = options.data === null ? "demo" : path.basename(path.resolve(options.data)).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "model";
+  const base =
+    options.data === null
+      ? "demo"
+      : path
+          .basename(path.resolve(options.data))
+          .toLowerCase()
+          .replace(/[^a-z0-9._-]+/g, "-")
+          .replace(/^[^a-z0-9]+/, "") || "model";
   const preset = resolvedPreset(options);
   return preset === "default" ? base : `${base}-${preset}`;
 }
 
 /** The files to train on; `readSync` lets augmentation read a song again when an epoch draws its copy. */
 async function midiSources(dataDir: string | null): Promise<RereadableSource[]> {
-  if (dataDir === null) return demoCorpusFiles().map((file) => ({ name: file.name, read: async () => file.bytes, readSync: () => file.bytes }));
+  if (dataDir === null)
+    return demoCorpusFiles().map((file) => ({
+      name: file.name,
+      read: async () => file.bytes,
+      readSync: () => file.bytes,
+    }));
   const files = await findMidiFiles(dataDir);
   if (files.length === 0) throw new CliError(`no .mid or .midi files under ${dataDir}`);
-  return files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file), readSync: () => new Uint8Array(readFileSync(file.absolutePath)) }));
+  return files.map((file) => ({
+    name: file.relativePath,
+    read: () => readMidiFile(file),
+    readSync: () => new Uint8Array(readFileSync(file.absolutePath)),
+  }));
 }
 
 /**
@@ -52,7 +105,12 @@ async function loadDataset(
   tokenizer: Tokenizer,
   keyNormalization: TrainingConfig["keyNormalization"],
   trainingFor: (corpusTokens: number) => TrainingConfig,
-): Promise<{ prepared: PreparedDataset; skipped: SkippedFile[]; fingerprint: string[]; corpusTokens: number }> {
+): Promise<{
+  prepared: PreparedDataset;
+  skipped: SkippedFile[];
+  fingerprint: string[];
+  corpusTokens: number;
+}> {
   const ingested = await ingestForTraining(sources, tokenizer, keyNormalization);
   if (ingested.repaired.length > 0) {
     log(`read ${ingested.repaired.length} file(s) with repairs (trained on):`);
@@ -65,7 +123,12 @@ async function loadDataset(
   if (ingested.songs.length === 0) throw new CliError("no usable MIDI files left to train on");
   const corpusTokens = ingested.songs.reduce((sum, song) => sum + song.ids.length, 0);
   const training = trainingFor(corpusTokens);
-  return { prepared: prepareDataset(ingested, tokenizer, training), skipped: ingested.skipped, fingerprint: ingested.songs.map((song) => song.sha256), corpusTokens };
+  return {
+    prepared: prepareDataset(ingested, tokenizer, training),
+    skipped: ingested.skipped,
+    fingerprint: ingested.songs.map((song) => song.sha256),
+    corpusTokens,
+  };
 }
 
 /**
@@ -86,7 +149,9 @@ function installStopSignals(): { stopRequested: () => boolean; dispose: () => vo
       process.exit(INTERRUPTED_EXIT_CODE);
     }
     requested = true;
-    log(`\n${signal}: stopping after the current batch and saving a checkpoint (press Ctrl-C again to abort without saving)...`);
+    log(
+      `\n${signal}: stopping after the current batch and saving a checkpoint (press Ctrl-C again to abort without saving)...`,
+    );
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -110,16 +175,23 @@ function resumedTraining(saved: TrainingConfig, options: TrainOptions): Training
 
 function bestEpoch(history: readonly EpochMetrics[]): EpochMetrics | null {
   let best: EpochMetrics | null = null;
-  for (const m of history) if (m.valLoss !== null && (best === null || best.valLoss === null || m.valLoss < best.valLoss)) best = m;
+  for (const m of history)
+    if (m.valLoss !== null && (best === null || best.valLoss === null || m.valLoss < best.valLoss)) best = m;
   return best ?? history[history.length - 1] ?? null;
 }
 
 /** "augment -5..6 (one per song per epoch, tempo ±5%)" for the run header. */
 function describeAugmentation(training: TrainingConfig): string {
-  const stretch = (training.tempoStretch ?? 0) > 0 ? `tempo ±${Number(((training.tempoStretch ?? 0) * 100).toPrecision(3))}%` : null;
-  if (training.augment.length === 0) return stretch === null ? "augment none" : `augment ${stretch} (drawn per song per epoch)`;
+  const stretch =
+    (training.tempoStretch ?? 0) > 0
+      ? `tempo ±${Number(((training.tempoStretch ?? 0) * 100).toPrecision(3))}%`
+      : null;
+  if (training.augment.length === 0)
+    return stretch === null ? "augment none" : `augment ${stretch} (drawn per song per epoch)`;
   const range = `${Math.min(...training.augment)}..${Math.max(...training.augment)}`;
-  return drawsAugmentation(training) ? `augment ${range} (one per song per epoch${stretch === null ? "" : `, ${stretch}`})` : `augment ${range} (every copy every epoch)`;
+  return drawsAugmentation(training)
+    ? `augment ${range} (one per song per epoch${stretch === null ? "" : `, ${stretch}`})`
+    : `augment ${range} (every copy every epoch)`;
 }
 
 /** The end-of-run figures (`--json`, summary.json); best = where the published weights were validated. */
@@ -136,7 +208,10 @@ function trainSummary(args: {
 }): TrainSummary {
   const { result } = args;
   const fallback = result.best === null ? bestEpoch(result.history) : null; // a run resumed from a checkpoint older than ValidationPoint
-  const partial = result.stopReason === "time-budget" && result.history.length > result.checkpoint.epoch && args.lastBatch !== null;
+  const partial =
+    result.stopReason === "time-budget" &&
+    result.history.length > result.checkpoint.epoch &&
+    args.lastBatch !== null;
   return {
     name: args.name,
     version: args.published?.version ?? null,
@@ -146,9 +221,16 @@ function trainSummary(args: {
     bestStep: result.best?.step ?? null,
     bestValLoss: result.best?.valLoss ?? fallback?.valLoss ?? null,
     bestValAccuracy: result.best?.valAccuracy ?? fallback?.valAccuracy ?? null,
-    epochsRun: Number((result.checkpoint.epoch + (partial && args.lastBatch ? args.lastBatch.batch / args.lastBatch.batches : 0)).toFixed(3)),
+    epochsRun: Number(
+      (
+        result.checkpoint.epoch +
+        (partial && args.lastBatch ? args.lastBatch.batch / args.lastBatch.batches : 0)
+      ).toFixed(3),
+    ),
     // Interrupted: what the checkpoint keeps (the running epoch's steps are redone on resume).
-    steps: result.interrupted ? result.checkpoint.optimizer.step : (args.lastBatch?.step ?? result.checkpoint.optimizer.step),
+    steps: result.interrupted
+      ? result.checkpoint.optimizer.step
+      : (args.lastBatch?.step ?? result.checkpoint.optimizer.step),
     tokensSeen: result.tokensSeen,
     wallSeconds: Number(args.wallSeconds.toFixed(1)),
     tokensPerSecond: Math.round(args.trainedTokens / Math.max(args.trainSeconds, 1e-9)),
@@ -167,7 +249,11 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   let resumed: { run: SavedRun; checkpoint: TrainCheckpoint } | null = null;
   if (options.resume) {
     const given = RESUME_FIXED_FLAGS.filter((flag) => options[flag] !== undefined && options[flag] !== null);
-    if (given.length > 0) throw new UsageError(`--resume continues the saved run with its saved settings; drop ${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`, "train");
+    if (given.length > 0)
+      throw new UsageError(
+        `--resume continues the saved run with its saved settings; drop ${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`,
+        "train",
+      );
     resumed = await loadCheckpoint(checkpointFolder);
     log(`resuming "${name}" from epoch ${resumed.checkpoint.epoch} (${checkpointFolder})`);
   }
@@ -180,13 +266,22 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const backend = await selectBackend(options.backend ?? env.backend);
   for (const fallback of backend.fallbacks) log(`  (${fallback})`);
   log(`backend: ${backend.description}`);
-  log(`data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`);
+  log(
+    `data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`,
+  );
   let trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
-  const { prepared, skipped, fingerprint, corpusTokens } = await loadDataset(sources, tokenizer, trainingForSplit.keyNormalization, (tokens) => {
-    if (!resumed) trainingForSplit = resolveConfigs(options, 2, tokens).training;
-    return trainingForSplit;
-  });
-  const configs = resumed ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) } : resolveConfigs(options, prepared.vocabulary.size, corpusTokens);
+  const { prepared, skipped, fingerprint, corpusTokens } = await loadDataset(
+    sources,
+    tokenizer,
+    trainingForSplit.keyNormalization,
+    (tokens) => {
+      if (!resumed) trainingForSplit = resolveConfigs(options, 2, tokens).training;
+      return trainingForSplit;
+    },
+  );
+  const configs = resumed
+    ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) }
+    : resolveConfigs(options, prepared.vocabulary.size, corpusTokens);
   if (!resumed && isSmallCorpus(options, corpusTokens)) {
     const { augment, seqLen, batch, epochs, maxTokens } = SMALL_CORPUS_DEFAULT;
     log(
@@ -195,8 +290,14 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     );
   }
   if (resumed) {
-    if (JSON.stringify(fingerprint) !== JSON.stringify(resumed.run.fingerprint)) throw new CliError(`the data changed since the interrupted run (files added, removed or edited under ${dataDir ?? "the demo corpus"}); cannot resume`);
-    if (JSON.stringify(prepared.vocabulary.tokens) !== JSON.stringify(resumed.run.vocabulary)) throw new CliError("the vocabulary rebuilt from the data differs from the interrupted run's (tokenizer changed?); cannot resume");
+    if (JSON.stringify(fingerprint) !== JSON.stringify(resumed.run.fingerprint))
+      throw new CliError(
+        `the data changed since the interrupted run (files added, removed or edited under ${dataDir ?? "the demo corpus"}); cannot resume`,
+      );
+    if (JSON.stringify(prepared.vocabulary.tokens) !== JSON.stringify(resumed.run.vocabulary))
+      throw new CliError(
+        "the vocabulary rebuilt from the data differs from the interrupted run's (tokenizer changed?); cannot resume",
+      );
   }
 
   const trainTokens = prepared.train.reduce((sum, song) => sum + song.ids.length, 0);
@@ -204,19 +305,27 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const validationFiles = prepared.files.filter((f) => f.split === "validation").length;
   const keys = trainingForSplit.augment.length + 1;
   const stretched = (trainingForSplit.tempoStretch ?? 0) > 0 ? " and a tempo" : "";
-  const copies = prepared.augmentSong ? `one of ${keys} transposition${keys === 1 ? "" : "s"}${stretched} drawn per song per epoch` : `+${prepared.augmentedSongs} transpositions`;
+  const copies = prepared.augmentSong
+    ? `one of ${keys} transposition${keys === 1 ? "" : "s"}${stretched} drawn per song per epoch`
+    : `+${prepared.augmentedSongs} transpositions`;
   log(
     `songs: ${prepared.files.length - validationFiles} train (${copies}, ${trainTokens} tokens), ` +
       `${validationFiles} validation (${validationTokens} tokens); vocabulary ${prepared.vocabulary.size} tokens`,
   );
   if (prepared.unknownInValidation.dropped > 0) {
-    const top = Object.entries(prepared.unknownInValidation.tokens).slice(0, 8).map(([token, count]) => `${token}×${count}`);
-    log(`validation: ${prepared.unknownInValidation.dropped} token(s) not in the training vocabulary were dropped: ${top.join(", ")}${Object.keys(prepared.unknownInValidation.tokens).length > 8 ? ", ..." : ""}`);
+    const top = Object.entries(prepared.unknownInValidation.tokens)
+      .slice(0, 8)
+      .map(([token, count]) => `${token}×${count}`);
+    log(
+      `validation: ${prepared.unknownInValidation.dropped} token(s) not in the training vocabulary were dropped: ${top.join(", ")}${Object.keys(prepared.unknownInValidation.tokens).length > 8 ? ", ..." : ""}`,
+    );
   }
 
   const { model: modelConfig, training } = configs;
   if (training.split === "random-windows" && training.augment.length > 0) {
-    log("warning: with --split random-windows, validation windows come from transposed copies of training songs too (the split is not clean)");
+    log(
+      "warning: with --split random-windows, validation windows come from transposed copies of training songs too (the split is not clean)",
+    );
   }
   const model = createModel(modelConfig, training.seed);
   log(
@@ -229,31 +338,46 @@ export async function runTrain(options: TrainOptions): Promise<number> {
 
   const shards = training.gradientShards ?? 1;
   const threads = Math.min(options.workers ?? defaultThreadCount(shards), shards);
-  const capped = options.workers !== undefined && options.workers > shards ? ` (--workers ${options.workers} capped: a thread needs a shard)` : "";
-  log(`gradients: ${shards} shard${shards === 1 ? "" : "s"} on ${threads} thread${threads === 1 ? "" : "s"}${capped}`);
+  const capped =
+    options.workers !== undefined && options.workers > shards
+      ? ` (--workers ${options.workers} capped: a thread needs a shard)`
+      : "";
+  log(
+    `gradients: ${shards} shard${shards === 1 ? "" : "s"} on ${threads} thread${threads === 1 ? "" : "s"}${capped}`,
+  );
 
   const timeBudgetSeconds = options.timeBudget ?? resumed?.run.timeBudgetSeconds;
   const budget = timeBudgetSeconds === undefined ? {} : { timeBudgetSeconds };
   // A run saved before run folders existed gets one now.
-  const run: SavedRun = resumed ? { ...resumed.run, training, runId: resumed.run.runId ?? runIdOf(new Date().toISOString()), ...budget } : {
-    formatVersion: 1,
-    name,
-    data: dataDir,
-    tokenizer: tokenizerKind,
-    modelConfig,
-    training,
-    fingerprint,
-    vocabulary: [...prepared.vocabulary.tokens],
-    backend: backendLabel(backend),
-    startedAt: new Date().toISOString(),
-    ...budget,
-  };
+  const run: SavedRun = resumed
+    ? { ...resumed.run, training, runId: resumed.run.runId ?? runIdOf(new Date().toISOString()), ...budget }
+    : {
+        formatVersion: 1,
+        name,
+        data: dataDir,
+        tokenizer: tokenizerKind,
+        modelConfig,
+        training,
+        fingerprint,
+        vocabulary: [...prepared.vocabulary.tokens],
+        backend: backendLabel(backend),
+        startedAt: new Date().toISOString(),
+        ...budget,
+      };
   run.runId ??= runIdOf(run.startedAt);
   // Outlives the checkpoint (removed on publish): <out>/<name>/runs/<run id>/metrics.jsonl, trimmed to the checkpoint on resume.
   const runFolder = runDir(root, name, run.runId);
   const metricsFile = await openMetricsLog(runFolder, resumed ? resumed.checkpoint.optimizer.step : null);
-  log(`metrics: ${metricsFile}${timeBudgetSeconds === undefined ? "" : `; time budget ${formatDuration(timeBudgetSeconds)}`}`);
-  const progress = createProgressReporter({ totalEpochs: training.epochs, tty: stderrIsTty(), write: (text) => process.stderr.write(text), columns: process.stderr.columns, ...budget });
+  log(
+    `metrics: ${metricsFile}${timeBudgetSeconds === undefined ? "" : `; time budget ${formatDuration(timeBudgetSeconds)}`}`,
+  );
+  const progress = createProgressReporter({
+    totalEpochs: training.epochs,
+    tty: stderrIsTty(),
+    write: (text) => process.stderr.write(text),
+    columns: process.stderr.columns,
+    ...budget,
+  });
   for (const m of resumed?.checkpoint.history ?? []) log(`(done) ${formatEpochLine(m, training.epochs)}`);
   const signals = installStopSignals();
   let result: Awaited<ReturnType<typeof trainModel>>;
@@ -263,7 +387,8 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const trainStart = performance.now();
   try {
     // Extra threads (the main thread computes shards too); disposed on every path, Ctrl-C included.
-    if (threads > 1) workers = await createGradientPool({ workers: threads - 1, backend: backend.name, modelConfig });
+    if (threads > 1)
+      workers = await createGradientPool({ workers: threads - 1, backend: backend.name, modelConfig });
     result = await trainModel({
       model,
       modelConfig,
@@ -292,7 +417,8 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       },
     });
   } catch (error) {
-    if (error instanceof GradientWorkerError) throw new CliError(`${error.message} (--workers 1 trains on the main thread only)`);
+    if (error instanceof GradientWorkerError)
+      throw new CliError(`${error.message} (--workers 1 trains on the main thread only)`);
     throw error;
   } finally {
     await workers?.dispose();
@@ -301,7 +427,17 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
   const summaryOf = (published: { version: string; dir: string } | null) =>
-    trainSummary({ name, result, published, lastBatch, trainedTokens, trainSeconds, wallSeconds: (performance.now() - started) / 1000, metricsFile, checkpointDir: checkpointFolder });
+    trainSummary({
+      name,
+      result,
+      published,
+      lastBatch,
+      trainedTokens,
+      trainSeconds,
+      wallSeconds: (performance.now() - started) / 1000,
+      metricsFile,
+      checkpointDir: checkpointFolder,
+    });
   const report = async (summary: TrainSummary) => {
     await writeRunSummary(runFolder, summary);
     if (options.json) process.stdout.write(JSON.stringify(summary) + "\n");
@@ -333,17 +469,36 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const files = await packBundle({ model, manifest });
   const fullManifest = readManifest(files);
   // Every published model carries its music report (publish-evaluation.ts); it reads the songs it needs again, one file at a time.
-  const evaluated = await bundleEvaluationFiles({ bundle: { model, manifest: fullManifest, vocabulary: prepared.vocabulary, tokenizer }, sources });
+  const evaluated = await bundleEvaluationFiles({
+    bundle: { model, manifest: fullManifest, vocabulary: prepared.vocabulary, tokenizer },
+    sources,
+  });
   model.dispose();
   log(evaluated.summary);
-  const scene = curvesScene(result.history, `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`);
-  const extras = { "curves.svg": sceneToSvg(scene), "curves.png": sceneToPng(scene), ...ownCorpusFiles(dataDir), ...(evaluated.files ?? {}), ...evaluated.pictures };
-  const readme = bundleReadme(fullManifest, [...new Set([...Object.keys(files), ...Object.keys(extras)].map((file) => file.replace(/\/.*/, "/")))]);
+  const scene = curvesScene(
+    result.history,
+    `${name} ${version}: ${modelConfig.preset} preset, ${tokenizer.kind} tokens`,
+  );
+  const extras = {
+    "curves.svg": sceneToSvg(scene),
+    "curves.png": sceneToPng(scene),
+    ...ownCorpusFiles(dataDir),
+    ...(evaluated.files ?? {}),
+    ...evaluated.pictures,
+  };
+  const readme = bundleReadme(fullManifest, [
+    ...new Set([...Object.keys(files), ...Object.keys(extras)].map((file) => file.replace(/\/.*/, "/"))),
+  ]);
   const target = await publishBundle(root, name, version, { ...files, ...extras, "README.md": readme });
   await removeCheckpoint(checkpointFolder);
 
   const summary = summaryOf({ version, dir: target });
-  const stopped = { epochs: "", patience: "stopped early (no better validation loss); ", "time-budget": `time budget ${formatDuration(timeBudgetSeconds ?? 0)} reached after ${summary.epochsRun} epochs; `, interrupted: "" }[summary.stoppedReason];
+  const stopped = {
+    epochs: "",
+    patience: "stopped early (no better validation loss); ",
+    "time-budget": `time budget ${formatDuration(timeBudgetSeconds ?? 0)} reached after ${summary.epochsRun} epochs; `,
+    interrupted: "",
+  }[summary.stoppedReason];
   log(
     `${stopped}best epoch ${summary.bestEpoch ?? "-"}${summary.bestStep === null ? "" : ` (step ${summary.bestStep})`}: ` +
       `val loss ${summary.bestValLoss?.toFixed(4) ?? "-"}, val acc ${summary.bestValAccuracy?.toFixed(4) ?? "-"}; ` +

@@ -57,7 +57,8 @@ class GradientThread {
     this.ready = new Promise<void>((resolve, reject) => {
       const onStartMessage = (message: FromWorker) => {
         if (message.type === "ready") resolve();
-        else if (message.type === "start-failed") reject(new GradientWorkerError(`gradient worker ${index} could not start: ${message.message}`));
+        else if (message.type === "start-failed")
+          reject(new GradientWorkerError(`gradient worker ${index} could not start: ${message.message}`));
         else return;
         this.worker.off("message", onStartMessage);
         this.worker.on("message", (m: FromWorker) => this.onMessage(m));
@@ -68,7 +69,10 @@ class GradientThread {
         reject(this.failure);
       });
       this.worker.on("exit", (code) => {
-        if (!this.disposing) this.fail(new GradientWorkerError(`gradient worker ${index} exited unexpectedly (exit code ${code})`));
+        if (!this.disposing)
+          this.fail(
+            new GradientWorkerError(`gradient worker ${index} exited unexpectedly (exit code ${code})`),
+          );
         reject(this.failure ?? new GradientWorkerError(`gradient worker ${index} was stopped`));
       });
     });
@@ -121,7 +125,8 @@ class GradientThread {
  * error naming it. Always `dispose()` (it terminates the threads).
  */
 export async function createGradientPool(options: GradientPoolOptions): Promise<GradientWorkers> {
-  if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`a gradient pool needs at least 1 worker thread, got ${options.workers}`);
+  if (!Number.isInteger(options.workers) || options.workers < 1)
+    throw new Error(`a gradient pool needs at least 1 worker thread, got ${options.workers}`);
   const threads = Array.from({ length: options.workers }, (_, i) => new GradientThread(i + 1, options));
   const dispose = async () => {
     await Promise.all(threads.map((thread) => thread.dispose()));

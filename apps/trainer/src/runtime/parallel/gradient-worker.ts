@@ -28,17 +28,29 @@ try {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   port.on("message", (message: ToWorker) => {
     if (message.type === "weights") {
-      if (message.weights.length !== variables.length) throw new Error(`got ${message.weights.length} weight arrays for ${variables.length} trainable weights`);
-      variables.forEach((variable, i) => tf.tidy(() => variable.assign(tf.tensor(message.weights[i] as Float32Array, variable.shape))));
+      if (message.weights.length !== variables.length)
+        throw new Error(
+          `got ${message.weights.length} weight arrays for ${variables.length} trainable weights`,
+        );
+      variables.forEach((variable, i) =>
+        tf.tidy(() => variable.assign(tf.tensor(message.weights[i] as Float32Array, variable.shape))),
+      );
       return;
     }
     try {
       const result = compute(message.request);
       // Carried state: the rows' final LSTM states travel back with the gradients.
       const arrays = [...result.gradients, ...(result.finalStates ?? [])];
-      post({ type: "result", id: message.id, result }, arrays.map((a) => a.buffer as ArrayBuffer));
+      post(
+        { type: "result", id: message.id, result },
+        arrays.map((a) => a.buffer as ArrayBuffer),
+      );
     } catch (error) {
-      post({ type: "compute-failed", id: message.id, message: error instanceof Error ? error.message : String(error) });
+      post({
+        type: "compute-failed",
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   });
   post({ type: "ready", backend: tf.getBackend() });

@@ -14,8 +14,7 @@ export interface WorkerSetup {
 }
 
 export type ToWorker =
-  | { type: "weights"; weights: Float32Array[] }
-  | { type: "compute"; id: number; request: ShardRequest };
+  { type: "weights"; weights: Float32Array[] } | { type: "compute"; id: number; request: ShardRequest };
 
 export type FromWorker =
   | { type: "ready"; backend: string }

@@ -10,11 +10,20 @@ export function diskFullAfter(capacity: number): WriteContents {
     const fits = Math.min(left, bytes.length);
     await handle.write(bytes.subarray(0, fits));
     left -= fits;
-    if (fits < bytes.length) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+    if (fits < bytes.length)
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
+        code: "ENOSPC",
+        errno: -28,
+        syscall: "write",
+      });
   };
 }
 
 /** The bytes `files` take as the seam sees them (strings as UTF-8). */
 export function byteCount(files: Record<string, Uint8Array | string>): number {
-  return Object.values(files).reduce((sum, contents) => sum + (typeof contents === "string" ? new TextEncoder().encode(contents).length : contents.length), 0);
+  return Object.values(files).reduce(
+    (sum, contents) =>
+      sum + (typeof contents === "string" ? new TextEncoder().encode(contents).length : contents.length),
+    0,
+  );
 }

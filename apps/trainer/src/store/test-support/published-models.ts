@@ -29,15 +29,18 @@ export async function inspectPublished(root: string, name: string): Promise<Publ
   for (const entry of await readdir(modelDir, { withFileTypes: true }).catch(() => [])) {
     if (entry.name === ".checkpoint" || (entry.name === "runs" && entry.isDirectory())) continue;
     if (entry.name.startsWith(".")) found.hidden.push(path.join(name, entry.name));
-    else if (entry.name === LATEST_FILE && entry.isFile()) found.latest = (await readFile(path.join(modelDir, LATEST_FILE), "utf8")).trim();
-    else if (!/^v\d+$/.test(entry.name) || !entry.isDirectory()) found.problems.push(`${entry.name}: a stray entry in ${modelDir}`);
+    else if (entry.name === LATEST_FILE && entry.isFile())
+      found.latest = (await readFile(path.join(modelDir, LATEST_FILE), "utf8")).trim();
+    else if (!/^v\d+$/.test(entry.name) || !entry.isDirectory())
+      found.problems.push(`${entry.name}: a stray entry in ${modelDir}`);
     else {
       const loaded = await loadChecked(path.join(modelDir, entry.name));
       if ("manifest" in loaded) found.bundles.set(entry.name, loaded.manifest);
       else found.problems.push(`${entry.name}: ${loaded.problem}`);
     }
   }
-  if (found.latest !== null && !found.bundles.has(found.latest)) found.problems.push(`LATEST names "${found.latest}", which is not a loadable bundle`);
+  if (found.latest !== null && !found.bundles.has(found.latest))
+    found.problems.push(`LATEST names "${found.latest}", which is not a loadable bundle`);
   return found;
 }
 

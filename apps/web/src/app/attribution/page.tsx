@@ -8,13 +8,17 @@ export const metadata: Metadata = { title: "Attribution" };
 export default async function AttributionPage() {
   await connection();
   const models = await (await serverCaller()).models.list();
-  const withNotice = models.filter((model) => (model.fileSizes as Record<string, number | null>)["NOTICE.md"]);
+  const withNotice = models.filter(
+    (model) => (model.fileSizes as Record<string, number | null>)["NOTICE.md"],
+  );
   return (
     <section className="card">
       <h1>Attribution</h1>
       <h2>The music the models learned from</h2>
       {withNotice.length === 0 ? (
-        <p className="muted">No model here ships a notice: they were trained on their owners&apos; own MIDI files.</p>
+        <p className="muted">
+          No model here ships a notice: they were trained on their owners&apos; own MIDI files.
+        </p>
       ) : (
         <ul>
           {withNotice.map((model) => (

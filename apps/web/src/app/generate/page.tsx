@@ -8,10 +8,22 @@ import { readRecipeQuery } from "@/server/recipe-query";
 export const metadata: Metadata = { title: "Generate" };
 
 /** `?model=…&seed=…&…` (a recipe URL, e.g. a piece's "replay this recipe") fills the form. */
-export default async function GeneratePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GeneratePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const models = await (await serverCaller()).models.list();
-  const usable = models.filter((model) => model.usable).map((model) => ({ id: model.id, label: `${model.name}/${model.version}`, vocabSize: model.vocabSize, tokenizer: model.tokenizer, preset: model.preset }));
+  const usable = models
+    .filter((model) => model.usable)
+    .map((model) => ({
+      id: model.id,
+      label: `${model.name}/${model.version}`,
+      vocabSize: model.vocabSize,
+      tokenizer: model.tokenizer,
+      preset: model.preset,
+    }));
   const recipe = readRecipeQuery(await searchParams, usable);
   return (
     <>
@@ -23,7 +35,10 @@ export default async function GeneratePage({ searchParams }: { searchParams: Pro
       </section>
       {usable.length === 0 ? (
         <div className="empty card">
-          <p>No usable model yet. Train one with <code>pnpm --filter trainer train</code>, then refresh on the <Link href="/models">models page</Link>.</p>
+          <p>
+            No usable model yet. Train one with <code>pnpm --filter trainer train</code>, then refresh on the{" "}
+            <Link href="/models">models page</Link>.
+          </p>
         </div>
       ) : (
         <GenerateForm models={usable} initial={recipe.values} notes={recipe.notes} />

@@ -20,7 +20,11 @@ export default async function ModelsPage() {
         </div>
         <RefreshModelsButton />
       </section>
-      {models.length === 0 ? <div className="empty card">No bundles found. Train one with <code>pnpm --filter trainer train</code>.</div> : null}
+      {models.length === 0 ? (
+        <div className="empty card">
+          No bundles found. Train one with <code>pnpm --filter trainer train</code>.
+        </div>
+      ) : null}
       <div className="model-list">
         {models.map((model) => (
           <ModelCard key={model.id} model={toWire<ModelCardData>(model)} />
@@ -28,7 +32,10 @@ export default async function ModelsPage() {
       </div>
       <section className="card training-section">
         <h2>Training runs</h2>
-        <p className="muted small">Validation loss of the trainer&apos;s runs as they are recorded (metrics.jsonl), updated live while one runs; tick several to compare them.</p>
+        <p className="muted small">
+          Validation loss of the trainer&apos;s runs as they are recorded (metrics.jsonl), updated live while
+          one runs; tick several to compare them.
+        </p>
         <TrainingRuns />
       </section>
     </>

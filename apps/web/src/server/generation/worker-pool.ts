@@ -28,9 +28,15 @@ interface Slot {
  * the rest queued in order: pages stay fast while pieces are generated. A crashed worker fails
  * only its own task and is replaced.
  */
-export function createWorkerPool(options: { script: string; size: number; /** Batch note updates at most this often (the worker's default 80 ms). */ progressEveryMs?: number }): GenerationEngine & { backends(): (string | null)[] } {
+export function createWorkerPool(options: {
+  script: string;
+  size: number;
+  /** Batch note updates at most this often (the worker's default 80 ms). */ progressEveryMs?: number;
+}): GenerationEngine & { backends(): (string | null)[] } {
   if (!existsSync(options.script)) {
-    throw new Error(`generation worker ${options.script} is missing: run \`pnpm --filter web build:worker\` (part of \`build\`)`);
+    throw new Error(
+      `generation worker ${options.script} is missing: run \`pnpm --filter web build:worker\` (part of \`build\`)`,
+    );
   }
   const slots: Slot[] = [];
   const queue: Task[] = [];
@@ -38,7 +44,11 @@ export function createWorkerPool(options: { script: string; size: number; /** Ba
   let closed = false;
 
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(options.script, { workerData: { progressEveryMs: options.progressEveryMs } }), task: null, backend: null };
+    const slot: Slot = {
+      worker: new Worker(options.script, { workerData: { progressEveryMs: options.progressEveryMs } }),
+      task: null,
+      backend: null,
+    };
     slot.worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     slot.worker.on("error", (error) => fail(slot, new Error(`generation worker crashed: ${error.message}`)));
     slot.worker.on("exit", (code) => {
@@ -107,10 +117,21 @@ export function createWorkerPool(options: { script: string; size: number; /** Ba
     }
   }
 
-  function run<T extends WorkerResultValue>(request: Request, onProgress?: (progress: GenerateProgress) => void, onQueue?: (ahead: number | null) => void): Promise<T> {
+  function run<T extends WorkerResultValue>(
+    request: Request,
+    onProgress?: (progress: GenerateProgress) => void,
+    onQueue?: (ahead: number | null) => void,
+  ): Promise<T> {
     if (closed) return Promise.reject(new Error("the generation pool is closed"));
     return new Promise<T>((resolve, reject) => {
-      queue.push({ id: nextId++, request, resolve: resolve as (value: WorkerResultValue) => void, reject, ...(onProgress ? { onProgress } : {}), ...(onQueue ? { onQueue } : {}) });
+      queue.push({
+        id: nextId++,
+        request,
+        resolve: resolve as (value: WorkerResultValue) => void,
+        reject,
+        ...(onProgress ? { onProgress } : {}),
+        ...(onQueue ? { onQueue } : {}),
+      });
       pump();
     });
   }

@@ -22,7 +22,9 @@ export function createPieceNotifications(url: string) {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   // The pg pool comes from the driver adapter the app already uses (pg is its dependency, not ours).
-  const pool = new PrismaPg({ connectionString: url, max: 1 }).connect().then((adapter) => adapter.underlyingDriver());
+  const pool = new PrismaPg({ connectionString: url, max: 1 })
+    .connect()
+    .then((adapter) => adapter.underlyingDriver());
   let closed = false;
   let release: (() => void) | null = null;
   let resolveReady!: () => void;
@@ -37,7 +39,9 @@ export function createPieceNotifications(url: string) {
       client.removeAllListeners("notification");
       client.release(error ?? true);
       if (closed) return;
-      console.error(`generation queue: listener connection lost${error ? ` (${error.message})` : ""}; listening again`);
+      console.error(
+        `generation queue: listener connection lost${error ? ` (${error.message})` : ""}; listening again`,
+      );
       setTimeout(() => void listen(true).catch(onListenError), RECONNECT_MS);
     };
     client.on("error", drop);

@@ -8,7 +8,15 @@ import type { PieceRun, PieceRuns, StreamEvent } from "../services/piece-runs";
 import { QUEUE_CHANGED, type PieceNotifications } from "./piece-notifications";
 import { GENERATE_TASK, QUEUE_AHEAD_SQL } from "./queue-sql";
 
-const streamSelect = { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true, noteCount: true, progressSeq: true } as const;
+const streamSelect = {
+  status: true,
+  tokenCount: true,
+  notes: true,
+  durationSeconds: true,
+  error: true,
+  noteCount: true,
+  progressSeq: true,
+} as const;
 
 /**
  * The queue engine's web side: a stored piece becomes a graphile-worker job (its key is the
@@ -17,7 +25,12 @@ const streamSelect = { status: true, tokenCount: true, notes: true, durationSeco
  * notified in the same transaction, so a subscriber that listens, then reads the row, applies
  * exactly the notified updates newer than what it read.
  */
-export function createQueueRuns(deps: { db: Database; notifications: PieceNotifications; /** Unfinished generations (the whole cluster's) past which new ones are refused. */ maxQueued: number; /** Attempts per job before its piece is marked failed. */ attempts: number }): PieceRuns {
+export function createQueueRuns(deps: {
+  db: Database;
+  notifications: PieceNotifications;
+  /** Unfinished generations (the whole cluster's) past which new ones are refused. */ maxQueued: number;
+  /** Attempts per job before its piece is marked failed. */ attempts: number;
+}): PieceRuns {
   const { db, notifications, maxQueued, attempts } = deps;
   /** Generations this instance accepted but has not stored yet (counted on top of the database's). */
   let admitting = 0;
@@ -47,7 +60,10 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
   async function enqueue(pieceId: string): Promise<void> {
     await addJob(pieceId).catch((error: unknown) => {
       if (error instanceof Error && /graphile_worker.* does not exist/.test(error.message)) {
-        throw new Error("the generation queue's schema is missing in this database: run `pnpm --filter web queue:migrate` (a starting worker does it too)", { cause: error });
+        throw new Error(
+          "the generation queue's schema is missing in this database: run `pnpm --filter web queue:migrate` (a starting worker does it too)",
+          { cause: error },
+        );
       }
       throw error;
     });
@@ -91,7 +107,15 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
       if (!piece) throw new NotFoundError(`no piece with id ${id}`);
       let ahead = piece.status === "generating" ? await queueAhead(id) : null;
       let seq = piece.progressSeq;
-      yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error, ahead };
+      yield {
+        type: "snapshot",
+        status: piece.status,
+        tokenCount: piece.tokenCount,
+        notes: piece.notes as unknown as RollNote[],
+        durationSeconds: piece.durationSeconds,
+        error: piece.error,
+        ahead,
+      };
       if (piece.status !== "generating") return;
       for await (const news of heard) {
         if (news === QUEUE_CHANGED) {
@@ -131,8 +155,11 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
   async function storedProgress(id: string): Promise<{ seq: number; events: PieceEvent[] } | null> {
     const row = await db.piece.findUnique({ where: { id }, select: streamSelect });
     if (!row) return null;
-    const events: PieceEvent[] = [{ type: "notes", tokenCount: row.tokenCount, from: 0, notes: row.notes as unknown as RollNote[] }];
-    if (row.status === "done") events.push({ type: "done", durationSeconds: row.durationSeconds, noteCount: row.noteCount });
+    const events: PieceEvent[] = [
+      { type: "notes", tokenCount: row.tokenCount, from: 0, notes: row.notes as unknown as RollNote[] },
+    ];
+    if (row.status === "done")
+      events.push({ type: "done", durationSeconds: row.durationSeconds, noteCount: row.noteCount });
     if (row.status === "failed") events.push({ type: "failed", error: row.error ?? "generation failed" });
     return { seq: row.progressSeq, events };
   }
@@ -142,7 +169,10 @@ export function createQueueRuns(deps: { db: Database; notifications: PieceNotifi
     for (;;) {
       const ids = [...started];
       if (ids.length === 0) return;
-      const waiting = await db.piece.findMany({ where: { id: { in: ids }, status: "generating" }, select: { id: true } });
+      const waiting = await db.piece.findMany({
+        where: { id: { in: ids }, status: "generating" },
+        select: { id: true },
+      });
       for (const id of ids) if (!waiting.some((piece) => piece.id === id)) started.delete(id);
       if (waiting.length === 0) return;
       // Wait for the first of them to finish, then look again.

@@ -25,14 +25,19 @@ export const pieceNotificationSchema = z.object({
   id: z.string(),
   /** The piece's progressSeq once this update was stored; 0 for events that change no stored state (queue position). */
   seq: z.number().int(),
-  event: z.custom<NotifiedEvent>((value) => typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string"),
+  event: z.custom<NotifiedEvent>(
+    (value) =>
+      typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string",
+  ),
 });
 export type PieceNotification = z.infer<typeof pieceNotificationSchema>;
 
 /** The NOTIFY payload of one update; an update too large for NOTIFY becomes a resync (the row holds it). */
 export function pieceNotification(id: string, seq: number, event: NotifiedEvent): string {
   const payload = JSON.stringify({ id, seq, event });
-  return payload.length <= MAX_NOTIFY_PAYLOAD ? payload : JSON.stringify({ id, seq, event: { type: "resync" } });
+  return payload.length <= MAX_NOTIFY_PAYLOAD
+    ? payload
+    : JSON.stringify({ id, seq, event: { type: "resync" } });
 }
 
 /** Jobs (running, then waiting in graphile-worker's order) before a piece's own; null when it runs or has no job. */

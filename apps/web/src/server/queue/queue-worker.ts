@@ -8,7 +8,14 @@ import { applyNotesUpdate, type RollNote } from "@/lib/roll";
 import type { Database } from "../db";
 import type { GenerateProgress, GenerationEngine } from "../generation/engine";
 import { finishedColumns, jobOf, recipeColumnsSelect } from "../services/piece-columns";
-import { GENERATE_TASK, PIECE_CHANNEL, QUEUE_CHANNEL, generatePayloadSchema, pieceNotification, type NotifiedEvent } from "./queue-sql";
+import {
+  GENERATE_TASK,
+  PIECE_CHANNEL,
+  QUEUE_CHANNEL,
+  generatePayloadSchema,
+  pieceNotification,
+  type NotifiedEvent,
+} from "./queue-sql";
 
 /** Worker ids this app makes (workerIdFor); the sweep judges only those. */
 const WORKER_ID_PREFIX = "motif/";
@@ -40,10 +47,19 @@ export interface QueueWorkerOptions {
  * free was left by a crash: graphile-worker's force_unlock_workers gives it back to the queue,
  * where that attempt counts (after `max_attempts` the piece is marked failed, with the reason).
  */
-export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ workerIds: string[]; stop(): Promise<void>; sweep(): Promise<number> }> {
+export async function startQueueWorker(
+  options: QueueWorkerOptions,
+): Promise<{ workerIds: string[]; stop(): Promise<void>; sweep(): Promise<number> }> {
   const { db, url, engine, concurrency } = options;
   const log = options.log ?? ((line) => console.log(line));
-  const liveness = await openLiveness(url, (error) => (options.onFatal ?? ((e) => { throw e; }))(error));
+  const liveness = await openLiveness(url, (error) =>
+    (
+      options.onFatal ??
+      ((e) => {
+        throw e;
+      })
+    )(error),
+  );
   const workerIds = Array.from({ length: concurrency }, (_, n) => workerIdFor(process.pid, n));
   for (const id of workerIds) await liveness.hold(id);
 
@@ -54,11 +70,20 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
     if (!workerId) throw new Error("graphile-worker gave a job without its worker id");
     const piece = await db.piece.findUnique({
       where: { id: pieceId },
-      select: { status: true, title: true, bundleHash: true, ...recipeColumnsSelect, model: { select: { path: true } } },
+      select: {
+        status: true,
+        title: true,
+        bundleHash: true,
+        ...recipeColumnsSelect,
+        model: { select: { path: true } },
+      },
     });
     // Stored already: a retry of a job whose worker stopped between storing and completing it.
     if (!piece || piece.status !== "generating") return;
-    const claimed = await db.piece.updateMany({ where: { id: pieceId, status: "generating" }, data: { runner: workerId } });
+    const claimed = await db.piece.updateMany({
+      where: { id: pieceId, status: "generating" },
+      data: { runner: workerId },
+    });
     if (claimed.count === 0) return;
     log(`piece ${pieceId}: attempt ${job.attempts}/${job.max_attempts} on ${workerId} (pid ${process.pid})`);
     await notify(db, QUEUE_CHANNEL, "");
@@ -71,7 +96,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
       await progress.flush();
       if (result.reportError) log(`piece ${pieceId}: no music report: ${result.reportError}`);
       const final = finishedTitle(recipe.seed, result.notes);
-      await storeAndNotify(db, pieceId, workerId, finishedColumns(result), { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length }, { from: piece.title, to: final });
+      await storeAndNotify(
+        db,
+        pieceId,
+        workerId,
+        finishedColumns(result),
+        { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length },
+        { from: piece.title, to: final },
+      );
     } catch (error) {
       await progress.flush();
       const message = error instanceof Error ? error.message : String(error);
@@ -79,7 +111,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
       // graphile-worker retries it (with its backoff) unless this was the last attempt.
       if (!permanent && job.attempts < job.max_attempts) throw error;
       const reason = permanent ? message : `${message} (attempt ${job.attempts} of ${job.max_attempts})`;
-      await storeAndNotify(db, pieceId, workerId, { status: "failed", error: reason, finishedAt: new Date() }, { type: "failed", error: reason });
+      await storeAndNotify(
+        db,
+        pieceId,
+        workerId,
+        { status: "failed", error: reason, finishedAt: new Date() },
+        { type: "failed", error: reason },
+      );
     } finally {
       await notify(db, QUEUE_CHANNEL, "").catch(() => undefined);
     }
@@ -87,7 +125,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
 
   /** Frees the jobs of dead workers; returns how many it freed. */
   async function sweep(): Promise<number> {
-    const held = await db.$queryRawUnsafe<{ id: string; key: string; locked_by: string; attempts: number; max_attempts: number }[]>(
+    const held = await db.$queryRawUnsafe<
+      { id: string; key: string; locked_by: string; attempts: number; max_attempts: number }[]
+    >(
       `select j.id::text as id, j.key, j.locked_by, j.attempts, j.max_attempts from graphile_worker.jobs as j
         where j.task_identifier = $1 and j.locked_by like '${WORKER_ID_PREFIX}%'`,
       GENERATE_TASK,
@@ -100,11 +140,22 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
         job.locked_by,
       );
       if (!probe?.dead) continue;
-      log(`piece ${job.key}: worker ${job.locked_by} is gone (attempt ${job.attempts}/${job.max_attempts}); freeing its job`);
-      await db.$executeRawUnsafe(`select graphile_worker.force_unlock_workers(array[$1::text])`, job.locked_by);
+      log(
+        `piece ${job.key}: worker ${job.locked_by} is gone (attempt ${job.attempts}/${job.max_attempts}); freeing its job`,
+      );
+      await db.$executeRawUnsafe(
+        `select graphile_worker.force_unlock_workers(array[$1::text])`,
+        job.locked_by,
+      );
       if (job.attempts >= job.max_attempts) {
         const reason = `the generation worker stopped during generation (attempt ${job.attempts} of ${job.max_attempts})`;
-        await storeAndNotify(db, job.key, null, { status: "failed", error: reason, finishedAt: new Date() }, { type: "failed", error: reason });
+        await storeAndNotify(
+          db,
+          job.key,
+          null,
+          { status: "failed", error: reason, finishedAt: new Date() },
+          { type: "failed", error: reason },
+        );
         await db.$executeRawUnsafe(`select graphile_worker.complete_jobs(array[$1::bigint])`, job.id);
       }
       await notify(db, QUEUE_CHANNEL, "");
@@ -116,7 +167,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
   // One runner per worker id (graphile-worker takes a given id only with concurrency 1).
   const runners: Runner[] = [];
   for (const workerId of workerIds) {
-    const runnerOptions = { connectionString: url, concurrency: 1, workerId, maxPoolSize: 3, noHandleSignals: true, pollInterval: POLL_EVERY_MS, logger: quietLogger(log), taskList: { [GENERATE_TASK]: generate } };
+    const runnerOptions = {
+      connectionString: url,
+      concurrency: 1,
+      workerId,
+      maxPoolSize: 3,
+      noHandleSignals: true,
+      pollInterval: POLL_EVERY_MS,
+      logger: quietLogger(log),
+      taskList: { [GENERATE_TASK]: generate },
+    };
     runners.push(await run(runnerOptions));
   }
   let sweeping = Promise.resolve(0);
@@ -139,7 +199,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<{ w
   };
 }
 
-
 /** `motif/<pid>/<n>/<host>/<random>`: unique, and it names the process that holds the job. */
 export function workerIdFor(pid: number, n: number): string {
   return `${WORKER_ID_PREFIX}${pid}/${n}/${hostname()}/${randomBytes(4).toString("hex")}`;
@@ -152,11 +211,20 @@ export function pidOfWorker(workerId: string): number | null {
 }
 
 /** Throws when the bundle on this worker's storage is not the one the piece was made with. */
-async function refuseChangedBundle(engine: GenerationEngine, modelDir: string, bundleHash: string): Promise<void> {
+async function refuseChangedBundle(
+  engine: GenerationEngine,
+  modelDir: string,
+  bundleHash: string,
+): Promise<void> {
   const inspection = await engine.inspectBundle(modelDir);
-  if (!inspection.ok) throw new Error(`refused: the bundle in ${modelDir} is not usable here (${inspection.reasons.join("; ")})`);
+  if (!inspection.ok)
+    throw new Error(
+      `refused: the bundle in ${modelDir} is not usable here (${inspection.reasons.join("; ")})`,
+    );
   if (inspection.info.bundleHash !== bundleHash) {
-    throw new Error(`refused: the bundle in ${modelDir} is ${inspection.info.bundleHash.slice(0, 12)} on this worker, but the piece was made with ${bundleHash.slice(0, 12)}`);
+    throw new Error(
+      `refused: the bundle in ${modelDir} is ${inspection.info.bundleHash.slice(0, 12)} on this worker, but the piece was made with ${bundleHash.slice(0, 12)}`,
+    );
   }
 }
 
@@ -169,14 +237,29 @@ async function notify(db: Database, channel: string, payload: string): Promise<v
  * on commit), numbered by progressSeq; nothing happens when the piece is finished or another worker
  * than `workerId` runs it now (null: whoever runs it). `title`: the finished piece's title, unless it was renamed meanwhile.
  */
-async function storeAndNotify(db: Database, pieceId: string, workerId: string | null, data: Parameters<Database["piece"]["updateMany"]>[0]["data"], event: NotifiedEvent, title?: { from: string; to: string }): Promise<boolean> {
+async function storeAndNotify(
+  db: Database,
+  pieceId: string,
+  workerId: string | null,
+  data: Parameters<Database["piece"]["updateMany"]>[0]["data"],
+  event: NotifiedEvent,
+  title?: { from: string; to: string },
+): Promise<boolean> {
   return db.$transaction(
     async (tx) => {
-      const updated = await tx.piece.updateMany({ where: { id: pieceId, status: "generating", ...(workerId ? { runner: workerId } : {}) }, data: { ...data, progressSeq: { increment: 1 } } });
+      const updated = await tx.piece.updateMany({
+        where: { id: pieceId, status: "generating", ...(workerId ? { runner: workerId } : {}) },
+        data: { ...data, progressSeq: { increment: 1 } },
+      });
       if (updated.count === 0) return false;
-      if (title) await tx.piece.updateMany({ where: { id: pieceId, title: title.from }, data: { title: title.to } });
+      if (title)
+        await tx.piece.updateMany({ where: { id: pieceId, title: title.from }, data: { title: title.to } });
       const row = await tx.piece.findUniqueOrThrow({ where: { id: pieceId }, select: { progressSeq: true } });
-      await tx.$executeRawUnsafe(`select pg_notify($1, $2)`, PIECE_CHANNEL, pieceNotification(pieceId, row.progressSeq, event));
+      await tx.$executeRawUnsafe(
+        `select pg_notify($1, $2)`,
+        PIECE_CHANNEL,
+        pieceNotification(pieceId, row.progressSeq, event),
+      );
       return true;
     },
     { maxWait: 10_000, timeout: 30_000 },
@@ -220,7 +303,9 @@ function progressWriter(db: Database, pieceId: string, workerId: string) {
 
 /** A session that holds one advisory lock per worker id of this process for as long as it lives. */
 async function openLiveness(url: string, onLost: (error: Error) => void) {
-  const pool = new PrismaPg({ connectionString: url, max: 1 }).connect().then((adapter) => adapter.underlyingDriver());
+  const pool = new PrismaPg({ connectionString: url, max: 1 })
+    .connect()
+    .then((adapter) => adapter.underlyingDriver());
   const client = await (await pool).connect();
   let closing = false;
   client.on("error", (error) => {

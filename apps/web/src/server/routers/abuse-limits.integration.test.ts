@@ -36,7 +36,16 @@ let tinyId: string;
 let slowId: string;
 const opened: Services[] = [];
 
-const recipe = (overrides: Record<string, unknown> = {}) => ({ modelId: tinyId, length: 24, temperature: 1, topK: null, topP: 0.95, seed: 7, primer: { kind: "none" as const }, ...overrides });
+const recipe = (overrides: Record<string, unknown> = {}) => ({
+  modelId: tinyId,
+  length: 24,
+  temperature: 1,
+  topK: null,
+  topP: 0.95,
+  seed: 7,
+  primer: { kind: "none" as const },
+  ...overrides,
+});
 
 /** A services set (one per "server process") on the shared database and worker pool. */
 function servicesWith(limits: Partial<GenerationLimits>): Services {
@@ -105,17 +114,32 @@ describe(`edit rights (${process.env.DATABASE_URL?.startsWith("postgres") ? "pos
 
     const listener = browser(services, "198.51.100.2");
     expect(await listener.caller.pieces.byId({ id })).toMatchObject({ canEdit: false });
-    await expectTrpcError(listener.caller.pieces.rename({ id, title: "Mine now" }), "FORBIDDEN", /only the piece's creator can rename it/);
+    await expectTrpcError(
+      listener.caller.pieces.rename({ id, title: "Mine now" }),
+      "FORBIDDEN",
+      /only the piece's creator can rename it/,
+    );
     const forged = browser(services, "198.51.100.2", "A".repeat(43));
-    await expectTrpcError(forged.caller.pieces.rename({ id, title: "Mine now" }), "FORBIDDEN", /only the piece's creator can rename it/);
-    await expectTrpcError(listener.caller.pieces.rename({ id: "no-such-piece", title: "x" }), "NOT_FOUND", /no piece/);
+    await expectTrpcError(
+      forged.caller.pieces.rename({ id, title: "Mine now" }),
+      "FORBIDDEN",
+      /only the piece's creator can rename it/,
+    );
+    await expectTrpcError(
+      listener.caller.pieces.rename({ id: "no-such-piece", title: "x" }),
+      "NOT_FOUND",
+      /no piece/,
+    );
 
     // The creator's browser, later (the cookie sent back): may rename, and sees the control.
     const back = browser(services, "198.51.100.1", readEditToken(`theme=dark; ${cookie.split(";")[0]}`));
     expect(await back.caller.pieces.byId({ id })).toMatchObject({ canEdit: true });
     await back.caller.pieces.rename({ id, title: "Morning light" });
     expect(back.headers().get("set-cookie")).toBeNull();
-    expect(await listener.caller.pieces.byId({ id })).toMatchObject({ title: "Morning light", canEdit: false });
+    expect(await listener.caller.pieces.byId({ id })).toMatchObject({
+      title: "Morning light",
+      canEdit: false,
+    });
 
     // A listener still plays, counts plays and makes variations; the variation is the listener's.
     await listener.caller.pieces.countPlay({ id });
@@ -124,8 +148,14 @@ describe(`edit rights (${process.env.DATABASE_URL?.startsWith("postgres") ? "pos
     expect(listener.token()).not.toBe(token);
     await services.pieces.idle();
     await listener.caller.pieces.rename({ id: variation.id, title: "Evening light" });
-    await expectTrpcError(back.caller.pieces.rename({ id: variation.id, title: "x" }), "FORBIDDEN", /only the piece's creator/);
-    expect(await db.piece.findUniqueOrThrow({ where: { id }, select: { playCount: true } })).toEqual({ playCount: 1 });
+    await expectTrpcError(
+      back.caller.pieces.rename({ id: variation.id, title: "x" }),
+      "FORBIDDEN",
+      /only the piece's creator/,
+    );
+    expect(await db.piece.findUniqueOrThrow({ where: { id }, select: { playCount: true } })).toEqual({
+      playCount: 1,
+    });
   });
 
   it("makes the sharer of a device piece its creator, and leaves pieces from before edit rights unrenamable", async () => {
@@ -134,23 +164,53 @@ describe(`edit rights (${process.env.DATABASE_URL?.startsWith("postgres") ? "pos
     const made = await maker.caller.pieces.create(recipe({ seed: 31 }));
     await services.pieces.idle();
     const piece = await maker.caller.pieces.byId({ id: made.id });
-    const tokens = (await db.piece.findUniqueOrThrow({ where: { id: made.id }, select: { tokens: true } })).tokens as string[];
+    const tokens = (await db.piece.findUniqueOrThrow({ where: { id: made.id }, select: { tokens: true } }))
+      .tokens as string[];
 
     const sharer = browser(services, "198.51.100.4");
-    const shared = await sharer.caller.pieces.share({ ...recipe({ seed: 31 }), bundleHash: piece.bundleHash, tokens });
+    const shared = await sharer.caller.pieces.share({
+      ...recipe({ seed: 31 }),
+      bundleHash: piece.bundleHash,
+      tokens,
+    });
     expect(sharer.headers().get("set-cookie")).toMatch(/^motif_edit=/);
-    expect(await sharer.caller.pieces.byId({ id: shared.id })).toMatchObject({ canEdit: true, status: "done" });
+    expect(await sharer.caller.pieces.byId({ id: shared.id })).toMatchObject({
+      canEdit: true,
+      status: "done",
+    });
     await sharer.caller.pieces.rename({ id: shared.id, title: "Shared" });
-    await expectTrpcError(maker.caller.pieces.rename({ id: shared.id, title: "x" }), "FORBIDDEN", /only the piece's creator/);
+    await expectTrpcError(
+      maker.caller.pieces.rename({ id: shared.id, title: "x" }),
+      "FORBIDDEN",
+      /only the piece's creator/,
+    );
 
     // A row as the migration leaves older pieces: no hash, so nobody may rename it.
     const old = await db.piece.create({
-      data: { title: "old", modelId: tinyId, bundleHash: piece.bundleHash, seed: 1, temperature: 1, topK: null, topP: 0.95, length: 24, primerKind: "none", primerTokens: [], tokens: [], notes: [], status: "done" },
+      data: {
+        title: "old",
+        modelId: tinyId,
+        bundleHash: piece.bundleHash,
+        seed: 1,
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        length: 24,
+        primerKind: "none",
+        primerTokens: [],
+        tokens: [],
+        notes: [],
+        status: "done",
+      },
       select: { id: true, editTokenHash: true },
     });
     expect(old.editTokenHash).toBeNull();
     for (const someone of [maker, sharer, browser(services, "198.51.100.5")]) {
-      await expectTrpcError(someone.caller.pieces.rename({ id: old.id, title: "x" }), "FORBIDDEN", /only the piece's creator/);
+      await expectTrpcError(
+        someone.caller.pieces.rename({ id: old.id, title: "x" }),
+        "FORBIDDEN",
+        /only the piece's creator/,
+      );
       expect(await someone.caller.pieces.byId({ id: old.id })).toMatchObject({ canEdit: false });
     }
   });
@@ -161,19 +221,33 @@ describe("generation rate limit", () => {
     const services = servicesWith({ perClient: 4, windowSeconds: 60 });
     const client = browser(services, "203.0.113.7");
     // Invalid input is refused before it is counted.
-    for (let i = 0; i < 5; i += 1) await expectTrpcError(client.caller.pieces.create(recipe({ length: 1 })), "BAD_REQUEST", /length must be at least 16/);
+    for (let i = 0; i < 5; i += 1)
+      await expectTrpcError(
+        client.caller.pieces.create(recipe({ length: 1 })),
+        "BAD_REQUEST",
+        /length must be at least 16/,
+      );
     const first = await client.caller.pieces.create(recipe({ seed: 41 }));
     await client.caller.pieces.variation({ id: first.id });
     await client.caller.pieces.regenerate({ id: first.id });
     await services.pieces.idle();
-    const tokens = (await db.piece.findUniqueOrThrow({ where: { id: first.id }, select: { tokens: true } })).tokens as string[];
+    const tokens = (await db.piece.findUniqueOrThrow({ where: { id: first.id }, select: { tokens: true } }))
+      .tokens as string[];
     const { bundleHash } = await client.caller.pieces.byId({ id: first.id });
     await client.caller.pieces.share({ ...recipe({ seed: 41 }), bundleHash, tokens });
     expect(client.headers().get("retry-after")).toBeNull();
 
     const before = await db.piece.count();
-    await expectTrpcError(client.caller.pieces.create(recipe()), "TOO_MANY_REQUESTS", /^too many pieces from this client: at most 4 every 60 s; try again in \d+ s$/);
-    await expectTrpcError(client.caller.pieces.variation({ id: first.id }), "TOO_MANY_REQUESTS", /too many pieces/);
+    await expectTrpcError(
+      client.caller.pieces.create(recipe()),
+      "TOO_MANY_REQUESTS",
+      /^too many pieces from this client: at most 4 every 60 s; try again in \d+ s$/,
+    );
+    await expectTrpcError(
+      client.caller.pieces.variation({ id: first.id }),
+      "TOO_MANY_REQUESTS",
+      /too many pieces/,
+    );
     expect(await db.piece.count()).toBe(before);
     const retryAfter = Number(client.headers().get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -186,22 +260,27 @@ describe("generation rate limit", () => {
     await services.pieces.idle();
   });
 
-  it(provider === "postgresql" ? "shares the counters between server processes through the RateLimit table" : "counts in memory, per process", async () => {
-    const [one, two] = [servicesWith({ perClient: 2 }), servicesWith({ perClient: 2 })];
-    await browser(one, "203.0.113.9").caller.pieces.create(recipe());
-    await browser(two, "203.0.113.9").caller.pieces.create(recipe());
-    const third = browser(two, "203.0.113.9").caller.pieces.create(recipe());
-    if (provider === "postgresql") {
-      await expectTrpcError(third, "TOO_MANY_REQUESTS", /at most 2 every 60 s/);
-      const row = await db.rateLimit.findUniqueOrThrow({ where: { key: "generate:203.0.113.9" } });
-      expect(row.points).toBe(3);
-      expect(Number(row.expire)).toBeGreaterThan(Date.now());
-    } else {
-      await third;
-      expect(await db.rateLimit.count()).toBe(0);
-    }
-    await Promise.all([one.pieces.idle(), two.pieces.idle()]);
-  });
+  it(
+    provider === "postgresql"
+      ? "shares the counters between server processes through the RateLimit table"
+      : "counts in memory, per process",
+    async () => {
+      const [one, two] = [servicesWith({ perClient: 2 }), servicesWith({ perClient: 2 })];
+      await browser(one, "203.0.113.9").caller.pieces.create(recipe());
+      await browser(two, "203.0.113.9").caller.pieces.create(recipe());
+      const third = browser(two, "203.0.113.9").caller.pieces.create(recipe());
+      if (provider === "postgresql") {
+        await expectTrpcError(third, "TOO_MANY_REQUESTS", /at most 2 every 60 s/);
+        const row = await db.rateLimit.findUniqueOrThrow({ where: { key: "generate:203.0.113.9" } });
+        expect(row.points).toBe(3);
+        expect(Number(row.expire)).toBeGreaterThan(Date.now());
+      } else {
+        await third;
+        expect(await db.rateLimit.count()).toBe(0);
+      }
+      await Promise.all([one.pieces.idle(), two.pieces.idle()]);
+    },
+  );
 });
 
 describe("queue bound and position", () => {
@@ -210,19 +289,31 @@ describe("queue bound and position", () => {
     const client = browser(services, "192.0.2.1");
     // Long pieces of the shipped model on the one worker (seconds each, on any machine): the first runs, the next three wait.
     const ids: string[] = [];
-    for (const seed of [1, 2, 3, 4]) ids.push((await client.caller.pieces.create(recipe({ modelId: slowId, seed, length: 2000 }))).id);
+    for (const seed of [1, 2, 3, 4])
+      ids.push((await client.caller.pieces.create(recipe({ modelId: slowId, seed, length: 2000 }))).id);
     // The last piece's listener joins at once: the position from its snapshot, each move of the queue, then its notes.
     const listening = (async () => {
       const events: StreamEvent[] = [];
-      for await (const { data: event } of trackedEvents(await client.caller.pieces.stream({ id: ids[3]! }))) events.push(event);
+      for await (const { data: event } of trackedEvents(await client.caller.pieces.stream({ id: ids[3]! })))
+        events.push(event);
       return events;
     })();
-    const ahead = await Promise.all(ids.map(async (id) => (await client.caller.pieces.byId({ id })).queueAhead));
+    const ahead = await Promise.all(
+      ids.map(async (id) => (await client.caller.pieces.byId({ id })).queueAhead),
+    );
     expect(ahead).toEqual([null, 1, 2, 3]);
 
     const before = await db.piece.count();
-    await expectTrpcError(client.caller.pieces.create(recipe()), "TOO_MANY_REQUESTS", /^the queue is full \(4 pieces waiting or being generated\); try again in 10 s$/);
-    await expectTrpcError(client.caller.pieces.regenerate({ id: ids[0]! }), "TOO_MANY_REQUESTS", /the queue is full/);
+    await expectTrpcError(
+      client.caller.pieces.create(recipe()),
+      "TOO_MANY_REQUESTS",
+      /^the queue is full \(4 pieces waiting or being generated\); try again in 10 s$/,
+    );
+    await expectTrpcError(
+      client.caller.pieces.regenerate({ id: ids[0]! }),
+      "TOO_MANY_REQUESTS",
+      /the queue is full/,
+    );
     expect(client.headers().get("retry-after")).toBe("10");
     expect(await db.piece.count()).toBe(before);
 
@@ -231,7 +322,9 @@ describe("queue bound and position", () => {
     const positions = events.flatMap((event) => (event.type === "queued" ? [event.ahead] : []));
     expect(positions).toEqual([2, 1, null]);
     const firstNotes = events.findIndex((event) => event.type === "notes");
-    expect(firstNotes).toBeGreaterThan(events.findIndex((event) => event.type === "queued" && event.ahead === null));
+    expect(firstNotes).toBeGreaterThan(
+      events.findIndex((event) => event.type === "queued" && event.ahead === null),
+    );
     expect(events.at(-1)!.type).toBe("done");
 
     await services.pieces.idle();
@@ -250,18 +343,29 @@ describe("queue bound and rate limit together", () => {
     await client.caller.pieces.create(recipe({ modelId: slowId, seed: 5, length: 2000 }));
     expect(await services.limiter.remaining("192.0.2.9")).toBe(2);
     for (let i = 0; i < 4; i += 1) {
-      await expectTrpcError(client.caller.pieces.create(recipe({ seed: 50 + i })), "TOO_MANY_REQUESTS", /^the queue is full \(1 pieces/);
+      await expectTrpcError(
+        client.caller.pieces.create(recipe({ seed: 50 + i })),
+        "TOO_MANY_REQUESTS",
+        /^the queue is full \(1 pieces/,
+      );
     }
     expect(await services.limiter.remaining("192.0.2.9")).toBe(2);
-    if (provider === "postgresql") expect((await db.rateLimit.findUniqueOrThrow({ where: { key: "generate:192.0.2.9" } })).points).toBe(1);
+    if (provider === "postgresql")
+      expect((await db.rateLimit.findUniqueOrThrow({ where: { key: "generate:192.0.2.9" } })).points).toBe(1);
 
     // Three at once: the first two hold the two points until the queue refuses them and give them
     // back; the third, if it comes before a point is back, is the rate limit's refusal, an attempt
     // counted as every refused one is (rate-limiter-flexible counts attempts past the limit).
-    const together = await Promise.allSettled([1, 2, 3].map((seed) => client.caller.pieces.create(recipe({ seed }))));
-    const messages = together.map((settled) => (settled.status === "rejected" ? (settled.reason as Error).message : "accepted"));
+    const together = await Promise.allSettled(
+      [1, 2, 3].map((seed) => client.caller.pieces.create(recipe({ seed }))),
+    );
+    const messages = together.map((settled) =>
+      settled.status === "rejected" ? (settled.reason as Error).message : "accepted",
+    );
     const queueFull = messages.filter((message) => message.startsWith("the queue is full")).length;
-    const rateLimited = messages.filter((message) => message.startsWith("too many pieces from this client")).length;
+    const rateLimited = messages.filter((message) =>
+      message.startsWith("too many pieces from this client"),
+    ).length;
     expect(queueFull).toBeGreaterThanOrEqual(2);
     expect(queueFull + rateLimited).toBe(3);
     expect(await services.limiter.remaining("192.0.2.9")).toBe(2 - rateLimited);
@@ -272,7 +376,11 @@ describe("queue bound and rate limit together", () => {
       await client.caller.pieces.create(recipe({ seed }));
       await services.pieces.idle();
     }
-    await expectTrpcError(client.caller.pieces.create(recipe({ seed: 62 })), "TOO_MANY_REQUESTS", /too many pieces from this client: at most 3 every 60 s/);
+    await expectTrpcError(
+      client.caller.pieces.create(recipe({ seed: 62 })),
+      "TOO_MANY_REQUESTS",
+      /too many pieces from this client: at most 3 every 60 s/,
+    );
     expect(await services.limiter.remaining("192.0.2.9")).toBe(0);
   }, 120_000);
 });
@@ -283,19 +391,37 @@ describe("upload caps", () => {
     const many = writeMidi({ notes: tinyTuneNotes(Math.ceil((MAX_PRIMER_NOTES + 1) / 7)) });
     expect(many.length).toBeLessThan(MAX_UPLOAD_BYTES);
     await expectTrpcError(
-      client.caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "huge.mid", base64: Buffer.from(many).toString("base64") } })),
+      client.caller.pieces.create(
+        recipe({
+          primer: { kind: "upload", fileName: "huge.mid", base64: Buffer.from(many).toString("base64") },
+        }),
+      ),
       "BAD_REQUEST",
       /^huge\.mid has 20,00\d notes; an uploaded primer may have at most 20,000 notes$/,
     );
     const fits = writeMidi({ notes: tinyTuneNotes(2) });
-    await client.caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "small.mid", base64: Buffer.from(fits).toString("base64") } }));
+    await client.caller.pieces.create(
+      recipe({
+        primer: { kind: "upload", fileName: "small.mid", base64: Buffer.from(fits).toString("base64") },
+      }),
+    );
     const tooBig = Buffer.alloc(MAX_UPLOAD_BYTES + 3).toString("base64");
     await expectTrpcError(
-      client.caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "big.mid", base64: tooBig } })),
+      client.caller.pieces.create(
+        recipe({ primer: { kind: "upload", fileName: "big.mid", base64: tooBig } }),
+      ),
       "BAD_REQUEST",
       /larger than 1 MB; an uploaded primer may have at most 1,048,576 bytes/,
     );
-    await expectTrpcError(client.caller.pieces.rename({ id: "x".repeat(65), title: "t" }), "BAD_REQUEST", /that id is too long/);
-    await expectTrpcError(client.caller.pieces.rename({ id: "abc", title: "t".repeat(121) }), "BAD_REQUEST", /longer than 120 characters/);
+    await expectTrpcError(
+      client.caller.pieces.rename({ id: "x".repeat(65), title: "t" }),
+      "BAD_REQUEST",
+      /that id is too long/,
+    );
+    await expectTrpcError(
+      client.caller.pieces.rename({ id: "abc", title: "t".repeat(121) }),
+      "BAD_REQUEST",
+      /longer than 120 characters/,
+    );
   });
 });

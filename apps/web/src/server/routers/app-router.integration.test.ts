@@ -61,7 +61,13 @@ beforeAll(async () => {
   await cp(tiny.dir, broken, { recursive: true });
   await writeFile(join(broken, "weights.bin"), new Uint8Array(64));
   // Every note update unbatched, so whether a piece streams in several events does not depend on the machine's speed.
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1, progressEveryMs: 0 }), modelsDir, corpusDirs: [corpusDir], limits: TEST_LIMITS });
+  services = createServices({
+    db,
+    engine: createWorkerPool({ script: workerScript, size: 1, progressEveryMs: 0 }),
+    modelsDir,
+    corpusDirs: [corpusDir],
+    limits: TEST_LIMITS,
+  });
   caller = createCaller(createContextInner(services));
   const summary = await caller.models.refresh();
   expect(summary).toMatchObject({ found: 2, usable: 1 });
@@ -78,7 +84,13 @@ describe(`routers on a real database`, () => {
   it("registers the usable bundle with its metadata and lists the broken one as unusable with the reason", async () => {
     const models = await caller.models.list();
     const tiny = models.find((m) => m.name === "tiny")!;
-    expect(tiny).toMatchObject({ version: "v1", usable: true, preset: "default", tokenizer: "timed", unusableReason: null });
+    expect(tiny).toMatchObject({
+      version: "v1",
+      usable: true,
+      preset: "default",
+      tokenizer: "timed",
+      unusableReason: null,
+    });
     expect(tiny.vocabSize).toBeGreaterThan(10);
     expect(tiny.parameters).toBeGreaterThan(1000);
     expect(tiny.bundleHash).toMatch(/^[0-9a-f]{64}$/);
@@ -91,9 +103,21 @@ describe(`routers on a real database`, () => {
   });
 
   it("answers bad input with BAD_REQUEST and a readable message", async () => {
-    await expectTrpcError(caller.pieces.create(recipe({ temperature: 9 })), "BAD_REQUEST", /temperature must be at most 2.5/);
-    await expectTrpcError(caller.pieces.create(recipe({ length: 3.5 })), "BAD_REQUEST", /length must be a whole number/);
-    await expectTrpcError(caller.pieces.create(recipe({ modelId: "nope" })), "BAD_REQUEST", /model nope does not exist/);
+    await expectTrpcError(
+      caller.pieces.create(recipe({ temperature: 9 })),
+      "BAD_REQUEST",
+      /temperature must be at most 2.5/,
+    );
+    await expectTrpcError(
+      caller.pieces.create(recipe({ length: 3.5 })),
+      "BAD_REQUEST",
+      /length must be a whole number/,
+    );
+    await expectTrpcError(
+      caller.pieces.create(recipe({ modelId: "nope" })),
+      "BAD_REQUEST",
+      /model nope does not exist/,
+    );
     const broken = (await caller.models.list()).find((m) => m.name === "broken")!;
     await expectTrpcError(caller.pieces.create(recipe({ modelId: broken.id })), "BAD_REQUEST", /unusable/);
     await expectTrpcError(caller.pieces.create(recipe({ topK: 100_000 })), "BAD_REQUEST", /top-k|topK/);
@@ -116,7 +140,9 @@ describe(`routers on a real database`, () => {
       const events: StreamEvent[] = [];
       const ids: string[] = [];
       eventIds.set(events, ids);
-      for await (const { id: eventId, data: event } of trackedEvents(await caller.pieces.stream({ id, lastEventId }))) {
+      for await (const { id: eventId, data: event } of trackedEvents(
+        await caller.pieces.stream({ id, lastEventId }),
+      )) {
         events.push(event);
         ids.push(eventId);
         if (event.type === "notes") onNotes?.(eventId);
@@ -142,7 +168,8 @@ describe(`routers on a real database`, () => {
     expect(piece.title).not.toBe("");
     const replay = (stream: StreamEvent[]) => {
       let notes = stream[0]!.type === "snapshot" ? stream[0]!.notes : [];
-      for (const event of stream) if (event.type === "notes") notes = [...notes.slice(0, event.from), ...event.notes];
+      for (const event of stream)
+        if (event.type === "notes") notes = [...notes.slice(0, event.from), ...event.notes];
       return notes;
     };
     expect(replay(events)).toEqual(piece.notes);
@@ -150,8 +177,22 @@ describe(`routers on a real database`, () => {
     // Reconnecting after the end: only a snapshot of the stored piece.
     const lastEventId = eventIds.get(events)!.at(-1)!;
     const afterEnd: { id: string; data: StreamEvent }[] = [];
-    for await (const event of trackedEvents(await caller.pieces.stream({ id, lastEventId }))) afterEnd.push(event);
-    expect(afterEnd).toEqual([{ id: String(Number(lastEventId) + 1), data: { type: "snapshot", status: "done", tokenCount: 600, notes: piece.notes, durationSeconds: piece.durationSeconds, error: null, ahead: null } }]);
+    for await (const event of trackedEvents(await caller.pieces.stream({ id, lastEventId })))
+      afterEnd.push(event);
+    expect(afterEnd).toEqual([
+      {
+        id: String(Number(lastEventId) + 1),
+        data: {
+          type: "snapshot",
+          status: "done",
+          tokenCount: 600,
+          notes: piece.notes,
+          durationSeconds: piece.durationSeconds,
+          error: null,
+          ahead: null,
+        },
+      },
+    ]);
     const midi = await services.pieces.midi(id);
     const parsed = parseMidi(midi.bytes);
     expect(parsed.notes.length).toBe(piece.notes.length);
@@ -168,7 +209,13 @@ describe(`routers on a real database`, () => {
     expect(replay.notes).toEqual(original.notes);
     const variation = await finished((await caller.pieces.variation({ id })).id);
     expect(variation.seed).not.toBe(1234);
-    expect(variation).toMatchObject({ temperature: 1.2, length: 40, topP: 0.95, regeneratedFromId: null, matchesOriginal: null });
+    expect(variation).toMatchObject({
+      temperature: 1.2,
+      length: 40,
+      topP: 0.95,
+      regeneratedFromId: null,
+      matchesOriginal: null,
+    });
   });
 
   it("pages newest first with a cursor and filters by model", async () => {
@@ -178,7 +225,10 @@ describe(`routers on a real database`, () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof caller.pieces.list>> = await caller.pieces.list({ limit: 2, cursor });
+      const page: Awaited<ReturnType<typeof caller.pieces.list>> = await caller.pieces.list({
+        limit: 2,
+        cursor,
+      });
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
@@ -192,12 +242,26 @@ describe(`routers on a real database`, () => {
 
   it("starts from an uploaded MIDI or a corpus snippet, and says clearly when an upload is not MIDI", async () => {
     const notMidi = Buffer.from("this is a text file, not a song").toString("base64");
-    await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "notes.txt", base64: notMidi } })), "BAD_REQUEST", /notes\.txt is not a MIDI file Motif can read/);
+    await expectTrpcError(
+      caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "notes.txt", base64: notMidi } })),
+      "BAD_REQUEST",
+      /notes\.txt is not a MIDI file Motif can read/,
+    );
     const huge = Buffer.alloc(1024 * 1024 + 10).toString("base64");
-    await expectTrpcError(caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "big.mid", base64: huge } })), "BAD_REQUEST", /larger than 1 MB/);
+    await expectTrpcError(
+      caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "big.mid", base64: huge } })),
+      "BAD_REQUEST",
+      /larger than 1 MB/,
+    );
 
     const upload = Buffer.from(writeMidi({ notes: tinyTuneNotes(2) })).toString("base64");
-    const uploaded = await finished((await caller.pieces.create(recipe({ primer: { kind: "upload", fileName: "mine.mid", base64: upload } }))).id);
+    const uploaded = await finished(
+      (
+        await caller.pieces.create(
+          recipe({ primer: { kind: "upload", fileName: "mine.mid", base64: upload } }),
+        )
+      ).id,
+    );
     expect(uploaded.status).toBe("done");
     expect(uploaded.primerKind).toBe("upload");
     expect(uploaded.primerTokens.length).toBeGreaterThan(0);
@@ -223,11 +287,16 @@ describe(`routers on a real database`, () => {
     // Same recipe without a key: the model's own key, same tokens, other pitches.
     const plain = await finished((await caller.pieces.create(recipe({ seed: 31 }))).id);
     expect(plain.key).toBe("as-trained");
-    const tokens = await db.piece.findMany({ where: { id: { in: [id, plain.id] } }, select: { tokens: true } });
+    const tokens = await db.piece.findMany({
+      where: { id: { in: [id, plain.id] } },
+      select: { tokens: true },
+    });
     expect(tokens[0]!.tokens).toEqual(tokens[1]!.tokens);
     expect(plain.notes.map((n) => n.slice(1))).toEqual(inD.notes.map((n) => n.slice(1)));
     expect(plain.notes.map((n) => n[0])).not.toEqual(inD.notes.map((n) => n[0]));
-    const snippet = await finished((await caller.pieces.create(recipe({ seed: 31, primer: { kind: "corpus" } }))).id);
+    const snippet = await finished(
+      (await caller.pieces.create(recipe({ seed: 31, primer: { kind: "corpus" } }))).id,
+    );
     expect(snippet.key).toBe("primer");
   });
 
@@ -236,11 +305,13 @@ describe(`routers on a real database`, () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("BAD_REQUEST");
     // The sentence the form shows (the error formatter's), not the raw zod issue list.
-    expect(describeZodError((error as TRPCError).cause as ZodError)).toBe('key must be "as-trained", "primer" or a key such as "D minor" (got "H major")');
+    expect(describeZodError((error as TRPCError).cause as ZodError)).toBe(
+      'key must be "as-trained", "primer" or a key such as "D minor" (got "H major")',
+    );
     await expectTrpcError(caller.pieces.create(recipe({ key: 7 })), "BAD_REQUEST", /key/);
   });
 
-  it("normalises an uploaded primer for a key-normalised model and moves the piece back for key \"primer\"", async () => {
+  it('normalises an uploaded primer for a key-normalised model and moves the piece back for key "primer"', async () => {
     // The tiny tune moved to E major: the model sees it in C major (shift −4) and the piece returns to E.
     const inE = transposeNotes(tinyTuneNotes(2), 4);
     const expectedShift = normalizeKey(inE).shift;
@@ -249,12 +320,22 @@ describe(`routers on a real database`, () => {
     const primer = { kind: "upload" as const, fileName: "in-e.mid", base64: upload };
     const back = await finished((await caller.pieces.create(recipe({ seed: 41, primer }))).id);
     expect(back).toMatchObject({ status: "done", key: "primer", primerKeyShift: expectedShift });
-    const asTrained = await finished((await caller.pieces.create(recipe({ seed: 41, primer, key: "as-trained" }))).id);
+    const asTrained = await finished(
+      (await caller.pieces.create(recipe({ seed: 41, primer, key: "as-trained" }))).id,
+    );
     expect(asTrained.primerTokens).toEqual(back.primerTokens);
     // The primer's own notes come back in E major, exactly as uploaded.
-    const firstChord = (pitches: { pitch: number; start: number }[]) => pitches.filter((n) => n.start === 0).map((n) => n.pitch).sort((a, b) => a - b);
-    expect(firstChord(back.notes.map(([pitch, , start]) => ({ pitch, start })))).toEqual(firstChord(inE.map((n) => ({ pitch: n.pitch, start: n.startQuarter }))));
-    expect(back.notes.map((n, i) => n[0] - asTrained.notes[i]![0]).every((d) => ((d % 12) + 12) % 12 === 4)).toBe(true);
+    const firstChord = (pitches: { pitch: number; start: number }[]) =>
+      pitches
+        .filter((n) => n.start === 0)
+        .map((n) => n.pitch)
+        .sort((a, b) => a - b);
+    expect(firstChord(back.notes.map(([pitch, , start]) => ({ pitch, start })))).toEqual(
+      firstChord(inE.map((n) => ({ pitch: n.pitch, start: n.startQuarter }))),
+    );
+    expect(
+      back.notes.map((n, i) => n[0] - asTrained.notes[i]![0]).every((d) => ((d % 12) + 12) % 12 === 4),
+    ).toBe(true);
     const replay = await finished((await caller.pieces.regenerate({ id: back.id })).id);
     expect(replay).toMatchObject({ key: "primer", primerKeyShift: expectedShift, matchesOriginal: true });
     expect(replay.notes).toEqual(back.notes);
@@ -274,7 +355,13 @@ describe(`routers on a real database`, () => {
     await caller.models.refresh();
     const fragile = (await caller.models.list()).find((m) => m.name === "fragile")!;
     await services.engine.close();
-    services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [corpusDir], limits: TEST_LIMITS });
+    services = createServices({
+      db,
+      engine: createWorkerPool({ script: workerScript, size: 1 }),
+      modelsDir,
+      corpusDirs: [corpusDir],
+      limits: TEST_LIMITS,
+    });
     caller = createCaller(createContextInner(services));
     // The bundle disappears between registration and generation (fresh worker: nothing cached).
     const weights = await readFile(join(extra.dir, "weights.bin"));
@@ -289,12 +376,39 @@ describe(`routers on a real database`, () => {
     // A piece a stopped server left "generating" is replayed from its recipe.
     const done = await finished((await caller.pieces.create(recipe({ seed: 99, key: "F# major" }))).id);
     const orphan = await db.piece.create({
-      data: { title: "orphan", modelId: tinyId, bundleHash: done.bundleHash, seed: 99, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], key: "F# major", tokens: [], notes: [] },
+      data: {
+        title: "orphan",
+        modelId: tinyId,
+        bundleHash: done.bundleHash,
+        seed: 99,
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        length: 40,
+        primerKind: "none",
+        primerTokens: [],
+        key: "F# major",
+        tokens: [],
+        notes: [],
+      },
       select: { id: true },
     });
     // A row from before keys existed reads as "as-trained".
     const old = await db.piece.create({
-      data: { title: "old", modelId: tinyId, bundleHash: done.bundleHash, seed: 99, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], tokens: [], notes: [] },
+      data: {
+        title: "old",
+        modelId: tinyId,
+        bundleHash: done.bundleHash,
+        seed: 99,
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        length: 40,
+        primerKind: "none",
+        primerTokens: [],
+        tokens: [],
+        notes: [],
+      },
       select: { id: true, key: true, primerKeyShift: true },
     });
     expect(old).toMatchObject({ key: "as-trained", primerKeyShift: 0 });

@@ -13,8 +13,14 @@ describe("withEventIds", () => {
       for await (const [id, event] of withEventIds(letters(), lastEventId)) seen.push([id, event]);
       return seen;
     };
-    expect(await ids(null)).toEqual([["1", "a"], ["2", "b"]]);
-    expect(await ids("41")).toEqual([["42", "a"], ["43", "b"]]);
+    expect(await ids(null)).toEqual([
+      ["1", "a"],
+      ["2", "b"],
+    ]);
+    expect(await ids("41")).toEqual([
+      ["42", "a"],
+      ["43", "b"],
+    ]);
   });
 
   it("starts again from 1 for an id it did not give", () => {

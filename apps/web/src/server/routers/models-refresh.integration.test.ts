@@ -46,22 +46,31 @@ const caller = (clientAddress: string) => createCaller(createContextInner(servic
 
 describe("models.refresh, public", () => {
   it("shares one scan between concurrent calls and answers from a recent one while the folders are unchanged", async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => caller(`198.51.100.${i}`).models.refresh()));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => caller(`198.51.100.${i}`).models.refresh()),
+    );
     expect(inspections).toBe(1);
     for (const answer of answers) expect(answer).toEqual({ found: 1, usable: 1, unusable: [] });
 
     // Back to back, within the interval: no bundle is inspected again.
-    for (let i = 0; i < 10; i += 1) expect(await caller("198.51.100.1").models.refresh()).toMatchObject({ found: 1, usable: 1 });
+    for (let i = 0; i < 10; i += 1)
+      expect(await caller("198.51.100.1").models.refresh()).toMatchObject({ found: 1, usable: 1 });
     expect(inspections).toBe(1);
   });
 
   it("still finds a bundle dropped into the folder, and scans again once the interval has passed", async () => {
     await writeTinyBundle(modelsDir, { name: "second", version: "v1" });
-    const [first, second] = await Promise.all([caller("198.51.100.1").models.refresh(), caller("198.51.100.2").models.refresh()]);
+    const [first, second] = await Promise.all([
+      caller("198.51.100.1").models.refresh(),
+      caller("198.51.100.2").models.refresh(),
+    ]);
     expect(first).toMatchObject({ found: 2, usable: 2 });
     expect(second).toEqual(first);
     expect(inspections).toBe(3);
-    expect((await caller("198.51.100.1").models.list()).map((m) => m.name).sort()).toEqual(["second", "tiny"]);
+    expect((await caller("198.51.100.1").models.list()).map((m) => m.name).sort()).toEqual([
+      "second",
+      "tiny",
+    ]);
 
     await new Promise((resolve) => setTimeout(resolve, MODEL_RESCAN_REUSE_MS + 100));
     expect(await caller("198.51.100.3").models.refresh()).toMatchObject({ found: 2, usable: 2 });

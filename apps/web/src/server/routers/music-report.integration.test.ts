@@ -31,7 +31,15 @@ let copierId: string;
 /** A piece of the plain model whose notes are a song of the copier's reference. */
 let earlier: Awaited<ReturnType<typeof finished>>;
 
-const recipe = (modelId: string, seed: number) => ({ modelId, length: 120, temperature: 1, topK: null, topP: 0.95, seed, primer: { kind: "none" as const } });
+const recipe = (modelId: string, seed: number) => ({
+  modelId,
+  length: 120,
+  temperature: 1,
+  topK: null,
+  topP: 0.95,
+  seed,
+  primer: { kind: "none" as const },
+});
 
 async function finished(id: string) {
   await services.pieces.idle();
@@ -43,7 +51,13 @@ beforeAll(async () => {
   modelsDir = mkdtempSync(join(tmpdir(), "motif-web-reports-"));
   const plain = await writeTinyBundle(modelsDir, { name: "plain", version: "v1" });
   plainDir = plain.dir;
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [], limits: TEST_LIMITS });
+  services = createServices({
+    db,
+    engine: createWorkerPool({ script: workerScript, size: 1 }),
+    modelsDir,
+    corpusDirs: [],
+    limits: TEST_LIMITS,
+  });
   caller = createCaller(createContextInner(services));
   await caller.models.refresh();
   plainId = (await caller.models.list()).find((m) => m.name === "plain")!.id;
@@ -51,11 +65,25 @@ beforeAll(async () => {
   // The same weights published again, now with an evaluation whose reference includes that piece.
   const copierDir = join(modelsDir, "copier", "v1");
   await cp(plain.dir, copierDir, { recursive: true });
-  await writeTinyEvaluation(copierDir, { extraReference: [{ name: "earlier-piece.mid", notes: earlier.notes.map(([pitch, velocity, startQuarter, endQuarter]) => ({ pitch, velocity, startQuarter, endQuarter })) }] });
+  await writeTinyEvaluation(copierDir, {
+    extraReference: [
+      {
+        name: "earlier-piece.mid",
+        notes: earlier.notes.map(([pitch, velocity, startQuarter, endQuarter]) => ({
+          pitch,
+          velocity,
+          startQuarter,
+          endQuarter,
+        })),
+      },
+    ],
+  });
   // An evaluation made for another bundle is refused (the model is listed as unusable, with why).
   const staleDir = join(modelsDir, "stale", "v1");
   await cp(copierDir, staleDir, { recursive: true });
-  const stale = JSON.parse(await readFile(join(staleDir, "evaluation.json"), "utf8")) as { bundleContentHash: string };
+  const stale = JSON.parse(await readFile(join(staleDir, "evaluation.json"), "utf8")) as {
+    bundleContentHash: string;
+  };
   stale.bundleContentHash = "f".repeat(64);
   await writeFile(join(staleDir, "evaluation.json"), JSON.stringify(stale));
   expect(await caller.models.refresh()).toMatchObject({ found: 3, usable: 2 });
@@ -83,7 +111,12 @@ describe("music reports", () => {
 
   it("a model without evaluation: the finished piece has features and keys, no copy figures, and says why", () => {
     const report = earlier.report!;
-    expect(report).toMatchObject({ notes: earlier.noteCount, copy: null, unavailable: NO_EVALUATION, referenceSongs: null });
+    expect(report).toMatchObject({
+      notes: earlier.noteCount,
+      copy: null,
+      unavailable: NO_EVALUATION,
+      referenceSongs: null,
+    });
     expect(report.key).toMatch(/^[A-G][b#]? (major|minor)$/);
     expect(report.metrics.find((m) => m.key === "scaleConsistency")!.value).toBeGreaterThan(0);
     expect(report.metrics.every((m) => m.range === null)).toBe(true);
@@ -95,13 +128,22 @@ describe("music reports", () => {
     const report = piece.report!;
     expect(report.unavailable).toBeNull();
     expect(report.referenceSongs).toBe(2);
-    expect(report.copy!.longest).toMatchObject({ notes: piece.noteCount, source: "earlier-piece.mid", bar: 1, pieceBar: 1, sourceStartQuarter: report.copy!.longest!.pieceStartQuarter });
+    expect(report.copy!.longest).toMatchObject({
+      notes: piece.noteCount,
+      source: "earlier-piece.mid",
+      bar: 1,
+      pieceBar: 1,
+      sourceStartQuarter: report.copy!.longest!.pieceStartQuarter,
+    });
     expect(report.copy!["copy@8"]).toBe(1);
     expect(report.copy!.humanLongestMax).toBeLessThan(piece.noteCount);
     expect(report.copy!.heavy).toBe(true);
     expect(report.metrics.find((m) => m.key === "pitchRange")!.range).not.toBeNull();
     expect(report.metrics.every((m) => m.position !== null)).toBe(true);
-    const row = await db.piece.findUniqueOrThrow({ where: { id: piece.id }, select: { heavyCopy: true, longestCopyNotes: true } });
+    const row = await db.piece.findUniqueOrThrow({
+      where: { id: piece.id },
+      select: { heavyCopy: true, longestCopyNotes: true },
+    });
     expect(row).toEqual({ heavyCopy: true, longestCopyNotes: piece.noteCount });
 
     // Only the passage's notes leave the server: the piece's own notes, back from the reference.
@@ -114,7 +156,11 @@ describe("music reports", () => {
   });
 
   it("answers the source passage of a piece without one with BAD_REQUEST, and an unknown piece with NOT_FOUND", async () => {
-    await expectTrpcError(caller.pieces.sourcePassage({ id: earlier.id }), "BAD_REQUEST", /no training passage to play: no evaluation in this bundle/);
+    await expectTrpcError(
+      caller.pieces.sourcePassage({ id: earlier.id }),
+      "BAD_REQUEST",
+      /no training passage to play: no evaluation in this bundle/,
+    );
     await expectTrpcError(caller.pieces.sourcePassage({ id: "missing" }), "NOT_FOUND", /no piece/);
     await expectTrpcError(caller.pieces.report({ id: "missing" }), "NOT_FOUND", /no piece/);
     await expectTrpcError(caller.pieces.sourcePassage({ id: "" }), "BAD_REQUEST", /an id is required/);
@@ -129,36 +175,80 @@ describe("music reports", () => {
     expect(others.every((p) => !p.heavyCopy)).toBe(true);
     expect(others.map((p) => p.id)).toContain(earlier.id);
     expect(new Set([...heavy, ...others].map((p) => p.id))).toEqual(new Set(all.map((p) => p.id)));
-    expect((await caller.pieces.list({ limit: 60, copies: "heavy", modelId: plainId })).items).toHaveLength(0);
-    await expectTrpcError(caller.pieces.list({ limit: 60, copies: "some" as "all" }), "BAD_REQUEST", /copies must be \\"all\\", \\"heavy\\" or \\"hide-heavy\\"/);
+    expect((await caller.pieces.list({ limit: 60, copies: "heavy", modelId: plainId })).items).toHaveLength(
+      0,
+    );
+    await expectTrpcError(
+      caller.pieces.list({ limit: 60, copies: "some" as "all" }),
+      "BAD_REQUEST",
+      /copies must be \\"all\\", \\"heavy\\" or \\"hide-heavy\\"/,
+    );
   });
 
   it("computes the report of a piece made before reports once, on request, and stores it", async () => {
     const piece = await finished((await caller.pieces.create(recipe(copierId, 5))).id);
     const original = piece.report!;
-    await db.piece.update({ where: { id: piece.id }, data: { report: DbNull, heavyCopy: false, longestCopyNotes: null }, select: { id: true } });
+    await db.piece.update({
+      where: { id: piece.id },
+      data: { report: DbNull, heavyCopy: false, longestCopyNotes: null },
+      select: { id: true },
+    });
     expect((await caller.pieces.byId({ id: piece.id })).report).toBeNull();
-    expect((await caller.pieces.list({ limit: 60, copies: "heavy" })).items.map((p) => p.id)).not.toContain(piece.id);
+    expect((await caller.pieces.list({ limit: 60, copies: "heavy" })).items.map((p) => p.id)).not.toContain(
+      piece.id,
+    );
     // Two views at once share one job.
-    const [a, b] = await Promise.all([caller.pieces.report({ id: piece.id }), caller.pieces.report({ id: piece.id })]);
+    const [a, b] = await Promise.all([
+      caller.pieces.report({ id: piece.id }),
+      caller.pieces.report({ id: piece.id }),
+    ]);
     expect(a).toEqual(b);
     // SQLite's JSON keeps 15 significant digits: compare at 12.
-    const withoutTime = (report: PieceReport) => JSON.parse(JSON.stringify({ ...report, computedAt: "" }, (_, v: unknown) => (typeof v === "number" ? Number(v.toPrecision(12)) : v))) as unknown;
+    const withoutTime = (report: PieceReport) =>
+      JSON.parse(
+        JSON.stringify({ ...report, computedAt: "" }, (_, v: unknown) =>
+          typeof v === "number" ? Number(v.toPrecision(12)) : v,
+        ),
+      ) as unknown;
     expect(withoutTime(a)).toEqual(withoutTime(original));
-    const stored = await db.piece.findUniqueOrThrow({ where: { id: piece.id }, select: { report: true, heavyCopy: true, longestCopyNotes: true } });
+    const stored = await db.piece.findUniqueOrThrow({
+      where: { id: piece.id },
+      select: { report: true, heavyCopy: true, longestCopyNotes: true },
+    });
     expect(stored).toMatchObject({ heavyCopy: true, longestCopyNotes: original.copy!.longest!.notes });
     expect((stored.report as unknown as PieceReport).computedAt).toBe(a.computedAt);
     // Stored now: a later request answers from the database.
     expect((await caller.pieces.report({ id: piece.id })).computedAt).toBe(a.computedAt);
-    expect((await caller.pieces.list({ limit: 60, copies: "heavy" })).items.map((p) => p.id)).toContain(piece.id);
+    expect((await caller.pieces.list({ limit: 60, copies: "heavy" })).items.map((p) => p.id)).toContain(
+      piece.id,
+    );
   });
 
   it("has no report for a failed piece, and says so", async () => {
     const failed = await db.piece.create({
-      data: { title: "broken", modelId: plainId, bundleHash: earlier.bundleHash, seed: 1, temperature: 1, topK: null, topP: 0.95, length: 40, primerKind: "none", primerTokens: [], tokens: [], notes: [], status: "failed", error: "x" },
+      data: {
+        title: "broken",
+        modelId: plainId,
+        bundleHash: earlier.bundleHash,
+        seed: 1,
+        temperature: 1,
+        topK: null,
+        topP: 0.95,
+        length: 40,
+        primerKind: "none",
+        primerTokens: [],
+        tokens: [],
+        notes: [],
+        status: "failed",
+        error: "x",
+      },
       select: { id: true },
     });
-    await expectTrpcError(caller.pieces.report({ id: failed.id }), "BAD_REQUEST", /a failed piece has no report/);
+    await expectTrpcError(
+      caller.pieces.report({ id: failed.id }),
+      "BAD_REQUEST",
+      /a failed piece has no report/,
+    );
   });
 
   it("picks up an evaluation attached to a bundle the worker already loaded (same content hash)", async () => {

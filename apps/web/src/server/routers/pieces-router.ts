@@ -3,18 +3,38 @@ import { z } from "zod";
 import { callerEditHash, claimEditHash } from "../edit-token";
 import { generationLimit, publicProcedure, router } from "../trpc";
 import { withEventIds } from "./event-ids";
-import { corpusPrimerSchema, createPieceSchema, idSchema, listPiecesSchema, randomSeed, sharePieceSchema, streamInputSchema, titleSchema } from "./schemas";
+import {
+  corpusPrimerSchema,
+  createPieceSchema,
+  idSchema,
+  listPiecesSchema,
+  randomSeed,
+  sharePieceSchema,
+  streamInputSchema,
+  titleSchema,
+} from "./schemas";
 
 export const piecesRouter = router({
   list: publicProcedure.input(listPiecesSchema).query(({ ctx, input }) =>
-    ctx.services.pieces.list({ limit: input.limit, cursor: input.cursor ?? null, modelId: input.modelId ?? null, copies: input.copies }),
+    ctx.services.pieces.list({
+      limit: input.limit,
+      cursor: input.cursor ?? null,
+      modelId: input.modelId ?? null,
+      copies: input.copies,
+    }),
   ),
   /** The piece's music report; computed (once) and stored if it has none yet. */
-  report: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.reports.report(input.id)),
+  report: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .query(({ ctx, input }) => ctx.services.reports.report(input.id)),
   /** The notes of the training passage the piece copied most; 400 without one. */
-  sourcePassage: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.reports.sourcePassage(input.id)),
+  sourcePassage: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .query(({ ctx, input }) => ctx.services.reports.sourcePassage(input.id)),
   /** With `canEdit` (the caller made it) and `queueAhead` (generations before it while it waits). */
-  byId: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.pieces.get(input.id, callerEditHash(ctx.request))),
+  byId: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .query(({ ctx, input }) => ctx.services.pieces.get(input.id, callerEditHash(ctx.request))),
   create: publicProcedure
     .input(createPieceSchema)
     .use(generationLimit)
@@ -22,7 +42,13 @@ export const piecesRouter = router({
       const { primer, ...recipe } = input;
       return ctx.services.pieces.create(
         recipe,
-        primer.kind === "upload" ? { kind: "upload", fileName: primer.fileName, bytes: new Uint8Array(Buffer.from(primer.base64, "base64")) } : primer,
+        primer.kind === "upload"
+          ? {
+              kind: "upload",
+              fileName: primer.fileName,
+              bytes: new Uint8Array(Buffer.from(primer.base64, "base64")),
+            }
+          : primer,
         claimEditHash(ctx.request),
       );
     }),
@@ -42,14 +68,24 @@ export const piecesRouter = router({
   variation: publicProcedure
     .input(z.object({ id: idSchema }))
     .use(generationLimit)
-    .mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "variation", randomSeed(), claimEditHash(ctx.request))),
+    .mutation(({ ctx, input }) =>
+      ctx.services.pieces.derive(input.id, "variation", randomSeed(), claimEditHash(ctx.request)),
+    ),
   regenerate: publicProcedure
     .input(z.object({ id: idSchema }))
     .use(generationLimit)
-    .mutation(({ ctx, input }) => ctx.services.pieces.derive(input.id, "regenerate", 0, claimEditHash(ctx.request))),
+    .mutation(({ ctx, input }) =>
+      ctx.services.pieces.derive(input.id, "regenerate", 0, claimEditHash(ctx.request)),
+    ),
   /** Only the piece's creator (its edit cookie); 403 otherwise. */
-  rename: publicProcedure.input(titleSchema).mutation(({ ctx, input }) => ctx.services.pieces.rename(input.id, input.title, callerEditHash(ctx.request))),
-  countPlay: publicProcedure.input(z.object({ id: idSchema })).mutation(({ ctx, input }) => ctx.services.pieces.countPlay(input.id)),
+  rename: publicProcedure
+    .input(titleSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.pieces.rename(input.id, input.title, callerEditHash(ctx.request)),
+    ),
+  countPlay: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .mutation(({ ctx, input }) => ctx.services.pieces.countPlay(input.id)),
   /**
    * Notes as they are produced (SSE through httpSubscriptionLink): a snapshot, then live events,
    * each with an id; a client reconnecting with its `lastEventId` gets a fresh snapshot first.

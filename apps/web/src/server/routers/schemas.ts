@@ -21,7 +21,10 @@ export const primerSchema = z.discriminatedUnion("kind", [
     base64: z
       .string()
       .min(1, "the uploaded file is empty")
-      .max(MAX_BASE64_CHARS, `the MIDI file is larger than 1 MB; an uploaded primer may have at most ${MAX_UPLOAD_BYTES.toLocaleString("en-US")} bytes`)
+      .max(
+        MAX_BASE64_CHARS,
+        `the MIDI file is larger than 1 MB; an uploaded primer may have at most ${MAX_UPLOAD_BYTES.toLocaleString("en-US")} bytes`,
+      )
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, "the upload is not valid base64"),
   }),
 ]);
@@ -33,7 +36,10 @@ export const keySchema = z
   .transform((text, context) => {
     const choice = parseKeyChoice(text);
     if (choice === null) {
-      context.addIssue({ code: "custom", message: `key must be "as-trained", "primer" or a key such as "D minor" (got "${text}")` });
+      context.addIssue({
+        code: "custom",
+        message: `key must be "as-trained", "primer" or a key such as "D minor" (got "${text}")`,
+      });
       return z.NEVER;
     }
     return keyChoiceText(choice);
@@ -41,11 +47,27 @@ export const keySchema = z
 
 export const recipeSchema = z.object({
   modelId: idSchema,
-  length: z.number().int("length must be a whole number").min(16, "length must be at least 16 tokens").max(2000, "length must be at most 2000 tokens"),
-  temperature: z.number().min(0.05, "temperature must be at least 0.05").max(2.5, "temperature must be at most 2.5"),
-  topK: z.number().int("top-k must be a whole number").min(1, "top-k must be at least 1").max(10_000).nullable(),
+  length: z
+    .number()
+    .int("length must be a whole number")
+    .min(16, "length must be at least 16 tokens")
+    .max(2000, "length must be at most 2000 tokens"),
+  temperature: z
+    .number()
+    .min(0.05, "temperature must be at least 0.05")
+    .max(2.5, "temperature must be at most 2.5"),
+  topK: z
+    .number()
+    .int("top-k must be a whole number")
+    .min(1, "top-k must be at least 1")
+    .max(10_000)
+    .nullable(),
   topP: z.number().gt(0, "top-p must be above 0").max(1, "top-p must be at most 1").nullable(),
-  seed: z.number().int("seed must be a whole number").min(0, "seed must be ≥ 0").max(2 ** 31 - 1, "seed must be below 2^31"),
+  seed: z
+    .number()
+    .int("seed must be a whole number")
+    .min(0, "seed must be ≥ 0")
+    .max(2 ** 31 - 1, "seed must be below 2^31"),
   /** Absent: the service picks "primer" with a primer, else "as-trained", and stores that. */
   key: keySchema.optional(),
 });
@@ -56,15 +78,23 @@ export const createPieceSchema = recipeSchema.extend({ primer: primerSchema });
 export const corpusPrimerSchema = z.object({
   modelId: idSchema,
   seed: recipeSchema.shape.seed,
-  kind: z.literal("corpus", { error: 'only a corpus primer is resolved here (an uploaded file is read on the device)' }),
+  kind: z.literal("corpus", {
+    error: "only a corpus primer is resolved here (an uploaded file is read on the device)",
+  }),
 });
 
-const tokenSchema = z.string().min(1, "a token cannot be empty").max(64, "a token is longer than 64 characters");
+const tokenSchema = z
+  .string()
+  .min(1, "a token cannot be empty")
+  .max(64, "a token is longer than 64 characters");
 const MAX_SHARED_TOKENS = 2000 + GALLERY_RECIPE.primerLength;
 
 /** A primer as the device resolved it: at most the gallery's primer length, a bounded description, a key shift within an octave. */
 const resolvedPrimerShape = {
-  tokens: z.array(tokenSchema).min(1, "the primer has no tokens").max(GALLERY_RECIPE.primerLength, `a primer has at most ${GALLERY_RECIPE.primerLength} tokens`),
+  tokens: z
+    .array(tokenSchema)
+    .min(1, "the primer has no tokens")
+    .max(GALLERY_RECIPE.primerLength, `a primer has at most ${GALLERY_RECIPE.primerLength} tokens`),
   description: z.string().min(1).max(300, "the primer's description is longer than 300 characters"),
   keyShift: z.number().int().min(-11).max(11),
 };
@@ -73,20 +103,33 @@ export const sharedPrimerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),
   z.object({ kind: z.literal("corpus"), ...resolvedPrimerShape }),
   // The Composer's description of a file: an upload cannot be described as a corpus snippet.
-  z.object({ kind: z.literal("upload"), ...resolvedPrimerShape, description: resolvedPrimerShape.description.regex(/^file:/, 'an uploaded primer\'s description starts with "file:"') }),
+  z.object({
+    kind: z.literal("upload"),
+    ...resolvedPrimerShape,
+    description: resolvedPrimerShape.description.regex(
+      /^file:/,
+      'an uploaded primer\'s description starts with "file:"',
+    ),
+  }),
 ]);
 
 /** Share to gallery: a device-made piece's recipe, its primer and its tokens (primer + sampled), checked by replaying it. */
 export const sharePieceSchema = recipeSchema.extend({
   bundleHash: z.string().regex(/^[0-9a-f]{64}$/, "bundleHash must be the bundle's sha256 content hash"),
   primer: sharedPrimerSchema,
-  tokens: z.array(tokenSchema).min(1, "the piece has no tokens").max(MAX_SHARED_TOKENS, `a piece has at most ${MAX_SHARED_TOKENS} tokens (2000 and a primer)`),
+  tokens: z
+    .array(tokenSchema)
+    .min(1, "the piece has no tokens")
+    .max(MAX_SHARED_TOKENS, `a piece has at most ${MAX_SHARED_TOKENS} tokens (2000 and a primer)`),
   /** A piece kept from the radio: the token of the seed's stream its cut starts at. */
   offset: z
     .number()
     .int("offset must be a whole number")
     .min(0, "offset must be ≥ 0")
-    .max(MAX_STREAM_OFFSET, `offset must be at most ${MAX_STREAM_OFFSET.toLocaleString("en-US")}: the server checks a radio piece by composing the stream from its start`)
+    .max(
+      MAX_STREAM_OFFSET,
+      `offset must be at most ${MAX_STREAM_OFFSET.toLocaleString("en-US")}: the server checks a radio piece by composing the stream from its start`,
+    )
     .optional(),
 });
 
@@ -100,7 +143,11 @@ export const listPiecesSchema = z.object({
 
 export const titleSchema = z.object({
   id: idSchema,
-  title: z.string().trim().min(1, "the title cannot be empty").max(120, "the title is longer than 120 characters"),
+  title: z
+    .string()
+    .trim()
+    .min(1, "the title cannot be empty")
+    .max(120, "the title is longer than 120 characters"),
 });
 
 export function randomSeed(): number {

@@ -23,12 +23,29 @@ let caller: ReturnType<typeof createCaller>;
 let modelsDir: string;
 
 const point = (epoch: number, valLoss: number) =>
-  JSON.stringify({ at: "epoch", epoch, step: epoch * 10, tokensSeen: epoch * 640, elapsedSeconds: epoch * 30, loss: valLoss - 0.1, accuracy: 0.3, valLoss, valAccuracy: 0.4, learningRate: 0.002 }) + "\n";
+  JSON.stringify({
+    at: "epoch",
+    epoch,
+    step: epoch * 10,
+    tokensSeen: epoch * 640,
+    elapsedSeconds: epoch * 30,
+    loss: valLoss - 0.1,
+    accuracy: 0.3,
+    valLoss,
+    valAccuracy: 0.4,
+    learningRate: 0.002,
+  }) + "\n";
 
 beforeAll(async () => {
   ({ db } = await createTestDatabase());
   modelsDir = mkdtempSync(join(tmpdir(), "motif-web-runs-"));
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, corpusDirs: [], limits: TEST_LIMITS });
+  services = createServices({
+    db,
+    engine: createWorkerPool({ script: workerScript, size: 1 }),
+    modelsDir,
+    corpusDirs: [],
+    limits: TEST_LIMITS,
+  });
   caller = createCaller(createContextInner(services));
 });
 afterAll(async () => {
@@ -45,16 +62,39 @@ describe("training runs", () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "metrics.jsonl"), point(1, 2.5));
     let [run] = await caller.training.runs();
-    expect(run).toMatchObject({ id: "mine/2026-12-02T01-00-00-000Z", name: "mine", state: "running", summary: null });
+    expect(run).toMatchObject({
+      id: "mine/2026-12-02T01-00-00-000Z",
+      name: "mine",
+      state: "running",
+      summary: null,
+    });
     expect(run!.points.map((p) => p.valLoss)).toEqual([2.5]);
 
     await appendFile(join(dir, "metrics.jsonl"), point(2, 2.1) + '{"at":"epoch","epo');
     [run] = await caller.training.runs();
-    expect(run!.points.map((p) => [p.epoch, p.valLoss])).toEqual([[1, 2.5], [2, 2.1]]);
+    expect(run!.points.map((p) => [p.epoch, p.valLoss])).toEqual([
+      [1, 2.5],
+      [2, 2.1],
+    ]);
 
-    await writeFile(join(dir, "summary.json"), JSON.stringify({ name: "mine", version: "v1", stoppedReason: "epochs", bestValLoss: 2.1, bestValAccuracy: 0.4, epochsRun: 2, wallSeconds: 61, tokensPerSecond: 900 }));
+    await writeFile(
+      join(dir, "summary.json"),
+      JSON.stringify({
+        name: "mine",
+        version: "v1",
+        stoppedReason: "epochs",
+        bestValLoss: 2.1,
+        bestValAccuracy: 0.4,
+        epochsRun: 2,
+        wallSeconds: 61,
+        tokensPerSecond: 900,
+      }),
+    );
     [run] = await caller.training.runs();
-    expect(run).toMatchObject({ state: "finished", summary: { version: "v1", stoppedReason: "epochs", bestValLoss: 2.1 } });
+    expect(run).toMatchObject({
+      state: "finished",
+      summary: { version: "v1", stoppedReason: "epochs", bestValLoss: 2.1 },
+    });
   });
 
   it("lists several runs newest first and calls one that stopped writing long ago stopped", async () => {

@@ -28,7 +28,14 @@ beforeAll(async () => {
   ({ db } = await createTestDatabase());
   modelsDir = mkdtempSync(join(tmpdir(), "motif-web-builtin-"));
   await writeTinyBundle(modelsDir, { name: "mine", version: "v1" });
-  services = createServices({ db, engine: createWorkerPool({ script: workerScript, size: 1 }), modelsDir, builtinModelsDir, corpusDirs: [], limits: TEST_LIMITS });
+  services = createServices({
+    db,
+    engine: createWorkerPool({ script: workerScript, size: 1 }),
+    modelsDir,
+    builtinModelsDir,
+    corpusDirs: [],
+    limits: TEST_LIMITS,
+  });
   caller = createCaller(createContextInner(services));
   await caller.models.refresh();
 });
@@ -43,14 +50,24 @@ describe("built-in models", () => {
     const shipped = models.find((m) => m.name === "mutopia-piano")!;
     expect(shipped.usable).toBe(true);
     expect((shipped.fileSizes as Record<string, number | null>)["NOTICE.md"]).toBeGreaterThan(1000);
-    expect(await services.models.noticeFile(shipped.id)).toBe(join(builtinModelsDir, "mutopia-piano", "v1", "NOTICE.md"));
+    expect(await services.models.noticeFile(shipped.id)).toBe(
+      join(builtinModelsDir, "mutopia-piano", "v1", "NOTICE.md"),
+    );
     const mine = models.find((m) => m.name === "mine")!;
     expect(await services.models.noticeFile(mine.id)).toBeNull();
   });
 
   it("generate a piece from the shipped model, with its music report", async () => {
     const shipped = (await caller.models.list()).find((m) => m.name === "mutopia-piano")!;
-    const { id } = await caller.pieces.create({ modelId: shipped.id, length: 200, temperature: 1, topK: null, topP: 0.95, seed: 11, primer: { kind: "none" } });
+    const { id } = await caller.pieces.create({
+      modelId: shipped.id,
+      length: 200,
+      temperature: 1,
+      topK: null,
+      topP: 0.95,
+      seed: 11,
+      primer: { kind: "none" },
+    });
     await services.pieces.idle();
     const piece = await caller.pieces.byId({ id });
     expect(piece.status).toBe("done");
@@ -58,10 +75,14 @@ describe("built-in models", () => {
   }, 120_000);
 
   it("give way to a trained bundle of the same name and version", async () => {
-    await cp(join(builtinModelsDir, "mutopia-piano", "v1"), join(modelsDir, "mutopia-piano", "v1"), { recursive: true });
+    await cp(join(builtinModelsDir, "mutopia-piano", "v1"), join(modelsDir, "mutopia-piano", "v1"), {
+      recursive: true,
+    });
     await caller.models.refresh();
     const listed = (await caller.models.list()).filter((m) => m.name === "mutopia-piano");
     expect(listed).toHaveLength(1);
-    expect(await services.models.noticeFile(listed[0]!.id)).toBe(join(modelsDir, "mutopia-piano", "v1", "NOTICE.md"));
+    expect(await services.models.noticeFile(listed[0]!.id)).toBe(
+      join(modelsDir, "mutopia-piano", "v1", "NOTICE.md"),
+    );
   });
 });

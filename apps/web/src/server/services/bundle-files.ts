@@ -26,8 +26,20 @@ export function createBundleFiles(deps: { db: Database }) {
   const { db } = deps;
 
   async function servedModel(id: string) {
-    const model = await db.model.findUnique({ where: { id }, select: { id: true, name: true, version: true, path: true, bundleHash: true, usable: true, present: true } });
-    if (!model || !model.present || !model.usable || model.bundleHash === "") throw new NotFoundError(`no usable model with id ${id}`);
+    const model = await db.model.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        name: true,
+        version: true,
+        path: true,
+        bundleHash: true,
+        usable: true,
+        present: true,
+      },
+    });
+    if (!model || !model.present || !model.usable || model.bundleHash === "")
+      throw new NotFoundError(`no usable model with id ${id}`);
     return model;
   }
 
@@ -37,9 +49,20 @@ export function createBundleFiles(deps: { db: Database }) {
     for (const name of DEVICE_BUNDLE_FILES) {
       const info = await stat(join(model.path, name)).catch(() => null);
       if (!info?.isFile()) throw new NotFoundError(`model ${model.name}/${model.version} has no ${name}`);
-      files.push({ name, url: `/api/models/${encodeURIComponent(model.id)}/bundle/${model.bundleHash}/${name}`, bytes: info.size });
+      files.push({
+        name,
+        url: `/api/models/${encodeURIComponent(model.id)}/bundle/${model.bundleHash}/${name}`,
+        bytes: info.size,
+      });
     }
-    return { modelId: model.id, name: model.name, version: model.version, bundleHash: model.bundleHash, files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+    return {
+      modelId: model.id,
+      name: model.name,
+      version: model.version,
+      bundleHash: model.bundleHash,
+      files,
+      totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    };
   }
 
   /**
@@ -47,14 +70,26 @@ export function createBundleFiles(deps: { db: Database }) {
    * path is built from that constant, never from the request); a stale hash is a 404, so an
    * immutable URL always means the same bytes.
    */
-  async function file(id: string, hash: string, requested: string): Promise<{ bytes: Uint8Array; contentType: string; immutable: boolean }> {
+  async function file(
+    id: string,
+    hash: string,
+    requested: string,
+  ): Promise<{ bytes: Uint8Array; contentType: string; immutable: boolean }> {
     const name = SERVED_FILES.find((candidate) => candidate === requested);
-    if (name === undefined) throw new NotFoundError(`a bundle has no file "${requested.slice(0, 60)}" to serve`);
+    if (name === undefined)
+      throw new NotFoundError(`a bundle has no file "${requested.slice(0, 60)}" to serve`);
     const model = await servedModel(id);
-    if (hash !== model.bundleHash) throw new NotFoundError(`model ${model.name}/${model.version} is not bundle ${hash.slice(0, 12)} (any more)`);
+    if (hash !== model.bundleHash)
+      throw new NotFoundError(
+        `model ${model.name}/${model.version} is not bundle ${hash.slice(0, 12)} (any more)`,
+      );
     const bytes = await readFile(join(model.path, name)).catch(() => null);
     if (!bytes) throw new NotFoundError(`model ${model.name}/${model.version} has no ${name}`);
-    return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: CONTENT_TYPES[name], immutable: name !== "evaluation.json" };
+    return {
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      contentType: CONTENT_TYPES[name],
+      immutable: name !== "evaluation.json",
+    };
   }
 
   return { listing, file };

@@ -1,6 +1,11 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import type { DatabaseTarget } from "@/database-url";
 import { TooManyRequestsError } from "../errors";
 
@@ -24,7 +29,9 @@ export function createGenerationLimiter(limits: GenerationLimits) {
     const store = limits.store;
     if (store.provider !== "postgresql") return Promise.resolve(new RateLimiterMemory(options));
     // The pg pool comes from the driver adapter the app already uses (pg is its dependency, not ours).
-    const connected = new PrismaPg({ connectionString: store.url, max: 4, allowExitOnIdle: true }).connect().then((adapter) => adapter.underlyingDriver());
+    const connected = new PrismaPg({ connectionString: store.url, max: 4, allowExitOnIdle: true })
+      .connect()
+      .then((adapter) => adapter.underlyingDriver());
     pool = connected;
     return connected.then(
       (storeClient) =>

@@ -13,7 +13,11 @@ export const QUEUE_FULL_RETRY_SECONDS = 10;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
 
 export function queueFullError(maxQueued: number): TooManyRequestsError {
-  return new TooManyRequestsError(`the queue is full (${maxQueued} pieces waiting or being generated); try again in ${QUEUE_FULL_RETRY_SECONDS} s`, QUEUE_FULL_RETRY_SECONDS, true);
+  return new TooManyRequestsError(
+    `the queue is full (${maxQueued} pieces waiting or being generated); try again in ${QUEUE_FULL_RETRY_SECONDS} s`,
+    QUEUE_FULL_RETRY_SECONDS,
+    true,
+  );
 }
 
 /**
@@ -21,7 +25,12 @@ export function queueFullError(maxQueued: number): TooManyRequestsError {
  * through an in-process emitter and kept in memory (a new subscriber's snapshot must match the
  * live stream, not the lagging database, which is written at most once a second).
  */
-export function createInProcessRuns(deps: { db: Database; engine: GenerationEngine; events: PieceEvents; /** Generations accepted and unfinished past which new ones are refused. */ maxQueued: number }): PieceRuns {
+export function createInProcessRuns(deps: {
+  db: Database;
+  engine: GenerationEngine;
+  events: PieceEvents;
+  /** Generations accepted and unfinished past which new ones are refused. */ maxQueued: number;
+}): PieceRuns {
   const { db, engine, events, maxQueued } = deps;
   const running = new Map<string, Promise<void>>();
   /** Notes so far of each running piece. */
@@ -49,10 +58,12 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
     let lastWrite = 0;
     let writes = Promise.resolve();
     const write = (data: Parameters<Database["piece"]["update"]>[0]["data"]) => {
-      writes = writes.then(() => db.piece.update({ where: { id: pieceId }, data, select: { id: true } })).then(
-        () => undefined,
-        (error: unknown) => console.error(`piece ${pieceId}: could not store progress`, error),
-      );
+      writes = writes
+        .then(() => db.piece.update({ where: { id: pieceId }, data, select: { id: true } }))
+        .then(
+          () => undefined,
+          (error: unknown) => console.error(`piece ${pieceId}: could not store progress`, error),
+        );
       return writes;
     };
     const onQueue = (ahead: number | null) => {
@@ -61,27 +72,45 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
       events.emit(pieceId, { type: "queued", ahead });
     };
     const run = engine
-      .generate(job, (progress) => {
-        notes = applyNotesUpdate(notes, progress.from, progress.notes);
-        tokenCount = progress.tokenCount;
-        live.set(pieceId, { notes, tokenCount });
-        events.emit(pieceId, { type: "notes", tokenCount, from: progress.from, notes: progress.notes });
-        if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) {
-          lastWrite = Date.now();
-          void write({ notes, noteCount: notes.length, tokenCount });
-        }
-      }, onQueue)
+      .generate(
+        job,
+        (progress) => {
+          notes = applyNotesUpdate(notes, progress.from, progress.notes);
+          tokenCount = progress.tokenCount;
+          live.set(pieceId, { notes, tokenCount });
+          events.emit(pieceId, { type: "notes", tokenCount, from: progress.from, notes: progress.notes });
+          if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) {
+            lastWrite = Date.now();
+            void write({ notes, noteCount: notes.length, tokenCount });
+          }
+        },
+        onQueue,
+      )
       .then(
         async (result) => {
           await write(finishedColumns(result));
           if (result.reportError) console.error(`piece ${pieceId}: no music report: ${result.reportError}`);
-          await db.piece.updateMany({ where: { id: pieceId, title }, data: { title: finishedTitle(job.seed, result.notes) } });
+          await db.piece.updateMany({
+            where: { id: pieceId, title },
+            data: { title: finishedTitle(job.seed, result.notes) },
+          });
           live.delete(pieceId);
-          events.emit(pieceId, { type: "done", durationSeconds: result.durationSeconds, noteCount: result.notes.length });
+          events.emit(pieceId, {
+            type: "done",
+            durationSeconds: result.durationSeconds,
+            noteCount: result.notes.length,
+          });
         },
         async (error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
-          await write({ status: "failed", error: message, notes, noteCount: notes.length, tokenCount, finishedAt: new Date() });
+          await write({
+            status: "failed",
+            error: message,
+            notes,
+            noteCount: notes.length,
+            tokenCount,
+            finishedAt: new Date(),
+          });
           live.delete(pieceId);
           events.emit(pieceId, { type: "failed", error: message });
         },
@@ -97,16 +126,34 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
   async function resumeInterrupted(): Promise<number> {
     const stuck = await db.piece.findMany({
       where: { status: "generating" },
-      select: { id: true, title: true, bundleHash: true, ...recipeColumnsSelect, model: { select: { path: true, usable: true, bundleHash: true } } },
+      select: {
+        id: true,
+        title: true,
+        bundleHash: true,
+        ...recipeColumnsSelect,
+        model: { select: { path: true, usable: true, bundleHash: true } },
+      },
     });
     let resumed = 0;
     for (const piece of stuck) {
       if (running.has(piece.id)) continue;
       if (!piece.model.usable || piece.model.bundleHash !== piece.bundleHash) {
-        await db.piece.update({ where: { id: piece.id }, data: { status: "failed", error: "the server stopped during generation and the model is no longer available", finishedAt: new Date() }, select: { id: true } });
+        await db.piece.update({
+          where: { id: piece.id },
+          data: {
+            status: "failed",
+            error: "the server stopped during generation and the model is no longer available",
+            finishedAt: new Date(),
+          },
+          select: { id: true },
+        });
         continue;
       }
-      await start({ pieceId: piece.id, job: jobOf(piece.model.path, piece.bundleHash, piece), title: piece.title });
+      await start({
+        pieceId: piece.id,
+        job: jobOf(piece.model.path, piece.bundleHash, piece),
+        title: piece.title,
+      });
       resumed += 1;
     }
     return resumed;
@@ -119,12 +166,33 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
     const ahead = waiting.get(id) ?? null;
     try {
       if (current) {
-        yield { type: "snapshot", status: "generating", tokenCount: current.tokenCount, notes: current.notes, durationSeconds: 0, error: null, ahead: null };
+        yield {
+          type: "snapshot",
+          status: "generating",
+          tokenCount: current.tokenCount,
+          notes: current.notes,
+          durationSeconds: 0,
+          error: null,
+          ahead: null,
+        };
       }
-      const piece = current ? null : await db.piece.findUnique({ where: { id }, select: { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true } });
+      const piece = current
+        ? null
+        : await db.piece.findUnique({
+            where: { id },
+            select: { status: true, tokenCount: true, notes: true, durationSeconds: true, error: true },
+          });
       if (!current && !piece) throw new NotFoundError(`no piece with id ${id}`);
       if (piece) {
-        yield { type: "snapshot", status: piece.status, tokenCount: piece.tokenCount, notes: piece.notes as unknown as RollNote[], durationSeconds: piece.durationSeconds, error: piece.error, ahead };
+        yield {
+          type: "snapshot",
+          status: piece.status,
+          tokenCount: piece.tokenCount,
+          notes: piece.notes as unknown as RollNote[],
+          durationSeconds: piece.durationSeconds,
+          error: piece.error,
+          ahead,
+        };
         if (piece.status !== "generating") return;
       }
       for await (const event of updates) {
@@ -140,5 +208,13 @@ export function createInProcessRuns(deps: { db: Database; engine: GenerationEngi
     while (running.size > 0) await Promise.allSettled([...running.values()]);
   }
 
-  return { admit, start, queueAhead: (id) => Promise.resolve(waiting.get(id) ?? null), stream, resumeInterrupted, idle, close: () => Promise.resolve() };
+  return {
+    admit,
+    start,
+    queueAhead: (id) => Promise.resolve(waiting.get(id) ?? null),
+    stream,
+    resumeInterrupted,
+    idle,
+    close: () => Promise.resolve(),
+  };
 }

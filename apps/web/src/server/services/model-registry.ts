@@ -5,7 +5,16 @@ import { DbNull, type Database } from "../db";
 import type { BundleInspection, DatasetSummary, GenerationEngine } from "../generation/engine";
 import { InputError, NotFoundError } from "../errors";
 
-const LISTED_FILES = ["model.json", "weights.bin", "bundle.json", "evaluation.json", "reference-notes.bin.gz", "curves.svg", "curves.png", "NOTICE.md"] as const;
+const LISTED_FILES = [
+  "model.json",
+  "weights.bin",
+  "bundle.json",
+  "evaluation.json",
+  "reference-notes.bin.gz",
+  "curves.svg",
+  "curves.png",
+  "NOTICE.md",
+] as const;
 
 /** Columns a model card shows (never the absolute path). */
 export const modelCardSelect = {
@@ -41,7 +50,12 @@ export interface RefreshSummary {
  */
 export const MODEL_RESCAN_REUSE_MS = 5_000;
 
-export function createModelRegistry(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string }) {
+export function createModelRegistry(deps: {
+  db: Database;
+  engine: GenerationEngine;
+  modelsDir: string;
+  builtinModelsDir?: string;
+}) {
   const { db, engine, modelsDir, builtinModelsDir } = deps;
   /** The scan under way, if any: rescans join it, a full refresh waits for it (two scans never interleave their writes). */
   let scanning: Promise<Scan> | null = null;
@@ -52,7 +66,10 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
   async function bundleFolders() {
     const trained = await findBundleFolders(modelsDir);
     const taken = new Set(trained.map((f) => `${f.name}/${f.version}`));
-    const builtin = builtinModelsDir === undefined ? [] : (await findBundleFolders(builtinModelsDir)).filter((f) => !taken.has(`${f.name}/${f.version}`));
+    const builtin =
+      builtinModelsDir === undefined
+        ? []
+        : (await findBundleFolders(builtinModelsDir)).filter((f) => !taken.has(`${f.name}/${f.version}`));
     return [...trained, ...builtin];
   }
 
@@ -77,9 +94,11 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
       return (lastScan = { summary, look, finishedAt: Date.now() });
     })();
     scanning = scan;
-    void scan.finally(() => {
-      if (scanning === scan) scanning = null;
-    }).catch(() => undefined);
+    void scan
+      .finally(() => {
+        if (scanning === scan) scanning = null;
+      })
+      .catch(() => undefined);
     return scan;
   }
 
@@ -97,7 +116,8 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
     rescanning ??= (async () => {
       try {
         if (scanning) return (await scanning).summary;
-        const recent = lastScan !== null && Date.now() - lastScan.finishedAt < MODEL_RESCAN_REUSE_MS ? lastScan : null;
+        const recent =
+          lastScan !== null && Date.now() - lastScan.finishedAt < MODEL_RESCAN_REUSE_MS ? lastScan : null;
         if (recent && (await foldersLook()) === recent.look) return recent.summary;
         return await refresh();
       } finally {
@@ -179,10 +199,25 @@ export function createModelRegistry(deps: { db: Database; engine: GenerationEngi
   async function requireUsable(id: string) {
     const model = await db.model.findUnique({
       where: { id },
-      select: { id: true, name: true, version: true, path: true, bundleHash: true, usable: true, present: true, unusableReason: true, vocabSize: true, datasetSummary: true },
+      select: {
+        id: true,
+        name: true,
+        version: true,
+        path: true,
+        bundleHash: true,
+        usable: true,
+        present: true,
+        unusableReason: true,
+        vocabSize: true,
+        datasetSummary: true,
+      },
     });
-    if (!model || !model.present) throw new InputError(`model ${id} does not exist (refresh the models list?)`);
-    if (!model.usable) throw new InputError(`model ${model.name}/${model.version} is unusable: ${model.unusableReason ?? "unknown reason"}`);
+    if (!model || !model.present)
+      throw new InputError(`model ${id} does not exist (refresh the models list?)`);
+    if (!model.usable)
+      throw new InputError(
+        `model ${model.name}/${model.version} is unusable: ${model.unusableReason ?? "unknown reason"}`,
+      );
     return { ...model, datasetSummary: model.datasetSummary as unknown as DatasetSummary };
   }
 
@@ -215,21 +250,36 @@ interface Scan {
 }
 
 function emptyDatasetSummary(): DatasetSummary {
-  return { files: 0, trainFiles: 0, validationFiles: 0, tokens: 0, skipped: [], primerCandidates: [], epochs: 0, backend: "", createdAt: "" };
+  return {
+    files: 0,
+    trainFiles: 0,
+    validationFiles: 0,
+    tokens: 0,
+    skipped: [],
+    primerCandidates: [],
+    epochs: 0,
+    backend: "",
+    createdAt: "",
+  };
 }
 
 async function sizesOf(dir: string): Promise<Record<string, number | null>> {
   const sizes: Record<string, number | null> = {};
-  for (const file of LISTED_FILES) sizes[file] = (await stat(join(/*turbopackIgnore: true*/ dir, file)).catch(() => null))?.size ?? null;
+  for (const file of LISTED_FILES)
+    sizes[file] = (await stat(join(/*turbopackIgnore: true*/ dir, file)).catch(() => null))?.size ?? null;
   return sizes;
 }
 
 /** <root>/<name>/<version>/ folders holding a bundle.json; symlinked aliases (e.g. "latest") are skipped. */
-export async function findBundleFolders(root: string): Promise<{ name: string; version: string; dir: string }[]> {
+export async function findBundleFolders(
+  root: string,
+): Promise<{ name: string; version: string; dir: string }[]> {
   const found: { name: string; version: string; dir: string }[] = [];
   const seen = new Set<string>();
   const names = await readdir(root, { withFileTypes: true }).catch(() => []);
-  for (const name of names.filter((e) => e.isDirectory() && !e.name.startsWith(".")).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const name of names
+    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const versions = await readdir(join(root, name.name), { withFileTypes: true });
     for (const version of versions.sort((a, b) => a.name.localeCompare(b.name))) {
       const dir = join(root, name.name, version.name);

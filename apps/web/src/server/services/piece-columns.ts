@@ -54,7 +54,18 @@ export const recipeColumnsSelect = {
   streamOffset: true,
 } as const;
 
-export type RecipeColumns = { seed: number; temperature: number; topK: number | null; topP: number | null; length: number; primerTokens: unknown; primerLabel: string | null; primerKeyShift: number; key: string; streamOffset: number | null };
+export type RecipeColumns = {
+  seed: number;
+  temperature: number;
+  topK: number | null;
+  topP: number | null;
+  length: number;
+  primerTokens: unknown;
+  primerLabel: string | null;
+  primerKeyShift: number;
+  key: string;
+  streamOffset: number | null;
+};
 
 /** A stored recipe as the job the engine runs on a bundle. */
 export function jobOf(modelDir: string, bundleHash: string, recipe: RecipeColumns): GenerateJob {

@@ -37,7 +37,11 @@ export class PieceEvents {
  * by node:events' `on` while the reader is busy. An abort of `signal` ends it quietly (`on` throws
  * an AbortError); `return()` stops listening even when it was never read.
  */
-export function listen<T>(emitter: EventEmitter, name: string, signal?: AbortSignal): AsyncIterableIterator<T> {
+export function listen<T>(
+  emitter: EventEmitter,
+  name: string,
+  signal?: AbortSignal,
+): AsyncIterableIterator<T> {
   // `on` throws at once for a signal already aborted; such a listener just ends at its first read.
   const source = on(emitter, name, signal?.aborted ? {} : { signal });
   const stop = async (): Promise<IteratorResult<T>> => {

@@ -7,26 +7,44 @@ import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import { pieceCardSelect, pieceDetailSelect } from "./piece-columns";
 
 /** The gallery's reads and the small edits of stored pieces (rename, play count); no generation. */
-export function createPieceQueries(deps: { db: Database; /** Generations before a waiting piece (the engine's runs); null when it is not waiting. */ queueAhead(pieceId: string): Promise<number | null> }) {
+export function createPieceQueries(deps: {
+  db: Database;
+  /** Generations before a waiting piece (the engine's runs); null when it is not waiting. */ queueAhead(
+    pieceId: string,
+  ): Promise<number | null>;
+}) {
   const { db, queueAhead } = deps;
 
   /** `copies` filters on the heavy-copy flag; a piece without a report counts as not heavy. */
-  async function list(args: { limit: number; cursor: string | null; modelId: string | null; copies: CopyFilter }) {
+  async function list(args: {
+    limit: number;
+    cursor: string | null;
+    modelId: string | null;
+    copies: CopyFilter;
+  }) {
     const rows = await db.piece.findMany({
-      where: { ...(args.modelId ? { modelId: args.modelId } : {}), ...(args.copies === "all" ? {} : { heavyCopy: args.copies === "heavy" }) },
+      where: {
+        ...(args.modelId ? { modelId: args.modelId } : {}),
+        ...(args.copies === "all" ? {} : { heavyCopy: args.copies === "heavy" }),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: args.limit + 1,
       ...(args.cursor ? { cursor: { id: args.cursor }, skip: 0 } : {}),
       select: pieceCardSelect,
     });
     const hasMore = rows.length > args.limit;
-    const items = rows.slice(0, args.limit).map((row) => ({ ...row, notes: row.notes as unknown as RollNote[] }));
+    const items = rows
+      .slice(0, args.limit)
+      .map((row) => ({ ...row, notes: row.notes as unknown as RollNote[] }));
     return { items, nextCursor: hasMore ? rows[args.limit]!.id : null };
   }
 
   /** `editTokenHash`: the caller's (edit-token.ts), to say whether it may rename the piece; the hash itself is never returned. */
   async function get(id: string, editTokenHash: string | null) {
-    const row = await db.piece.findUnique({ where: { id }, select: { ...pieceDetailSelect, editTokenHash: true } });
+    const row = await db.piece.findUnique({
+      where: { id },
+      select: { ...pieceDetailSelect, editTokenHash: true },
+    });
     if (!row) throw new NotFoundError(`no piece with id ${id}`);
     const { editTokenHash: creatorHash, ...piece } = row;
     return {
@@ -43,7 +61,11 @@ export function createPieceQueries(deps: { db: Database; /** Generations before 
   }
 
   /** For a "regenerate" piece: did replaying the recipe give exactly the original tokens? */
-  async function matchesOriginal(id: string, originalId: string | null, status: string): Promise<boolean | null> {
+  async function matchesOriginal(
+    id: string,
+    originalId: string | null,
+    status: string,
+  ): Promise<boolean | null> {
     if (!originalId || status !== "done") return null;
     const [copy, original] = await Promise.all([
       db.piece.findUnique({ where: { id }, select: { tokens: true } }),
@@ -54,9 +76,17 @@ export function createPieceQueries(deps: { db: Database; /** Generations before 
   }
 
   async function midi(id: string): Promise<{ title: string; bytes: Uint8Array }> {
-    const piece = await db.piece.findUnique({ where: { id }, select: { title: true, midi: true, status: true } });
+    const piece = await db.piece.findUnique({
+      where: { id },
+      select: { title: true, midi: true, status: true },
+    });
     if (!piece) throw new NotFoundError(`no piece with id ${id}`);
-    if (!piece.midi) throw new InputError(piece.status === "generating" ? "the piece is still being generated" : "this piece has no MIDI (its generation failed)");
+    if (!piece.midi)
+      throw new InputError(
+        piece.status === "generating"
+          ? "the piece is still being generated"
+          : "this piece has no MIDI (its generation failed)",
+      );
     return { title: piece.title, bytes: new Uint8Array(piece.midi) };
   }
 

@@ -7,7 +7,11 @@ import type { GenerationEngine } from "../generation/engine";
 
 /** The columns a report sets on its piece: the JSON, and the two the gallery filters and badges by. */
 export function reportColumns(report: PieceReport) {
-  return { report: report as object, heavyCopy: report.copy?.heavy ?? false, longestCopyNotes: report.copy?.longest?.notes ?? null };
+  return {
+    report: report as object,
+    heavyCopy: report.copy?.heavy ?? false,
+    longestCopyNotes: report.copy?.longest?.notes ?? null,
+  };
 }
 
 const reportSourceSelect = {
@@ -37,8 +41,10 @@ export function createPieceReports(deps: { db: Database; engine: GenerationEngin
   /** The model that can measure this piece: present, usable and unchanged since it was made. */
   function requireModel(piece: Awaited<ReturnType<typeof source>>, what: string) {
     const { model } = piece;
-    if (!model.present || !model.usable) throw new InputError(`${what}: model ${model.name}/${model.version} is no longer available`);
-    if (model.bundleHash !== piece.bundleHash) throw new InputError(`${what}: model ${model.name}/${model.version} changed since this piece was made`);
+    if (!model.present || !model.usable)
+      throw new InputError(`${what}: model ${model.name}/${model.version} is no longer available`);
+    if (model.bundleHash !== piece.bundleHash)
+      throw new InputError(`${what}: model ${model.name}/${model.version} changed since this piece was made`);
     return model;
   }
 
@@ -47,12 +53,20 @@ export function createPieceReports(deps: { db: Database; engine: GenerationEngin
     const piece = await source(id);
     const stored = piece.report as unknown as PieceReport | null;
     if (stored?.version === PIECE_REPORT_VERSION) return stored;
-    if (piece.status !== "done") throw new InputError(piece.status === "generating" ? "the piece is still being generated" : "a failed piece has no report");
+    if (piece.status !== "done")
+      throw new InputError(
+        piece.status === "generating" ? "the piece is still being generated" : "a failed piece has no report",
+      );
     const model = requireModel(piece, "no report");
     let job = pending.get(id);
     if (!job) {
       job = engine
-        .pieceReport({ modelDir: model.path, bundleHash: piece.bundleHash, tokens: piece.tokens as unknown as string[], notes: piece.notes as unknown as RollNote[] })
+        .pieceReport({
+          modelDir: model.path,
+          bundleHash: piece.bundleHash,
+          tokens: piece.tokens as unknown as string[],
+          notes: piece.notes as unknown as RollNote[],
+        })
         .then(async (computed) => {
           await db.piece.update({ where: { id }, data: reportColumns(computed), select: { id: true } });
           return computed;
@@ -68,11 +82,21 @@ export function createPieceReports(deps: { db: Database; engine: GenerationEngin
     const piece = await source(id);
     const stored = piece.report as unknown as PieceReport | null;
     if (!stored) throw new InputError("this piece has no music report yet");
-    if (!stored.copy) throw new InputError(`this piece has no training passage to play: ${stored.unavailable ?? "no copy figures"}`);
+    if (!stored.copy)
+      throw new InputError(
+        `this piece has no training passage to play: ${stored.unavailable ?? "no copy figures"}`,
+      );
     const longest = stored.copy.longest;
-    if (!longest) throw new InputError("no passage of 9 or more notes of this piece was found in the training data");
+    if (!longest)
+      throw new InputError("no passage of 9 or more notes of this piece was found in the training data");
     const model = requireModel(piece, "cannot play the source passage");
-    const { notes } = await engine.sourcePassage({ modelDir: model.path, bundleHash: piece.bundleHash, source: longest.source, startQuarter: longest.sourceStartQuarter, count: longest.notes });
+    const { notes } = await engine.sourcePassage({
+      modelDir: model.path,
+      bundleHash: piece.bundleHash,
+      source: longest.source,
+      startQuarter: longest.sourceStartQuarter,
+      count: longest.notes,
+    });
     return { source: longest.source, bar: longest.bar, beat: longest.beat, notes };
   }
 

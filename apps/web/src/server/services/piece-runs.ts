@@ -5,7 +5,15 @@ import type { PieceEvent } from "./piece-events";
 
 export type StreamEvent =
   /** `ahead`: generations running or waiting before this piece while it waits for a worker, else null. */
-  | { type: "snapshot"; status: string; tokenCount: number; notes: RollNote[]; durationSeconds: number; error: string | null; ahead: number | null }
+  | {
+      type: "snapshot";
+      status: string;
+      tokenCount: number;
+      notes: RollNote[];
+      durationSeconds: number;
+      error: string | null;
+      ahead: number | null;
+    }
   | PieceEvent;
 
 /** A stored piece waiting to be generated: its id, the job its recipe makes and the title it was created with. */

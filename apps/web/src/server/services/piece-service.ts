@@ -7,7 +7,13 @@ import { createPieceRecipes } from "./piece-recipes";
 import type { PieceRuns } from "./piece-runs";
 
 export { MAX_PRIMER_NOTES, MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
-export { defaultKey, type PrimerInput, type Recipe, type SharedPrimer, type SharedRecipe } from "./piece-recipes";
+export {
+  defaultKey,
+  type PrimerInput,
+  type Recipe,
+  type SharedPrimer,
+  type SharedRecipe,
+} from "./piece-recipes";
 export type { StreamEvent } from "./piece-runs";
 
 /**
@@ -15,7 +21,13 @@ export type { StreamEvent } from "./piece-runs";
  * gallery's reads and edits (piece-queries), recipes into stored pieces (piece-recipes) and the
  * runs of their generations with their streams (`runs`: in-process-runs or queue-runs).
  */
-export function createPieceService(deps: { db: Database; engine: GenerationEngine; registry: ModelRegistry; runs: PieceRuns; corpusDirs: string[] }) {
+export function createPieceService(deps: {
+  db: Database;
+  engine: GenerationEngine;
+  registry: ModelRegistry;
+  runs: PieceRuns;
+  corpusDirs: string[];
+}) {
   const { runs } = deps;
   const queries = createPieceQueries({ db: deps.db, queueAhead: runs.queueAhead });
   const recipes = createPieceRecipes(deps);

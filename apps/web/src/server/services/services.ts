@@ -15,7 +15,15 @@ import { createTrainingRuns } from "./training-runs";
 /** `inprocess`: generations on `engine`'s threads. `queue`: jobs in PostgreSQL for worker processes (`engine` still resolves primers, reports, a share's replay). */
 export type EngineChoice = { kind: "inprocess" } | { kind: "queue"; attempts: number };
 
-export function createServices(deps: { db: Database; engine: GenerationEngine; modelsDir: string; builtinModelsDir?: string; corpusDirs: string[]; limits: GenerationLimits; runs?: EngineChoice }) {
+export function createServices(deps: {
+  db: Database;
+  engine: GenerationEngine;
+  modelsDir: string;
+  builtinModelsDir?: string;
+  corpusDirs: string[];
+  limits: GenerationLimits;
+  runs?: EngineChoice;
+}) {
   const models = createModelRegistry(deps);
   const runs = createRuns(deps);
   const pieces = createPieceService({ ...deps, registry: models, runs });
@@ -25,11 +33,28 @@ export function createServices(deps: { db: Database; engine: GenerationEngine; m
   return { models, pieces, reports, training, limiter, engine: deps.engine, db: deps.db, runs };
 }
 
-function createRuns(deps: { db: Database; engine: GenerationEngine; limits: GenerationLimits; runs?: EngineChoice }): PieceRuns {
+function createRuns(deps: {
+  db: Database;
+  engine: GenerationEngine;
+  limits: GenerationLimits;
+  runs?: EngineChoice;
+}): PieceRuns {
   const choice = deps.runs ?? { kind: "inprocess" };
-  if (choice.kind === "inprocess") return createInProcessRuns({ db: deps.db, engine: deps.engine, events: new PieceEvents(), maxQueued: deps.limits.maxQueued });
-  if (deps.limits.store.provider !== "postgresql") throw new Error("the queue engine needs PostgreSQL (a postgresql:// DATABASE_URL)");
-  return createQueueRuns({ db: deps.db, notifications: createPieceNotifications(deps.limits.store.url), maxQueued: deps.limits.maxQueued, attempts: choice.attempts });
+  if (choice.kind === "inprocess")
+    return createInProcessRuns({
+      db: deps.db,
+      engine: deps.engine,
+      events: new PieceEvents(),
+      maxQueued: deps.limits.maxQueued,
+    });
+  if (deps.limits.store.provider !== "postgresql")
+    throw new Error("the queue engine needs PostgreSQL (a postgresql:// DATABASE_URL)");
+  return createQueueRuns({
+    db: deps.db,
+    notifications: createPieceNotifications(deps.limits.store.url),
+    maxQueued: deps.limits.maxQueued,
+    attempts: choice.attempts,
+  });
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -37,7 +62,9 @@ export type Services = ReturnType<typeof createServices>;
 /** Scan the models root, then replay pieces a stopped server left unfinished. */
 export async function startServices(services: Services): Promise<void> {
   const summary = await services.models.refresh();
-  console.log(`models: ${summary.found} bundle(s), ${summary.usable} usable${summary.unusable.length ? `; unusable: ${summary.unusable.map((u) => `${u.name}/${u.version} (${u.reason})`).join(", ")}` : ""}`);
+  console.log(
+    `models: ${summary.found} bundle(s), ${summary.usable} usable${summary.unusable.length ? `; unusable: ${summary.unusable.map((u) => `${u.name}/${u.version} (${u.reason})`).join(", ")}` : ""}`,
+  );
   const resumed = await services.pieces.resumeInterrupted();
   if (resumed > 0) console.log(`pieces: resumed ${resumed} interrupted generation(s)`);
 }

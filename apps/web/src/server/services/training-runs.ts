@@ -84,8 +84,17 @@ export function createTrainingRuns(deps: { modelsDir: string }) {
         summary = null;
       }
     }
-    const state = summary !== null ? "finished" : now - metrics.mtimeMs < RUNNING_WITHIN_MS ? "running" : "stopped";
-    return { id: `${name}/${runId}`, name, runId, state, updatedAt: metrics.mtime.toISOString(), points: thin(points), summary };
+    const state =
+      summary !== null ? "finished" : now - metrics.mtimeMs < RUNNING_WITHIN_MS ? "running" : "stopped";
+    return {
+      id: `${name}/${runId}`,
+      name,
+      runId,
+      state,
+      updatedAt: metrics.mtime.toISOString(),
+      points: thin(points),
+      summary,
+    };
   }
 
   /** Newest first. */
@@ -94,7 +103,9 @@ export function createTrainingRuns(deps: { modelsDir: string }) {
     const runs: TrainingRun[] = [];
     const names = await readdir(deps.modelsDir, { withFileTypes: true }).catch(() => []);
     for (const name of names.filter((e) => e.isDirectory() && !e.name.startsWith("."))) {
-      const ids = await readdir(join(deps.modelsDir, name.name, "runs"), { withFileTypes: true }).catch(() => []);
+      const ids = await readdir(join(deps.modelsDir, name.name, "runs"), { withFileTypes: true }).catch(
+        () => [],
+      );
       for (const id of ids.filter((e) => e.isDirectory())) {
         const run = await readRun(name.name, id.name, now);
         if (run) runs.push(run);

@@ -46,26 +46,42 @@ interface Recorded {
   corpus: string[];
   primerFile: string;
   generate: RecordedPiece[];
-  evaluate: { bundle: FixtureBundle; args: string[]; pieces: { file: string; midiSha256: string }[]; report: unknown }[];
+  evaluate: {
+    bundle: FixtureBundle;
+    args: string[];
+    pieces: { file: string; midiSha256: string }[];
+    report: unknown;
+  }[];
   tonality: Record<string, unknown> & { args: string[] };
 }
 
 export const recorded = JSON.parse(readFileSync(path.join(dir, "recorded.json"), "utf8")) as Recorded;
 
 function fixtureBundleFiles(name: FixtureBundle): BundleFiles {
-  return Object.fromEntries(Object.values(BUNDLE_FILES).map((file) => [file, bytesOf(path.join(name, file))]));
+  return Object.fromEntries(
+    Object.values(BUNDLE_FILES).map((file) => [file, bytesOf(path.join(name, file))]),
+  );
 }
 
 export const loadFixtureBundle = (name: FixtureBundle) => loadBundle(fixtureBundleFiles(name));
 
 /** The corpus in the order the CLI listed it (sorted by path). */
-export const corpusSongs = (): CorpusSong[] => recorded.corpus.map((name) => ({ name, bytes: bytesOf(path.join("corpus", name)) }));
+export const corpusSongs = (): CorpusSong[] =>
+  recorded.corpus.map((name) => ({ name, bytes: bytesOf(path.join("corpus", name)) }));
 
-export const primerFile = (): { name: string; bytes: Uint8Array } => ({ name: recorded.primerFile, bytes: bytesOf(recorded.primerFile) });
+export const primerFile = (): { name: string; bytes: Uint8Array } => ({
+  name: recorded.primerFile,
+  bytes: bytesOf(recorded.primerFile),
+});
 
 /** The Composer recipe for a recorded CLI recipe (the CLI's defaults filled in by createRecipe). */
 export function recipeOf(input: RecordedInput): Recipe {
-  const primer: PrimerSource = input.primer === "corpus" ? { kind: "corpus", songs: corpusSongs() } : input.primer === "file" ? { kind: "midi", ...primerFile() } : { kind: "none" };
+  const primer: PrimerSource =
+    input.primer === "corpus"
+      ? { kind: "corpus", songs: corpusSongs() }
+      : input.primer === "file"
+        ? { kind: "midi", ...primerFile() }
+        : { kind: "none" };
   const fields: Partial<Recipe> & { seed: number } = { seed: input.seed, length: input.length, primer };
   if (input.temperature !== undefined) fields.temperature = input.temperature;
   if (input.topK !== undefined) fields.topK = input.topK;

@@ -27,7 +27,10 @@ describe("createKernelMatrices", () => {
   it("sums = bias + x·W in float64, identical bits to the JS accumulate, for shapes around the 16-column blocks", () => {
     const matrices = shapes.map(([top, bottom, columns], i) => ({
       columns,
-      parts: [Float32Array.from(spread(top * columns, i)), Float32Array.from(spread(bottom * columns, 50 + i))].filter((p) => p.length > 0),
+      parts: [
+        Float32Array.from(spread(top * columns, i)),
+        Float32Array.from(spread(bottom * columns, 50 + i)),
+      ].filter((p) => p.length > 0),
     }));
     const kernels = createKernelMatrices(matrices);
     shapes.forEach(([top, bottom, columns], i) => {
@@ -50,13 +53,16 @@ describe("createKernelMatrices", () => {
       if (top + bottom >= 300) {
         // The check has teeth: summing the same terms in another order changes bits.
         const reversed = Float64Array.from(bias);
-        for (let j = 0; j < columns; j++) for (let r = top + bottom - 1; r >= 0; r--) reversed[j]! += x[r]! * weights[r * columns + j]!;
+        for (let j = 0; j < columns; j++)
+          for (let r = top + bottom - 1; r >= 0; r--) reversed[j]! += x[r]! * weights[r * columns + j]!;
         expect(bitsDiffer(reversed, expected)).toBeGreaterThan(0);
       }
     });
   });
 
   it("refuses a part whose length is not a whole number of rows", () => {
-    expect(() => createKernelMatrices([{ columns: 4, parts: [new Float32Array(10)] }])).toThrow(/10 values does not have 4 columns/);
+    expect(() => createKernelMatrices([{ columns: 4, parts: [new Float32Array(10)] }])).toThrow(
+      /10 values does not have 4 columns/,
+    );
   });
 });

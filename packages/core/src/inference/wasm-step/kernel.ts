@@ -25,7 +25,8 @@ function kernelModule(): { api: WasmApi; module: object } | null {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   try {
     // validate() is false on engines without SIMD128; the module is tiny, so compile synchronously.
-    compiled = api && api.validate(STEP_KERNEL_WASM) ? { api, module: new api.Module(STEP_KERNEL_WASM) } : null;
+    compiled =
+      api && api.validate(STEP_KERNEL_WASM) ? { api, module: new api.Module(STEP_KERNEL_WASM) } : null;
   } catch {
     compiled = null;
   }
@@ -60,7 +61,8 @@ interface StackedMatrix {
  */
 export function createKernelMatrices(matrices: StackedMatrix[]): KernelMatrix[] {
   const loaded = kernelModule();
-  if (!loaded) throw new Error("WebAssembly with SIMD128 is not available here: use createJsStepModel (same logits)");
+  if (!loaded)
+    throw new Error("WebAssembly with SIMD128 is not available here: use createJsStepModel (same logits)");
   const kernel = new loaded.api.Instance(loaded.module, {}).exports as KernelExports;
   let size = 0;
   const take = (bytes: number) => {
@@ -70,11 +72,19 @@ export function createKernelMatrices(matrices: StackedMatrix[]): KernelMatrix[] 
   };
   const slots = matrices.map(({ columns, parts }) => {
     const rows = parts.reduce((sum, part) => {
-      if (part.length % columns !== 0) throw new Error(`a matrix part of ${part.length} values does not have ${columns} columns`);
+      if (part.length % columns !== 0)
+        throw new Error(`a matrix part of ${part.length} values does not have ${columns} columns`);
       return sum + part.length / columns;
     }, 0);
     const blocks = Math.ceil(columns / BLOCK);
-    return { rows, columns, blocks, weights: take(blocks * rows * BLOCK * 4), input: take(rows * 8), sums: take(blocks * BLOCK * 8) };
+    return {
+      rows,
+      columns,
+      blocks,
+      weights: take(blocks * rows * BLOCK * 4),
+      input: take(rows * 8),
+      sums: take(blocks * BLOCK * 8),
+    };
   });
   kernel.memory.grow(Math.ceil(size / PAGE_BYTES));
   // Views are taken after the only grow (growing detaches the old buffer).
@@ -87,7 +97,10 @@ export function createKernelMatrices(matrices: StackedMatrix[]): KernelMatrix[] 
         for (let block = 0; block < slot.blocks; block++) {
           const first = r * slot.columns + block * BLOCK;
           const width = Math.min(BLOCK, slot.columns - block * BLOCK);
-          float32.set(part.subarray(first, first + width), slot.weights / 4 + (block * slot.rows + row) * BLOCK);
+          float32.set(
+            part.subarray(first, first + width),
+            slot.weights / 4 + (block * slot.rows + row) * BLOCK,
+          );
         }
       }
     }

@@ -24,6 +24,10 @@ describe("step kernel bytes", () => {
     expect(code).toMatch(/f64x2\.mul/);
     expect(code).not.toMatch(/relaxed|madd|fma/i);
     // An edit that would break the bit-identical sums fails to assemble without relaxed SIMD.
-    await expect(assembleWat('(module (func (param v128 v128 v128) (result v128) (f64x2.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))')).rejects.toThrow();
+    await expect(
+      assembleWat(
+        "(module (func (param v128 v128 v128) (result v128) (f64x2.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))",
+      ),
+    ).rejects.toThrow();
   });
 });

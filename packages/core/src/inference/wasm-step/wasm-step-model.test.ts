@@ -17,7 +17,9 @@ beforeAll(async () => {
 /** A model with random (not initial) weights everywhere, biases included. */
 function randomModel(config: ModelConfig, seed: number): tf.LayersModel {
   const model = createModel(config, seed);
-  model.setWeights(model.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.4, 0.4, "float32", seed * 100 + i)));
+  model.setWeights(
+    model.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.4, 0.4, "float32", seed * 100 + i)),
+  );
   return model;
 }
 
@@ -27,7 +29,11 @@ function randomIds(n: number, vocab: number, seed: number): number[] {
 }
 
 /** Steps both models through `ids`; counts logits whose bits differ and the largest |Δ|. */
-function compareSteps(a: StepModel, b: StepModel, ids: number[]): { differing: number; maxDiff: number; distinct: number } {
+function compareSteps(
+  a: StepModel,
+  b: StepModel,
+  ids: number[],
+): { differing: number; maxDiff: number; distinct: number } {
   let differing = 0;
   let maxDiff = 0;
   const seen = new Set<number>();
@@ -56,8 +62,16 @@ describe("createWasmStepModel", () => {
 
   const shapes: [string, Parameters<typeof presetConfigs>[2], number][] = [
     // Column counts that are not multiples of the 16-column block exercise the zero padding.
-    ["embedding 24, LSTM 44 → 30, dense 40 → V 53", { units: [44, 30], embeddingDim: 24, denseUnits: 40 }, 53],
-    ["embedding 64, 2×LSTM 256, V 300 (the default preset's shape)", { units: [256, 256], embeddingDim: 64 }, 300],
+    [
+      "embedding 24, LSTM 44 → 30, dense 40 → V 53",
+      { units: [44, 30], embeddingDim: 24, denseUnits: 40 },
+      53,
+    ],
+    [
+      "embedding 64, 2×LSTM 256, V 300 (the default preset's shape)",
+      { units: [256, 256], embeddingDim: 64 },
+      300,
+    ],
   ];
   for (const [name, overrides, vocab] of shapes) {
     it(`logits are bit-identical to the JS step for 300 steps, across a reset (${name})`, () => {
@@ -79,25 +93,46 @@ describe("createWasmStepModel", () => {
   }
 
   it("matches with the scalar id/V input and a relu hidden dense layer", () => {
-    const { model: config } = presetConfigs("parent", 30, { units: [60, 36], seqLen: 8, denseUnits: 52, target: "every-step", dropout: 0, denseDropout: 0 });
+    const { model: config } = presetConfigs("parent", 30, {
+      units: [60, 36],
+      seqLen: 8,
+      denseUnits: 52,
+      target: "every-step",
+      dropout: 0,
+      denseDropout: 0,
+    });
     expect(config.input).toBe("scalar");
     const model = randomModel(config, 5);
-    const relu = model.layers.find((l) => l.getClassName() === "Dense" && l.getConfig().activation === "relu");
+    const relu = model.layers.find(
+      (l) => l.getClassName() === "Dense" && l.getConfig().activation === "relu",
+    );
     expect(relu).toBeDefined();
-    const result = compareSteps(createWasmStepModel(model, config), createJsStepModel(model, config), randomIds(200, 30, 2));
+    const result = compareSteps(
+      createWasmStepModel(model, config),
+      createJsStepModel(model, config),
+      randomIds(200, 30, 2),
+    );
     expect(result.differing).toBe(0);
     model.dispose();
   });
 
   it("equality with the JS step is exact, not a tolerance: tfjs's float32 predict differs from both", () => {
-    const { model: config } = presetConfigs("default", 300, { units: [256, 256], embeddingDim: 64, seqLen: 16 });
+    const { model: config } = presetConfigs("default", 300, {
+      units: [256, 256],
+      embeddingDim: 64,
+      seqLen: 16,
+    });
     const model = randomModel(config, 4);
     const ids = randomIds(16, 300, 6);
     const predicted = tf.tidy(() => model.predict(tf.tensor2d([ids], [1, ids.length])) as tf.Tensor);
     const all = predicted.dataSync() as Float32Array;
     const wasm = createWasmStepModel(model, config);
     let maxDiff = 0;
-    ids.forEach((id, t) => wasm.step(id).forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - (all[t * 300 + j] as number))))));
+    ids.forEach((id, t) =>
+      wasm
+        .step(id)
+        .forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - (all[t * 300 + j] as number))))),
+    );
     expect(maxDiff).toBeGreaterThan(0);
     expect(maxDiff).toBeLessThan(1e-4);
     predicted.dispose();
@@ -107,11 +142,31 @@ describe("createWasmStepModel", () => {
   it("generateTokens gives identical tokens with the wasm and the JS step", () => {
     const tokenizer = getTokenizer("notes-chords");
     const names = ["C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B"];
-    const vocabulary = Vocabulary.build([[...names.map((n) => `${n}4`), ...names.map((n) => `${n}5`), "0.4.7", "2.7"]], { tokenizer: "notes-chords" });
-    const { model: config } = presetConfigs("default", vocabulary.size, { units: [32, 32], seqLen: 8, embeddingDim: 16 });
+    const vocabulary = Vocabulary.build(
+      [[...names.map((n) => `${n}4`), ...names.map((n) => `${n}5`), "0.4.7", "2.7"]],
+      { tokenizer: "notes-chords" },
+    );
+    const { model: config } = presetConfigs("default", vocabulary.size, {
+      units: [32, 32],
+      seqLen: 8,
+      embeddingDim: 16,
+    });
     const model = randomModel(config, 8);
-    const options = { length: 400, seed: 21, primer: ["C4", "E4", "G4"], temperature: 1.1, topK: 10, topP: 0.95, repetitionGuard: true };
-    const withWasm = generateTokens({ step: createWasmStepModel(model, config), vocabulary, tokenizer, options });
+    const options = {
+      length: 400,
+      seed: 21,
+      primer: ["C4", "E4", "G4"],
+      temperature: 1.1,
+      topK: 10,
+      topP: 0.95,
+      repetitionGuard: true,
+    };
+    const withWasm = generateTokens({
+      step: createWasmStepModel(model, config),
+      vocabulary,
+      tokenizer,
+      options,
+    });
     const withJs = generateTokens({ step: createJsStepModel(model, config), vocabulary, tokenizer, options });
     expect(withWasm).toEqual(withJs);
     expect(new Set(withWasm).size).toBeGreaterThan(5);
@@ -143,7 +198,10 @@ describe("without WebAssembly SIMD", () => {
   const real = (globalThis as unknown as { WebAssembly: { Module: unknown; Instance: unknown } }).WebAssembly;
   const engines: [string, unknown][] = [
     ["no WebAssembly at all", undefined],
-    ["WebAssembly without SIMD128 (validate() is false)", { validate: () => false, Module: real.Module, Instance: real.Instance }],
+    [
+      "WebAssembly without SIMD128 (validate() is false)",
+      { validate: () => false, Module: real.Module, Instance: real.Instance },
+    ],
   ];
   for (const [name, engine] of engines) {
     it(`createStatefulStepModel falls back to the JS step (${name}), and createWasmStepModel says why it cannot run`, async () => {
@@ -157,7 +215,9 @@ describe("without WebAssembly SIMD", () => {
       const step = fresh.createStatefulStepModel(model, config);
       expect(step.implementation).toBe("js");
       expect(step.step(3)).toHaveLength(20);
-      expect(() => wasm.createWasmStepModel(model, config)).toThrow(/WebAssembly with SIMD128 is not available here/);
+      expect(() => wasm.createWasmStepModel(model, config)).toThrow(
+        /WebAssembly with SIMD128 is not available here/,
+      );
       model.dispose();
     });
   }

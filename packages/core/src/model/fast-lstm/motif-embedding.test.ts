@@ -47,7 +47,11 @@ describe("MotifEmbedding", () => {
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 2 }),
     }).apply(input);
     const output = tf.layers
-      .dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+      .dense({
+        units: 10,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      })
       .apply(embedded) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: output });
     model.compile({ optimizer: tf.train.adam(0.05), loss: "sparseCategoricalCrossentropy" });

@@ -4,7 +4,10 @@ import type { SongTokens } from "../data.js";
 
 export const TINY_VOCAB = 20;
 
-export function tinyConfigs(overrides: Partial<ModelConfig & TrainingConfig> = {}): { model: ModelConfig; training: TrainingConfig } {
+export function tinyConfigs(overrides: Partial<ModelConfig & TrainingConfig> = {}): {
+  model: ModelConfig;
+  training: TrainingConfig;
+} {
   return presetConfigs("default", TINY_VOCAB, {
     units: [16, 16],
     seqLen: 8,

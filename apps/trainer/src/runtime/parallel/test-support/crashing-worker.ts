@@ -3,8 +3,9 @@ import { parentPort } from "node:worker_threads";
 import type { FromWorker, ToWorker } from "../messages.js";
 
 parentPort?.on("message", (message: ToWorker) => {
-  if (message.type === "compute") setTimeout(() => {
-    throw new Error("simulated crash in shard " + message.request.shard);
-  });
+  if (message.type === "compute")
+    setTimeout(() => {
+      throw new Error("simulated crash in shard " + message.request.shard);
+    });
 });
 parentPort?.postMessage({ type: "ready", backend: "none" } satisfies FromWorker);

@@ -10,7 +10,8 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   return respond(async () => {
     const { id } = await context.params;
     const format = new URL(request.url).searchParams.get("format") ?? "svg";
-    if (format !== "png" && format !== "svg") throw new InputError(`format must be png or svg, got "${format}"`);
+    if (format !== "png" && format !== "svg")
+      throw new InputError(`format must be png or svg, got "${format}"`);
     const services = await getServices();
     const file = await services.models.curvesFile(id, format);
     if (!file) throw new NotFoundError(`this model's bundle has no curves.${format}`);

@@ -3,7 +3,10 @@ import { respond } from "@/server/http";
 import { createBundleFiles } from "@/server/services/bundle-files";
 
 /** A bundle file under its content hash: the same URL is always the same bytes, so browsers keep it for a year. */
-export async function GET(_request: Request, context: { params: Promise<{ id: string; hash: string; file: string }> }) {
+export async function GET(
+  _request: Request,
+  context: { params: Promise<{ id: string; hash: string; file: string }> },
+) {
   return respond(async () => {
     const { id, hash, file } = await context.params;
     const services = await getServices();
