@@ -20,7 +20,7 @@ export const NOTES_CHORDS_DEFAULT = { seqLen: 32, batch: 16 };
  * finish in a few minutes on the wasm backend of a 2-core machine. Explicit flags still win.
  * Applies to the default preset only.
  */
-export const DEMO_QUICK_CONFIG = {
+const DEMO_QUICK_CONFIG = {
   units: 128,
   layers: 1,
   seqLen: 32,

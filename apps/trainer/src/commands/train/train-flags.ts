@@ -5,7 +5,7 @@ import { BACKEND_CHOICES, type BackendChoice } from "../../runtime/backend-choic
 import type { CommandSpec } from "../../cli/command-args.js";
 import { integerFlag, numberFlag, seedFlag, transpositionFlag } from "../../cli/flag-values.js";
 
-export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 
 /** "90s", "30m", "1h", "1h30m", "2.5h" → seconds, or a message saying what was expected. */
 export function parseDuration(text: string): number | string {

@@ -63,7 +63,7 @@ import {
 const log = (line: string) => process.stderr.write(line + "\n");
 
 /** Exit code after an interruption that saved a checkpoint (128 + SIGINT). */
-export const INTERRUPTED_EXIT_CODE = 130;
+const INTERRUPTED_EXIT_CODE = 130;
 
 function defaultName(options: TrainOptions): string {
   const base =

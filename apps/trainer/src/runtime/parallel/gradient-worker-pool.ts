@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { GradientWorkers, ModelConfig, ShardRequest, ShardResult } from "@motif/core";
 import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
 
-export interface GradientPoolOptions {
+interface GradientPoolOptions {
   /** Worker threads to start (the main thread computes shards too, so threads = this + 1). */
   workers: number;
   /** The main thread's tfjs backend name (tf.getBackend()): each worker selects the same one. */
