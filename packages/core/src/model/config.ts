@@ -125,7 +125,7 @@ export interface TrainingConfig {
 export const AUGMENT_MODES = ["random", "all"] as const;
 export type AugmentMode = (typeof AUGMENT_MODES)[number];
 
-export const KEY_NORMALIZATIONS = ["none", "song"] as const;
+const KEY_NORMALIZATIONS = ["none", "song"] as const;
 export type KeyNormalization = (typeof KEY_NORMALIZATIONS)[number];
 
 const positiveInt = z.number().int().positive();

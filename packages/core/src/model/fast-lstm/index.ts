@@ -3,18 +3,7 @@
 import { registerMotifLayers } from "./register.js";
 
 export { MotifLSTM, motifLstm, type MotifLstmArgs } from "./motif-lstm.js";
-export {
-  MotifEmbedding,
-  motifEmbedding,
-  embeddingLookup,
-  type MotifEmbeddingArgs,
-} from "./motif-embedding.js";
-export {
-  lstmSequence,
-  SUPPORTED_ACTIVATIONS,
-  type ActivationFn,
-  type LstmSequenceOptions,
-} from "./lstm-sequence.js";
+export { MotifEmbedding, motifEmbedding } from "./motif-embedding.js";
 export { registerMotifLayers };
 
 // Loading a saved model needs the classes registered; importing this module is enough.

@@ -4,7 +4,7 @@
 // ("embeddings" [inputDim, outputDim]) as the stock layer, which it wraps for both.
 import * as tf from "@tensorflow/tfjs";
 
-export type MotifEmbeddingArgs = Parameters<typeof tf.layers.embedding>[0];
+type MotifEmbeddingArgs = Parameters<typeof tf.layers.embedding>[0];
 type Kwargs = Parameters<tf.layers.Layer["call"]>[1];
 type EmbeddingLayer = ReturnType<typeof tf.layers.embedding>;
 
@@ -53,7 +53,7 @@ export class MotifEmbedding extends tf.layers.Layer {
 }
 
 /** Rows of `embeddings` for `ids` (any shape, any numeric dtype); ids out of range are an error. */
-export function embeddingLookup(embeddings: tf.Tensor2D, ids: tf.Tensor, inputDim: number): tf.Tensor {
+function embeddingLookup(embeddings: tf.Tensor2D, ids: tf.Tensor, inputDim: number): tf.Tensor {
   const intIds = tf.cast(ids, "int32");
   const values = intIds.dataSync();
   for (let i = 0; i < values.length; i++) {

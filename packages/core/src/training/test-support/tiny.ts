@@ -23,7 +23,7 @@ export function tinyConfigs(overrides: Partial<ModelConfig & TrainingConfig> = {
 }
 
 /** A learnable song: each token is a fixed function of the previous one (a cycle through the vocabulary). */
-export function cycleSong(name: string, length: number, start: number, step = 3): SongTokens {
+function cycleSong(name: string, length: number, start: number, step = 3): SongTokens {
   const ids = new Int32Array(length);
   ids[0] = start % TINY_VOCAB;
   for (let i = 1; i < length; i++) ids[i] = ((ids[i - 1] as number) + step) % TINY_VOCAB;
