@@ -2,7 +2,7 @@
 // (model/config.ts imports only zod). presets.test.ts checks they are core's own.
 import { PRESETS, isPresetName, presetOf } from "../../../../packages/core/src/model/config";
 
-export { PRESETS, isPresetName, presetOf };
+export { PRESETS, presetOf };
 
 /**
  * Whether a listed model's preset re-runs a window through tfjs every step (every preset but the

@@ -34,7 +34,7 @@ export function checkedEditToken(value: string | null | undefined): string | nul
 }
 
 /** The `Set-Cookie` value: HTTP-only (scripts never see it), SameSite=Lax, Secure over https. */
-export function editCookie(token: string, options: { secure: boolean }): string {
+function editCookie(token: string, options: { secure: boolean }): string {
   return `${EDIT_COOKIE}=${token}; Path=/; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${options.secure ? "; Secure" : ""}`;
 }
 

@@ -13,7 +13,7 @@ import { keySchema, recipeSchema } from "./routers/schemas";
 type Query = Record<string, string | string[] | undefined>;
 
 /** The form values a recipe URL sets, and one note for every value it ignored (and why). */
-export interface RecipeQuery {
+interface RecipeQuery {
   values: Partial<FormValues>;
   notes: string[];
 }

@@ -5,7 +5,7 @@ import "server-only";
  * its JSON. Route handlers have no body limit of their own, so without one a client could make the
  * server buffer any amount before zod sees a byte.
  */
-export const MAX_TRPC_BODY_BYTES = 2 * 1024 * 1024;
+const MAX_TRPC_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
  * The request with its body read up to `maxBytes` (a declared Content-Length over it is refused

@@ -17,7 +17,7 @@ export interface RequestInfo {
 }
 
 /** The testable part of the context: everything a procedure may touch. */
-export interface Context {
+interface Context {
   services: Services;
   request: RequestInfo;
 }

@@ -11,7 +11,6 @@ import type {
 } from "@/worker/types";
 
 export type {
-  BundleInfo,
   BundleInspection,
   DatasetSummary,
   GenerateJob,

@@ -7,7 +7,7 @@ import { PIECE_CHANNEL, QUEUE_CHANNEL, pieceNotificationSchema, type PieceNotifi
 /** A job started or finished somewhere: a waiting piece's position may have moved. */
 export const QUEUE_CHANGED = "queue-changed";
 /** What a piece's subscriber hears: its stored updates, and changes of the queue. */
-export type PieceNews = PieceNotification | typeof QUEUE_CHANGED;
+type PieceNews = PieceNotification | typeof QUEUE_CHANGED;
 
 /** How long a lost listener connection waits before it connects again. */
 const RECONNECT_MS = 1000;

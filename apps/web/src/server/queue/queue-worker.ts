@@ -26,7 +26,7 @@ const SWEEP_EVERY_MS = 1000;
 /** graphile-worker polls this often for due jobs besides its LISTEN on new ones (a retry, a job freed from a dead worker). */
 const POLL_EVERY_MS = 1000;
 
-export interface QueueWorkerOptions {
+interface QueueWorkerOptions {
   db: Database;
   /** PostgreSQL URL of `db` (graphile-worker and the liveness session connect on their own). */
   url: string;
@@ -200,7 +200,7 @@ export async function startQueueWorker(
 }
 
 /** `motif/<pid>/<n>/<host>/<random>`: unique, and it names the process that holds the job. */
-export function workerIdFor(pid: number, n: number): string {
+function workerIdFor(pid: number, n: number): string {
   return `${WORKER_ID_PREFIX}${pid}/${n}/${hostname()}/${randomBytes(4).toString("hex")}`;
 }
 

@@ -12,7 +12,7 @@ export const streamInputSchema = z.object({ id: idSchema, lastEventId: z.string(
 /** base64 of at most 1 MB of bytes. */
 const MAX_BASE64_CHARS = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
 
-export const primerSchema = z.discriminatedUnion("kind", [
+const primerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),
   z.object({ kind: z.literal("corpus") }),
   z.object({
@@ -99,7 +99,7 @@ const resolvedPrimerShape = {
   keyShift: z.number().int().min(-11).max(11),
 };
 
-export const sharedPrimerSchema = z.discriminatedUnion("kind", [
+const sharedPrimerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),
   z.object({ kind: z.literal("corpus"), ...resolvedPrimerShape }),
   // The Composer's description of a file: an upload cannot be described as a corpus snippet.

@@ -6,7 +6,7 @@ import type { Database } from "../db";
 import { NotFoundError } from "../errors";
 
 /** What a browser needs to load a bundle (core's loadBundle), in the order it fetches them. */
-export const DEVICE_BUNDLE_FILES = ["bundle.json", "model.json", "weights.bin"] as const;
+const DEVICE_BUNDLE_FILES = ["bundle.json", "model.json", "weights.bin"] as const;
 /**
  * Every file the bundle route serves. evaluation.json sits outside the content hash (`evaluate
  * --attach` rewrites it under the same hash), so it is served but never cached as immutable.

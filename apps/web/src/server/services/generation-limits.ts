@@ -93,5 +93,3 @@ export function createGenerationLimiter(limits: GenerationLimits) {
 
   return { consume, refund, remaining, close };
 }
-
-export type GenerationLimiter = ReturnType<typeof createGenerationLimiter>;

@@ -9,7 +9,7 @@ import { isFinal, type PieceEvents } from "./piece-events";
 import type { PieceRun, PieceRuns, StreamEvent } from "./piece-runs";
 
 /** What a full queue's 429 suggests waiting: about what a few pieces take on one worker. */
-export const QUEUE_FULL_RETRY_SECONDS = 10;
+const QUEUE_FULL_RETRY_SECONDS = 10;
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
 
 export function queueFullError(maxQueued: number): TooManyRequestsError {

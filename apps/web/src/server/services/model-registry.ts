@@ -17,7 +17,7 @@ const LISTED_FILES = [
 ] as const;
 
 /** Columns a model card shows (never the absolute path). */
-export const modelCardSelect = {
+const modelCardSelect = {
   id: true,
   name: true,
   version: true,
@@ -36,7 +36,7 @@ export const modelCardSelect = {
   scannedAt: true,
 } as const;
 
-export interface RefreshSummary {
+interface RefreshSummary {
   found: number;
   usable: number;
   unusable: { name: string; version: string; reason: string }[];
@@ -271,9 +271,7 @@ async function sizesOf(dir: string): Promise<Record<string, number | null>> {
 }
 
 /** <root>/<name>/<version>/ folders holding a bundle.json; symlinked aliases (e.g. "latest") are skipped. */
-export async function findBundleFolders(
-  root: string,
-): Promise<{ name: string; version: string; dir: string }[]> {
+async function findBundleFolders(root: string): Promise<{ name: string; version: string; dir: string }[]> {
   const found: { name: string; version: string; dir: string }[] = [];
   const seen = new Set<string>();
   const names = await readdir(root, { withFileTypes: true }).catch(() => []);

@@ -54,7 +54,7 @@ export const recipeColumnsSelect = {
   streamOffset: true,
 } as const;
 
-export type RecipeColumns = {
+type RecipeColumns = {
   seed: number;
   temperature: number;
   topK: number | null;

@@ -8,7 +8,7 @@ import type { ModelRegistry } from "./model-registry";
 import { finishedColumns, jobOf, recipeColumnsSelect } from "./piece-columns";
 import type { PieceRuns } from "./piece-runs";
 
-export interface Recipe {
+interface Recipe {
   modelId: string;
   length: number;
   temperature: number;
@@ -19,14 +19,14 @@ export interface Recipe {
   key?: string | undefined;
 }
 
-export type PrimerInput =
+type PrimerInput =
   { kind: "none" } | { kind: "corpus" } | { kind: "upload"; fileName: string; bytes: Uint8Array };
 
 /** A shared device piece's recipe: the bundle it was made with and, for a piece kept from the radio, where its cut of the stream starts. */
-export type SharedRecipe = Recipe & { bundleHash: string; offset?: number | undefined };
+type SharedRecipe = Recipe & { bundleHash: string; offset?: number | undefined };
 
 /** A shared device piece's primer as the device resolved it (a corpus one is resolved again here and must agree). */
-export type SharedPrimer =
+type SharedPrimer =
   { kind: "none" } | { kind: "corpus" | "upload"; tokens: string[]; description: string; keyShift: number };
 
 /** A new piece's recipe columns: its model's bundle, the listener's choices, the resolved primer and key, and a radio cut's offset. */
@@ -55,7 +55,7 @@ function recipeRow(
 }
 
 /** A listener who starts from a primer most likely wants its key; without one, the model's own. */
-export function defaultKey(primerKind: PrimerInput["kind"]): string {
+function defaultKey(primerKind: PrimerInput["kind"]): string {
   return primerKind === "none" ? "as-trained" : "primer";
 }
 

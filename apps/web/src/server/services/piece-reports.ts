@@ -102,5 +102,3 @@ export function createPieceReports(deps: { db: Database; engine: GenerationEngin
 
   return { report, sourcePassage };
 }
-
-export type PieceReports = ReturnType<typeof createPieceReports>;

@@ -7,13 +7,6 @@ import { createPieceRecipes } from "./piece-recipes";
 import type { PieceRuns } from "./piece-runs";
 
 export { MAX_PRIMER_NOTES, MAX_UPLOAD_BYTES } from "@/lib/gallery-recipe";
-export {
-  defaultKey,
-  type PrimerInput,
-  type Recipe,
-  type SharedPrimer,
-  type SharedRecipe,
-} from "./piece-recipes";
 export type { StreamEvent } from "./piece-runs";
 
 /**
@@ -39,5 +32,3 @@ export function createPieceService(deps: {
     idle: runs.idle,
   };
 }
-
-export type PieceService = ReturnType<typeof createPieceService>;

@@ -13,7 +13,7 @@ import { createPieceService } from "./piece-service";
 import { createTrainingRuns } from "./training-runs";
 
 /** `inprocess`: generations on `engine`'s threads. `queue`: jobs in PostgreSQL for worker processes (`engine` still resolves primers, reports, a share's replay). */
-export type EngineChoice = { kind: "inprocess" } | { kind: "queue"; attempts: number };
+type EngineChoice = { kind: "inprocess" } | { kind: "queue"; attempts: number };
 
 export function createServices(deps: {
   db: Database;

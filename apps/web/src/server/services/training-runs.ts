@@ -17,7 +17,7 @@ const pointSchema = z.object({
   valLoss: z.number().nullable(),
   valAccuracy: z.number().nullable(),
 });
-export type TrainingPoint = z.infer<typeof pointSchema>;
+type TrainingPoint = z.infer<typeof pointSchema>;
 
 const summarySchema = z.object({
   version: z.string().nullable(),
@@ -28,9 +28,9 @@ const summarySchema = z.object({
   wallSeconds: z.number(),
   tokensPerSecond: z.number(),
 });
-export type TrainingSummary = z.infer<typeof summarySchema>;
+type TrainingSummary = z.infer<typeof summarySchema>;
 
-export interface TrainingRun {
+interface TrainingRun {
   /** "<model name>/<run id>", unique under the models root. */
   id: string;
   name: string;
@@ -43,7 +43,7 @@ export interface TrainingRun {
 }
 
 /** metrics.jsonl lines (the trainer's run log); a torn or foreign line is skipped. */
-export function parseMetricsLines(text: string): TrainingPoint[] {
+function parseMetricsLines(text: string): TrainingPoint[] {
   return text
     .split("\n")
     .filter((line) => line.trim() !== "")
@@ -116,5 +116,3 @@ export function createTrainingRuns(deps: { modelsDir: string }) {
 
   return { list };
 }
-
-export type TrainingRuns = ReturnType<typeof createTrainingRuns>;
