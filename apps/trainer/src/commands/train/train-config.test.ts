@@ -31,6 +31,13 @@ describe("train configs from flags", () => {
     });
   });
 
+  it("sets the dropout before the LSTM layers with --dropout, the preset's otherwise", () => {
+    expect(resolveConfigs(options(["--data", "x"]), 90).model.dropout).toBe(0.2);
+    expect(resolveConfigs(options(["--data", "x", "--dropout", "0.35"]), 90).model.dropout).toBe(0.35);
+    expect(resolveConfigs(options(["--data", "x", "--dropout", "0"]), 90).model.dropout).toBe(0);
+    expect(() => options(["--dropout", "1.5"])).toThrow(/dropout/);
+  });
+
   it("uses the preset's sizes with --data, songs moved to one key, and transpositions only for keys as written", () => {
     const { model, training } = resolveConfigs(options(["--data", "x"]), 90);
     expect(model).toMatchObject({ units: [256, 256], seqLen: 64 });

@@ -102,6 +102,7 @@ export function resolveConfigs(
     units: Array.from({ length: layers }, () => units),
     cell: options.cell,
     embeddingInit: options.embeddingInit,
+    dropout: options.dropout,
     seqLen: options.seqLen ?? quick?.seqLen ?? window?.seqLen ?? shape?.seqLen,
     stride: options.stride,
     epochs: options.epochs ?? quick?.epochs ?? small?.epochs,

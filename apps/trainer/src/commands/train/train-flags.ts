@@ -45,6 +45,7 @@ export interface TrainOptions {
   layers: number | undefined;
   cell: "stock" | "fast" | undefined;
   embeddingInit: "uniform" | "normal" | undefined;
+  dropout: number | undefined;
   lr: number | undefined;
   val: number | undefined;
   split: "songs" | "random-windows" | undefined;
@@ -136,6 +137,12 @@ const flags = {
     type: "string",
     value: "N",
     description: "Number of stacked LSTM layers.",
+    defaultText: "preset's",
+  },
+  dropout: {
+    type: "string",
+    value: "X",
+    description: "Dropout rate before each LSTM layer (0 = none).",
     defaultText: "preset's",
   },
   "embedding-init": {
@@ -285,6 +292,7 @@ const schema = z
     layers: integerFlag(1, 8).optional(),
     cell: z.enum(["stock", "fast"]).optional(),
     "embedding-init": z.enum(["uniform", "normal"]).optional(),
+    dropout: numberFlag(0, 0.9).optional(),
     lr: numberFlag(0, 1, { exclusiveMin: true }).optional(),
     val: numberFlag(0, 0.9).optional(),
     split: z.enum(["songs", "random-windows"]).optional(),
@@ -320,6 +328,7 @@ const schema = z
     layers: raw.layers,
     cell: raw.cell,
     embeddingInit: raw["embedding-init"],
+    dropout: raw.dropout,
     lr: raw.lr,
     val: raw.val,
     split: raw.split,
@@ -378,6 +387,7 @@ export const RESUME_FIXED_FLAGS = [
   "layers",
   "cell",
   "embeddingInit",
+  "dropout",
   "lr",
   "val",
   "split",
