@@ -12,6 +12,15 @@ const nextConfig: NextConfig = {
   // Native/driver packages stay plain Node requires, not bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg"],
   poweredByHeader: false,
+  // Core's subpaths without tfjs, from source (what the `@motif/source` export condition gives the
+  // workers' esbuild and vitest): a plain `next build` has no built core.
+  turbopack: {
+    resolveAlias: {
+      "@motif/core/key": "../../packages/core/src/evaluation/key.ts",
+      "@motif/core/tempo": "../../packages/core/src/compose/tempo.ts",
+      "@motif/core/presets": "../../packages/core/src/model/config.ts",
+    },
+  },
   reactStrictMode: true,
   // Every response; pages get their nonce CSP from src/proxy.ts. A later rule overrides an earlier
   // one, and these win over a header of the same name set by a route handler (Next keeps the first).

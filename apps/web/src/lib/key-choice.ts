@@ -1,9 +1,8 @@
-// Core's key names and key choices for the Next app (server and browser). The app cannot import
-// "@motif/core" itself: its index pulls in tfjs and the package exports only a built dist that a
-// plain `next build` does not have (the generation worker gets core from source through esbuild).
-// key.ts is pure (a type-only import of @motif/midi), so its source is used directly: one parser
-// for the form, the router's zod schema and the worker. key-choice.test.ts checks it is core's own.
-import { keyChoiceText, keyName, parseKeyChoice } from "../../../../packages/core/src/evaluation/key";
+// Core's key names and key choices for the Next app (server and browser) through `@motif/core/key`,
+// a subpath without tfjs (next.config.ts reads it from source: a plain `next build` has no built
+// core): one parser for the form, the router's zod schema and the worker. key-choice.test.ts checks
+// it is core's own.
+import { keyChoiceText, keyName, parseKeyChoice } from "@motif/core/key";
 
 export { keyChoiceText, keyName, parseKeyChoice };
 

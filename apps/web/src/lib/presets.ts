@@ -1,6 +1,6 @@
-// Core's preset names for the Next app, from their source file for the reason key-choice.ts gives
-// (model/config.ts imports only zod). presets.test.ts checks they are core's own.
-import { PRESETS, isPresetName, presetOf } from "../../../../packages/core/src/model/config";
+// Core's preset names for the Next app through `@motif/core/presets` (no tfjs; see key-choice.ts).
+// presets.test.ts checks they are core's own.
+import { PRESETS, isPresetName, presetOf } from "@motif/core/presets";
 
 export { PRESETS, presetOf };
 

@@ -1,7 +1,7 @@
 // Piano-roll data shared by server and browser: plain tuples keep the stored JSON and the stream small.
-// Beats ↔ seconds come from core's tempo.ts (pure, read from source as key-choice.ts reads key.ts).
+// Beats ↔ seconds come from core's `@motif/core/tempo` (no tfjs; see key-choice.ts).
 import type { QuarterNote } from "@motif/midi";
-import { quartersToSeconds, secondsToQuarters } from "../../../../packages/core/src/compose/tempo";
+import { quartersToSeconds, secondsToQuarters } from "@motif/core/tempo";
 import { GALLERY_RECIPE } from "./gallery-recipe";
 
 export { quartersToSeconds, secondsToQuarters };
