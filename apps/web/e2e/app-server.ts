@@ -45,17 +45,21 @@ export interface RunningApp {
 export async function startApp(env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn("next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: webDir,
-    env: { ...process.env, ...env, PATH: binPath, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(webDir, "scripts", "next-server.mjs"), "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: webDir,
+      env: { ...process.env, ...env, PATH: binPath, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode}):\n${output}`);
     const ok = await fetch(`${url}/models`).then(
       (r) => r.ok,
       () => false,
@@ -95,6 +99,7 @@ export const CHROMIUM_ARGS = [
  */
 export async function serveWithTinyModel(
   name: string,
+  env: Record<string, string> = {},
 ): Promise<{ app: RunningApp; databaseUrl: string; remove(): Promise<void> }> {
   const workDir = mkdtempSync(join(tmpdir(), `motif-${name}-`));
   const modelsDir = join(workDir, "models");
@@ -106,6 +111,7 @@ export async function serveWithTinyModel(
     DATABASE_URL: databaseUrl,
     MOTIF_MODELS_DIR: modelsDir,
     MOTIF_CORPUS_DIR: workDir,
+    ...env,
   });
   return {
     app,

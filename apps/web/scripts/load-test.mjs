@@ -115,11 +115,15 @@ async function startApp() {
       ? Promise.resolve()
       : new Promise((resolve) => process.once("exit", resolve));
   async function serve() {
-    const started = spawn("next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: webDir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const started = spawn(
+      process.execPath,
+      [join(webDir, "scripts", "next-server.mjs"), "-p", String(port), "-H", "127.0.0.1"],
+      {
+        cwd: webDir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child = started;
     started.stdout.on("data", (chunk) => (log += chunk));
     started.stderr.on("data", (chunk) => (log += chunk));
@@ -131,7 +135,7 @@ async function startApp() {
       ))
     ) {
       if (started.exitCode !== null || Date.now() > ready)
-        throw new Error(`next start did not come up:\n${log.slice(-3000)}`);
+        throw new Error(`the app server did not come up:\n${log.slice(-3000)}`);
       await sleep(300);
     }
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm --filter web start` (and so the root `pnpm start`): `next start`, and with
+// `pnpm --filter web start` (and so the root `pnpm start`): the web server (next-server.mjs), and with
 // MOTIF_ENGINE=queue also MOTIF_WORKER_PROCESSES generation worker processes (default 1; 0 when
 // the workers run elsewhere) beside it, restarted if one exits; they stop with the server.
 import { spawn } from "node:child_process";
@@ -41,7 +41,7 @@ function startWorker(n) {
 }
 
 for (let n = 1; n <= count; n++) startWorker(n);
-const next = spawn(join(webDir, "node_modules", ".bin", "next"), ["start", ...process.argv.slice(2)], {
+const next = spawn(process.execPath, [join(webDir, "scripts", "next-server.mjs"), ...process.argv.slice(2)], {
   cwd: webDir,
   stdio: "inherit",
   env: process.env,
