@@ -52,6 +52,33 @@ describe("publishBundle", () => {
     expect(await readdir(root)).toEqual(["demo"]);
   });
 
+  it("with replaceExisting rewrites an existing version whole, leaving no staging folder", async () => {
+    await publishBundle(root, "demo", "v1", { "bundle.json": "{}", "old.txt": "old" });
+    const target = await publishBundle(
+      root,
+      "demo",
+      "v1",
+      { "bundle.json": '{"other":1}' },
+      { replaceExisting: true },
+    );
+    expect(await readFile(path.join(target, "bundle.json"), "utf8")).toBe('{"other":1}');
+    expect(await readdir(target)).toEqual(["bundle.json"]);
+    expect(await readdir(root)).toEqual(["demo"]);
+    expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v1\n");
+  });
+
+  it("with replaceExisting on a full disk keeps the existing version as it was", async () => {
+    const v1 = { "bundle.json": '{"v":1}', "weights.bin": new Uint8Array([1, 2, 3]) };
+    await publishBundle(root, "demo", "v1", v1);
+    const bigger = { "bundle.json": '{"v":1.1}', "weights.bin": new Uint8Array(64).fill(7) };
+    await expect(
+      publishBundle(root, "demo", "v1", bigger, { write: diskFullAfter(40), replaceExisting: true }),
+    ).rejects.toThrow(/disk full/);
+    expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe('{"v":1}');
+    expect([...(await readFile(path.join(root, "demo", "v1", "weights.bin")))]).toEqual([1, 2, 3]);
+    expect(await readdir(root)).toEqual(["demo"]);
+  });
+
   it("on a full disk fails naming the folder, keeps the previous version and LATEST, and leaves nothing behind", async () => {
     const v1 = { "bundle.json": '{"v":1}', "weights.bin": new Uint8Array([1, 2, 3]) };
     await publishBundle(root, "demo", "v1", v1);
@@ -63,7 +90,7 @@ describe("publishBundle", () => {
     const needed = byteCount(v2) + "v2\n".length;
     // The disk fills at every byte of the publish in turn: each failure leaves exactly what was there.
     for (let capacity = 0; capacity < needed; capacity++) {
-      const failed = publishBundle(root, "demo", "v2", v2, diskFullAfter(capacity));
+      const failed = publishBundle(root, "demo", "v2", v2, { write: diskFullAfter(capacity) });
       await expect(failed).rejects.toThrow(
         `disk full: could not publish ${path.join(root, "demo", "v2")} (ENOSPC: no space left on device, write); nothing of it is left behind`,
       );
@@ -72,7 +99,7 @@ describe("publishBundle", () => {
       expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v1\n");
       expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe('{"v":1}');
     }
-    await publishBundle(root, "demo", "v2", v2, diskFullAfter(needed));
+    await publishBundle(root, "demo", "v2", v2, { write: diskFullAfter(needed) });
     expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v2\n");
     expect([...(await readFile(path.join(root, "demo", "v2", "corpus", "tune.mid")))]).toEqual([
       77, 84, 104, 100,

@@ -29,13 +29,18 @@ export async function nextVersion(root: string, name: string): Promise<string> {
   return `v${Math.max(0, ...numbers) + 1}`;
 }
 
-/** Writes `files` as <root>/<name>/<version>/ in one rename and points LATEST at it; `write` is a test seam. */
+/**
+ * Writes `files` as <root>/<name>/<version>/ in one rename and points LATEST at it; `write` is a test seam.
+ * With `replaceExisting` (ship rewrites a built-in version) an existing version is moved into a
+ * staging folder just before the rename and removed after it: a kill can leave the version missing
+ * for that instant's two renames, never half of one.
+ */
 export async function publishBundle(
   root: string,
   name: string,
   version: string,
   files: Record<string, Uint8Array | string>,
-  write: WriteContents = writeWhole,
+  { write = writeWhole, replaceExisting = false }: { write?: WriteContents; replaceExisting?: boolean } = {},
 ): Promise<string> {
   const modelDir = path.join(root, name);
   const target = path.join(modelDir, version);
@@ -46,9 +51,13 @@ export async function publishBundle(
     await removeAbandoned(modelDir, temporaryFileOwner);
     // Every byte is on disk before the first rename: a full disk fails with nothing visible.
     const latest = await stageFiles(modelDir, { [LATEST_FILE]: `${version}\n` }, write);
-    const staging = await mkdtemp(path.join(root, `${stagingPrefix(name)}${process.pid}-`));
+    const stagingFolder = () => mkdtemp(path.join(root, `${stagingPrefix(name)}${process.pid}-`));
+    const staging = await stagingFolder();
+    // An empty staging folder the old version is renamed onto (POSIX rename replaces an empty folder).
+    const replaced = replaceExisting && (await stat(target).catch(() => null)) ? await stagingFolder() : null;
     try {
       await writeStaging(staging, files, write);
+      if (replaced !== null) await rename(target, replaced);
       await renameIntoPlace(staging, target, version);
       renamed = true;
       await syncDir(modelDir);
@@ -57,6 +66,7 @@ export async function publishBundle(
     } finally {
       await latest.discard();
       await rm(staging, { recursive: true, force: true });
+      if (replaced !== null) await rm(replaced, { recursive: true, force: true });
     }
   } catch (error) {
     if (!isDiskFull(error)) throw error;

@@ -16,7 +16,7 @@ import { modelDirFor, openBundle, type OpenedBundle } from "../../store/bundle-d
 import { CliError } from "../../errors.js";
 import { bundleSplit, ingest, readSongs, type IngestedSong, type MidiSource } from "../../data/dataset.js";
 import { demoCorpusFiles } from "../../data/demo-corpus.js";
-import { writeFileAtomic } from "../../store/durable-files.js";
+import { replaceFiles } from "../../store/durable-files.js";
 import { resolveUserPath, trainerEnv } from "../../env.js";
 import type { EvaluateOptions } from "./evaluate-flags.js";
 import { buildMusicReport, formatMusicReport, type MusicReport, type NamedNotes } from "./evaluate-pieces.js";
@@ -236,8 +236,8 @@ async function runAttach(options: EvaluateOptions): Promise<number> {
       throw new CliError(
         `${evaluated.summary} in ${dataLabel(options.data)}; pass --data with the folder it was trained on`,
       );
-    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures }))
-      await writeFileAtomic(path.join(bundle.dir, file), contents);
+    // All written and fsynced before the first rename: a full disk or a kill leaves the old evaluation whole.
+    await replaceFiles(bundle.dir, { ...evaluated.files, ...evaluated.pictures });
     log(evaluated.summary);
     process.stdout.write(
       `attached ${Object.keys(evaluated.files).join(", ")} (and evaluation.svg/png) to ${bundle.dir}\n`,

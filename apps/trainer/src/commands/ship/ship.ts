@@ -3,7 +3,7 @@
 // the bundle's files, a sources.json naming every training and validation file with its licence
 // and attribution (matched by sha256 against the corpus catalog), and a NOTICE.md people can read.
 // Refuses a bundle with a file the catalog lacks or whose licence does not allow redistribution.
-import { copyFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { BUNDLE_FILES, computeContentHash, type BundleManifest } from "@motif/core";
@@ -12,11 +12,10 @@ import { selectBackend } from "../../runtime/backend.js";
 import { bundleReadme } from "../../store/bundle-readme.js";
 import { CliError } from "../../errors.js";
 import { ingest } from "../../data/dataset.js";
-import { writeFileAtomic } from "../../store/durable-files.js";
 import { repoRoot, resolveUserPath, trainerEnv } from "../../env.js";
 import { findMidiFiles, readMidiFile } from "../../data/midi-files.js";
 import { bundleEvaluationFiles } from "../../store/publish-evaluation.js";
-import { LATEST_FILE } from "../../store/publish.js";
+import { publishBundle } from "../../store/publish.js";
 import { catalogPathFor, type ShipOptions } from "./ship-flags.js";
 
 /** A Mutopia-style catalog entry (../shared/datasets/mutopia-keyboard/catalog.json). */
@@ -152,30 +151,31 @@ export async function shipBundle(args: {
       ...rest,
       contentHash: await computeContentHash(rest, modelJson, rest.weightsSha256),
     };
-    const files = await findMidiFiles(args.data);
+    const midiFiles = await findMidiFiles(args.data);
     const { songs } = await ingest(
-      files.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })),
+      midiFiles.map((file) => ({ name: file.relativePath, read: () => readMidiFile(file) })),
       bundle.tokenizer,
     );
     const evaluated = await bundleEvaluationFiles({ bundle: { ...bundle, manifest }, songs });
     if (evaluated.files === null) throw new CliError(`${evaluated.summary} (looked in ${args.data})`);
 
-    const target = path.join(args.root, args.name, args.version);
-    await rm(target, { recursive: true, force: true });
-    await mkdir(target, { recursive: true });
-    const write = (file: string, contents: Uint8Array | string) =>
-      writeFile(path.join(target, file), contents);
-    await write(BUNDLE_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
-    await write(BUNDLE_FILES.model, modelJson);
-    await copyFile(path.join(bundle.dir, BUNDLE_FILES.weights), path.join(target, BUNDLE_FILES.weights));
-    for (const picture of ["curves.svg", "curves.png"])
-      await copyFile(path.join(bundle.dir, picture), path.join(target, picture)).catch(() => undefined);
-    for (const [file, contents] of Object.entries({ ...evaluated.files, ...evaluated.pictures }))
-      await write(file, contents);
-    await write("sources.json", `${JSON.stringify(sources, null, 2)}\n`);
-    await write("NOTICE.md", noticeText(manifest, sources, args.corpus));
-    await write("README.md", bundleReadme(manifest, (await readdir(target)).concat("README.md").sort()));
-    await writeFileAtomic(path.join(args.root, args.name, LATEST_FILE), `${args.version}\n`);
+    const files: Record<string, Uint8Array | string> = {
+      [BUNDLE_FILES.manifest]: `${JSON.stringify(manifest, null, 2)}\n`,
+      [BUNDLE_FILES.model]: modelJson,
+      [BUNDLE_FILES.weights]: new Uint8Array(await readFile(path.join(bundle.dir, BUNDLE_FILES.weights))),
+      ...evaluated.files,
+      ...evaluated.pictures,
+      "sources.json": `${JSON.stringify(sources, null, 2)}\n`,
+      "NOTICE.md": noticeText(manifest, sources, args.corpus),
+    };
+    for (const picture of ["curves.svg", "curves.png"]) {
+      const bytes = await readFile(path.join(bundle.dir, picture)).catch(() => null);
+      if (bytes !== null) files[picture] = new Uint8Array(bytes);
+    }
+    files["README.md"] = bundleReadme(manifest, Object.keys(files).concat("README.md").sort());
+    // Staged and renamed into place as train publishes, replacing the version if it exists: a kill
+    // or a full disk mid-ship leaves the previous built-in bundle whole.
+    const target = await publishBundle(args.root, args.name, args.version, files, { replaceExisting: true });
     return { target, sources, summary: evaluated.summary };
   } finally {
     bundle.model.dispose();
