@@ -11,7 +11,14 @@ import {
   trainModel,
   type TrainCheckpoint,
 } from "@motif/core";
-import { checkpointDir, loadCheckpoint, saveCheckpoint, type SavedRun } from "./checkpoint-store.js";
+import {
+  checkpointDir,
+  loadCheckpoint,
+  markPublishing,
+  publishingVersion,
+  saveCheckpoint,
+  type SavedRun,
+} from "./checkpoint-store.js";
 import { byteCount, diskFullAfter } from "./test-support/full-disk.js";
 
 let root: string;
@@ -84,5 +91,18 @@ describe("saveCheckpoint", () => {
     const loaded = await loadCheckpoint(dir);
     expect(loaded.checkpoint.epoch).toBe(2);
     expect(loaded.run).toEqual(run);
+  });
+});
+
+describe("markPublishing", () => {
+  it("notes the version a checkpoint's run is being published as, beside a checkpoint and nowhere else", async () => {
+    const dir = checkpointDir(root, "marked");
+    await markPublishing(dir, "v3"); // no checkpoint: nothing to resume, nothing noted
+    expect(await publishingVersion(dir)).toBeNull();
+    await saveCheckpoint(dir, run, checkpoints[0]!);
+    expect(await publishingVersion(dir)).toBeNull();
+    await markPublishing(dir, "v3");
+    expect(await publishingVersion(dir)).toBe("v3");
+    expect((await loadCheckpoint(dir)).checkpoint.epoch).toBe(1); // the checkpoint still loads
   });
 });

@@ -1,6 +1,6 @@
 // Interrupted runs on disk: <out>/<name>/.checkpoint/{run.json,checkpoint.bin}. run.json holds the
 // resolved settings and a fingerprint of the data so --resume can refuse a changed folder.
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   TOKENIZER_KINDS,
@@ -110,6 +110,24 @@ export async function loadCheckpoint(dir: string): Promise<{ run: SavedRun; chec
     run: parsed.data as unknown as SavedRun,
     checkpoint: deserializeCheckpoint(new Uint8Array(bytes)),
   };
+}
+
+const PUBLISHING_FILE = "publishing";
+
+/**
+ * Notes in the checkpoint that its run is being published as `version`, so that a resume after a kill
+ * between that bundle's rename and the checkpoint's removal finds the bundle instead of publishing
+ * it again (weights alone cannot tell: the same recipe trains the same weights).
+ */
+export async function markPublishing(dir: string, version: string): Promise<void> {
+  if ((await stat(path.join(dir, "run.json")).catch(() => null)) === null) return; // nothing to resume
+  await replaceFiles(dir, { [PUBLISHING_FILE]: `${version}\n` });
+}
+
+/** The version markPublishing noted, or null. */
+export async function publishingVersion(dir: string): Promise<string | null> {
+  const text = await readFile(path.join(dir, PUBLISHING_FILE), "utf8").catch(() => null);
+  return text === null ? null : text.trim();
 }
 
 export async function removeCheckpoint(dir: string): Promise<void> {

@@ -174,7 +174,6 @@ async function checkPublished(
   after: PublishedModel,
   summary: TrainSummary | null,
 ): Promise<void> {
-  // A kill between a publish and the checkpoint's removal publishes the same bundle again on resume.
   for (const manifest of after.bundles.values()) {
     expect(manifest.weightsSha256).toBe(reference.manifest.weightsSha256);
     expect(trajectory(manifest.metrics)).toEqual(trajectory(reference.manifest.metrics));
@@ -202,6 +201,13 @@ describe("kill -9 during training and publishing", () => {
       let trainings = 0;
       let killsLeft = 0;
       let training = false; // a training started and not yet published
+      const ended = new Map<string, number>(); // trainings that ended, per folder: one bundle each
+      const endTraining = (after: PublishedModel) => {
+        ended.set(out, (ended.get(out) ?? 0) + 1);
+        // A resume after a kill between the publish and the checkpoint's removal publishes nothing again.
+        expect(after.bundles.size, "bundles in the folder: one per training").toBe(ended.get(out));
+        training = false;
+      };
       while (kills < KILLS || training) {
         expect(runs++, "runs that never got killed nor finished").toBeLessThan(KILLS * 4 + 8);
         if (!training) {
@@ -233,7 +239,7 @@ describe("kill -9 during training and publishing", () => {
         if (result.code !== null) {
           expect(result.code, result.stderr).toBe(0);
           await checkPublished(out, after, JSON.parse(result.stdout) as TrainSummary);
-          training = false;
+          endTraining(after);
           continue;
         }
         kills += 1;
@@ -243,7 +249,7 @@ describe("kill -9 during training and publishing", () => {
         tally.set(`${phase}: ${state}`, (tally.get(`${phase}: ${state}`) ?? 0) + 1);
         if (state === "published") {
           await checkPublished(out, after, null);
-          training = false;
+          endTraining(after);
         } else if (after.bundles.size === before.bundles.size) {
           // The checkpoint never goes back and loses at most the epoch that was running.
           const seen = Math.max(

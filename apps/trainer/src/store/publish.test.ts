@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { nextVersion, publishBundle, resolveBundleDir } from "./publish.js";
+import { adoptPublished, nextVersion, publishBundle, resolveBundleDir } from "./publish.js";
 import { byteCount, diskFullAfter } from "./test-support/full-disk.js";
 
 let root: string;
@@ -77,6 +77,22 @@ describe("publishBundle", () => {
     expect(await readFile(path.join(root, "demo", "v1", "bundle.json"), "utf8")).toBe('{"v":1}');
     expect([...(await readFile(path.join(root, "demo", "v1", "weights.bin")))]).toEqual([1, 2, 3]);
     expect(await readdir(root)).toEqual(["demo"]);
+  });
+
+  it("adoptPublished finds a resumed run's bundle with its weights and points LATEST at it", async () => {
+    await publishBundle(root, "demo", "v1", { "bundle.json": '{"weightsSha256":"aaa"}' });
+    await publishBundle(root, "demo", "v2", { "bundle.json": '{"weightsSha256":"bbb"}' });
+    // Killed after v2's rename, before LATEST moved.
+    await writeFile(path.join(root, "demo", "LATEST"), "v1\n");
+    expect(await adoptPublished(root, "demo", "v2", "bbb")).toEqual({
+      version: "v2",
+      dir: path.join(root, "demo", "v2"),
+    });
+    expect(await readFile(path.join(root, "demo", "LATEST"), "utf8")).toBe("v2\n");
+    // Killed before the rename: no such version, or other weights there.
+    expect(await adoptPublished(root, "demo", "v3", "bbb")).toBeNull();
+    expect(await adoptPublished(root, "demo", "v1", "bbb")).toBeNull();
+    expect(await adoptPublished(root, "demo", "../v2", "bbb")).toBeNull();
   });
 
   it("on a full disk fails naming the folder, keeps the previous version and LATEST, and leaves nothing behind", async () => {

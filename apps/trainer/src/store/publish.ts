@@ -12,6 +12,7 @@ import {
   stageFiles,
   syncDir,
   temporaryFileOwner,
+  writeFileAtomic,
   writeFileSynced,
   writeWhole,
   type WriteContents,
@@ -118,6 +119,30 @@ async function renameIntoPlace(staging: string, target: string, version: string)
       );
     throw error;
   }
+}
+
+/**
+ * After a resume: <root>/<name>/<version>/ when it holds these weights already (the run was killed
+ * after that bundle's rename, before its checkpoint was removed), with LATEST made to name it; null
+ * when there is no such bundle.
+ */
+export async function adoptPublished(
+  root: string,
+  name: string,
+  version: string,
+  weightsSha256: string,
+): Promise<{ version: string; dir: string } | null> {
+  if (!/^v\d+$/.test(version)) return null;
+  const dir = path.join(root, name, version);
+  const manifest = await readFile(path.join(dir, "bundle.json"), "utf8").then(
+    (text) => JSON.parse(text) as { weightsSha256?: unknown },
+    () => null,
+  );
+  if (manifest?.weightsSha256 !== weightsSha256) return null;
+  const latest = path.join(root, name, LATEST_FILE);
+  if ((await readFile(latest, "utf8").catch(() => "")).trim() !== version)
+    await writeFileAtomic(latest, `${version}\n`);
+  return { version, dir };
 }
 
 /** Resolves a --model argument: a bundle folder, a model folder with a LATEST file, or `<model>/latest`. */

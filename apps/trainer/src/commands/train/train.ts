@@ -23,6 +23,8 @@ import { bundleReadme } from "../../store/bundle-readme.js";
 import {
   checkpointDir,
   loadCheckpoint,
+  markPublishing,
+  publishingVersion,
   removeCheckpoint,
   saveCheckpoint,
   type SavedRun,
@@ -47,7 +49,7 @@ import {
   defaultThreadCount,
   GradientWorkerError,
 } from "../../runtime/parallel/gradient-worker-pool.js";
-import { nextVersion, publishBundle } from "../../store/publish.js";
+import { adoptPublished, nextVersion, publishBundle } from "../../store/publish.js";
 import { bundleEvaluationFiles } from "../../store/publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
 import { SMALL_CORPUS_DEFAULT, isSmallCorpus, resolveConfigs } from "./train-config.js";
@@ -468,6 +470,17 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   };
   const files = await packBundle({ model, manifest });
   const fullManifest = readManifest(files);
+  const publishing = resumed ? await publishingVersion(checkpointFolder) : null;
+  const adopted =
+    publishing === null ? null : await adoptPublished(root, name, publishing, fullManifest.weightsSha256);
+  if (adopted !== null) {
+    // Killed after the publish, before the checkpoint's removal: finish that run instead of publishing it twice.
+    model.dispose();
+    await removeCheckpoint(checkpointFolder);
+    log(`already published as ${adopted.dir} (the run was stopped after publishing); removed its checkpoint`);
+    await report(summaryOf(adopted));
+    return 0;
+  }
   // Every published model carries its music report (publish-evaluation.ts); it reads the songs it needs again, one file at a time.
   const evaluated = await bundleEvaluationFiles({
     bundle: { model, manifest: fullManifest, vocabulary: prepared.vocabulary, tokenizer },
@@ -489,6 +502,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
   const readme = bundleReadme(fullManifest, [
     ...new Set([...Object.keys(files), ...Object.keys(extras)].map((file) => file.replace(/\/.*/, "/"))),
   ]);
+  await markPublishing(checkpointFolder, version);
   const target = await publishBundle(root, name, version, { ...files, ...extras, "README.md": readme });
   await removeCheckpoint(checkpointFolder);
 
