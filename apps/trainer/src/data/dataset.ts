@@ -351,6 +351,8 @@ export function prepareDataset(
   ingested: CompactIngest,
   tokenizer: Tokenizer,
   training: TrainingConfig,
+  /** Tokens the vocabulary keeps even where no training stream has them (a fine-tuned model's, so it loses none). */
+  keepTokens: readonly string[] = [],
 ): PreparedDataset {
   const { songs, dictionary } = ingested;
   // The split only looks at the number of songs and the seed.
@@ -388,7 +390,7 @@ export function prepareDataset(
   }
   if (random && (training.tempoStretch ?? 0) > 0)
     use(dictionary.idsOf(allTimedTokens().filter((token) => token.startsWith("W") || token.startsWith("D"))));
-  const vocabulary = Vocabulary.build([dictionary.tokens.filter((_, id) => used[id] === true)]);
+  const vocabulary = Vocabulary.build([dictionary.tokens.filter((_, id) => used[id] === true), keepTokens]);
   const remap = vocabularyIds(dictionary, vocabulary);
   const train = trainStreams.map((stream) => ({
     name: stream.name,

@@ -19,6 +19,11 @@ export function bundleReadme(manifest: BundleManifest, files: string[]): string 
     `- Preset \`${manifest.model.preset}\`: ${manifest.model.input} input, LSTM ${manifest.model.units.join("→")} (${manifest.model.cell} cell), seq ${manifest.model.seqLen}, target ${manifest.model.target}; ${manifest.parameters.toLocaleString("en-US")} parameters.`,
     `- Tokenizer \`${manifest.tokenizer.kind}\` v${manifest.tokenizer.version}, vocabulary of ${manifest.vocabulary.tokens.length} tokens.`,
     `- Data: ${trainFiles} training and ${validationFiles} validation files (${manifest.dataset.skipped.length} skipped), split ${manifest.training.split}, augmentation ${manifest.training.augment.length === 0 ? "none" : manifest.training.augment.join(", ")}.`,
+    ...(manifest.training.initFrom
+      ? [
+          `- Fine-tuned from \`${manifest.training.initFrom.name}\` ${manifest.training.initFrom.version} (weights sha256 \`${manifest.training.initFrom.weightsSha256}\`).`,
+        ]
+      : []),
     `- Trained ${history.length} epochs; best validation loss ${fmt(best?.valLoss)} (accuracy ${fmt(best?.valAccuracy)}, epoch ${best?.epoch ?? "-"}).`,
     `- Content hash \`${manifest.contentHash}\`.`,
     "",

@@ -120,6 +120,18 @@ export interface TrainingConfig {
    * Optional: absent = off, and it is left out of configs when off.
    */
   carryState?: boolean;
+  /**
+   * The bundle the weights started from (fine-tuning, `train --init-from`): its name, version and
+   * weights' sha256. The LSTM comes from it whole, embedding rows and output columns by token.
+   * Optional: absent = a fresh initialisation from `seed`.
+   */
+  initFrom?: InitFrom;
+}
+
+export interface InitFrom {
+  name: string;
+  version: string;
+  weightsSha256: string;
 }
 
 export const AUGMENT_MODES = ["random", "all"] as const;
@@ -173,6 +185,14 @@ export const trainingConfigSchema: z.ZodType<TrainingConfig> = z
     tempoStretch: z.number().min(0).max(0.5).optional(),
     validateEvery: positiveInt.optional(),
     carryState: z.boolean().optional(),
+    initFrom: z
+      .object({
+        name: z.string().min(1),
+        version: z.string().min(1),
+        weightsSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => (c.gradientShards ?? 1) <= c.batchSize, {

@@ -16,6 +16,7 @@ export {
   type PresetName,
   type ModelConfig,
   type TrainingConfig,
+  type InitFrom,
 } from "./config.js";
 export { createModel, outputsProbabilities, encodeInput } from "./create-model.js";
 export { MotifEmbedding, MotifLSTM, registerMotifLayers } from "./fast-lstm/index.js";

@@ -30,3 +30,4 @@ export {
   type ValidationPoint,
 } from "./checkpoint.js";
 export { learningRateAt } from "./lr-schedule.js";
+export { warmStart, warmStartIssue, type VocabularyModel, type WarmStartReport } from "./warm-start.js";

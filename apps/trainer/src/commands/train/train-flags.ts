@@ -61,6 +61,8 @@ export interface TrainOptions {
   valEvery: number | undefined;
   /** true: each batch row walks one song's chunks, carrying the LSTM state from chunk to chunk; undefined = off. */
   carryState: true | undefined;
+  /** A bundle folder or model name whose weights training starts from (fine-tuning); undefined = a fresh model. */
+  initFrom: string | undefined;
   /** Print one JSON summary object on stdout at the end. */
   json: boolean;
   /** `song`: move every song to C major / A minor by its estimated key; undefined = the preset's. */
@@ -221,6 +223,13 @@ const flags = {
       "Truncated back-propagation through time: each batch row walks one song's consecutive chunks and starts each from the LSTM states the previous chunk ended with (no gradient across chunks; zeros at a song's start), so the model learns the states it meets deep into a piece. Needs the default preset's every-step target, contiguous chunks (--stride = --seq-len), --split songs and --cell fast. Validation walks the validation songs the same way (in order, forward only).",
     defaultText: "off",
   },
+  "init-from": {
+    type: "string",
+    value: "MODEL",
+    description:
+      "Fine-tune: start from this bundle's weights (a bundle folder, a model name under the models root, or a built-in model such as mutopia-piano) instead of a fresh model. Its architecture is used (--units/--layers/--cell must agree), its tokens stay in the vocabulary, tokens only your music has start fresh; its tokenizer and key handling must be this run's.",
+    defaultText: "a fresh model",
+  },
   json: {
     type: "boolean",
     description:
@@ -302,6 +311,7 @@ const schema = z
     "time-budget": durationFlag.optional(),
     "val-every": integerFlag(1, 100_000_000).optional(),
     "carry-state": z.boolean().optional(),
+    "init-from": z.string().min(1).optional(),
     json: z.boolean().optional(),
     keys: z.enum(["song", "none"]).optional(),
     patience: integerFlag(0, 10_000).optional(),
@@ -338,6 +348,7 @@ const schema = z
     timeBudget: raw["time-budget"],
     valEvery: raw["val-every"],
     carryState: raw["carry-state"] === true ? true : undefined,
+    initFrom: raw["init-from"],
     json: raw.json ?? false,
     keys: raw.keys,
     patience: raw.patience,
@@ -367,6 +378,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
     "pnpm --filter trainer train --data ../shared/datasets/final-fantasy --workers 1",
     "pnpm --filter trainer train --data ./midi --keys none --augment=-5..6 --tempo-stretch 0.05 --time-budget 30m --val-every 500 --json",
     "pnpm --filter trainer train --data ./midi --carry-state --time-budget 20m",
+    "pnpm --filter trainer train --data ./midi --init-from mutopia-piano",
     "pnpm --filter trainer train --resume --name final-fantasy",
   ],
   schema,
@@ -396,6 +408,7 @@ export const RESUME_FIXED_FLAGS = [
   "tempoStretch",
   "valEvery",
   "carryState",
+  "initFrom",
   "keys",
   "seed",
   "shards",

@@ -127,6 +127,59 @@ describe("train → publish → generate", () => {
     expect(await readFile(path.join(bundleDir, "README.md"), "utf8")).toContain(manifest.contentHash);
   });
 
+  it("fine-tunes from a published bundle (--init-from): its architecture and weights, recorded in the manifest", async () => {
+    const refused = await runCli([
+      "train",
+      "--data",
+      dataDir,
+      "--out",
+      modelsDir,
+      "--init-from",
+      bundleDir,
+      "--units",
+      "32",
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "--init-from tiny v1 does not fit this run: its LSTM is 16, --units says 32",
+    );
+
+    // No --units/--layers: the architecture comes from the bundle.
+    const flagPairs = Array.from({ length: TINY.length / 2 }, (_, i) => TINY.slice(2 * i, 2 * i + 2));
+    const tinyWithoutShape = flagPairs.filter(([flag]) => flag !== "--units" && flag !== "--layers").flat();
+    const result = await runCli([
+      "train",
+      "--data",
+      dataDir,
+      "--out",
+      modelsDir,
+      "--name",
+      "tiny-tuned",
+      "--epochs",
+      "1",
+      "--init-from",
+      bundleDir,
+      ...tinyWithoutShape,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const init = await manifestOf(bundleDir);
+    const tuned = await manifestOf(path.join(modelsDir, "tiny-tuned", "v1"));
+    const size = init.vocabulary.tokens.length;
+    expect(result.stderr).toContain(`weights from tiny v1: ${size} of ${size} tokens carried over\n`);
+    expect(result.stderr).toContain(", fine-tuned from tiny v1");
+    expect(tuned.training.initFrom).toEqual({
+      name: "tiny",
+      version: "v1",
+      weightsSha256: init.weightsSha256,
+    });
+    expect(tuned.model.units).toEqual([16]);
+    expect(await readFile(path.join(modelsDir, "tiny-tuned", "v1", "README.md"), "utf8")).toContain(
+      `Fine-tuned from \`tiny\` v1 (weights sha256 \`${init.weightsSha256}\`)`,
+    );
+    // Starting from a trained model, its first epoch validates better than the fresh model's first did.
+    expect(tuned.metrics[0]!.valLoss!).toBeLessThan(init.metrics[0]!.valLoss!);
+  });
+
   it("logs one metrics.jsonl line per validation in a run folder that outlives the checkpoint", async () => {
     const manifest = await manifestOf(bundleDir);
     expect(manifest.training.augmentMode).toBe("random");

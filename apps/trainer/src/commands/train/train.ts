@@ -11,8 +11,10 @@ import {
   pitchClassMasks,
   readManifest,
   trainModel,
+  warmStart,
   type BundleManifest,
   type EpochMetrics,
+  type ModelConfig,
   type Tokenizer,
   type TrainCheckpoint,
   type TrainingConfig,
@@ -53,6 +55,8 @@ import { adoptPublished, nextVersion, publishBundle } from "../../store/publish.
 import { bundleEvaluationFiles } from "../../store/publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
 import { SMALL_CORPUS_DEFAULT, isSmallCorpus, resolveConfigs } from "./train-config.js";
+import { adoptInitArchitecture, initFromRecord, openInitBundle } from "./init-from.js";
+import type { OpenedBundle } from "../../store/bundle-dir.js";
 import {
   appendMetrics,
   openMetricsLog,
@@ -107,6 +111,7 @@ async function loadDataset(
   tokenizer: Tokenizer,
   keyNormalization: TrainingConfig["keyNormalization"],
   trainingFor: (corpusTokens: number) => TrainingConfig,
+  keepTokens: readonly string[],
 ): Promise<{
   prepared: PreparedDataset;
   skipped: SkippedFile[];
@@ -126,7 +131,7 @@ async function loadDataset(
   const corpusTokens = ingested.songs.reduce((sum, song) => sum + song.ids.length, 0);
   const training = trainingFor(corpusTokens);
   return {
-    prepared: prepareDataset(ingested, tokenizer, training),
+    prepared: prepareDataset(ingested, tokenizer, training, keepTokens),
     skipped: ingested.skipped,
     fingerprint: ingested.songs.map((song) => song.sha256),
     corpusTokens,
@@ -241,6 +246,19 @@ function trainSummary(args: {
   };
 }
 
+/** The resolved configs with the init bundle's architecture and its record (unchanged without --init-from). */
+function fineTuned(
+  configs: { model: ModelConfig; training: TrainingConfig },
+  init: OpenedBundle | null,
+  options: TrainOptions,
+): { model: ModelConfig; training: TrainingConfig } {
+  if (!init) return configs;
+  return {
+    model: adoptInitArchitecture(configs, init, options),
+    training: { ...configs.training, initFrom: initFromRecord(init) },
+  };
+}
+
 export async function runTrain(options: TrainOptions): Promise<number> {
   const started = performance.now();
   const env = trainerEnv();
@@ -272,6 +290,14 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     `data: ${dataDir ?? "built-in demo corpus"} (${sources.length} MIDI files), tokenizer ${tokenizerKind}`,
   );
   let trainingForSplit = resumed ? resumed.run.training : resolveConfigs(options, 2).training;
+  const init = !resumed && options.initFrom !== undefined ? await openInitBundle(options.initFrom) : null;
+  if (init) log(`fine-tuning from ${init.dir} (${init.manifest.name} ${init.manifest.version})`);
+  // A fine-tuned run keeps its init's tokens; resumed, the saved vocabulary already holds them.
+  const keepTokens = init
+    ? init.vocabulary.tokens
+    : resumed?.run.training.initFrom
+      ? resumed.run.vocabulary
+      : [];
   const { prepared, skipped, fingerprint, corpusTokens } = await loadDataset(
     sources,
     tokenizer,
@@ -280,10 +306,11 @@ export async function runTrain(options: TrainOptions): Promise<number> {
       if (!resumed) trainingForSplit = resolveConfigs(options, 2, tokens).training;
       return trainingForSplit;
     },
+    keepTokens,
   );
   const configs = resumed
     ? { model: resumed.run.modelConfig, training: resumedTraining(resumed.run.training, options) }
-    : resolveConfigs(options, prepared.vocabulary.size, corpusTokens);
+    : fineTuned(resolveConfigs(options, prepared.vocabulary.size, corpusTokens), init, options);
   if (!resumed && isSmallCorpus(options, corpusTokens)) {
     const { augment, seqLen, batch, epochs, maxTokens } = SMALL_CORPUS_DEFAULT;
     log(
@@ -330,12 +357,26 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     );
   }
   const model = createModel(modelConfig, training.seed);
+  if (init) {
+    const carried = warmStart(
+      { model, tokens: prepared.vocabulary.tokens },
+      { model: init.model, tokens: init.vocabulary.tokens },
+    );
+    init.model.dispose();
+    log(
+      `weights from ${init.manifest.name} ${init.manifest.version}: ${carried.carried} of ${prepared.vocabulary.size} tokens carried over` +
+        (carried.fresh.length > 0
+          ? `, ${carried.fresh.length} new (${carried.fresh.slice(0, 8).join(", ")}${carried.fresh.length > 8 ? ", ..." : ""})`
+          : ""),
+    );
+  }
   log(
     `model: preset ${modelConfig.preset}, ${modelConfig.input} input, LSTM ${modelConfig.units.join("x")}, seq ${modelConfig.seqLen}, ` +
       `${model.countParams().toLocaleString("en-US")} parameters; ${training.epochs} epochs, batch ${training.batchSize}, lr ${training.learningRate}, ` +
       `${describeAugmentation(training)}, ` +
       `keys ${training.keyNormalization === "song" ? "moved to C major / A minor" : "as written"}` +
-      (training.carryState === true ? ", LSTM state carried from chunk to chunk of each song" : ""),
+      (training.carryState === true ? ", LSTM state carried from chunk to chunk of each song" : "") +
+      (training.initFrom ? `, fine-tuned from ${training.initFrom.name} ${training.initFrom.version}` : ""),
   );
 
   const shards = training.gradientShards ?? 1;
