@@ -41,6 +41,8 @@ export interface SavedRun {
   runId?: string;
   /** --time-budget in seconds, kept for --resume (which may change it); absent = none. */
   timeBudgetSeconds?: number;
+  /** The --init-from bundle's folder, so a resumed run still carries its NOTICE.md on; absent = a fresh model. */
+  initDir?: string;
 }
 
 const savedRunSchema = z.object({
@@ -59,6 +61,7 @@ const savedRunSchema = z.object({
     .regex(/^[\w.-]+$/)
     .optional(),
   timeBudgetSeconds: z.number().positive().optional(),
+  initDir: z.string().optional(),
 });
 
 export function checkpointDir(root: string, name: string): string {

@@ -1,4 +1,6 @@
 // `train --init-from`: the bundle a fine-tuning run starts from, checked against the run's settings.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { presetOf, type InitFrom, type ModelConfig, type TrainingConfig } from "@motif/core";
 import { CliError } from "../../errors.js";
 import { modelDirFor, openBundle, type OpenedBundle } from "../../store/bundle-dir.js";
@@ -54,4 +56,24 @@ export function adoptInitArchitecture(
     target: from.target,
     cell: from.cell,
   };
+}
+
+/**
+ * The init bundle's NOTICE.md (the attribution of the music it learned from), headed by what was
+ * fine-tuned from it: a fine-tuned model learned from that music too, so it carries the notice on
+ * (the gallery shows a bundle's NOTICE.md). Empty when the init folder has none.
+ */
+export async function inheritedNotice(
+  initDir: string,
+  init: InitFrom,
+  tuned: { name: string; version: string },
+): Promise<Record<string, Uint8Array>> {
+  const notice = await readFile(path.join(initDir, "NOTICE.md"), "utf8").catch(() => null);
+  if (notice === null) return {};
+  const header =
+    `# ${tuned.name} ${tuned.version}: notice and attribution\n\n` +
+    `This model was fine-tuned from ${init.name} ${init.version} (weights sha256 ${init.weightsSha256}), ` +
+    "so it also learned from the music that model was trained on. Its notice follows.\n\n";
+  // One heading level down, under this bundle's own title.
+  return { "NOTICE.md": new TextEncoder().encode(header + notice.replace(/^(#+) /gm, "#$1 ")) };
 }

@@ -144,6 +144,10 @@ describe("train → publish → generate", () => {
       "--init-from tiny v1 does not fit this run: its LSTM is 16, --units says 32",
     );
 
+    // An init with a notice (as the built-in models have): the fine-tuned bundle carries it on.
+    const initDir = path.join(work, "init-with-notice");
+    await cp(bundleDir, initDir, { recursive: true });
+    await writeFile(path.join(initDir, "NOTICE.md"), "# tiny v1: notice\n\n## Public domain\n\n- a piece\n");
     // No --units/--layers: the architecture comes from the bundle.
     const flagPairs = Array.from({ length: TINY.length / 2 }, (_, i) => TINY.slice(2 * i, 2 * i + 2));
     const tinyWithoutShape = flagPairs.filter(([flag]) => flag !== "--units" && flag !== "--layers").flat();
@@ -158,7 +162,7 @@ describe("train → publish → generate", () => {
       "--epochs",
       "1",
       "--init-from",
-      bundleDir,
+      initDir,
       ...tinyWithoutShape,
     ]);
     expect(result.code, result.stderr).toBe(0);
@@ -173,6 +177,11 @@ describe("train → publish → generate", () => {
       weightsSha256: init.weightsSha256,
     });
     expect(tuned.model.units).toEqual([16]);
+    expect(await readFile(path.join(modelsDir, "tiny-tuned", "v1", "NOTICE.md"), "utf8")).toBe(
+      "# tiny-tuned v1: notice and attribution\n\n" +
+        `This model was fine-tuned from tiny v1 (weights sha256 ${init.weightsSha256}), so it also learned from the music that model was trained on. Its notice follows.\n\n` +
+        "## tiny v1: notice\n\n### Public domain\n\n- a piece\n",
+    );
     expect(await readFile(path.join(modelsDir, "tiny-tuned", "v1", "README.md"), "utf8")).toContain(
       `Fine-tuned from \`tiny\` v1 (weights sha256 \`${init.weightsSha256}\`)`,
     );

@@ -55,7 +55,7 @@ import { adoptPublished, nextVersion, publishBundle } from "../../store/publish.
 import { bundleEvaluationFiles } from "../../store/publish-evaluation.js";
 import { RESUME_FIXED_FLAGS, resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
 import { SMALL_CORPUS_DEFAULT, isSmallCorpus, resolveConfigs } from "./train-config.js";
-import { adoptInitArchitecture, initFromRecord, openInitBundle } from "./init-from.js";
+import { adoptInitArchitecture, inheritedNotice, initFromRecord, openInitBundle } from "./init-from.js";
 import type { OpenedBundle } from "../../store/bundle-dir.js";
 import {
   appendMetrics,
@@ -406,6 +406,7 @@ export async function runTrain(options: TrainOptions): Promise<number> {
         backend: backendLabel(backend),
         startedAt: new Date().toISOString(),
         ...budget,
+        ...(init ? { initDir: init.dir } : {}),
       };
   run.runId ??= runIdOf(run.startedAt);
   // Outlives the checkpoint (removed on publish): <out>/<name>/runs/<run id>/metrics.jsonl, trimmed to the checkpoint on resume.
@@ -537,6 +538,9 @@ export async function runTrain(options: TrainOptions): Promise<number> {
     "curves.svg": sceneToSvg(scene),
     "curves.png": sceneToPng(scene),
     ...ownCorpusFiles(dataDir),
+    ...(training.initFrom && run.initDir !== undefined
+      ? await inheritedNotice(run.initDir, training.initFrom, { name, version })
+      : {}),
     ...(evaluated.files ?? {}),
     ...evaluated.pictures,
   };
