@@ -110,6 +110,8 @@ export async function writeTinyBundle(
     epochs?: number;
     keyNormalization?: NonNullable<TrainingConfig["keyNormalization"]>;
     evaluation?: TinyEvaluationOptions;
+    /** Recorded as the bundle a fine-tuning run started from (the weights stay the tiny model's own). */
+    initFrom?: TrainingConfig["initFrom"];
   } = {},
 ) {
   const name = options.name ?? "tiny";
@@ -145,7 +147,7 @@ export async function writeTinyBundle(
       tokenizer: { kind: tokenizer.kind, version: tokenizer.version },
       vocabulary: vocabulary.toJSON(),
       model: modelConfig,
-      training,
+      training: options.initFrom ? { ...training, initFrom: options.initFrom } : training,
       dataset: {
         files: [
           {

@@ -83,6 +83,7 @@ export function ModelCard({ model }: { model: ModelCardData }) {
           <dd>
             {dataset.epochs} epoch(s) on {dataset.backend || "?"}
             {dataset.createdAt ? `, ${formatDate(dataset.createdAt)}` : ""}
+            {dataset.initFrom ? `, fine-tuned from ${dataset.initFrom.name} ${dataset.initFrom.version}` : ""}
           </dd>
           <dt>Files</dt>
           <dd>

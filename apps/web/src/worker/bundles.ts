@@ -100,6 +100,9 @@ function describe(manifest: BundleManifest): BundleInfo {
       epochs: manifest.metrics.length,
       backend: manifest.backend,
       createdAt: manifest.createdAt,
+      initFrom: manifest.training.initFrom
+        ? { name: manifest.training.initFrom.name, version: manifest.training.initFrom.version }
+        : null,
     },
   };
 }

@@ -29,6 +29,8 @@ export interface DatasetSummary {
   epochs: number;
   backend: string;
   createdAt: string;
+  /** The bundle a fine-tuned model started from (`train --init-from`); absent or null = trained from scratch. */
+  initFrom?: { name: string; version: string } | null;
 }
 
 export type BundleInspection =
