@@ -20,6 +20,7 @@ import {
   type Window,
 } from "./data.js";
 import { TrainingOptimizer } from "./optimizer.js";
+import { restore, snapshot } from "./model-weights.js";
 import type { EpochMetrics, TrainCheckpoint, ValidationPoint } from "./checkpoint.js";
 import { learningRateAt } from "./lr-schedule.js";
 import { trainingGraph, type LogitsFn } from "./training-graph.js";
@@ -73,25 +74,6 @@ export interface TrainResult {
 
 const now = (): number => performance.now();
 declare const performance: { now(): number };
-
-function snapshot(model: tf.LayersModel): Float32Array[] {
-  return model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
-}
-
-function restore(model: tf.LayersModel, weights: Float32Array[]): void {
-  if (weights.length !== model.weights.length)
-    throw new Error(`checkpoint has ${weights.length} weight arrays, the model has ${model.weights.length}`);
-  const tensors = model.weights.map((w, i) => {
-    const data = weights[i] as Float32Array;
-    if (data.length !== w.read().size)
-      throw new Error(
-        `checkpoint weight ${i} (${w.name}) has ${data.length} values, the model needs ${w.read().size}`,
-      );
-    return tf.tensor(data, w.read().shape);
-  });
-  model.setWeights(tensors);
-  tf.dispose(tensors);
-}
 
 /** Mean cross-entropy and accuracy of `logits` ([rows, V]) against `targets`. */
 function lossAndAccuracy(

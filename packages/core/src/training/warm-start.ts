@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { restore, snapshot } from "./model-weights.js";
 
 /** A model and the token each of its vocabulary rows stands for. */
 export interface VocabularyModel {
@@ -41,28 +42,19 @@ export function warmStart(to: VocabularyModel, from: VocabularyModel): WarmStart
   if (issue !== null) throw new Error(`cannot warm-start: ${issue}`);
   const fromIds = new Map(from.tokens.map((token, id) => [token, id]));
   const rowOf = to.tokens.map((token) => fromIds.get(token) ?? -1);
-  const values = to.model.weights.map((target, i) => {
-    const source = from.model.weights[i] as tf.LayerVariable;
-    const fromData = source.read().dataSync() as Float32Array;
+  const fromWeights = snapshot(from.model);
+  const values = snapshot(to.model).map((toData, i) => {
+    const target = to.model.weights[i] as tf.LayerVariable;
+    const fromData = fromWeights[i] as Float32Array;
     const axis = vocabularyAxis(target, to.tokens.length);
-    if (axis === -1) return Float32Array.from(fromData);
-    const toData = Float32Array.from(target.read().dataSync() as Float32Array);
+    if (axis === -1) return fromData;
     const isBias = shapeOf(target).length === 1;
     const lowest = isBias ? fromData.reduce((min, v) => Math.min(min, v), Infinity) : 0;
-    copyAlongVocabulary(
-      toData,
-      shapeOf(target),
-      fromData,
-      shapeOf(source),
-      axis,
-      rowOf,
-      isBias ? lowest : null,
-    );
+    const fromShape = shapeOf(from.model.weights[i] as tf.LayerVariable);
+    copyAlongVocabulary(toData, shapeOf(target), fromData, fromShape, axis, rowOf, isBias ? lowest : null);
     return toData;
   });
-  const tensors = values.map((data, i) => tf.tensor(data, shapeOf(to.model.weights[i] as tf.LayerVariable)));
-  to.model.setWeights(tensors);
-  tf.dispose(tensors);
+  restore(to.model, values);
   const fresh = to.tokens.filter((_, id) => rowOf[id] === -1);
   return { carried: to.tokens.length - fresh.length, fresh };
 }
