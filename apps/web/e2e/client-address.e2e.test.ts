@@ -2,6 +2,7 @@
 // (scripts/next-server.mjs): a client talking to the app directly cannot choose its key by writing
 // its own X-Forwarded-For, and behind a trusted proxy each address the proxy saw is its own client.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MISSING_MODEL_RECIPE } from "../test-support/missing-model-recipe";
 import { serveWithTinyModel, type RunningApp } from "./app-server";
 
 const LIMIT = 2;
@@ -11,15 +12,7 @@ async function createAs(app: RunningApp, forwardedFor: string): Promise<{ status
   const response = await fetch(`${app.url}/api/trpc/pieces.create`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
-    body: JSON.stringify({
-      modelId: "no-such-model",
-      length: 16,
-      temperature: 1,
-      topK: null,
-      topP: 0.95,
-      seed: 1,
-      primer: { kind: "none" },
-    }),
+    body: JSON.stringify(MISSING_MODEL_RECIPE),
   });
   const body = (await response.json()) as { error?: { message?: string } };
   return { status: response.status, message: body.error?.message ?? "" };

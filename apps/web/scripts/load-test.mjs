@@ -401,6 +401,16 @@ try {
   console.log(
     `| generate call (pieces.create) | ${gen.n} | ${fmt(gen.p50)} | ${fmt(gen.p95)} | ${fmt(gen.max)} |`,
   );
+  for (const [label, calls] of [
+    ["accepted", accepted],
+    ["refused (429)", refused],
+  ]) {
+    const part = percentiles(calls.map((a) => a.ms));
+    if (part.n > 0)
+      console.log(
+        `| … of which ${label} | ${part.n} | ${fmt(part.p50)} | ${fmt(part.p95)} | ${fmt(part.max)} |`,
+      );
+  }
   console.log(`| gallery page (/) | ${page.n} | ${fmt(page.p50)} | ${fmt(page.p95)} | ${fmt(page.max)} |`);
   console.log("");
   console.log(

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/env";
 import { getDatabase } from "./db";
+import { createGenerationGate, publishGenerationGate } from "./generation-gate";
 import { createWorkerPool } from "./generation/worker-pool";
 import { createServices, startServices, type Services } from "./services/services";
 
@@ -25,6 +26,7 @@ export async function getServices(): Promise<Services> {
       console.error("startup scan failed", error),
     );
     globalForServices.motifServices = { services, started };
+    publishGenerationGate(createGenerationGate(services.limiter, env.trustedProxies));
   }
   await globalForServices.motifServices.started;
   return globalForServices.motifServices.services;

@@ -1,7 +1,8 @@
 import "server-only";
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type AnyTRPCProcedure as AnyProcedure } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { domainErrorKind, isQueueFull, retryAfterSeconds } from "./errors";
+import { redeemGenerationTicket } from "./generation-tickets";
 import type { Services } from "./services/services";
 
 /** What a procedure knows of the request that called it. */
@@ -14,6 +15,8 @@ export interface RequestInfo {
   resHeaders: Headers | null;
   /** Reached over https: the edit cookie is Secure. */
   secure: boolean;
+  /** The point the front door (generation-gate.ts) already took for this call, or null. */
+  generationTicket: string | null;
 }
 
 /** The testable part of the context: everything a procedure may touch. */
@@ -26,7 +29,14 @@ interface Context {
 export function createContextInner(services: Services, request: Partial<RequestInfo> = {}): Context {
   return {
     services,
-    request: { clientAddress: "server", editToken: null, resHeaders: null, secure: false, ...request },
+    request: {
+      clientAddress: "server",
+      editToken: null,
+      resHeaders: null,
+      secure: false,
+      generationTicket: null,
+      ...request,
+    },
   };
 }
 
@@ -80,13 +90,21 @@ export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
  * concurrent calls against a full queue may briefly lack the points the first ones are about to
  * get back, and get the rate limit's 429 (counted, as every attempt past the limit is) where the
  * queue's would have come a moment later. Other refusals keep their point:
- * some are only found after work in a worker (an upload's notes, a share's replay).
+ * some are only found after work in a worker (an upload's notes, a share's replay). A call the
+ * front door already counted (generation-gate.ts) brings a ticket instead and takes no second point.
  */
 export const generationLimit = t.middleware(async ({ ctx, next }) => {
   const client = ctx.request.clientAddress;
-  await ctx.services.limiter.consume(client);
+  if (!redeemGenerationTicket(ctx.request.generationTicket)) await ctx.services.limiter.consume(client);
   const result = await next();
   if (!result.ok && isQueueFull(result.error.cause)) await ctx.services.limiter.refund(client);
   return result;
 });
+
+/** A procedure that counts against the generation rate limit (it uses `generationLimit`). */
+export function startsGeneration(procedure: AnyProcedure): boolean {
+  const [counting] = generationLimit._middlewares;
+  // tRPC keeps a procedure's middlewares in its _def (not in the type): the same function objects.
+  return ((procedure._def as { middlewares?: unknown[] }).middlewares ?? []).includes(counting);
+}
 export const createCallerFactory = t.createCallerFactory;

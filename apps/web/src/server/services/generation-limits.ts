@@ -93,3 +93,5 @@ export function createGenerationLimiter(limits: GenerationLimits) {
 
   return { consume, refund, remaining, close };
 }
+
+export type GenerationLimiter = ReturnType<typeof createGenerationLimiter>;

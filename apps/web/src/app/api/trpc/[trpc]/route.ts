@@ -4,6 +4,7 @@ import { getServices } from "@/server/app-services";
 import { clientAddress } from "@/server/client-address";
 import { limitRequestBody } from "@/server/request-body-limit";
 import { readEditToken } from "@/server/edit-token";
+import { GENERATION_TICKET_HEADER } from "@/server/generation-tickets";
 import { MAX_BATCH_CALLS } from "@/lib/trpc-limits";
 import { appRouter } from "@/server/routers/app-router";
 import { createContextInner } from "@/server/trpc";
@@ -24,6 +25,7 @@ async function handler(request: Request) {
         resHeaders,
         // Next sets x-forwarded-proto from the socket (or keeps a proxy's).
         secure: req.headers.get("x-forwarded-proto") === "https",
+        generationTicket: req.headers.get(GENERATION_TICKET_HEADER),
       }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed`, error);
