@@ -16,6 +16,7 @@ import {
   trainModel,
   Vocabulary,
   type NamedNotes,
+  type ModelConfig,
   type TrainingConfig,
 } from "@motif/core";
 import { writeMidi, type QuarterNote } from "@motif/midi";
@@ -112,6 +113,8 @@ export async function writeTinyBundle(
     evaluation?: TinyEvaluationOptions;
     /** Recorded as the bundle a fine-tuning run started from (the weights stay the tiny model's own). */
     initFrom?: TrainingConfig["initFrom"];
+    /** The model's key memory; undefined = the default preset's. */
+    keyMemory?: ModelConfig["keyMemory"];
   } = {},
 ) {
   const name = options.name ?? "tiny";
@@ -128,6 +131,7 @@ export async function writeTinyBundle(
     units: [16],
     embeddingDim: 8,
     seqLen: 16,
+    keyMemory: options.keyMemory,
     epochs: options.epochs ?? 1,
     batchSize: 8,
     validationShare: 0,

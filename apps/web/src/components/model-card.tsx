@@ -85,6 +85,17 @@ export function ModelCard({ model }: { model: ModelCardData }) {
             {dataset.createdAt ? `, ${formatDate(dataset.createdAt)}` : ""}
             {dataset.initFrom ? `, fine-tuned from ${dataset.initFrom.name} ${dataset.initFrom.version}` : ""}
           </dd>
+          {dataset.keyMemory ? (
+            <>
+              <dt>Key memory</dt>
+              <dd data-testid="model-key-memory">
+                the piece&apos;s own pitch classes so far, at strength {dataset.keyMemory.strength}
+                {dataset.keyMemory.halfLife === null
+                  ? ""
+                  : `, a note counting half after ${dataset.keyMemory.halfLife} more`}
+              </dd>
+            </>
+          ) : null}
           <dt>Files</dt>
           <dd>
             {Object.entries(sizes)

@@ -23,4 +23,14 @@ describe("inspect", () => {
     expect(tuned.ok && tuned.info.datasetSummary.initFrom).toEqual({ name: "mutopia-piano", version: "v1" });
     expect(scratch.ok && scratch.info.datasetSummary.initFrom).toBeNull();
   });
+
+  it("reports the model's key memory (the model card's 'Key memory'), null when it is off", async () => {
+    const root = await modelsDir();
+    const preset = await inspect((await writeTinyBundle(root, { name: "preset" })).dir);
+    const off = await inspect(
+      (await writeTinyBundle(root, { name: "off", keyMemory: { strength: 0, halfLife: null } })).dir,
+    );
+    expect(preset.ok && preset.info.datasetSummary.keyMemory).toEqual({ strength: 0.5, halfLife: 16 });
+    expect(off.ok && off.info.datasetSummary.keyMemory).toBeNull();
+  });
 });

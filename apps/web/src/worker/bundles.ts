@@ -103,6 +103,10 @@ function describe(manifest: BundleManifest): BundleInfo {
       initFrom: manifest.training.initFrom
         ? { name: manifest.training.initFrom.name, version: manifest.training.initFrom.version }
         : null,
+      keyMemory:
+        manifest.model.keyMemory && manifest.model.keyMemory.strength > 0
+          ? { ...manifest.model.keyMemory }
+          : null,
     },
   };
 }

@@ -31,6 +31,8 @@ export interface DatasetSummary {
   createdAt: string;
   /** The bundle a fine-tuned model started from (`train --init-from`); absent or null = trained from scratch. */
   initFrom?: { name: string; version: string } | null;
+  /** The model's key memory (core sampling/key-memory.ts); absent or null = the network alone. */
+  keyMemory?: { strength: number; halfLife: number | null } | null;
 }
 
 export type BundleInspection =

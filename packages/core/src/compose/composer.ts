@@ -7,6 +7,8 @@ import type { BundleManifest } from "../bundle/manifest.js";
 import { keyChoiceText, keyShiftForPiece, transposeNotes, type KeyChoice } from "../evaluation/key.js";
 import { createTokenSampler, type TokenSampler } from "../inference/generate.js";
 import { createStepModel, type StepModel } from "../inference/step-model.js";
+import { pitchClassMasks } from "../evaluation/tonality.js";
+import { KeyMemory } from "../sampling/key-memory.js";
 import type { Tokenizer } from "../tokenizer/types.js";
 import type { Vocabulary } from "../tokenizer/vocabulary.js";
 import { ComposeError } from "./errors.js";
@@ -197,6 +199,8 @@ class PieceBuild {
 export class Composer {
   readonly manifest: BundleManifest;
   private readonly step: StepModel;
+  /** Per vocabulary id, the pitch classes it sounds: for the model's key memory, made once. */
+  private pitchMasks: Uint16Array | null = null;
   private disposed = false;
   /** Bumped whenever the step model is reset: a stream holding an older value was ended. */
   private lease = 0;
@@ -324,11 +328,18 @@ export class Composer {
       topP: recipe.topP,
       repetitionGuard: recipe.repetitionGuard,
     };
+    const memory = this.manifest.model.keyMemory;
+    let keyMemory: KeyMemory | undefined;
+    if (memory !== undefined && memory.strength > 0) {
+      this.pitchMasks ??= pitchClassMasks(this.bundle.vocabulary.tokens, this.bundle.tokenizer);
+      keyMemory = new KeyMemory(this.pitchMasks, memory);
+    }
     return createTokenSampler({
       step: this.step,
       vocabulary: this.bundle.vocabulary,
       tokenizer: this.bundle.tokenizer,
       options,
+      keyMemory,
     });
   }
 

@@ -2,6 +2,7 @@ import type { StepModel } from "./step-model.js";
 import { createRng } from "../primitives/rng.js";
 import { sampleFromLogits, type SamplingOptions } from "../sampling/sample.js";
 import { guardedToken } from "../sampling/repetition-guard.js";
+import type { KeyMemory } from "../sampling/key-memory.js";
 
 /** What generation needs of a Vocabulary (the real `Vocabulary` satisfies it). */
 export interface GenerationVocabulary {
@@ -56,8 +57,10 @@ export function createTokenSampler(args: {
   vocabulary: GenerationVocabulary;
   tokenizer: GenerationTokenizer;
   options: SamplerOptions;
+  /** A fresh memory for this piece (the model's `keyMemory`): it hears the primer and every drawn token. */
+  keyMemory?: KeyMemory;
 }): TokenSampler {
-  const { step, vocabulary, tokenizer, options } = args;
+  const { step, vocabulary, tokenizer, options, keyMemory } = args;
   const tokens = vocabulary.tokens;
   const rng = createRng(options.seed);
   const grammar = tokenizer.createGrammar();
@@ -73,8 +76,11 @@ export function createTokenSampler(args: {
       throw new Error(`primer token ${position} "${token}" is not grammatical after the tokens before it`);
     grammar.push(token);
     history.push(id);
+    keyMemory?.observe(id);
     logits = step.step(id);
   }
+  const modelLogits = (raw: Float32Array): Float32Array =>
+    keyMemory === undefined || keyMemory.off ? raw : keyMemory.adjust(raw);
 
   return {
     next(last = false) {
@@ -88,23 +94,25 @@ export function createTokenSampler(args: {
       // change when no higher pitch exists): such dead ends are masked and the draw repeated.
       const deadEnds = new Set<number>();
       const usable = (id: number): boolean => !deadEnds.has(id) && allowed(id);
+      const adjusted = logits === null ? null : modelLogits(logits);
       let id: number;
       for (;;) {
         id =
-          logits === null
+          adjusted === null
             ? sampleFromLogits(
                 new Float32Array(tokens.length),
                 { temperature: 1, topK: null, topP: null },
                 rng,
                 usable,
               )
-            : sampleFromLogits(logits, options, rng, usable);
+            : sampleFromLogits(adjusted, options, rng, usable);
         if (last || leadsSomewhere(grammar, tokens, id)) break;
         deadEnds.add(id);
       }
       const token = tokens[id] as string;
       grammar.push(token);
       history.push(id);
+      keyMemory?.observe(id);
       if (!last) logits = step.step(id);
       return token;
     },

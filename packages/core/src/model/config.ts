@@ -57,6 +57,17 @@ export interface ModelConfig {
   target: "last" | "every-step";
   /** `fast` = Motif's own LSTM layer (same weight layout as tf.layers.lstm). */
   cell: "stock" | "fast";
+  /**
+   * The piece's own pitch classes as a bias on the note tokens (sampling/key-memory.ts), part of
+   * the model's prediction wherever it runs. Optional: absent (bundles made before it) = off.
+   */
+  keyMemory?: KeyMemoryConfig;
+}
+
+/** See `KeyMemorySettings` (sampling/key-memory.ts): strength 0 = off; halfLife in notes, null = never fades. */
+export interface KeyMemoryConfig {
+  strength: number;
+  halfLife: number | null;
 }
 
 export interface TrainingConfig {
@@ -157,6 +168,10 @@ export const modelConfigSchema: z.ZodType<ModelConfig> = z
     denseDropout: rate.optional(),
     target: z.enum(["last", "every-step"]),
     cell: z.enum(["stock", "fast"]),
+    keyMemory: z
+      .object({ strength: z.number().min(0).max(4), halfLife: z.number().min(1).max(1e9).nullable() })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => !(presetOf(c.preset) === "notebook" && c.target !== "last"), {
@@ -251,6 +266,7 @@ const MODEL_KEYS = new Set<string>([
   "denseDropout",
   "target",
   "cell",
+  "keyMemory",
 ]);
 
 function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; training: TrainingConfig } {
@@ -342,6 +358,8 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
           denseDropout: 0,
           target: "every-step",
           cell: "fast",
+          // Chosen by validation loss per note on the Mutopia songs (BENCHMARKS.md, "Key memory").
+          keyMemory: { strength: 0.5, halfLife: 16 },
         },
         training: {
           epochs: 30,

@@ -14,6 +14,7 @@ export {
   type Preset,
   type PresetAlias,
   type PresetName,
+  type KeyMemoryConfig,
   type ModelConfig,
   type TrainingConfig,
   type InitFrom,

@@ -1,7 +1,7 @@
 // portableExp/portableExpm1/portableTanh: fdlibm's bits on every engine (pure IEEE float64 arithmetic).
 import { describe, expect, it } from "vitest";
 import { createRng } from "./rng.js";
-import { portableExp, portableExpm1, portableTanh } from "./portable-math.js";
+import { portableExp, portableExpm1, portableLog, portableTanh } from "./portable-math.js";
 
 /** Arguments over the ranges the gates see and the edges of every branch. */
 function sampleArguments(count: number): number[] {
@@ -102,4 +102,28 @@ describe("portable math", () => {
       }
     },
   );
+});
+
+describe("portableLog", () => {
+  it("is within 1e-15 of Math.log from 5e-324 to 1e300, exact at 1 and the special values", () => {
+    const rng = createRng(7);
+    const xs = [5e-324, 1e-300, 0.5, Math.SQRT1_2, Math.SQRT2, 2, 3, 1e300];
+    for (let i = 0; i < 20_000; i++) xs.push(2 ** (rng.next() * 40 - 20), rng.next() * 1000);
+    let worst = 0;
+    for (const x of xs) {
+      const expected = Math.log(x);
+      worst = Math.max(worst, Math.abs(portableLog(x) - expected) / Math.max(1e-300, Math.abs(expected)));
+    }
+    expect(worst).toBeLessThan(1e-15);
+    expect(portableLog(1)).toBe(0);
+    expect(portableLog(0)).toBe(-Infinity);
+    expect(portableLog(Infinity)).toBe(Infinity);
+    expect(portableLog(-1)).toBeNaN();
+    expect(portableLog(NaN)).toBeNaN();
+  });
+
+  it("inverts portableExp to within 1e-15", () => {
+    for (const y of [-700, -20, -1, -1e-9, 1e-9, 0.3, 1, 20, 700])
+      expect(Math.abs(portableLog(portableExp(y)) - y)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(y)));
+  });
 });

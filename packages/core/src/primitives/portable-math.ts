@@ -166,3 +166,37 @@ export function portableTanh(x: number): number {
   }
   return x < 0 ? -z : z;
 }
+
+/**
+ * ln x for x > 0, the same bits everywhere: exact halvings to [√½, √2], then 2·atanh((m−1)/(m+1))
+ * as a fixed series (|z| ≤ 0.172, 12 terms: relative error < 1e-15). Not fdlibm's log; nothing
+ * needs it to match Math.log, only to be the same on every engine.
+ */
+export function portableLog(x: number): number {
+  if (x !== x || x < 0) return NaN;
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return Infinity;
+  let k = 0;
+  let m = x;
+  while (m >= 2) {
+    m /= 2;
+    k++;
+  }
+  while (m < 1) {
+    m *= 2;
+    k--;
+  }
+  if (m > Math.SQRT2) {
+    m /= 2;
+    k++;
+  }
+  const z = (m - 1) / (m + 1);
+  const z2 = z * z;
+  let term = z;
+  let sum = 0;
+  for (let n = 1; n <= 23; n += 2) {
+    sum += term / n;
+    term *= z2;
+  }
+  return k * LN2_HI + (2 * sum + k * LN2_LO);
+}

@@ -16,6 +16,13 @@ export interface TonalityOptions {
   temperature: number;
   topP: number | null;
   json: string | undefined;
+  /** Key memory strength of the teacher-forced figures and the pieces; undefined = the bundle's. */
+  keyMemory: number | undefined;
+  /** Its half-life in notes (null = never fades); undefined = the bundle's. */
+  keyMemoryHalfLife: number | null | undefined;
+  /** Teacher-forced figures for every strength × half-life (a table; the pieces use --key-memory). */
+  sweepKeyMemory: number[];
+  sweepHalfLives: (number | null)[];
 }
 
 export const tonalityCommand: CommandSpec<TonalityOptions> = {
@@ -68,6 +75,30 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       defaultText: "the default recipe's (0.95)",
     },
     json: { type: "string", value: "FILE", description: "Also write every figure to this JSON file." },
+    "key-memory": {
+      type: "string",
+      value: "S|off",
+      description:
+        "Key memory strength of the teacher-forced figures and the pieces (to probe what it does).",
+      defaultText: "the bundle's (off for bundles made before it)",
+    },
+    "key-memory-half-life": {
+      type: "string",
+      value: "N|off",
+      description: "Notes after which the key memory's notes count half; off = they never fade.",
+      defaultText: "the bundle's",
+    },
+    "sweep-key-memory": {
+      type: "string",
+      value: "S,S,...",
+      description: "Also print teacher-forced figures at these key memory strengths ...",
+    },
+    "sweep-half-lives": {
+      type: "string",
+      value: "N|off,...",
+      description: "... and these half-lives.",
+      defaultText: "off",
+    },
   },
   examples: [
     "pnpm --filter trainer tonality --model models/final-fantasy --data ../shared/datasets/final-fantasy",
@@ -86,6 +117,16 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       temperature: numberFlag(0, 5, { exclusiveMin: true }).optional(),
       "top-p": z.union([z.literal("off"), numberFlag(0, 1, { exclusiveMin: true })]).optional(),
       json: z.string().min(1).optional(),
+      "key-memory": z.union([z.literal("off"), numberFlag(0, 4)]).optional(),
+      "key-memory-half-life": z.union([z.literal("off"), numberFlag(1, 1e9)]).optional(),
+      "sweep-key-memory": z
+        .string()
+        .regex(/^[0-9.]+(,[0-9.]+)*$/)
+        .optional(),
+      "sweep-half-lives": z
+        .string()
+        .regex(/^(off|[0-9.]+)(,(off|[0-9.]+))*$/)
+        .optional(),
     })
     .transform((raw) => ({
       model: raw.model,
@@ -98,5 +139,11 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       temperature: raw.temperature ?? RECIPE_DEFAULTS.temperature,
       topP: raw["top-p"] === "off" ? null : (raw["top-p"] ?? RECIPE_DEFAULTS.topP),
       json: raw.json,
+      keyMemory: raw["key-memory"] === "off" ? 0 : raw["key-memory"],
+      keyMemoryHalfLife: raw["key-memory-half-life"] === "off" ? null : raw["key-memory-half-life"],
+      sweepKeyMemory: raw["sweep-key-memory"]?.split(",").map(Number) ?? [],
+      sweepHalfLives: (raw["sweep-half-lives"] ?? "off")
+        .split(",")
+        .map((h) => (h === "off" ? null : Number(h))),
     })),
 };

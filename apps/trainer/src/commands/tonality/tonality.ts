@@ -16,6 +16,8 @@ import {
   scoreNgram,
   summarize,
   TonalityMeter,
+  KeyMemory,
+  type KeyMemorySettings,
   type PieceFeatures,
   type TonalitySummary,
 } from "@motif/core";
@@ -64,39 +66,55 @@ async function bundleSongs(
   return { train: split.train.map(prepare), validation: split.validation.map(prepare) };
 }
 
-/** Teacher-forced, stateful over each whole song (as generation runs): loss, token accuracy and tonality. */
+type TeacherForced = TonalitySummary & { loss: number; accuracy: number; tokens: number; noteLoss: number };
+
+/**
+ * Teacher-forced, stateful over each whole song (as generation runs): loss, token accuracy and
+ * tonality, once per key memory setting (the LSTM runs once; each memory adjusts its logits).
+ */
 function teacherForced(
   bundle: OpenedBundle,
   songs: readonly PreparedSong[],
   masks: Uint16Array,
-): TonalitySummary & { loss: number; accuracy: number; tokens: number } {
+  memories: readonly KeyMemorySettings[],
+): TeacherForced[] {
   const step = createStepModel(bundle.model, bundle.manifest.model);
-  const meter = new TonalityMeter(masks);
-  let nll = 0;
-  let correct = 0;
+  const runs = memories.map(() => ({ meter: new TonalityMeter(masks), nll: 0, noteNll: 0, correct: 0 }));
   let tokens = 0;
   try {
     for (const song of songs) {
       step.reset();
+      const keyMemories = memories.map((settings) => new KeyMemory(masks, settings));
       for (let i = 0; i + 1 < song.ids.length; i++) {
-        const logits = step.step(song.ids[i] as number);
+        const input = song.ids[i] as number;
+        const logits = step.step(input);
         const target = song.ids[i + 1] as number;
-        const score = scoreStep(logits, target);
-        nll += score.nll;
-        if (score.correct) correct++;
         tokens++;
-        meter.add(logits, target, song.weights);
+        keyMemories.forEach((memory, index) => {
+          const run = runs[index]!;
+          memory.observe(input);
+          const adjusted = memory.adjust(logits);
+          const score = scoreStep(adjusted, target);
+          run.nll += score.nll;
+          if (masks[target] !== 0) run.noteNll += score.nll;
+          if (score.correct) run.correct++;
+          run.meter.add(adjusted, target, song.weights);
+        });
       }
     }
   } finally {
     step.dispose();
   }
-  return {
-    ...meter.summary(),
-    loss: nll / Math.max(1, tokens),
-    accuracy: correct / Math.max(1, tokens),
-    tokens,
-  };
+  return runs.map((run) => {
+    const summary = run.meter.summary();
+    return {
+      ...summary,
+      loss: run.nll / Math.max(1, tokens),
+      accuracy: run.correct / Math.max(1, tokens),
+      noteLoss: run.noteNll / Math.max(1, summary.notes),
+      tokens,
+    };
+  });
 }
 
 /** Pieces at generate's default recipe (no primer, the model's own key) or the sampler asked for, seeds firstSeed.. */
@@ -106,8 +124,11 @@ function generatePieces(
   length: number,
   firstSeed: number,
   sampler: Pick<TonalityOptions, "temperature" | "topP">,
+  keyMemory: KeyMemorySettings,
 ): QuarterNote[][] {
-  const composer = new Composer(bundle);
+  // The bundle as it is, or with the key memory asked for (a probe: its content hash is not recomputed).
+  const manifest = { ...bundle.manifest, model: { ...bundle.manifest.model, keyMemory } };
+  const composer = new Composer({ ...bundle, manifest });
   try {
     return Array.from(
       { length: count },
@@ -152,6 +173,21 @@ function setStats(features: readonly PieceFeatures[]): SetStats {
 }
 
 const f3 = (value: number): string => value.toFixed(3);
+
+/** The key memory `tonality` scores: the flags' where given, else the bundle's, else off. */
+function effectiveKeyMemory(
+  bundled: KeyMemorySettings | undefined,
+  options: Pick<TonalityOptions, "keyMemory" | "keyMemoryHalfLife">,
+): KeyMemorySettings {
+  return {
+    strength: options.keyMemory ?? bundled?.strength ?? 0,
+    halfLife:
+      options.keyMemoryHalfLife !== undefined ? options.keyMemoryHalfLife : (bundled?.halfLife ?? null),
+  };
+}
+
+const memoryText = (memory: KeyMemorySettings): string =>
+  memory.strength === 0 ? "off" : `strength ${memory.strength}, half-life ${memory.halfLife ?? "off"}`;
 const pass = (ok: boolean): string => (ok ? "met" : "MISSED");
 
 export async function runTonality(options: TonalityOptions): Promise<number> {
@@ -168,7 +204,33 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     );
 
     log("teacher-forced on the validation songs ...");
-    const model = teacherForced(bundle, validation, masks);
+    const memory = effectiveKeyMemory(m.model.keyMemory, options);
+    const sweep = options.sweepKeyMemory.flatMap((strength) =>
+      options.sweepHalfLives.map((halfLife) => ({ strength, halfLife })),
+    );
+    const [model, lstmAlone, ...swept] = teacherForced(bundle, validation, masks, [
+      memory,
+      { strength: 0, halfLife: null },
+      ...sweep,
+    ]) as [TeacherForced, TeacherForced, ...TeacherForced[]];
+    if (swept.length > 0) {
+      const sweepRows = swept.map((run, i) => [
+        `${sweep[i]!.strength}`,
+        `${sweep[i]!.halfLife ?? "off"}`,
+        run.loss.toFixed(4),
+        run.noteLoss.toFixed(4),
+        f3(run.inKeyMass),
+        f3(run.noteAccuracy),
+      ]);
+      process.stdout.write(
+        "key memory, teacher-forced on the validation songs:\n" +
+          formatTable(
+            ["strength", "half-life", "loss/token", "loss/note", "in-key mass", "note acc."],
+            sweepRows,
+          ) +
+          "\n",
+      );
+    }
     const ngrams = Array.from({ length: options.maxOrder }, (_, i) => {
       const ngram = new NoteNgram(i + 1);
       for (const song of train) ngram.addSong(noteIds(song.ids, masks));
@@ -186,7 +248,7 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     );
     const referenceFeatures = validation.map((song) => pieceFeatures(song.notes));
     const reference = setStats(referenceFeatures);
-    const generated = generatePieces(bundle, options.pieces, options.length, 1, options);
+    const generated = generatePieces(bundle, options.pieces, options.length, 1, options, memory);
     const generatedFeatures = generated.map((notes) => pieceFeatures(notes));
     const pieces = setStats(generatedFeatures);
     const overlap =
@@ -205,8 +267,8 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     const long =
       options.longPieces > 0
         ? setStats(
-            generatePieces(bundle, options.longPieces, options.longLength, 1001, options).map((notes) =>
-              pieceFeatures(lastThird(notes)),
+            generatePieces(bundle, options.longPieces, options.longLength, 1001, options, memory).map(
+              (notes) => pieceFeatures(lastThird(notes)),
             ),
           )
         : null;
@@ -237,6 +299,17 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
       ]),
       ["  true next notes in key", f3(model.targetsInKey), "", ""],
       ["loss / accuracy per token (validation)", `${model.loss.toFixed(4)} / ${f3(model.accuracy)}`, "", ""],
+      ["loss per note token", model.noteLoss.toFixed(4), "", ""],
+      ...(memory.strength > 0
+        ? [
+            [
+              "  LSTM alone (no key memory): in-key mass / note accuracy / loss per note",
+              `${f3(lstmAlone.inKeyMass)} / ${f3(lstmAlone.noteAccuracy)} / ${lstmAlone.noteLoss.toFixed(4)}`,
+              "",
+              "",
+            ],
+          ]
+        : []),
       [
         `scale consistency, ${pieces.count} pieces`,
         f3(pieces.scaleConsistency.mean),
@@ -316,14 +389,16 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
       ],
     ];
     process.stdout.write(
-      `\n${m.name} ${m.version} on ${validation.length} validation songs (${model.notes} notes)\n`,
+      `\n${m.name} ${m.version} on ${validation.length} validation songs (${model.notes} notes), key memory ${memoryText(memory)}\n`,
     );
     process.stdout.write(formatTable(["measure", "model", "target (validation songs)", ""], rows) + "\n");
     const result = {
       model: `${m.name}/${m.version}`,
       bundle: m.contentHash,
       keyNormalization: m.training.keyNormalization ?? "none",
+      keyMemory: memory,
       teacherForced: model,
+      lstmAlone,
       ngrams,
       reference,
       pieces,

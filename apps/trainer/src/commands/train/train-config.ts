@@ -1,5 +1,11 @@
 // Turning `train` flags into core's validated ModelConfig + TrainingConfig.
-import { presetConfigs, type ModelConfig, type TrainingConfig } from "@motif/core";
+import {
+  presetConfigs,
+  type KeyMemoryConfig,
+  type ModelConfig,
+  type Preset,
+  type TrainingConfig,
+} from "@motif/core";
 import { CliError } from "../../errors.js";
 import { parseTranspositions } from "../../cli/flag-values.js";
 import { resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
@@ -103,6 +109,7 @@ export function resolveConfigs(
     cell: options.cell,
     embeddingInit: options.embeddingInit,
     dropout: options.dropout,
+    keyMemory: keyMemoryOverride(preset, options),
     seqLen: options.seqLen ?? quick?.seqLen ?? window?.seqLen ?? shape?.seqLen,
     stride: options.stride,
     epochs: options.epochs ?? quick?.epochs ?? small?.epochs,
@@ -129,4 +136,17 @@ export function resolveConfigs(
       2,
     );
   }
+}
+
+/** The key memory the flags ask for, over the preset's; undefined = the preset's as it is. */
+function keyMemoryOverride(
+  preset: Preset,
+  options: Pick<TrainOptions, "keyMemory" | "keyMemoryHalfLife">,
+): KeyMemoryConfig | undefined {
+  if (options.keyMemory === undefined && options.keyMemoryHalfLife === undefined) return undefined;
+  const base = presetConfigs(preset, 2).model.keyMemory;
+  const strength = options.keyMemory ?? base?.strength ?? 0;
+  const halfLife =
+    options.keyMemoryHalfLife !== undefined ? options.keyMemoryHalfLife : (base?.halfLife ?? null);
+  return { strength, halfLife: strength === 0 ? null : halfLife };
 }

@@ -46,6 +46,9 @@ export interface TrainOptions {
   cell: "stock" | "fast" | undefined;
   embeddingInit: "uniform" | "normal" | undefined;
   dropout: number | undefined;
+  /** The model's key memory (core sampling/key-memory.ts): strength (0 = off) and half-life in notes (null = never fades); undefined = the preset's. */
+  keyMemory: number | undefined;
+  keyMemoryHalfLife: number | null | undefined;
   lr: number | undefined;
   val: number | undefined;
   split: "songs" | "random-windows" | undefined;
@@ -146,6 +149,19 @@ const flags = {
     value: "X",
     description: "Dropout rate before each LSTM layer (0 = none).",
     defaultText: "preset's",
+  },
+  "key-memory": {
+    type: "string",
+    value: "S|off",
+    description:
+      "Key memory: the piece's own pitch classes so far, raised to S, bias the model's next note (BENCHMARKS.md, \"Key memory\"); off = the network alone.",
+    defaultText: "preset's (default: 0.5)",
+  },
+  "key-memory-half-life": {
+    type: "string",
+    value: "N|off",
+    description: "Notes after which a note counts half in the key memory; off = never fades.",
+    defaultText: "preset's (default: 16)",
   },
   "embedding-init": {
     type: "string",
@@ -302,6 +318,8 @@ const schema = z
     cell: z.enum(["stock", "fast"]).optional(),
     "embedding-init": z.enum(["uniform", "normal"]).optional(),
     dropout: numberFlag(0, 0.9).optional(),
+    "key-memory": z.union([z.literal("off"), numberFlag(0, 4)]).optional(),
+    "key-memory-half-life": z.union([z.literal("off"), numberFlag(1, 1e9)]).optional(),
     lr: numberFlag(0, 1, { exclusiveMin: true }).optional(),
     val: numberFlag(0, 0.9).optional(),
     split: z.enum(["songs", "random-windows"]).optional(),
@@ -338,6 +356,8 @@ const schema = z
     layers: raw.layers,
     cell: raw.cell,
     embeddingInit: raw["embedding-init"],
+    keyMemory: raw["key-memory"] === "off" ? 0 : raw["key-memory"],
+    keyMemoryHalfLife: raw["key-memory-half-life"] === "off" ? null : raw["key-memory-half-life"],
     dropout: raw.dropout,
     lr: raw.lr,
     val: raw.val,
@@ -400,6 +420,8 @@ export const RESUME_FIXED_FLAGS = [
   "cell",
   "embeddingInit",
   "dropout",
+  "keyMemory",
+  "keyMemoryHalfLife",
   "lr",
   "val",
   "split",
