@@ -1,13 +1,12 @@
 // The model's key memory (sampling/key-memory.ts) as the Composer applies it: read from the
-// bundle's model config, the same piece for the same recipe, and audible: pieces keep to fewer
-// pitch classes than the same network's without it.
+// bundle's model config, fed by the primer and never by the piece's own draws, the same piece for
+// the same recipe, and audible: a continuation keeps to its primer's pitch classes more closely.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pieceFeatures } from "../evaluation/piece-features.js";
 import { modelConfigSchema, type KeyMemoryConfig } from "../model/config.js";
 import { Composer, type ComposerBundle } from "./composer.js";
-import { createRecipe } from "./recipe.js";
-import { loadFixtureBundle } from "./test-support/fixtures.js";
+import { createRecipe, type Recipe } from "./recipe.js";
+import { corpusSongs, loadFixtureBundle } from "./test-support/fixtures.js";
 
 let timed: ComposerBundle;
 
@@ -22,17 +21,34 @@ function withKeyMemory(keyMemory: KeyMemoryConfig | undefined): ComposerBundle {
   return { ...timed, manifest: { ...timed.manifest, model: { ...timed.manifest.model, keyMemory } } };
 }
 
-function composeAll(bundle: ComposerBundle, seeds: readonly number[], length: number) {
+const corpus = (): Recipe["primer"] => ({ kind: "corpus", songs: corpusSongs() });
+
+function composeAll(bundle: ComposerBundle, seeds: readonly number[], length: number, primed = true) {
   const composer = new Composer(bundle);
   try {
-    return seeds.map((seed) => composer.compose(createRecipe({ seed, length })));
+    return seeds.map((seed) =>
+      composer.compose(createRecipe({ seed, length, ...(primed ? { primer: corpus() } : {}) })),
+    );
   } finally {
     composer.dispose();
   }
 }
 
-const meanEntropy = (pieces: ReturnType<typeof composeAll>): number =>
-  pieces.reduce((sum, piece) => sum + pieceFeatures(piece.notes).pitchClassEntropy, 0) / pieces.length;
+/** Share of the sampled notes whose pitch class the primer sounds (in the model's key, as sampled). */
+function primerClassShare(bundle: ComposerBundle, pieces: ReturnType<typeof composeAll>): number {
+  const classes = (tokens: readonly string[]) =>
+    tokens.flatMap((token) => [...(bundle.tokenizer.pitchClassesOf(token) ?? [])]);
+  let inside = 0;
+  let total = 0;
+  for (const piece of pieces) {
+    const heard = new Set(classes(piece.primer.tokens));
+    for (const pc of classes(piece.tokens)) {
+      total++;
+      if (heard.has(pc)) inside++;
+    }
+  }
+  return inside / total;
+}
 
 describe("the Composer's key memory", () => {
   const seeds = [1, 2, 3, 4, 5, 6];
@@ -44,21 +60,24 @@ describe("the Composer's key memory", () => {
     expect(off.map((piece) => piece.tokens)).toEqual(before);
   });
 
-  it("gives the same piece for the same recipe, another than the network alone", () => {
+  it("hears the primer, not the piece's own draws: without a primer the piece is the network's alone", () => {
     const memory = withKeyMemory({ strength: 0.5, halfLife: 16 });
+    const unprimed = (bundle: ComposerBundle) =>
+      composeAll(bundle, seeds, 200, false).map((piece) => piece.tokens);
+    expect(unprimed(memory)).toEqual(unprimed(timed));
     const first = composeAll(memory, seeds, 200).map((piece) => piece.tokens);
-    const again = composeAll(memory, seeds, 200).map((piece) => piece.tokens);
-    expect(again).toEqual(first);
-    const alone = composeAll(timed, seeds, 200).map((piece) => piece.tokens);
-    expect(first).not.toEqual(alone);
+    expect(composeAll(memory, seeds, 200).map((piece) => piece.tokens)).toEqual(first);
+    expect(first).not.toEqual(composeAll(timed, seeds, 200).map((piece) => piece.tokens));
   });
 
-  it("keeps pieces to fewer pitch classes, more so the stronger it is", () => {
-    const alone = meanEntropy(composeAll(timed, seeds, 400));
-    const mild = meanEntropy(composeAll(withKeyMemory({ strength: 0.5, halfLife: null }), seeds, 400));
-    const strong = meanEntropy(composeAll(withKeyMemory({ strength: 2, halfLife: null }), seeds, 400));
-    expect(mild).toBeLessThan(alone);
-    expect(strong).toBeLessThan(mild);
+  it("keeps a continuation to its primer's pitch classes, more so the stronger it is", () => {
+    const share = (keyMemory: KeyMemoryConfig | undefined) =>
+      primerClassShare(timed, composeAll(withKeyMemory(keyMemory), seeds, 300));
+    const alone = share(undefined);
+    const mild = share({ strength: 0.5, halfLife: null });
+    const strong = share({ strength: 2, halfLife: null });
+    expect(mild).toBeGreaterThan(alone);
+    expect(strong).toBeGreaterThan(mild);
   });
 
   it("is refused in a bundle with settings it cannot have", () => {

@@ -5,7 +5,9 @@
 // prediction as a product of experts:
 //   p'(note) ∝ p(note) · P_piece(pitch classes of note)^strength,
 // renormalised over the note tokens only, so the model's chance of a note versus a wait, duration
-// or velocity token is unchanged. Only + − × ÷ and the portable exp/log: the same bits everywhere.
+// or velocity token is unchanged. It hears real music only: a song's true notes when a model is
+// scored on it, a primer's when a piece is generated (inference/generate.ts says why not the
+// model's own draws). Only + − × ÷ and the portable exp/log: the same bits everywhere.
 import { portableExp, portableLog } from "../primitives/portable-math.js";
 
 export interface KeyMemorySettings {
