@@ -113,7 +113,7 @@ export async function writeTinyBundle(
     evaluation?: TinyEvaluationOptions;
     /** Recorded as the bundle a fine-tuning run started from (the weights stay the tiny model's own). */
     initFrom?: TrainingConfig["initFrom"];
-    /** The model's key memory; undefined = the default preset's. */
+    /** The model's key memory; undefined = none (as every preset). */
     keyMemory?: ModelConfig["keyMemory"];
   } = {},
 ) {

@@ -24,13 +24,17 @@ describe("inspect", () => {
     expect(scratch.ok && scratch.info.datasetSummary.initFrom).toBeNull();
   });
 
-  it("reports the model's key memory (the model card's 'Key memory'), null when it is off", async () => {
+  it("reports the model's key memory (the model card's 'Key memory'), null when it has none or it is off", async () => {
     const root = await modelsDir();
-    const preset = await inspect((await writeTinyBundle(root, { name: "preset" })).dir);
+    const none = await inspect((await writeTinyBundle(root, { name: "none" })).dir);
+    const on = await inspect(
+      (await writeTinyBundle(root, { name: "on", keyMemory: { strength: 0.5, halfLife: 16 } })).dir,
+    );
     const off = await inspect(
       (await writeTinyBundle(root, { name: "off", keyMemory: { strength: 0, halfLife: null } })).dir,
     );
-    expect(preset.ok && preset.info.datasetSummary.keyMemory).toEqual({ strength: 0.5, halfLife: 16 });
+    expect(on.ok && on.info.datasetSummary.keyMemory).toEqual({ strength: 0.5, halfLife: 16 });
+    expect(none.ok && none.info.datasetSummary.keyMemory).toBeNull();
     expect(off.ok && off.info.datasetSummary.keyMemory).toBeNull();
   });
 });

@@ -59,7 +59,9 @@ export interface ModelConfig {
   cell: "stock" | "fast";
   /**
    * The piece's own pitch classes as a bias on the note tokens (sampling/key-memory.ts), part of
-   * the model's prediction wherever it runs. Optional: absent (bundles made before it) = off.
+   * the model's prediction wherever it runs. Optional and off in every preset (`train
+   * --key-memory` sets it): it predicts real songs better, but made generated pieces narrower
+   * than the songs in every way it was tried (BENCHMARKS.md, "Key memory").
    */
   keyMemory?: KeyMemoryConfig;
 }
@@ -358,8 +360,6 @@ function basePreset(preset: Preset, vocabSize: number): { model: ModelConfig; tr
           denseDropout: 0,
           target: "every-step",
           cell: "fast",
-          // Chosen by validation loss per note on the Mutopia songs (BENCHMARKS.md, "Key memory").
-          keyMemory: { strength: 0.5, halfLife: 16 },
         },
         training: {
           epochs: 30,

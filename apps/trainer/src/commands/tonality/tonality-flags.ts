@@ -23,6 +23,8 @@ export interface TonalityOptions {
   /** Teacher-forced figures for every strength × half-life (a table; the pieces use --key-memory). */
   sweepKeyMemory: number[];
   sweepHalfLives: (number | null)[];
+  /** Tokens of a validation song's opening each piece continues (piece i: song i mod n); 0 = no primer. */
+  primerTokens: number;
 }
 
 export const tonalityCommand: CommandSpec<TonalityOptions> = {
@@ -80,13 +82,20 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       value: "S|off",
       description:
         "Key memory strength of the teacher-forced figures and the pieces (to probe what it does).",
-      defaultText: "the bundle's (off for bundles made before it)",
+      defaultText: "the bundle's (none unless trained with --key-memory)",
     },
     "key-memory-half-life": {
       type: "string",
       value: "N|off",
       description: "Notes after which the key memory's notes count half; off = they never fade.",
       defaultText: "the bundle's",
+    },
+    "primer-tokens": {
+      type: "string",
+      value: "N",
+      description:
+        "Each piece continues the first N tokens of a validation song (piece i: song i mod their count); only the continuation is measured.",
+      defaultText: "0 (no primer, the default recipe)",
     },
     "sweep-key-memory": {
       type: "string",
@@ -119,6 +128,7 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       json: z.string().min(1).optional(),
       "key-memory": z.union([z.literal("off"), numberFlag(0, 4)]).optional(),
       "key-memory-half-life": z.union([z.literal("off"), numberFlag(1, 1e9)]).optional(),
+      "primer-tokens": integerFlag(0, 10_000).optional(),
       "sweep-key-memory": z
         .string()
         .regex(/^[0-9.]+(,[0-9.]+)*$/)
@@ -141,6 +151,7 @@ export const tonalityCommand: CommandSpec<TonalityOptions> = {
       json: raw.json,
       keyMemory: raw["key-memory"] === "off" ? 0 : raw["key-memory"],
       keyMemoryHalfLife: raw["key-memory-half-life"] === "off" ? null : raw["key-memory-half-life"],
+      primerTokens: raw["primer-tokens"] ?? 0,
       sweepKeyMemory: raw["sweep-key-memory"]?.split(",").map(Number) ?? [],
       sweepHalfLives: (raw["sweep-half-lives"] ?? "off")
         .split(",")

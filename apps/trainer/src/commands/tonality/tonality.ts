@@ -18,6 +18,7 @@ import {
   TonalityMeter,
   KeyMemory,
   type KeyMemorySettings,
+  type PrimerSource,
   type PieceFeatures,
   type TonalitySummary,
 } from "@motif/core";
@@ -37,6 +38,7 @@ const log = (line: string) => process.stderr.write(line + "\n");
 interface PreparedSong {
   name: string;
   notes: QuarterNote[];
+  tokens: readonly string[];
   ids: Int32Array;
   weights: Float32Array;
 }
@@ -56,6 +58,7 @@ async function bundleSongs(
   const prepare = (song: IngestedSong): PreparedSong => ({
     name: song.name,
     notes: song.notes,
+    tokens: song.tokens,
     ids: bundle.vocabulary.encode(song.tokens).ids,
     weights: inKeyWeights(masks, songScaleMask(song.notes)),
   });
@@ -117,7 +120,10 @@ function teacherForced(
   });
 }
 
-/** Pieces at generate's default recipe (no primer, the model's own key) or the sampler asked for, seeds firstSeed.. */
+/**
+ * Pieces at generate's default recipe (no primer, the model's own key) or the sampler asked for,
+ * seeds firstSeed..; with `primers`, piece i continues primers[i mod n] (its notes left out).
+ */
 function generatePieces(
   bundle: OpenedBundle,
   count: number,
@@ -125,6 +131,7 @@ function generatePieces(
   firstSeed: number,
   sampler: Pick<TonalityOptions, "temperature" | "topP">,
   keyMemory: KeyMemorySettings,
+  primers: readonly PrimerSource[] = [],
 ): QuarterNote[][] {
   // The bundle as it is, or with the key memory asked for (a probe: its content hash is not recomputed).
   const manifest = { ...bundle.manifest, model: { ...bundle.manifest.model, keyMemory } };
@@ -134,7 +141,13 @@ function generatePieces(
       { length: count },
       (_, i) =>
         composer.compose(
-          createRecipe({ seed: firstSeed + i, length, temperature: sampler.temperature, topP: sampler.topP }),
+          createRecipe({
+            seed: firstSeed + i,
+            length,
+            temperature: sampler.temperature,
+            topP: sampler.topP,
+            ...(primers.length > 0 ? { primer: primers[i % primers.length]! } : {}),
+          }),
         ).notes,
     );
   } finally {
@@ -248,7 +261,17 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     );
     const referenceFeatures = validation.map((song) => pieceFeatures(song.notes));
     const reference = setStats(referenceFeatures);
-    const generated = generatePieces(bundle, options.pieces, options.length, 1, options, memory);
+    // The validation songs' openings, as the model saw them (key-normalised tokens), to continue.
+    const primers: PrimerSource[] =
+      options.primerTokens === 0
+        ? []
+        : validation.map((song) => ({
+            kind: "tokens",
+            tokens: song.tokens.slice(0, options.primerTokens),
+            description: `${song.name}, first ${options.primerTokens} tokens`,
+            keyShift: 0,
+          }));
+    const generated = generatePieces(bundle, options.pieces, options.length, 1, options, memory, primers);
     const generatedFeatures = generated.map((notes) => pieceFeatures(notes));
     const pieces = setStats(generatedFeatures);
     const overlap =
@@ -267,9 +290,15 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     const long =
       options.longPieces > 0
         ? setStats(
-            generatePieces(bundle, options.longPieces, options.longLength, 1001, options, memory).map(
-              (notes) => pieceFeatures(lastThird(notes)),
-            ),
+            generatePieces(
+              bundle,
+              options.longPieces,
+              options.longLength,
+              1001,
+              options,
+              memory,
+              primers,
+            ).map((notes) => pieceFeatures(lastThird(notes))),
           )
         : null;
 

@@ -31,6 +31,26 @@ describe("train configs from flags", () => {
     });
   });
 
+  it("gives the model a key memory only with --key-memory (half-life 16 unless given)", () => {
+    const memoryOf = (argv: string[]) =>
+      resolveConfigs(options(["--data", "x", ...argv]), 90).model.keyMemory;
+    expect(memoryOf([])).toBeUndefined();
+    expect(memoryOf(["--key-memory", "0.5"])).toEqual({ strength: 0.5, halfLife: 16 });
+    expect(memoryOf(["--key-memory", "0.25", "--key-memory-half-life", "64"])).toEqual({
+      strength: 0.25,
+      halfLife: 64,
+    });
+    expect(memoryOf(["--key-memory", "1", "--key-memory-half-life", "off"])).toEqual({
+      strength: 1,
+      halfLife: null,
+    });
+    expect(memoryOf(["--key-memory", "off"])).toEqual({ strength: 0, halfLife: null });
+    expect(() => memoryOf(["--key-memory-half-life", "8"])).toThrow(
+      /--key-memory-half-life needs --key-memory S/,
+    );
+    expect(() => options(["--key-memory", "9"])).toThrow(/key-memory/);
+  });
+
   it("sets the dropout before the LSTM layers with --dropout, the preset's otherwise", () => {
     expect(resolveConfigs(options(["--data", "x"]), 90).model.dropout).toBe(0.2);
     expect(resolveConfigs(options(["--data", "x", "--dropout", "0.35"]), 90).model.dropout).toBe(0.35);

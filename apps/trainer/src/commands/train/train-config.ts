@@ -1,11 +1,5 @@
 // Turning `train` flags into core's validated ModelConfig + TrainingConfig.
-import {
-  presetConfigs,
-  type KeyMemoryConfig,
-  type ModelConfig,
-  type Preset,
-  type TrainingConfig,
-} from "@motif/core";
+import { presetConfigs, type KeyMemoryConfig, type ModelConfig, type TrainingConfig } from "@motif/core";
 import { CliError } from "../../errors.js";
 import { parseTranspositions } from "../../cli/flag-values.js";
 import { resolvedPreset, resolvedTokenizer, type TrainOptions } from "./train-flags.js";
@@ -109,7 +103,7 @@ export function resolveConfigs(
     cell: options.cell,
     embeddingInit: options.embeddingInit,
     dropout: options.dropout,
-    keyMemory: keyMemoryOverride(preset, options),
+    keyMemory: keyMemoryOverride(options),
     seqLen: options.seqLen ?? quick?.seqLen ?? window?.seqLen ?? shape?.seqLen,
     stride: options.stride,
     epochs: options.epochs ?? quick?.epochs ?? small?.epochs,
@@ -138,15 +132,19 @@ export function resolveConfigs(
   }
 }
 
-/** The key memory the flags ask for, over the preset's; undefined = the preset's as it is. */
+/** The half-life a key memory gets when --key-memory-half-life is not given (the best on Mutopia). */
+const KEY_MEMORY_HALF_LIFE = 16;
+
+/** The key memory the flags ask for; undefined = none (no preset has one). */
 function keyMemoryOverride(
-  preset: Preset,
   options: Pick<TrainOptions, "keyMemory" | "keyMemoryHalfLife">,
 ): KeyMemoryConfig | undefined {
-  if (options.keyMemory === undefined && options.keyMemoryHalfLife === undefined) return undefined;
-  const base = presetConfigs(preset, 2).model.keyMemory;
-  const strength = options.keyMemory ?? base?.strength ?? 0;
-  const halfLife =
-    options.keyMemoryHalfLife !== undefined ? options.keyMemoryHalfLife : (base?.halfLife ?? null);
-  return { strength, halfLife: strength === 0 ? null : halfLife };
+  if (options.keyMemory === undefined) {
+    if (options.keyMemoryHalfLife !== undefined)
+      throw new CliError("--key-memory-half-life needs --key-memory S (the memory's strength)", 2);
+    return undefined;
+  }
+  if (options.keyMemory === 0) return { strength: 0, halfLife: null };
+  const halfLife = options.keyMemoryHalfLife === undefined ? KEY_MEMORY_HALF_LIFE : options.keyMemoryHalfLife;
+  return { strength: options.keyMemory, halfLife };
 }

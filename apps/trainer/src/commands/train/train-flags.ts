@@ -155,13 +155,13 @@ const flags = {
     value: "S|off",
     description:
       "Key memory: the piece's own pitch classes so far, raised to S, bias the model's next note (BENCHMARKS.md, \"Key memory\"); off = the network alone.",
-    defaultText: "preset's (default: 0.5)",
+    defaultText: "off",
   },
   "key-memory-half-life": {
     type: "string",
     value: "N|off",
     description: "Notes after which a note counts half in the key memory; off = never fades.",
-    defaultText: "preset's (default: 16)",
+    defaultText: "16 (with --key-memory)",
   },
   "embedding-init": {
     type: "string",
