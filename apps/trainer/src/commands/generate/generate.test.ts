@@ -177,4 +177,54 @@ describe("evaluate --pieces and tonality on the Composer", () => {
       longestCopy: report.longestCopy,
     }).toEqual(figures);
   });
+
+  it("tonality scores a key memory: the sweep from one pass, the network alone beside it, continuations of the songs", async () => {
+    const args = ["--pieces", "2", "--length", "60", "--long-pieces", "0", "--max-order", "2"];
+    const run = (extra: string[]) =>
+      runCli([
+        "tonality",
+        "--model",
+        path.join(fixtures, "timed-tiny"),
+        "--data",
+        corpusDir,
+        ...args,
+        ...extra,
+      ]);
+    const report = (stdout: string) =>
+      JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+        keyMemory: { strength: number; halfLife: number | null };
+        teacherForced: { inKeyMass: number; noteLoss: number };
+        lstmAlone: { inKeyMass: number; noteLoss: number };
+        pieces: unknown;
+      };
+    const plain = await run([]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(report(plain.stdout).keyMemory).toEqual({ strength: 0, halfLife: null });
+    expect(report(plain.stdout).teacherForced).toEqual(report(plain.stdout).lstmAlone);
+
+    const memory = await run([
+      "--key-memory",
+      "1",
+      "--sweep-key-memory",
+      "0,1",
+      "--sweep-half-lives",
+      "off,8",
+    ]);
+    expect(memory.code, memory.stderr).toBe(0);
+    const scored = report(memory.stdout);
+    expect(scored.keyMemory).toEqual({ strength: 1, halfLife: null });
+    expect(scored.lstmAlone).toEqual(report(plain.stdout).teacherForced);
+    // The tiny corpus is diatonic: a memory of each song's own notes puts more mass on its scale.
+    expect(scored.teacherForced.inKeyMass).toBeGreaterThan(scored.lstmAlone.inKeyMass);
+    const sweep = memory.stdout.split("\n").filter((line) => /^(0|1) +(off|8) +\d/.test(line));
+    expect(sweep).toHaveLength(4);
+    expect(memory.stdout).toContain("LSTM alone (no key memory)");
+
+    // Unprimed pieces never hear the memory; continuations of the songs' openings do.
+    expect(scored.pieces).toEqual(report(plain.stdout).pieces);
+    const primed = await run(["--key-memory", "1", "--primer-tokens", "24"]);
+    const primedAlone = await run(["--primer-tokens", "24"]);
+    expect(primed.code, primed.stderr).toBe(0);
+    expect(report(primed.stdout).pieces).not.toEqual(report(primedAlone.stdout).pieces);
+  });
 });

@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import {
   compareSets,
   Composer,
+  keepGrammatical,
   CopyIndex,
   createRecipe,
   createStepModel,
@@ -261,13 +262,17 @@ export async function runTonality(options: TonalityOptions): Promise<number> {
     );
     const referenceFeatures = validation.map((song) => pieceFeatures(song.notes));
     const reference = setStats(referenceFeatures);
-    // The validation songs' openings, as the model saw them (key-normalised tokens), to continue.
+    // The validation songs' openings as the model saw them (key-normalised, tokens outside its
+    // vocabulary left out as in scoring, then whatever no longer follows the grammar), to continue.
     const primers: PrimerSource[] =
       options.primerTokens === 0
         ? []
         : validation.map((song) => ({
             kind: "tokens",
-            tokens: song.tokens.slice(0, options.primerTokens),
+            tokens: keepGrammatical(
+              Array.from(song.ids.subarray(0, options.primerTokens), (id) => bundle.vocabulary.tokens[id]!),
+              bundle.tokenizer,
+            ).kept,
             description: `${song.name}, first ${options.primerTokens} tokens`,
             keyShift: 0,
           }));
