@@ -1,5 +1,5 @@
-// The front door's gate (generation-gate.ts) against the real tRPC handler, called as the route
-// (src/app/api/trpc/[trpc]/route.ts) calls it, on one real limiter: which requests it counts, that
+// The front door's gate (generation-gate.ts) against the route's own handler (trpc-request.ts,
+// what src/app/api/trpc/[trpc]/route.ts serves), on one real limiter: which requests it counts, that
 // its refusal is the handler's own, and that a point it took is spent once, by the procedure, or
 // given back. Real services on a temporary migrated database (SQLite, or DATABASE_URL's PostgreSQL),
 // for the procedures that run past the limit; nothing is generated.
@@ -7,12 +7,9 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { MAX_BATCH_CALLS } from "@/lib/trpc-limits";
 import { createTestDatabase } from "../../test-support/test-database";
 import { TEST_LIMITS, closeTestServices } from "../../test-support/test-services";
-import { clientAddress } from "./client-address";
 import type { Database } from "./db";
 import { createGenerationGate, singleProcedureCall, type GenerationGate } from "./generation-gate";
 import {
@@ -23,7 +20,7 @@ import {
 import { createWorkerPool } from "./generation/worker-pool";
 import { appRouter } from "./routers/app-router";
 import { createServices, type Services } from "./services/services";
-import { createContextInner } from "./trpc";
+import { answerTrpcRequest } from "./trpc-request";
 import { MISSING_MODEL_RECIPE } from "../../test-support/missing-model-recipe";
 
 const workerScript = join(import.meta.dirname, "..", "..", "dist-worker", "generation-worker.mjs");
@@ -52,7 +49,7 @@ function newClient(): { forwardedFor: string; key: string } {
 
 const post = (url: string, forwardedFor: string) => gate.admit({ method: "POST", url, forwardedFor });
 
-/** A POST through fetchRequestHandler with the route's options and context. */
+/** A POST answered by the route's own handler. */
 async function viaHandler(
   url: string,
   input: unknown,
@@ -69,18 +66,7 @@ async function viaHandler(
     },
     body: JSON.stringify(batched ? { 0: input } : input),
   });
-  const response = await fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    maxBatchSize: MAX_BATCH_CALLS,
-    createContext: async ({ resHeaders }) =>
-      createContextInner(services, {
-        clientAddress: clientAddress(req.headers, 0),
-        resHeaders,
-        generationTicket: req.headers.get(GENERATION_TICKET_HEADER),
-      }),
-  });
+  const response = await answerTrpcRequest(req, { services: async () => services, trustedProxies: 0 });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 

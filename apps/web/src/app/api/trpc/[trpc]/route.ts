@@ -1,41 +1,8 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "@/env";
 import { getServices } from "@/server/app-services";
-import { clientAddress } from "@/server/client-address";
-import { limitRequestBody } from "@/server/request-body-limit";
-import { readEditToken } from "@/server/edit-token";
-import { GENERATION_TICKET_HEADER } from "@/server/generation-tickets";
-import { MAX_BATCH_CALLS } from "@/lib/trpc-limits";
-import { appRouter } from "@/server/routers/app-router";
-import { createContextInner } from "@/server/trpc";
+import { answerTrpcRequest } from "@/server/trpc-request";
 
-async function handler(request: Request) {
-  const req = await limitRequestBody(request);
-  if (req instanceof Response) return req;
-  const response = await fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    // A batch is an array of inputs too: bounded like every other (the client sends at most MAX_BATCH_CALLS).
-    maxBatchSize: MAX_BATCH_CALLS,
-    createContext: async ({ resHeaders }) =>
-      createContextInner(await getServices(), {
-        clientAddress: clientAddress(req.headers, env.trustedProxies),
-        editToken: readEditToken(req.headers.get("cookie")),
-        resHeaders,
-        // Next sets x-forwarded-proto from the socket (or keeps a proxy's).
-        secure: req.headers.get("x-forwarded-proto") === "https",
-        generationTicket: req.headers.get(GENERATION_TICKET_HEADER),
-      }),
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed`, error);
-    },
-  });
-  // A POST answers mutations (an id, a count, an error): a few hundred bytes gzip does not shrink,
-  // while each gzip stream costs the request thread about 1 ms (scripts/load-test.mjs's profile;
-  // see the README). `no-transform` makes Next's compression pass it by; queries stay compressed.
-  if (request.method === "POST") response.headers.set("Cache-Control", "no-store, no-transform");
-  return response;
-}
+const handler = (request: Request) =>
+  answerTrpcRequest(request, { services: getServices, trustedProxies: env.trustedProxies });
 
 export { handler as GET, handler as POST };
